@@ -1,0 +1,1 @@
+//! Registry docs generated from schemas (filled in with the docs issue).

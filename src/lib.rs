@@ -1,0 +1,29 @@
+//! terraform-provider-modelarts: a Terraform provider for Huawei Cloud ModelArts
+//! notebooks, and `modelarts-sim`, a local stand-in for the ModelArts notebook API.
+//!
+//! Layers, each depending only on those above it:
+//! 1. [`protocol`] — Terraform plugin protocol 6 over go-plugin.
+//! 2. [`framework`] — resources, data sources, schemas, plan modifiers.
+//! 3. [`client`] — the ModelArts REST client (signing, retries, waiting).
+//! 4. [`provider`] — the `modelarts` provider, its resources and data sources.
+//! 5. [`sim`] — the simulator, reusing the client's API types.
+
+pub mod proto {
+    //! Code generated from `proto/` at build time.
+    #![allow(clippy::all, missing_docs)]
+    pub mod tfplugin6 {
+        tonic::include_proto!("tfplugin6");
+    }
+    pub mod plugin {
+        tonic::include_proto!("plugin");
+    }
+    pub mod health {
+        tonic::include_proto!("grpc.health.v1");
+    }
+}
+
+pub mod cancel;
+pub mod framework;
+pub mod protocol;
+pub mod provider;
+pub mod timefmt;

@@ -1,0 +1,49 @@
+//! `terraform-provider-modelarts`: the plugin binary Terraform launches.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use modelarts_provider::framework::ProviderService;
+use modelarts_provider::protocol::handshake::LaunchEnv;
+use modelarts_provider::protocol::logging;
+use modelarts_provider::protocol::server::{serve, Launch};
+use modelarts_provider::provider::{ModelArtsProvider, PROVIDER_ADDRESS};
+
+/// Terraform provider for Huawei Cloud ModelArts notebooks. Terraform starts this
+/// binary itself; run it by hand only with --debug.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Start standalone and print the TF_REATTACH_PROVIDERS line that attaches Terraform to it.
+    #[arg(long)]
+    debug: bool,
+}
+
+const NOT_A_COMMAND: &str = "terraform-provider-modelarts: this is a Terraform plugin; use it through terraform \
+(declare source = \"modelarts/modelarts\" in required_providers and run terraform init / plan / apply). \
+To attach a debugger, run it with --debug.";
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let env = LaunchEnv::from_process();
+    if !args.debug && !env.launched_by_terraform() {
+        eprintln!("{NOT_A_COMMAND}");
+        return ExitCode::from(1);
+    }
+    logging::init("modelarts");
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("terraform-provider-modelarts: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let service = Arc::new(ProviderService::new(Arc::new(ModelArtsProvider)));
+    let launch = if args.debug {
+        Launch::Debug { provider_address: PROVIDER_ADDRESS.to_string() }
+    } else {
+        Launch::Terraform(env)
+    };
+    runtime.block_on(serve(service, launch))
+}

@@ -1,0 +1,149 @@
+//! The JSON encoding of Terraform values, as found in stored state
+//! (`UpgradeResourceState`, `MoveResourceState`). It has no unknowns.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as J;
+
+use super::types::Type;
+use super::value::{Number, Value};
+
+/// Decodes a JSON value against `ty`. Object attributes absent from the JSON become
+/// null; attributes the type does not know are dropped (an older or newer schema
+/// may have had them), which is what state upgrades need.
+pub fn from_json(json: &J, ty: &Type) -> Result<Value, String> {
+    from_json_at(json, ty, "")
+}
+
+fn from_json_at(json: &J, ty: &Type, at: &str) -> Result<Value, String> {
+    let mismatch = |what: &str| Err(format!("{}: expected {what}, found {}", path_or_root(at), json_kind(json)));
+    if json.is_null() {
+        return Ok(Value::Null);
+    }
+    match ty {
+        Type::Bool => json.as_bool().map(Value::Bool).map_or_else(|| mismatch("a bool"), Ok),
+        Type::Number => match json {
+            J::Number(n) => Ok(Value::Number(match n.as_i64() {
+                Some(i) => Number::Int(i),
+                None => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
+            })),
+            // Terraform writes numbers as JSON numbers, but accept numeric strings as cty does.
+            J::String(s) => s.parse::<f64>().map(|f| Value::Number(Number::Float(f))).or_else(|_| mismatch("a number")),
+            _ => mismatch("a number"),
+        },
+        Type::String => match json {
+            J::String(s) => Ok(Value::String(s.clone())),
+            // cty converts primitives to strings where a string is expected.
+            J::Number(n) => Ok(Value::String(n.to_string())),
+            J::Bool(b) => Ok(Value::String(b.to_string())),
+            _ => mismatch("a string"),
+        },
+        Type::List(e) | Type::Set(e) => {
+            let J::Array(items) = json else { return mismatch("an array") };
+            let vals = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| from_json_at(x, e, &format!("{at}[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(if matches!(ty, Type::List(_)) { Value::List(vals) } else { Value::Set(vals) })
+        }
+        Type::Tuple(ts) => {
+            let J::Array(items) = json else { return mismatch("an array") };
+            if items.len() != ts.len() {
+                return mismatch(&format!("{} elements", ts.len()));
+            }
+            items
+                .iter()
+                .zip(ts)
+                .enumerate()
+                .map(|(i, (x, t))| from_json_at(x, t, &format!("{at}[{i}]")))
+                .collect::<Result<_, _>>()
+                .map(Value::Tuple)
+        }
+        Type::Map(e) => {
+            let J::Object(m) = json else { return mismatch("an object") };
+            let mut out = BTreeMap::new();
+            for (k, x) in m {
+                out.insert(k.clone(), from_json_at(x, e, &format!("{at}[{k:?}]"))?);
+            }
+            Ok(Value::Map(out))
+        }
+        Type::Object(attrs) => {
+            let J::Object(m) = json else { return mismatch("an object") };
+            let mut out = BTreeMap::new();
+            for (k, t) in attrs {
+                let child = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                let v = match m.get(k) {
+                    Some(x) => from_json_at(x, t, &child)?,
+                    None => Value::Null,
+                };
+                out.insert(k.clone(), v);
+            }
+            Ok(Value::Object(out))
+        }
+        Type::Dynamic => Err(format!("{}: dynamic values are not supported in stored state", path_or_root(at))),
+    }
+}
+
+/// Encodes a wholly known value as JSON; unknowns become null.
+pub fn to_json(v: &Value) -> J {
+    match v {
+        Value::Null | Value::Unknown => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(Number::Int(i)) => J::from(*i),
+        Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.clone()),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(m) | Value::Object(m) => J::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
+    }
+}
+
+fn path_or_root(at: &str) -> &str {
+    if at.is_empty() {
+        "(root)"
+    } else {
+        at
+    }
+}
+
+fn json_kind(j: &J) -> &'static str {
+    match j {
+        J::Null => "null",
+        J::Bool(_) => "a bool",
+        J::Number(_) => "a number",
+        J::String(_) => "a string",
+        J::Array(_) => "an array",
+        J::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_json_decodes_against_the_schema_type() {
+        let ty = Type::object([
+            ("id", Type::String),
+            ("size", Type::Number),
+            ("volume", Type::list(Type::object([("type", Type::String)]))),
+            ("gone", Type::Bool),
+        ]);
+        let j: J = serde_json::from_str(r#"{"id":"n1","size":20,"volume":[{"type":"EVS","extra":1}],"removed":true}"#)
+            .unwrap();
+        let v = from_json(&j, &ty).unwrap();
+        assert_eq!(v.attr("id"), &Value::from("n1"));
+        assert_eq!(v.attr("size").as_i64(), Some(20));
+        assert_eq!(v.attr("volume").elements()[0].attr("type"), &Value::from("EVS"));
+        assert!(v.attr("gone").is_null());
+        assert_eq!(to_json(&v)["volume"][0]["type"], "EVS");
+    }
+
+    #[test]
+    fn type_mismatch_names_the_path() {
+        let ty = Type::object([("volume", Type::list(Type::object([("size", Type::Number)])))]);
+        let j: J = serde_json::from_str(r#"{"volume":[{"size":[1]}]}"#).unwrap();
+        let e = from_json(&j, &ty).unwrap_err();
+        assert!(e.contains("volume[0].size"), "{e}");
+    }
+}

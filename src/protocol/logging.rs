@@ -1,0 +1,157 @@
+//! Logs as hclog JSON lines on stderr, the format Terraform parses from a plugin's
+//! stderr: `@level`, `@message`, `@timestamp`, `@module`, then the event's fields.
+//! The level comes from `TF_LOG_PROVIDER`, else `TF_LOG`, as for Go providers.
+//! Lines are written by a dedicated thread, so logging never blocks the runtime.
+
+use std::io::Write;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::time::SystemTime;
+
+use serde_json::{Map, Value as J};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Layer;
+
+use crate::timefmt::log_timestamp;
+
+/// The level Terraform asked for, from the value of `TF_LOG_PROVIDER` / `TF_LOG`.
+/// Unset means warnings and errors only; an unrecognised value means trace, as in Terraform.
+pub fn level_from_env(provider: Option<&str>, global: Option<&str>) -> Option<Level> {
+    let raw = provider.filter(|s| !s.is_empty()).or(global.filter(|s| !s.is_empty()));
+    match raw.map(|s| s.to_ascii_uppercase()) {
+        None => Some(Level::WARN),
+        Some(s) => match s.as_str() {
+            "OFF" => None,
+            "ERROR" => Some(Level::ERROR),
+            "WARN" => Some(Level::WARN),
+            "INFO" => Some(Level::INFO),
+            "DEBUG" => Some(Level::DEBUG),
+            _ => Some(Level::TRACE),
+        },
+    }
+}
+
+/// Installs the hclog JSON layer as the global subscriber at the level Terraform asked for.
+pub fn init(module: &'static str) {
+    let level =
+        level_from_env(std::env::var("TF_LOG_PROVIDER").ok().as_deref(), std::env::var("TF_LOG").ok().as_deref());
+    let Some(level) = level else { return };
+    let (tx, rx) = sync_channel::<Vec<u8>>(4096);
+    std::thread::Builder::new()
+        .name("log-writer".into())
+        .spawn(move || {
+            // Lock per line: other writers (a fatal error's eprintln) must get through.
+            for line in rx {
+                let _ = std::io::stderr().lock().write_all(&line);
+            }
+        })
+        .ok();
+    let layer = HclogLayer { module, max_level: level, tx };
+    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
+}
+
+pub struct HclogLayer {
+    module: &'static str,
+    max_level: Level,
+    tx: SyncSender<Vec<u8>>,
+}
+
+impl HclogLayer {
+    /// Our own events at the requested level; the libraries underneath (h2, hyper,
+    /// rustls, tonic) only when they warn, or their frame-by-frame traces drown ours.
+    fn level_for(&self, target: &str) -> Level {
+        if target.starts_with(OWN_TARGET) {
+            self.max_level
+        } else {
+            self.max_level.min(Level::WARN)
+        }
+    }
+}
+
+const OWN_TARGET: &str = "modelarts_provider";
+
+/// Renders one event as an hclog JSON line.
+pub fn render(module: &str, level: &Level, fields: Map<String, J>, now: SystemTime) -> Vec<u8> {
+    let mut obj = Map::with_capacity(fields.len() + 4);
+    obj.insert("@level".into(), J::from(level.as_str().to_ascii_lowercase()));
+    let mut fields = fields;
+    obj.insert("@message".into(), fields.remove("message").unwrap_or(J::from("")));
+    obj.insert("@module".into(), J::from(module));
+    obj.insert("@timestamp".into(), J::from(log_timestamp(now)));
+    obj.extend(fields);
+    let mut line = serde_json::to_vec(&J::Object(obj)).unwrap_or_default();
+    line.push(b'\n');
+    line
+}
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for HclogLayer {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        *metadata.level() <= self.level_for(metadata.target())
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let meta = event.metadata();
+        if *meta.level() > self.level_for(meta.target()) {
+            return;
+        }
+        let mut visitor = JsonFields(Map::new());
+        event.record(&mut visitor);
+        let line = render(self.module, meta.level(), visitor.0, SystemTime::now());
+        // A full queue drops the line rather than stall a request.
+        let _ = self.tx.try_send(line);
+    }
+}
+
+struct JsonFields(Map<String, J>);
+
+impl Visit for JsonFields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_string(), J::from(format!("{value:?}")));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_string(), J::from(value));
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.0.insert(field.name().to_string(), J::from(value));
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.insert(field.name().to_string(), J::from(value));
+    }
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.0.insert(field.name().to_string(), J::from(value));
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.0.insert(field.name().to_string(), J::from(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_follow_terraform_env() {
+        assert_eq!(level_from_env(None, None), Some(Level::WARN));
+        assert_eq!(level_from_env(None, Some("debug")), Some(Level::DEBUG));
+        assert_eq!(level_from_env(Some("info"), Some("trace")), Some(Level::INFO));
+        assert_eq!(level_from_env(None, Some("JSON")), Some(Level::TRACE));
+        assert_eq!(level_from_env(Some("off"), None), None);
+    }
+
+    #[test]
+    fn renders_hclog_fields() {
+        let mut f = Map::new();
+        f.insert("message".into(), J::from("waiting"));
+        f.insert("status".into(), J::from("STOPPING"));
+        let line = render("provider.modelarts", &Level::INFO, f, SystemTime::UNIX_EPOCH);
+        let v: J = serde_json::from_slice(&line).unwrap();
+        assert_eq!(v["@level"], "info");
+        assert_eq!(v["@message"], "waiting");
+        assert_eq!(v["@module"], "provider.modelarts");
+        assert_eq!(v["@timestamp"], "1970-01-01T00:00:00.000000Z");
+        assert_eq!(v["status"], "STOPPING");
+        assert_eq!(line.last(), Some(&b'\n'));
+    }
+}

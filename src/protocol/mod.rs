@@ -1,0 +1,17 @@
+//! Layer 1: Terraform's plugin protocol 6 over go-plugin — handshake, gRPC serving,
+//! values and their encodings, schemas' types, diagnostics and logging. Knows
+//! nothing about ModelArts.
+
+pub mod diagnostics;
+pub mod handshake;
+pub mod json;
+pub mod logging;
+pub mod msgpack;
+pub mod server;
+pub mod tls;
+pub mod types;
+pub mod value;
+
+pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity, Step};
+pub use types::Type;
+pub use value::{Number, Value};

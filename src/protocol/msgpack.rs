@@ -1,0 +1,494 @@
+//! The msgpack encoding of Terraform values (cty's wire format), with unknowns as
+//! msgpack extension type 0. Decoding is driven by the expected [`Type`]; any input
+//! that does not fit is an error, never a panic, and no length prefix is trusted
+//! for an allocation larger than the bytes that remain.
+
+use std::collections::BTreeMap;
+
+use super::types::Type;
+use super::value::{kind_name, Number, Value};
+
+/// cty encodes an unknown as extension 0; refined unknowns (Terraform ≥ 1.6) as 12.
+const EXT_UNKNOWN: i8 = 0;
+const EXT_REFINED_UNKNOWN: i8 = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "msgpack: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
+    let mut d = Decoder { buf: bytes, pos: 0 };
+    let v = d.value(ty, 0)?;
+    if d.pos != bytes.len() {
+        return Err(DecodeError(format!("{} trailing bytes", bytes.len() - d.pos)));
+    }
+    Ok(v)
+}
+
+/// Bounds nesting of dynamic values, whose types come from the input itself.
+const MAX_DEPTH: usize = 64;
+
+struct Decoder<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+enum Head {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+    Str(usize),
+    Bin(usize),
+    Array(usize),
+    Map(usize),
+    Ext(i8, usize),
+}
+
+impl<'a> Decoder<'a> {
+    fn err<T>(&self, msg: impl Into<String>) -> Result<T, DecodeError> {
+        Err(DecodeError(format!("{} at byte {}", msg.into(), self.pos)))
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        if self.buf.len() - self.pos < n {
+            return self.err("unexpected end of input");
+        }
+        let s = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn be(&mut self, n: usize) -> Result<u64, DecodeError> {
+        Ok(self.take(n)?.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+    }
+
+    fn head(&mut self) -> Result<Head, DecodeError> {
+        let b = self.u8()?;
+        Ok(match b {
+            0x00..=0x7f => Head::Int(i64::from(b)),
+            0x80..=0x8f => Head::Map(usize::from(b & 0x0f)),
+            0x90..=0x9f => Head::Array(usize::from(b & 0x0f)),
+            0xa0..=0xbf => Head::Str(usize::from(b & 0x1f)),
+            0xc0 => Head::Nil,
+            0xc2 => Head::Bool(false),
+            0xc3 => Head::Bool(true),
+            0xc4 => Head::Bin(self.be(1)? as usize),
+            0xc5 => Head::Bin(self.be(2)? as usize),
+            0xc6 => Head::Bin(self.be(4)? as usize),
+            0xc7 => {
+                let n = self.be(1)? as usize;
+                Head::Ext(self.u8()? as i8, n)
+            }
+            0xc8 => {
+                let n = self.be(2)? as usize;
+                Head::Ext(self.u8()? as i8, n)
+            }
+            0xc9 => {
+                let n = self.be(4)? as usize;
+                Head::Ext(self.u8()? as i8, n)
+            }
+            0xca => Head::Float(f64::from(f32::from_bits(self.be(4)? as u32))),
+            0xcb => Head::Float(f64::from_bits(self.be(8)?)),
+            0xcc => Head::Uint(self.be(1)?),
+            0xcd => Head::Uint(self.be(2)?),
+            0xce => Head::Uint(self.be(4)?),
+            0xcf => Head::Uint(self.be(8)?),
+            0xd0 => Head::Int(i64::from(self.be(1)? as u8 as i8)),
+            0xd1 => Head::Int(i64::from(self.be(2)? as u16 as i16)),
+            0xd2 => Head::Int(i64::from(self.be(4)? as u32 as i32)),
+            0xd3 => Head::Int(self.be(8)? as i64),
+            0xd4 => Head::Ext(self.u8()? as i8, 1),
+            0xd5 => Head::Ext(self.u8()? as i8, 2),
+            0xd6 => Head::Ext(self.u8()? as i8, 4),
+            0xd7 => Head::Ext(self.u8()? as i8, 8),
+            0xd8 => Head::Ext(self.u8()? as i8, 16),
+            0xd9 => Head::Str(self.be(1)? as usize),
+            0xda => Head::Str(self.be(2)? as usize),
+            0xdb => Head::Str(self.be(4)? as usize),
+            0xdc => Head::Array(self.be(2)? as usize),
+            0xdd => Head::Array(self.be(4)? as usize),
+            0xde => Head::Map(self.be(2)? as usize),
+            0xdf => Head::Map(self.be(4)? as usize),
+            0xe0..=0xff => Head::Int(i64::from(b as i8)),
+            0xc1 => return self.err("reserved byte 0xc1"),
+        })
+    }
+
+    /// A collection claims `n` items of at least one byte each: more than the
+    /// remaining input is a lie, refused before anything is allocated.
+    fn check_len(&self, n: usize, min_item_bytes: usize) -> Result<(), DecodeError> {
+        if n.saturating_mul(min_item_bytes) > self.buf.len() - self.pos {
+            return self.err(format!("length {n} exceeds the input"));
+        }
+        Ok(())
+    }
+
+    fn string(&mut self, n: usize) -> Result<String, DecodeError> {
+        let bytes = self.take(n)?;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => self.err("string is not valid UTF-8"),
+        }
+    }
+
+    fn value(&mut self, ty: &Type, depth: usize) -> Result<Value, DecodeError> {
+        if depth > MAX_DEPTH {
+            return self.err("value nested too deeply");
+        }
+        let head = self.head()?;
+        match head {
+            Head::Nil => return Ok(Value::Null),
+            Head::Ext(code, n) => {
+                self.take(n)?;
+                return match code {
+                    EXT_UNKNOWN | EXT_REFINED_UNKNOWN => Ok(Value::Unknown),
+                    other => self.err(format!("unexpected extension type {other}")),
+                };
+            }
+            _ => {}
+        }
+        match ty {
+            Type::Bool => match head {
+                Head::Bool(b) => Ok(Value::Bool(b)),
+                _ => self.err("expected a bool"),
+            },
+            Type::Number => match head {
+                Head::Int(i) => Ok(Value::Number(Number::Int(i))),
+                Head::Uint(u) => Ok(Value::Number(match i64::try_from(u) {
+                    Ok(i) => Number::Int(i),
+                    Err(_) => Number::Float(u as f64),
+                })),
+                Head::Float(f) => Ok(Value::Number(Number::Float(f))),
+                // cty writes numbers that fit neither int64 nor float64 exactly as strings.
+                Head::Str(n) => {
+                    let s = self.string(n)?;
+                    match s.parse::<f64>() {
+                        Ok(f) if f.is_finite() => Ok(Value::Number(Number::Float(f))),
+                        _ => self.err(format!("{s:?} is not a number")),
+                    }
+                }
+                _ => self.err("expected a number"),
+            },
+            Type::String => match head {
+                Head::Str(n) => Ok(Value::String(self.string(n)?)),
+                _ => self.err("expected a string"),
+            },
+            Type::List(e) | Type::Set(e) => {
+                let Head::Array(n) = head else {
+                    return self.err(format!("expected an array for {ty}"));
+                };
+                self.check_len(n, 1)?;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    items.push(self.value(e, depth + 1)?);
+                }
+                Ok(if matches!(ty, Type::List(_)) { Value::List(items) } else { Value::Set(items) })
+            }
+            Type::Tuple(ts) => {
+                let Head::Array(n) = head else {
+                    return self.err("expected an array for a tuple");
+                };
+                if n != ts.len() {
+                    return self.err(format!("tuple of {n} elements, expected {}", ts.len()));
+                }
+                ts.iter().map(|t| self.value(t, depth + 1)).collect::<Result<_, _>>().map(Value::Tuple)
+            }
+            Type::Map(e) => {
+                let Head::Map(n) = head else {
+                    return self.err("expected a map");
+                };
+                self.check_len(n, 2)?;
+                let mut m = BTreeMap::new();
+                for _ in 0..n {
+                    let k = self.key()?;
+                    m.insert(k, self.value(e, depth + 1)?);
+                }
+                Ok(Value::Map(m))
+            }
+            Type::Object(attrs) => {
+                let Head::Map(n) = head else {
+                    return self.err("expected a map for an object");
+                };
+                self.check_len(n, 2)?;
+                let mut m = BTreeMap::new();
+                for _ in 0..n {
+                    let k = self.key()?;
+                    let Some(t) = attrs.get(&k) else {
+                        return self.err(format!("unexpected attribute {k:?}"));
+                    };
+                    let v = self.value(t, depth + 1)?;
+                    m.insert(k, v);
+                }
+                for k in attrs.keys() {
+                    m.entry(k.clone()).or_insert(Value::Null);
+                }
+                Ok(Value::Object(m))
+            }
+            Type::Dynamic => {
+                // [type as JSON bytes, value]
+                let Head::Array(2) = head else {
+                    return self.err("expected a [type, value] pair for a dynamic value");
+                };
+                let type_json = match self.head()? {
+                    Head::Bin(n) | Head::Str(n) => self.take(n)?,
+                    _ => return self.err("dynamic value type must be bytes"),
+                };
+                let parsed: serde_json::Value =
+                    serde_json::from_slice(type_json).map_err(|e| DecodeError(format!("dynamic value type: {e}")))?;
+                let inner = Type::from_json(&parsed).map_err(DecodeError)?;
+                self.value(&inner, depth + 1)
+            }
+        }
+    }
+
+    fn key(&mut self) -> Result<String, DecodeError> {
+        match self.head()? {
+            Head::Str(n) => self.string(n),
+            _ => self.err("map keys must be strings"),
+        }
+    }
+}
+
+/// Encodes `value` as a value of type `ty`. Missing object attributes are written as
+/// null; a value that does not fit the type is an error.
+pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(256);
+    encode_into(&mut out, value, ty)?;
+    Ok(out)
+}
+
+fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), String> {
+    match (value, ty) {
+        (Value::Null, _) => out.push(0xc0),
+        (Value::Unknown, _) => out.extend_from_slice(&[0xd4, EXT_UNKNOWN as u8, 0]),
+        (Value::Bool(b), Type::Bool) => out.push(if *b { 0xc3 } else { 0xc2 }),
+        (Value::Number(n), Type::Number) => match n.as_i64() {
+            Some(i) => write_int(out, i),
+            None => {
+                out.push(0xcb);
+                out.extend_from_slice(&n.as_f64().to_bits().to_be_bytes());
+            }
+        },
+        (Value::String(s), Type::String) => write_str(out, s),
+        (Value::List(items), Type::List(e)) | (Value::Set(items), Type::Set(e)) => {
+            write_len(out, items.len(), [0x90, 0xdc, 0xdd]);
+            for item in items {
+                encode_into(out, item, e)?;
+            }
+        }
+        (Value::Tuple(items), Type::Tuple(ts)) if items.len() == ts.len() => {
+            write_len(out, items.len(), [0x90, 0xdc, 0xdd]);
+            for (item, t) in items.iter().zip(ts) {
+                encode_into(out, item, t)?;
+            }
+        }
+        (Value::Map(m), Type::Map(e)) => {
+            write_len(out, m.len(), [0x80, 0xde, 0xdf]);
+            for (k, v) in m {
+                write_str(out, k);
+                encode_into(out, v, e)?;
+            }
+        }
+        (Value::Object(m), Type::Object(attrs)) => {
+            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+                return Err(format!("attribute {extra:?} is not in the schema"));
+            }
+            write_len(out, attrs.len(), [0x80, 0xde, 0xdf]);
+            for (k, t) in attrs {
+                write_str(out, k);
+                let v = m.get(k).unwrap_or(&Value::Null);
+                encode_into(out, v, t).map_err(|e| format!("{k}: {e}"))?;
+            }
+        }
+        (v, Type::Dynamic) => {
+            let inner = infer_type(v).ok_or("cannot infer the type of a dynamic value")?;
+            write_len(out, 2, [0x90, 0xdc, 0xdd]);
+            write_bin(out, inner.to_json().to_string().as_bytes());
+            encode_into(out, v, &inner)?;
+        }
+        (v, t) => return Err(format!("cannot encode a {} value as {t}", kind_name(v))),
+    }
+    Ok(())
+}
+
+/// The type a dynamic value is sent as: only primitives are inferred.
+fn infer_type(v: &Value) -> Option<Type> {
+    match v {
+        Value::Bool(_) => Some(Type::Bool),
+        Value::Number(_) => Some(Type::Number),
+        Value::String(_) => Some(Type::String),
+        _ => None,
+    }
+}
+
+fn write_int(out: &mut Vec<u8>, i: i64) {
+    if (0..=0x7f).contains(&i) {
+        out.push(i as u8);
+    } else if (-32..0).contains(&i) {
+        out.push(i as i8 as u8);
+    } else if let Ok(x) = i8::try_from(i) {
+        out.extend_from_slice(&[0xd0, x as u8]);
+    } else if let Ok(x) = i16::try_from(i) {
+        out.push(0xd1);
+        out.extend_from_slice(&x.to_be_bytes());
+    } else if let Ok(x) = i32::try_from(i) {
+        out.push(0xd2);
+        out.extend_from_slice(&x.to_be_bytes());
+    } else {
+        out.push(0xd3);
+        out.extend_from_slice(&i.to_be_bytes());
+    }
+}
+
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    let n = s.len();
+    if n < 32 {
+        out.push(0xa0 | n as u8);
+    } else if n <= 0xff {
+        out.extend_from_slice(&[0xd9, n as u8]);
+    } else {
+        write_len(out, n, [0, 0xda, 0xdb]);
+    }
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn write_bin(out: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len();
+    if n <= 0xff {
+        out.extend_from_slice(&[0xc4, n as u8]);
+    } else {
+        write_len(out, n, [0, 0xc5, 0xc6]);
+    }
+    out.extend_from_slice(bytes);
+}
+
+/// Writes a length in the fix form (`codes[0] | n`, when `codes[0]` is non-zero and
+/// n < 16), else with the 16-bit (`codes[1]`) or 32-bit (`codes[2]`) code.
+fn write_len(out: &mut Vec<u8>, n: usize, codes: [u8; 3]) {
+    if codes[0] != 0 && n < 16 {
+        out.push(codes[0] | n as u8);
+    } else if n <= 0xffff {
+        out.push(codes[1]);
+        out.extend_from_slice(&(n as u16).to_be_bytes());
+    } else {
+        out.push(codes[2]);
+        out.extend_from_slice(&(n as u32).to_be_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notebook_type() -> Type {
+        Type::object([
+            ("id", Type::String),
+            ("running", Type::Bool),
+            ("size", Type::Number),
+            ("ips", Type::list(Type::String)),
+            ("tags", Type::set(Type::String)),
+            ("labels", Type::map(Type::String)),
+            ("volume", Type::list(Type::object([("type", Type::String), ("size", Type::Number)]))),
+        ])
+    }
+
+    #[test]
+    fn round_trip_with_nulls_unknowns_and_nesting() {
+        let ty = notebook_type();
+        let v = Value::object([
+            ("id", Value::Unknown),
+            ("running", Value::Bool(true)),
+            ("size", Value::int(-70000)),
+            ("ips", Value::List(vec!["1.1.1.1".into(), Value::Unknown])),
+            ("tags", Value::Set(vec!["a".into()])),
+            ("labels", Value::Map([("k".to_string(), "v".into())].into())),
+            ("volume", Value::List(vec![Value::object([("type", "EVS".into()), ("size", Value::Unknown)])])),
+        ]);
+        let bytes = encode(&v, &ty).unwrap();
+        assert_eq!(decode(&bytes, &ty).unwrap(), v);
+    }
+
+    #[test]
+    fn missing_attributes_encode_as_null() {
+        let ty = notebook_type();
+        let bytes = encode(&Value::object([("id", "x".into())]), &ty).unwrap();
+        let back = decode(&bytes, &ty).unwrap();
+        assert_eq!(back.attr("id"), &Value::from("x"));
+        assert_eq!(back.attr("volume"), &Value::Null);
+    }
+
+    #[test]
+    fn unknown_is_extension_zero() {
+        assert_eq!(encode(&Value::Unknown, &Type::String).unwrap(), vec![0xd4, 0, 0]);
+        // A refined unknown (extension 12) decodes as unknown too.
+        assert_eq!(decode(&[0xc7, 2, 12, 0x81, 0x01], &Type::String).unwrap(), Value::Unknown);
+    }
+
+    #[test]
+    fn numbers_in_every_width() {
+        for i in [0i64, 1, 127, 128, -1, -32, -33, -128, -129, 255, 256, 65535, 65536, -40000, i64::MAX, i64::MIN] {
+            let b = encode(&Value::int(i), &Type::Number).unwrap();
+            assert_eq!(decode(&b, &Type::Number).unwrap(), Value::int(i), "{i}");
+        }
+        let f = Value::Number(Number::Float(2.5));
+        assert_eq!(decode(&encode(&f, &Type::Number).unwrap(), &Type::Number).unwrap(), f);
+        // uint64 beyond i64, and numbers sent as strings, become floats.
+        let big = [0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+        assert!(matches!(decode(&big, &Type::Number).unwrap(), Value::Number(Number::Float(_))));
+        assert_eq!(decode(&[0xa3, b'1', b'.', b'5'], &Type::Number).unwrap(), Value::Number(Number::Float(1.5)));
+    }
+
+    #[test]
+    fn long_strings_and_collections() {
+        let s = "x".repeat(70_000);
+        let b = encode(&Value::String(s.clone()), &Type::String).unwrap();
+        assert_eq!(decode(&b, &Type::String).unwrap(), Value::String(s));
+        let list = Value::List((0..40).map(Value::int).collect());
+        let t = Type::list(Type::Number);
+        assert_eq!(decode(&encode(&list, &t).unwrap(), &t).unwrap(), list);
+    }
+
+    #[test]
+    fn dynamic_values_decode_with_their_own_type() {
+        // ["string", "hi"] with the type as bin8.
+        let mut b = vec![0x92, 0xc4, 8];
+        b.extend_from_slice(b"\"string\"");
+        b.extend_from_slice(&[0xa2, b'h', b'i']);
+        assert_eq!(decode(&b, &Type::Dynamic).unwrap(), Value::from("hi"));
+        let enc = encode(&Value::from("hi"), &Type::Dynamic).unwrap();
+        assert_eq!(decode(&enc, &Type::Dynamic).unwrap(), Value::from("hi"));
+    }
+
+    #[test]
+    fn malformed_input_is_an_error() {
+        let ty = notebook_type();
+        let cases: &[&[u8]] = &[
+            &[],
+            &[0xc1],
+            &[0xdd, 0xff, 0xff, 0xff, 0xff],
+            &[0x81, 0xa1, b'z', 0xc0],
+            &[0x81, 0x01, 0xc0],
+            &[0xa2, 0xff, 0xfe],
+            &[0xc0, 0xc0],
+            &[0xd4, 5, 0],
+        ];
+        for c in cases {
+            assert!(decode(c, &ty).is_err(), "{c:?}");
+        }
+        assert!(decode(&[0x92, 0x01, 0x02], &Type::list(Type::String)).is_err());
+        assert!(encode(&Value::from("x"), &Type::Number).is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! Terraform's type system (cty types), and their JSON encoding used in schemas.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A Terraform type. Object attributes are kept sorted by name, which is also the
+/// order the msgpack encoding uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    Bool,
+    Number,
+    String,
+    /// Any type; the value carries its own type on the wire.
+    Dynamic,
+    List(Box<Type>),
+    Set(Box<Type>),
+    Map(Box<Type>),
+    Object(BTreeMap<String, Type>),
+    Tuple(Vec<Type>),
+}
+
+impl Type {
+    pub fn list(element: Type) -> Type {
+        Type::List(Box::new(element))
+    }
+
+    pub fn set(element: Type) -> Type {
+        Type::Set(Box::new(element))
+    }
+
+    pub fn map(element: Type) -> Type {
+        Type::Map(Box::new(element))
+    }
+
+    pub fn object<I, S>(attributes: I) -> Type
+    where
+        I: IntoIterator<Item = (S, Type)>,
+        S: Into<String>,
+    {
+        Type::Object(attributes.into_iter().map(|(k, t)| (k.into(), t)).collect())
+    }
+
+    /// The JSON form Terraform expects in `Schema.Attribute.type`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Type::Bool => J::from("bool"),
+            Type::Number => J::from("number"),
+            Type::String => J::from("string"),
+            Type::Dynamic => J::from("dynamic"),
+            Type::List(e) => J::Array(vec!["list".into(), e.to_json()]),
+            Type::Set(e) => J::Array(vec!["set".into(), e.to_json()]),
+            Type::Map(e) => J::Array(vec!["map".into(), e.to_json()]),
+            Type::Object(attrs) => {
+                let fields = attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect();
+                J::Array(vec!["object".into(), J::Object(fields)])
+            }
+            Type::Tuple(elems) => J::Array(vec!["tuple".into(), J::Array(elems.iter().map(Type::to_json).collect())]),
+        }
+    }
+
+    /// Parses the JSON form of a type (as carried by dynamic values).
+    pub fn from_json(json: &serde_json::Value) -> Result<Type, String> {
+        use serde_json::Value as J;
+        match json {
+            J::String(s) => match s.as_str() {
+                "bool" => Ok(Type::Bool),
+                "number" => Ok(Type::Number),
+                "string" => Ok(Type::String),
+                "dynamic" => Ok(Type::Dynamic),
+                other => Err(format!("unknown primitive type {other:?}")),
+            },
+            J::Array(parts) if parts.len() == 2 => {
+                let kind = parts[0].as_str().ok_or("type kind must be a string")?;
+                match kind {
+                    "list" => Ok(Type::list(Type::from_json(&parts[1])?)),
+                    "set" => Ok(Type::set(Type::from_json(&parts[1])?)),
+                    "map" => Ok(Type::map(Type::from_json(&parts[1])?)),
+                    "object" => {
+                        let fields = parts[1].as_object().ok_or("object type needs a map")?;
+                        let mut attrs = BTreeMap::new();
+                        for (k, v) in fields {
+                            attrs.insert(k.clone(), Type::from_json(v)?);
+                        }
+                        Ok(Type::Object(attrs))
+                    }
+                    "tuple" => {
+                        let elems = parts[1].as_array().ok_or("tuple type needs a list")?;
+                        Ok(Type::Tuple(elems.iter().map(Type::from_json).collect::<Result<_, _>>()?))
+                    }
+                    other => Err(format!("unknown type kind {other:?}")),
+                }
+            }
+            _ => Err(format!("malformed type {json}")),
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Bool => f.write_str("bool"),
+            Type::Number => f.write_str("number"),
+            Type::String => f.write_str("string"),
+            Type::Dynamic => f.write_str("dynamic"),
+            Type::List(e) => write!(f, "list({e})"),
+            Type::Set(e) => write!(f, "set({e})"),
+            Type::Map(e) => write!(f, "map({e})"),
+            Type::Object(_) => f.write_str("object"),
+            Type::Tuple(_) => f.write_str("tuple"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip() {
+        let t = Type::object([
+            ("a", Type::String),
+            ("b", Type::list(Type::object([("c", Type::Number)]))),
+            ("d", Type::set(Type::Bool)),
+            ("e", Type::map(Type::String)),
+            ("f", Type::Tuple(vec![Type::String, Type::Dynamic])),
+        ]);
+        let j = t.to_json();
+        assert_eq!(
+            j.to_string(),
+            r#"["object",{"a":"string","b":["list",["object",{"c":"number"}]],"d":["set","bool"],"e":["map","string"],"f":["tuple",["string","dynamic"]]}]"#
+        );
+        assert_eq!(Type::from_json(&j).unwrap(), t);
+    }
+
+    #[test]
+    fn malformed_types_are_errors() {
+        for bad in [r#""strin""#, r#"["list"]"#, r#"[1,"string"]"#, "5", r#"["object",[]]"#] {
+            let j: serde_json::Value = serde_json::from_str(bad).unwrap();
+            assert!(Type::from_json(&j).is_err(), "{bad}");
+        }
+    }
+}

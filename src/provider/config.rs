@@ -1,0 +1,213 @@
+//! The `provider "modelarts"` block: its schema, and how configuration and the
+//! official Huawei Cloud provider's environment variables combine into settings.
+
+use crate::framework::validators::{Check, IntRange};
+use crate::framework::{Attribute, Block, Schema};
+use crate::protocol::{AttributePath, Diagnostics, Value};
+
+pub const DEFAULT_MAX_RETRIES: i64 = 5;
+
+/// Every attribute of the provider block, with the environment variable it falls back to.
+pub const ENV_FALLBACKS: &[(&str, &str)] = &[
+    ("region", "HW_REGION_NAME"),
+    ("project_id", "HW_PROJECT_ID"),
+    ("access_key", "HW_ACCESS_KEY"),
+    ("secret_key", "HW_SECRET_KEY"),
+    ("security_token", "HW_SECURITY_TOKEN"),
+    ("endpoint", "HW_MODELARTS_ENDPOINT"),
+];
+
+pub fn schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new("The ModelArts provider manages Huawei Cloud ModelArts notebook instances. Every setting can also come from the environment variables of the official Huawei Cloud provider.")
+            .attr(Attribute::string("region").optional().describe("Region of the ModelArts service, e.g. `cn-north-4`. Falls back to `HW_REGION_NAME`."))
+            .attr(Attribute::string("project_id").optional().describe("ID of the project the notebooks belong to. Falls back to `HW_PROJECT_ID`."))
+            .attr(Attribute::string("access_key").optional().describe("Access key (AK) used to sign requests. Falls back to `HW_ACCESS_KEY`."))
+            .attr(Attribute::string("secret_key").optional().sensitive().describe("Secret key (SK) used to sign requests. Falls back to `HW_SECRET_KEY`."))
+            .attr(Attribute::string("security_token").optional().sensitive().describe("Security token of temporary credentials, sent as `X-Security-Token`. Falls back to `HW_SECURITY_TOKEN`."))
+            .attr(
+                Attribute::string("endpoint")
+                    .optional()
+                    .describe("Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`. Falls back to `HW_MODELARTS_ENDPOINT`; defaults to `https://modelarts.{region}.myhuaweicloud.com`.")
+                    .validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }),
+            )
+            .attr(Attribute::bool("insecure").optional().describe("Skip TLS certificate verification of the endpoint. Defaults to `false`."))
+            .attr(
+                Attribute::number("max_retries")
+                    .optional()
+                    .describe("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried. Defaults to `5`.")
+                    .validate(IntRange(0, 100)),
+            ),
+    )
+}
+
+/// Resolved provider settings. Debug output hides the secrets.
+#[derive(Clone)]
+pub struct Settings {
+    pub region: String,
+    pub project_id: String,
+    pub access_key: String,
+    pub secret_key: String,
+    pub security_token: Option<String>,
+    pub endpoint: String,
+    pub insecure: bool,
+    pub max_retries: u32,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("region", &self.region)
+            .field("project_id", &self.project_id)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"<redacted>")
+            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .field("endpoint", &self.endpoint)
+            .field("insecure", &self.insecure)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+pub fn check_endpoint(v: &Value) -> Result<(), String> {
+    let Some(s) = v.as_str() else { return Ok(()) };
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).ok_or_else(|| {
+        format!("{s:?} is not a URL: it must start with https:// (or http:// for a local simulator).")
+    })?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('@') {
+        return Err(format!("{s:?} has no valid host."));
+    }
+    if let Some((_, port)) = host.rsplit_once(':').filter(|_| !host.ends_with(']')) {
+        if port.parse::<u16>().is_err() {
+            return Err(format!("{s:?} has an invalid port {port:?}."));
+        }
+    }
+    Ok(())
+}
+
+/// Combines the configuration with the environment (`env` looks a variable up).
+/// Unknown values (from resources not yet created) are reported: the provider must
+/// be configured with known values.
+pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<Settings> {
+    let mut get = |attr: &str| -> Option<String> {
+        let v = config.attr(attr);
+        if v.is_unknown() {
+            diags.error_at(
+                AttributePath::attr(attr),
+                format!("Provider attribute {attr} is not known yet"),
+                "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+            );
+            return None;
+        }
+        let env_name = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map(|(_, e)| *e);
+        v.as_str().map(str::to_string).or_else(|| env_name.and_then(env)).filter(|s| !s.trim().is_empty())
+    };
+    let region = get("region");
+    let project_id = get("project_id");
+    let access_key = get("access_key");
+    let secret_key = get("secret_key");
+    let security_token = get("security_token");
+    let endpoint = get("endpoint");
+    for (attr, value) in
+        [("region", &region), ("project_id", &project_id), ("access_key", &access_key), ("secret_key", &secret_key)]
+    {
+        if value.is_none() && !config.attr(attr).is_unknown() {
+            let env = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or("", |(_, e)| *e);
+            diags.error_at(
+                AttributePath::attr(attr),
+                format!("Missing provider setting {attr}"),
+                format!("Set {attr} in the provider \"modelarts\" block, or the environment variable {env}."),
+            );
+        }
+    }
+    if let Some(e) = &endpoint {
+        if let Err(msg) = check_endpoint(&Value::from(e.as_str())) {
+            diags.error_at(AttributePath::attr("endpoint"), "Invalid endpoint", msg);
+        }
+    }
+    let max_retries = match config.attr("max_retries") {
+        Value::Null => DEFAULT_MAX_RETRIES,
+        v => match v.as_i64() {
+            Some(n) if (0..=100).contains(&n) => n,
+            _ => {
+                diags.error_at(
+                    AttributePath::attr("max_retries"),
+                    "Invalid max_retries",
+                    "max_retries must be a whole number from 0 to 100.",
+                );
+                DEFAULT_MAX_RETRIES
+            }
+        },
+    };
+    if diags.has_errors() {
+        return None;
+    }
+    let region = region?;
+    let endpoint = endpoint
+        .map(|e| e.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("https://modelarts.{region}.myhuaweicloud.com"));
+    Some(Settings {
+        region,
+        project_id: project_id?,
+        access_key: access_key?,
+        secret_key: secret_key?,
+        security_token,
+        endpoint,
+        insecure: config.attr("insecure").as_bool().unwrap_or(false),
+        max_retries: max_retries as u32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&str, Value)]) -> Value {
+        let mut v = Value::object(schema().block.attributes.iter().map(|a| (a.name, Value::Null)));
+        for (k, x) in pairs {
+            v.set_attr(k, x.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn config_overrides_env_and_env_fills_gaps() {
+        let env = |k: &str| match k {
+            "HW_REGION_NAME" => Some("cn-north-4".to_string()),
+            "HW_PROJECT_ID" => Some("env-project".to_string()),
+            "HW_ACCESS_KEY" => Some("AK".to_string()),
+            "HW_SECRET_KEY" => Some("SK".to_string()),
+            _ => None,
+        };
+        let mut d = Diagnostics::new();
+        let s = resolve(&cfg(&[("project_id", "p1".into())]), &env, &mut d).unwrap();
+        assert!(d.is_empty());
+        assert_eq!(s.project_id, "p1");
+        assert_eq!(s.region, "cn-north-4");
+        assert_eq!(s.endpoint, "https://modelarts.cn-north-4.myhuaweicloud.com");
+        assert_eq!(s.max_retries, 5);
+        assert!(!format!("{s:?}").contains("SK\""));
+    }
+
+    #[test]
+    fn missing_settings_name_attribute_and_env_var() {
+        let mut d = Diagnostics::new();
+        assert!(resolve(&cfg(&[("region", "r".into())]), &|_| None, &mut d).is_none());
+        let text: Vec<String> = d.iter().map(|x| x.to_string()).collect();
+        assert_eq!(d.0.len(), 3, "{text:?}");
+        assert!(text.iter().any(|t| t.contains("secret_key") && t.contains("HW_SECRET_KEY")));
+        assert_eq!(d.0[0].path, Some(AttributePath::attr("project_id")));
+    }
+
+    #[test]
+    fn endpoint_must_be_a_url() {
+        assert!(check_endpoint(&"http://127.0.0.1:8080".into()).is_ok());
+        assert!(check_endpoint(&"https://modelarts.example.com/".into()).is_ok());
+        assert!(check_endpoint(&"ftp://x".into()).is_err());
+        assert!(check_endpoint(&"http://".into()).is_err());
+        assert!(check_endpoint(&"http://host:99999".into()).is_err());
+        assert!(check_endpoint(&"modelarts.example.com".into()).is_err());
+    }
+}

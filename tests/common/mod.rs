@@ -1,0 +1,149 @@
+//! Shared test harness: the built binaries, a terraform working directory wired to
+//! them through `dev_overrides`, and process helpers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub mod plugin;
+
+pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-modelarts");
+pub const SIM_BIN: &str = env!("CARGO_BIN_EXE_modelarts-sim");
+
+/// The terraform binary. Under `CI=true` a missing terraform fails the test; on a
+/// developer machine the test is skipped with a message.
+pub fn terraform() -> Option<PathBuf> {
+    let found = std::env::var_os("TERRAFORM").map(PathBuf::from).or_else(|| {
+        std::env::var_os("PATH")
+            .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("terraform")).find(|p| p.is_file()))
+    });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("terraform is not on PATH, and CI=true: end-to-end tests must not be skipped");
+        }
+        eprintln!("SKIPPED: terraform not found on PATH (set CI=true to make this a failure)");
+    }
+    found
+}
+
+/// A scratch directory with a CLI config pointing Terraform at the built provider.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+    pub terraform: PathBuf,
+    pub env: Vec<(String, String)>,
+}
+
+impl Workdir {
+    /// `None` when terraform is missing outside CI (the caller returns early).
+    pub fn new() -> Option<Workdir> {
+        let terraform = terraform()?;
+        let dir = tempfile::Builder::new().prefix("tfmodelarts-").tempdir().expect("tempdir");
+        let provider_dir = Path::new(PROVIDER_BIN).parent().unwrap();
+        let cli = format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/modelarts/modelarts\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            provider_dir.display()
+        );
+        std::fs::write(dir.path().join("cli.tfrc"), cli).unwrap();
+        let env = vec![
+            ("TF_CLI_CONFIG_FILE".to_string(), dir.path().join("cli.tfrc").display().to_string()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TF_INPUT".into(), "0".into()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("NO_COLOR".into(), "1".into()),
+        ];
+        Some(Workdir { dir, terraform, env })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.path().join(name), content).unwrap();
+    }
+
+    pub fn set_env(&mut self, k: &str, v: &str) {
+        self.env.retain(|(x, _)| x != k);
+        self.env.push((k.to_string(), v.to_string()));
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.terraform);
+        c.args(args).current_dir(self.dir.path());
+        for k in ["TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PATH", "TF_REATTACH_PROVIDERS"] {
+            c.env_remove(k);
+        }
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Runs terraform (with `-no-color`) and returns its output.
+    pub fn run(&self, args: &[&str]) -> TfOutput {
+        let mut full: Vec<&str> = args.to_vec();
+        if matches!(args.first(), Some(&("plan" | "apply" | "validate" | "destroy" | "import" | "refresh" | "test"))) {
+            full.insert(1, "-no-color");
+        }
+        let out = self.command(&full).output().expect("run terraform");
+        TfOutput::from(out)
+    }
+
+    /// Runs terraform and panics with its output unless it succeeds.
+    pub fn ok(&self, args: &[&str]) -> TfOutput {
+        let out = self.run(args);
+        assert!(out.success, "terraform {args:?} failed:\n{}", out.all());
+        out
+    }
+
+    /// Runs terraform and panics unless it fails.
+    pub fn fails(&self, args: &[&str]) -> TfOutput {
+        let out = self.run(args);
+        assert!(!out.success, "terraform {args:?} unexpectedly succeeded:\n{}", out.all());
+        out
+    }
+}
+
+pub struct TfOutput {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for TfOutput {
+    fn from(o: Output) -> Self {
+        TfOutput {
+            success: o.status.success(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl TfOutput {
+    pub fn all(&self) -> String {
+        format!("--- stdout ---\n{}\n--- stderr ---\n{}", self.stdout, self.stderr)
+    }
+
+    /// stdout and stderr with terraform's box-drawing margins removed and whitespace
+    /// collapsed, so a test can look for a sentence that terraform wrapped.
+    pub fn flat(&self) -> String {
+        let text = format!("{}\n{}", self.stdout, self.stderr);
+        text.lines()
+            .map(|l| l.trim_start_matches(['│', '╷', '╵', ' ']))
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The provider block's required_providers stanza.
+pub const REQUIRED_PROVIDERS: &str = r#"
+terraform {
+  required_providers {
+    modelarts = { source = "modelarts/modelarts" }
+  }
+}
+"#;

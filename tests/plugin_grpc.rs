@@ -1,0 +1,185 @@
+//! The plugin started as Terraform starts it, driven over gRPC with a client
+//! generated from the same `proto/`.
+
+mod common;
+
+use std::time::Duration;
+
+use common::plugin::{client_identity, launch};
+use modelarts_provider::proto::tfplugin6 as pb;
+use modelarts_provider::protocol::{msgpack, AttributePath, Value};
+use modelarts_provider::provider::config;
+
+fn provider_config(pairs: &[(&str, Value)]) -> pb::DynamicValue {
+    let schema = config::schema();
+    let mut v = Value::object(schema.block.attributes.iter().map(|a| (a.name, Value::Null)));
+    for (k, x) in pairs {
+        v.set_attr(k, x.clone());
+    }
+    pb::DynamicValue { msgpack: msgpack::encode(&v, &schema.ty()).unwrap(), json: vec![] }
+}
+
+fn paths(diags: &[pb::Diagnostic]) -> Vec<String> {
+    use pb::attribute_path::step::Selector;
+    diags
+        .iter()
+        .filter_map(|d| d.attribute.as_ref())
+        .map(|p| {
+            p.steps
+                .iter()
+                .map(|s| match &s.selector {
+                    Some(Selector::AttributeName(n)) => n.clone(),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect()
+}
+
+#[test]
+fn running_by_hand_prints_a_human_message_and_fails() {
+    let out = std::process::Command::new(common::PROVIDER_BIN).env_remove("TF_PLUGIN_MAGIC_COOKIE").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("this is a Terraform plugin; use it through terraform"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout, which Terraform would read as a handshake");
+}
+
+#[test]
+fn refuses_protocol_versions_it_does_not_speak() {
+    let err = launch(None, "4,5", &[]).err().expect("must not hand-shake");
+    assert!(err.contains("speaks only version 6"), "{err}");
+}
+
+#[tokio::test]
+async fn automtls_handshake_and_provider_rpcs() {
+    let id = client_identity();
+    let mut plugin = launch(Some(&id), "5,6", &[]).unwrap();
+    assert!(!plugin.server_cert_der.is_empty(), "AutoMTLS announces the server certificate");
+    let port: u16 = plugin.addr.rsplit(':').next().unwrap().parse().unwrap();
+    assert!((10000..=25000).contains(&port), "listens within the port range: {}", plugin.addr);
+    assert!(plugin.addr.starts_with("127.0.0.1:"));
+    let mut client = plugin.provider(&id).await;
+
+    let schema = client.get_provider_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    let block = schema.provider.unwrap().block.unwrap();
+    let mut names: Vec<(&str, bool)> = block.attributes.iter().map(|a| (a.name.as_str(), a.sensitive)).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            ("access_key", false),
+            ("endpoint", false),
+            ("insecure", false),
+            ("max_retries", false),
+            ("project_id", false),
+            ("region", false),
+            ("secret_key", true),
+            ("security_token", true),
+        ]
+    );
+    assert!(block.attributes.iter().all(|a| a.optional && !a.description.is_empty()));
+    assert!(schema.server_capabilities.unwrap().move_resource_state);
+
+    let meta = client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
+    assert!(meta.diagnostics.is_empty());
+
+    // Plan-time validation: a bad endpoint and negative retries point at their attributes.
+    let bad = provider_config(&[("endpoint", "ftp://example".into()), ("max_retries", Value::int(-1))]);
+    let v = client
+        .validate_provider_config(pb::validate_provider_config::Request { config: Some(bad) })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut p = paths(&v.diagnostics);
+    p.sort();
+    assert_eq!(p, vec!["endpoint", "max_retries"]);
+
+    // Configure without credentials: each missing setting names its env var.
+    let cfg = provider_config(&[("region", "cn-north-4".into())]);
+    let c = client
+        .configure_provider(pb::configure_provider::Request {
+            terraform_version: "1.11.4".into(),
+            config: Some(cfg),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let text: Vec<String> = c.diagnostics.iter().map(|d| format!("{} {}", d.summary, d.detail)).collect();
+    assert!(text.iter().any(|t| t.contains("project_id") && t.contains("HW_PROJECT_ID")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("access_key") && t.contains("HW_ACCESS_KEY")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("secret_key") && t.contains("HW_SECRET_KEY")), "{text:?}");
+    assert_eq!(paths(&c.diagnostics), vec!["project_id", "access_key", "secret_key"]);
+
+    // Unsupported calls answer with error diagnostics, not gRPC errors.
+    let r = client
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "modelarts_nope".into(),
+            config: None,
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(r.diagnostics[0].severity, pb::diagnostic::Severity::Error as i32);
+    let e = client
+        .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+            type_name: "x".into(),
+            config: None,
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!e.diagnostics.is_empty());
+    let f = client
+        .call_function(pb::call_function::Request { name: "f".into(), arguments: vec![] })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(f.error.is_some());
+    // Garbage msgpack is a diagnostic, not a crash.
+    let g = client
+        .validate_provider_config(pb::validate_provider_config::Request {
+            config: Some(pb::DynamicValue { msgpack: vec![0xc1, 0xff], json: vec![] }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(g.diagnostics[0].summary.contains("decode"), "{:?}", g.diagnostics);
+
+    let s = client.stop_provider(pb::stop_provider::Request {}).await.unwrap().into_inner();
+    assert!(s.error.is_empty());
+
+    let status = plugin.shutdown(&id).await;
+    assert!(status.success(), "clean exit after Shutdown: {status}");
+}
+
+#[tokio::test]
+async fn refuses_clients_without_the_announced_certificate() {
+    let id = client_identity();
+    let stranger = client_identity();
+    let plugin = launch(Some(&id), "6", &[]).unwrap();
+
+    for who in [Some(&stranger), None] {
+        let refused = match plugin.channel(who).await {
+            Err(_) => true,
+            Ok(ch) => pb::provider_client::ProviderClient::new(ch)
+                .get_provider_schema(pb::get_provider_schema::Request {})
+                .await
+                .is_err(),
+        };
+        assert!(refused, "a client presenting {:?} must be refused", who.map(|_| "another certificate"));
+    }
+    // The announced client still gets through.
+    let mut ok = plugin.provider(&id).await;
+    tokio::time::timeout(Duration::from_secs(5), ok.get_metadata(pb::get_metadata::Request {})).await.unwrap().unwrap();
+}
+
+#[test]
+fn attribute_paths_travel_as_steps() {
+    let p = AttributePath::attr("volume").then_index(0).then_attr("size").to_proto();
+    assert_eq!(p.steps.len(), 3);
+}
