@@ -23,7 +23,9 @@ pub mod proto {
 }
 
 pub mod cancel;
+pub mod client;
 pub mod framework;
 pub mod protocol;
 pub mod provider;
+pub mod sim;
 pub mod timefmt;

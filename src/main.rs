@@ -13,7 +13,7 @@ use modelarts_provider::provider::{ModelArtsProvider, PROVIDER_ADDRESS};
 /// Terraform provider for Huawei Cloud ModelArts notebooks. Terraform starts this
 /// binary itself; run it by hand only with --debug.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// Start standalone and print the TF_REATTACH_PROVIDERS line that attaches Terraform to it.
     #[arg(long)]

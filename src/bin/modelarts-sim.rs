@@ -1,6 +1,175 @@
-//! `modelarts-sim`: a local ModelArts notebook API (being built under issue 3).
+//! `modelarts-sim`: a local ModelArts notebook API for tests, demos and offline runs.
+//!
+//! Prints its base URL as the first line on stdout, then serves until SIGINT/SIGTERM.
 
-fn main() -> std::process::ExitCode {
-    eprintln!("modelarts-sim: not built yet (tracked in issue 3)");
-    std::process::ExitCode::FAILURE
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use modelarts_provider::sim::auth::Credentials;
+use modelarts_provider::sim::catalogue::Catalogue;
+use modelarts_provider::sim::faults::{Fault, Rule};
+use modelarts_provider::sim::store::Timings;
+use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
+
+/// A local ModelArts notebook API: signed requests, real-time status transitions,
+/// the API's rules, fault injection and a call log.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port; the URL is printed first).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    #[arg(long, env = "MODELARTS_SIM_ACCESS_KEY", default_value = DEFAULT_ACCESS_KEY)]
+    access_key: String,
+    #[arg(long, env = "MODELARTS_SIM_SECRET_KEY", default_value = DEFAULT_SECRET_KEY, hide_default_value = true)]
+    secret_key: String,
+    #[arg(long, env = "MODELARTS_SIM_PROJECT_ID", default_value = DEFAULT_PROJECT_ID)]
+    project_id: String,
+    /// Require this X-Security-Token (as with temporary credentials).
+    #[arg(long, env = "MODELARTS_SIM_SECURITY_TOKEN", hide_env_values = true)]
+    security_token: Option<String>,
+    /// Seconds from CREATING to RUNNING.
+    #[arg(long, default_value_t = 1.0)]
+    create_seconds: f64,
+    /// Seconds from STARTING to RUNNING.
+    #[arg(long, default_value_t = 1.0)]
+    start_seconds: f64,
+    /// Seconds from STOPPING to STOPPED.
+    #[arg(long, default_value_t = 1.0)]
+    stop_seconds: f64,
+    /// Seconds from DELETING to gone.
+    #[arg(long, default_value_t = 1.0)]
+    delete_seconds: f64,
+    /// JSON file with {"flavors": [...], "images": [...]} replacing the built-in catalogue.
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
+    /// Append one JSON line per request to this file.
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// Answer this fraction of requests with 503.
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// Answer the first N requests with 429 and a Retry-After.
+    #[arg(long, default_value_t = 0)]
+    throttle_burst: u32,
+    /// Retry-After seconds sent with throttled answers.
+    #[arg(long, default_value_t = 1.0)]
+    retry_after: f64,
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// A fault rule OP:KIND[:ARG][*TIMES], repeatable. OP: create, show, list, update, delete,
+    /// start, stop, flavors, switchable_flavors, lease_show, lease_renew, images, or any.
+    /// KIND: drop_answer, garbage:{not_json|truncated|wrong_types|html|empty}, reply:STATUS,
+    /// transition_error[:REASON], transition_stuck.
+    #[arg(long = "fault", value_parser = Rule::parse)]
+    faults: Vec<Rule>,
+    /// Serve HTTPS with a fresh self-signed certificate (printed on stderr).
+    #[arg(long)]
+    tls: bool,
+    /// How far X-Sdk-Date may be from this clock, in seconds.
+    #[arg(long, default_value_t = 900)]
+    max_clock_skew_seconds: i64,
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let catalogue = match &args.catalogue {
+        Some(p) => match Catalogue::load(p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("modelarts-sim: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Catalogue::default(),
+    };
+    let mut rules = args.faults.clone();
+    if args.throttle_burst > 0 {
+        rules.insert(
+            0,
+            Rule {
+                op: None,
+                fault: Fault::Reply {
+                    status: 429,
+                    code: "APIGW.0308".into(),
+                    message: "The throttling threshold has been reached (simulated)".into(),
+                    retry_after: Some(args.retry_after),
+                },
+                times: Some(args.throttle_burst),
+            },
+        );
+    }
+    let config = SimConfig {
+        listen: args.listen,
+        credentials: Credentials {
+            access_key: args.access_key,
+            secret_key: args.secret_key,
+            security_token: args.security_token,
+        },
+        project_id: args.project_id,
+        timings: Timings {
+            create: secs(args.create_seconds),
+            start: secs(args.start_seconds),
+            stop: secs(args.stop_seconds),
+            delete: secs(args.delete_seconds),
+        },
+        catalogue,
+        max_clock_skew_secs: args.max_clock_skew_seconds,
+        rules,
+        error_rate: args.error_rate.clamp(0.0, 1.0),
+        latency: Duration::from_millis(args.latency_ms),
+        log_path: args.log,
+        tls: args.tls,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("modelarts-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let sim = match SimHandle::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("modelarts-sim: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("{}", sim.url);
+        if let Some(pem) = &sim.cert_pem {
+            eprintln!("modelarts-sim: serving HTTPS with this self-signed certificate:\n{pem}");
+        }
+        eprintln!(
+            "modelarts-sim: serving the ModelArts notebook API at {} (project {})",
+            sim.url, sim.state.config.project_id
+        );
+        wait_for_signal().await;
+        eprintln!("modelarts-sim: shutting down");
+        sim.stop().await;
+        ExitCode::SUCCESS
+    })
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        (Ok(mut int), Ok(mut term)) => {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::client::{Client, ClientConfig};
 use crate::framework::{DataSource, Provider, ProviderData, Resource, Schema};
 use crate::protocol::{Diagnostics, Value};
 
@@ -15,6 +16,12 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
 #[derive(Default)]
 pub struct ModelArtsProvider;
 
+/// What every resource and data source gets from the provider block.
+pub struct Configured {
+    pub client: Client,
+    pub region: String,
+}
+
 #[async_trait]
 impl Provider for ModelArtsProvider {
     fn schema(&self) -> Schema {
@@ -23,8 +30,21 @@ impl Provider for ModelArtsProvider {
 
     async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<ProviderData> {
         let settings = config::resolve(config, &|k| std::env::var(k).ok(), diags)?;
-        tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
-        Some(Arc::new(settings))
+        let mut cc =
+            ClientConfig::new(&settings.endpoint, &settings.project_id, &settings.access_key, &settings.secret_key);
+        cc.security_token = settings.security_token.clone();
+        cc.insecure = settings.insecure;
+        cc.max_retries = settings.max_retries;
+        match Client::new(cc) {
+            Ok(client) => {
+                tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
+                Some(Arc::new(Configured { client, region: settings.region }))
+            }
+            Err(e) => {
+                diags.error("Cannot configure the ModelArts client", e);
+                None
+            }
+        }
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {

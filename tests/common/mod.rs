@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod plugin;
+pub mod sim;
 
 pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-modelarts");
 pub const SIM_BIN: &str = env!("CARGO_BIN_EXE_modelarts-sim");

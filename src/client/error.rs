@@ -1,0 +1,236 @@
+//! Errors of API calls. Messages name the method, path, HTTP status, error code and
+//! text; never a header, a credential or a signature.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::types::{ErrorBody, Status};
+
+/// Error codes that mean "no such notebook", besides HTTP 404.
+pub const NOT_FOUND_CODES: &[&str] = &["ModelArts.6309", "ModelArts.6404"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The notebook (or other object) does not exist.
+    NotFound { method: String, path: String, status: u16, code: Option<String>, message: String },
+    /// The API answered with an error (after any retries).
+    Api { method: String, path: String, status: u16, code: Option<String>, message: String },
+    /// The request was sent, but its answer was lost: it may or may not have taken effect.
+    Ambiguous { method: String, path: String, cause: String },
+    /// The request never reached the API (after any retries).
+    Transport { method: String, path: String, cause: String },
+    /// The API answered 2xx with a body that does not parse.
+    Decode { method: String, path: String, status: u16, cause: String },
+    /// A wait saw the instance fail.
+    Failed { id: String, status: Status, reason: String },
+    /// A wait ran out of time.
+    Timeout { id: String, status: Status, waited: Duration, wanted: String },
+    /// StopProvider (or Ctrl-C) stopped the call.
+    Cancelled { status: Option<Status>, waited: Duration },
+}
+
+impl ApiError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::NotFound { .. })
+    }
+
+    pub fn is_ambiguous(&self) -> bool {
+        matches!(self, ApiError::Ambiguous { .. })
+    }
+
+    /// The API's error code, when it gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::NotFound { code, .. } | ApiError::Api { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a non-2xx answer from its body.
+    pub fn from_response(method: &str, path: &str, status: u16, body: &[u8]) -> ApiError {
+        let (code, message) = parse_error_body(body);
+        let not_found =
+            status == 404 || (status == 400 && code.as_deref().is_some_and(|c| NOT_FOUND_CODES.contains(&c)));
+        let (method, path) = (method.to_string(), path.to_string());
+        if not_found {
+            ApiError::NotFound { method, path, status, code, message }
+        } else {
+            ApiError::Api { method, path, status, code, message }
+        }
+    }
+}
+
+/// `{error_code, error_msg}` (also `{error: {code, message}}`); anything else is
+/// described by its shape, not quoted at length.
+fn parse_error_body(body: &[u8]) -> (Option<String>, String) {
+    if let Ok(e) = serde_json::from_slice::<ErrorBody>(body) {
+        if e.error_code.is_some() || e.error_msg.is_some() {
+            return (e.error_code, e.error_msg.unwrap_or_default());
+        }
+    }
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        if let Some(inner) = v.get("error") {
+            let code = inner.get("code").and_then(|c| c.as_str()).map(String::from);
+            let msg = inner.get("message").and_then(|c| c.as_str()).unwrap_or_default().to_string();
+            if code.is_some() || !msg.is_empty() {
+                return (code, msg);
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        (None, "(empty body)".to_string())
+    } else if trimmed.starts_with('<') {
+        (None, format!("a non-JSON (HTML) body: {}", strip_tags(trimmed)))
+    } else {
+        (None, format!("a non-JSON body: {}", truncate(trimmed, 200)))
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    truncate(&out.split_whitespace().collect::<Vec<_>>().join(" "), 200)
+}
+
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::NotFound { method, path, status, code, message }
+            | ApiError::Api { method, path, status, code, message } => {
+                write!(f, "{method} {path}: HTTP {status}")?;
+                if let Some(c) = code {
+                    write!(f, " {c}")?;
+                }
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            ApiError::Ambiguous { method, path, cause } => {
+                write!(
+                    f,
+                    "{method} {path}: the request was sent but its answer was lost ({cause}); it may have taken effect"
+                )
+            }
+            ApiError::Transport { method, path, cause } => {
+                write!(f, "{method} {path}: could not reach the API: {cause}")
+            }
+            ApiError::Decode { method, path, status, cause } => {
+                write!(f, "{method} {path}: HTTP {status} with a body that could not be read: {cause}")
+            }
+            ApiError::Failed { id, status, reason } => {
+                write!(f, "notebook {id} ended in status {status}")?;
+                if reason.is_empty() {
+                    write!(f, " (the API gave no fail_reason)")
+                } else {
+                    write!(f, ": {reason}")
+                }
+            }
+            ApiError::Timeout { id, status, waited, wanted } => write!(
+                f,
+                "timed out after {} waiting for notebook {id} to become {wanted}: it is still {status}",
+                human_duration(*waited)
+            ),
+            ApiError::Cancelled { status, waited } => {
+                write!(f, "cancelled after {}", human_duration(*waited))?;
+                if let Some(s) = status {
+                    write!(f, " (the notebook was {s})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// `1m30s`, `2.5s`, `45ms`.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        let s = d.as_secs_f64();
+        if (s - s.round()).abs() < 0.05 {
+            format!("{}s", s.round() as u64)
+        } else {
+            format!("{s:.1}s")
+        }
+    } else {
+        let secs = d.as_secs();
+        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+        let mut out = String::new();
+        if h > 0 {
+            out.push_str(&format!("{h}h"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}m"));
+        }
+        if s > 0 {
+            out.push_str(&format!("{s}s"));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_found_has_three_spellings() {
+        assert!(ApiError::from_response("GET", "/p", 404, b"").is_not_found());
+        assert!(ApiError::from_response("GET", "/p", 400, br#"{"error_code":"ModelArts.6309","error_msg":"x"}"#)
+            .is_not_found());
+        assert!(ApiError::from_response("GET", "/p", 400, br#"{"error_code":"ModelArts.6404","error_msg":"x"}"#)
+            .is_not_found());
+        assert!(!ApiError::from_response("GET", "/p", 400, br#"{"error_code":"ModelArts.6001","error_msg":"x"}"#)
+            .is_not_found());
+    }
+
+    #[test]
+    fn messages_name_method_path_status_code_and_text() {
+        let e = ApiError::from_response(
+            "PUT",
+            "/v1/p/notebooks/n1",
+            400,
+            br#"{"error_code":"ModelArts.6573","error_msg":"instance must be stopped"}"#,
+        );
+        assert_eq!(e.to_string(), "PUT /v1/p/notebooks/n1: HTTP 400 ModelArts.6573: instance must be stopped");
+        let h = ApiError::from_response("GET", "/x", 502, b"<html><body><h1>502 Bad Gateway</h1></body></html>");
+        assert!(h.to_string().contains("HTML") && h.to_string().contains("502 Bad Gateway"), "{h}");
+        let nested =
+            ApiError::from_response("GET", "/x", 401, br#"{"error":{"code":"APIGW.0301","message":"bad sig"}}"#);
+        assert_eq!(nested.code(), Some("APIGW.0301"));
+        assert!(ApiError::from_response("GET", "/x", 500, b"").to_string().contains("(empty body)"));
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(Duration::from_millis(45)), "45ms");
+        assert_eq!(human_duration(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(human_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(human_duration(Duration::from_secs(3600)), "1h");
+    }
+}

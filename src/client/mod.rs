@@ -1,0 +1,335 @@
+//! Layer 3: the ModelArts notebook REST client — signing, typed calls, errors,
+//! retries and waiting. Knows nothing about Terraform.
+//!
+//! One [`Client`] is shared by everything: it is cheap to clone and keeps a pool of
+//! keep-alive connections.
+
+pub mod error;
+pub mod limits;
+pub mod notebooks;
+pub mod retry;
+pub mod signer;
+pub mod types;
+pub mod wait;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode, Url};
+
+use crate::cancel::CancelToken;
+use crate::timefmt::{now_millis, Civil};
+
+pub use error::ApiError;
+pub use retry::Backoff;
+pub use wait::PollSchedule;
+
+/// Everything a client needs. Secrets are never printed by `Debug`.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// Base URL: scheme, host, optional port and optional path prefix.
+    pub endpoint: String,
+    pub project_id: String,
+    pub access_key: String,
+    pub secret_key: String,
+    pub security_token: Option<String>,
+    /// Skip TLS certificate verification.
+    pub insecure: bool,
+    pub max_retries: u32,
+    pub request_timeout: Duration,
+    pub backoff: Backoff,
+    pub poll: PollSchedule,
+}
+
+impl ClientConfig {
+    pub fn new(endpoint: &str, project_id: &str, access_key: &str, secret_key: &str) -> Self {
+        ClientConfig {
+            endpoint: endpoint.to_string(),
+            project_id: project_id.to_string(),
+            access_key: access_key.to_string(),
+            secret_key: secret_key.to_string(),
+            security_token: None,
+            insecure: false,
+            max_retries: 5,
+            request_timeout: Duration::from_secs(60),
+            backoff: Backoff::default(),
+            poll: PollSchedule::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("endpoint", &self.endpoint)
+            .field("project_id", &self.project_id)
+            .field("access_key", &self.access_key)
+            .field("insecure", &self.insecure)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    /// `Host` as sent and signed: host, plus the port when it is not the scheme's default.
+    host: String,
+    /// Path prefix of the endpoint plus `/v1/{project_id}/`.
+    root: String,
+    config: ClientConfig,
+}
+
+/// A ModelArts API client. Calls observe the client's cancellation token, if any.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    cancel: CancelToken,
+}
+
+/// One API call before signing.
+pub(crate) struct Call {
+    pub method: Method,
+    /// Relative to `/v1/{project_id}/`, e.g. `notebooks/{id}/start`.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Call {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Call { method, path: path.into(), query: Vec::new(), body: None }
+    }
+
+    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+        self.query.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    pub fn query_opt(self, k: &str, v: Option<impl ToString>) -> Self {
+        match v {
+            Some(v) => self.query(k, v),
+            None => self,
+        }
+    }
+
+    pub fn json(mut self, body: &impl serde::Serialize) -> Self {
+        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
+        self
+    }
+
+    /// A POST without a body may have taken effect when its answer is lost; PUT,
+    /// DELETE and GET are safe to repeat.
+    fn idempotent(&self) -> bool {
+        self.method != Method::POST && self.method != Method::PATCH
+    }
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, String> {
+        let base = Url::parse(&config.endpoint).map_err(|e| format!("endpoint {:?}: {e}", config.endpoint))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(format!("endpoint {:?} must be an http:// or https:// URL with a host", config.endpoint));
+        }
+        let host = match base.port() {
+            Some(p) => format!("{}:{p}", base.host_str().unwrap_or_default()),
+            None => base.host_str().unwrap_or_default().to_string(),
+        };
+        let root = format!("{}/v1/{}/", base.path().trim_end_matches('/'), config.project_id);
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .danger_accept_invalid_certs(config.insecure)
+            .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Client { inner: Arc::new(Inner { http, base, host, root, config }), cancel: CancelToken::new() })
+    }
+
+    /// The same client (same connection pool) observing `cancel`.
+    pub fn with_cancel(&self, cancel: CancelToken) -> Client {
+        Client { inner: self.inner.clone(), cancel }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn cancel_token(&self) -> &CancelToken {
+        &self.cancel
+    }
+
+    /// Sends a call with signing and retries; returns the 2xx body.
+    pub(crate) async fn execute(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
+        let path = format!("{}{}", self.inner.root, call.path);
+        let method = call.method.as_str();
+        let max = self.inner.config.max_retries;
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            let outcome = self.send_once(call, &path).await;
+            let (retryable, retry_after, err) = match outcome {
+                Ok(answer) if answer.status.is_success() => {
+                    tracing::debug!(method, path = %path, status = answer.status.as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "api call");
+                    return Ok(answer.body);
+                }
+                Ok(answer) => {
+                    let code = answer.status.as_u16();
+                    let err = ApiError::from_response(method, &path, code, &answer.body);
+                    tracing::debug!(method, path = %path, status = code, attempt, error = %err, "api call failed");
+                    match code {
+                        429 | 503 => (true, answer.retry_after, err),
+                        // A gateway error may hide a request the backend did process.
+                        502 | 504 if call.idempotent() => (true, answer.retry_after, err),
+                        502 | 504 => {
+                            return Err(ApiError::Ambiguous {
+                                method: method.into(),
+                                path,
+                                cause: format!("HTTP {code} from the gateway"),
+                            });
+                        }
+                        _ => return Err(err),
+                    }
+                }
+                Err(SendError::Cancelled) => {
+                    return Err(ApiError::Cancelled { status: None, waited: started.elapsed() })
+                }
+                Err(SendError::NotSent(cause)) => {
+                    tracing::debug!(method, path = %path, attempt, cause = %cause, "api call could not connect");
+                    (true, None, ApiError::Transport { method: method.into(), path: path.clone(), cause })
+                }
+                Err(SendError::AnswerLost(cause)) => {
+                    tracing::debug!(method, path = %path, attempt, cause = %cause, "api call lost its answer");
+                    if !call.idempotent() {
+                        return Err(ApiError::Ambiguous { method: method.into(), path, cause });
+                    }
+                    (true, None, ApiError::Transport { method: method.into(), path: path.clone(), cause })
+                }
+            };
+            if !retryable || attempt >= max {
+                return Err(err);
+            }
+            let delay = retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
+            tracing::info!(method, path = %path, attempt = attempt + 1, max_retries = max, delay_ms = delay.as_millis() as u64, reason = %err, "retrying API call");
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = self.cancel.cancelled() => return Err(ApiError::Cancelled { status: None, waited: started.elapsed() }),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// One signed attempt; any HTTP answer, 2xx or not, is `Ok`.
+    async fn send_once(&self, call: &Call, path: &str) -> Result<Answer, SendError> {
+        let inner = &self.inner;
+        let sdk_date = Civil::from_unix_millis(now_millis()).sdk_date();
+        let mut headers: Vec<(String, String)> = vec![
+            ("Host".into(), inner.host.clone()),
+            ("X-Sdk-Date".into(), sdk_date.clone()),
+            ("X-Project-Id".into(), inner.config.project_id.clone()),
+        ];
+        if call.body.is_some() {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        if let Some(t) = &inner.config.security_token {
+            headers.push(("X-Security-Token".into(), t.clone()));
+        }
+        let body = call.body.as_deref().unwrap_or_default();
+        let authorization = signer::authorization(
+            &inner.config.access_key,
+            &inner.config.secret_key,
+            &signer::SignInput {
+                method: call.method.as_str(),
+                path,
+                query: &call.query,
+                headers: &headers,
+                payload_hash: None,
+                body,
+                sdk_date: &sdk_date,
+            },
+        );
+        let mut url = inner.base.clone();
+        url.set_path(path);
+        let query = signer::canonical_query(&call.query);
+        url.set_query((!query.is_empty()).then_some(query.as_str()));
+        let mut req = inner.http.request(call.method.clone(), url);
+        for (k, v) in &headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        req = req.header("Authorization", authorization);
+        if let Some(b) = &call.body {
+            req = req.body(b.clone());
+        }
+        let send = async {
+            let resp = req.send().await.map_err(classify_send_error)?;
+            let status = resp.status();
+            let retry_after =
+                resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(retry::parse_retry_after);
+            let bytes = resp.bytes().await.map_err(|e| SendError::AnswerLost(describe(&e)))?;
+            Ok(Answer { status, retry_after, body: bytes.to_vec() })
+        };
+        tokio::select! {
+            r = send => r,
+            _ = self.cancel.cancelled() => Err(SendError::Cancelled),
+        }
+    }
+
+    /// Decodes a 2xx body.
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self, call: &Call, body: &[u8]) -> Result<T, ApiError> {
+        serde_json::from_slice(body).map_err(|e| ApiError::Decode {
+            method: call.method.to_string(),
+            path: format!("{}{}", self.inner.root, call.path),
+            status: 200,
+            cause: if body.iter().all(u8::is_ascii_whitespace) { "empty body".to_string() } else { e.to_string() },
+        })
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+enum SendError {
+    /// Connecting failed: the request surely never reached the server.
+    NotSent(String),
+    /// The request may have been received; its answer did not arrive.
+    AnswerLost(String),
+    Cancelled,
+}
+
+fn classify_send_error(e: reqwest::Error) -> SendError {
+    if e.is_connect() {
+        SendError::NotSent(describe(&e))
+    } else {
+        SendError::AnswerLost(describe(&e))
+    }
+}
+
+/// What went wrong and its causes, without the URL (reqwest's own message includes
+/// it, with the query).
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "reading the answer failed"
+    } else {
+        "request failed"
+    };
+    let mut parts = vec![kind.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}

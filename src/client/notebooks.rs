@@ -1,0 +1,127 @@
+//! Typed calls of the notebook API.
+
+use reqwest::Method;
+
+use super::error::ApiError;
+use super::types::{CreateNotebook, Flavor, Image, Lease, LeaseReq, Notebook, Page, SwitchableFlavors, UpdateNotebook};
+use super::{Call, Client};
+
+/// Page size used when following list pagination.
+const PAGE_SIZE: usize = 50;
+/// A safety stop for an API that keeps answering full pages.
+const MAX_PAGES: usize = 10_000;
+
+/// Filters of the notebook list call.
+#[derive(Clone, Debug, Default)]
+pub struct NotebookFilter {
+    /// The API matches names fuzzily: callers wanting one name compare exactly.
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub pool_id: Option<String>,
+    pub feature: Option<String>,
+}
+
+/// Filters of the images call.
+#[derive(Clone, Debug, Default)]
+pub struct ImageFilter {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub service_type: Option<String>,
+    pub namespace: Option<String>,
+}
+
+impl Client {
+    async fn call<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+        let body = self.execute(&call).await?;
+        self.decode(&call, &body)
+    }
+
+    /// Follows `offset` / `limit` pagination to the end.
+    async fn all_pages<T: serde::de::DeserializeOwned>(&self, base: impl Fn() -> Call) -> Result<Vec<T>, ApiError> {
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page: Page<T> = self.call(base().query("limit", PAGE_SIZE).query("offset", items.len())).await?;
+            let total = usize::try_from(page.total).unwrap_or(0);
+            let page = page.into_items();
+            let n = page.len();
+            items.extend(page);
+            if n == 0 || n < PAGE_SIZE || (total > 0 && items.len() >= total) {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    pub async fn create_notebook(&self, req: &CreateNotebook) -> Result<Notebook, ApiError> {
+        self.call(Call::new(Method::POST, "notebooks").json(req)).await
+    }
+
+    pub async fn get_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
+        self.call(Call::new(Method::GET, format!("notebooks/{id}"))).await
+    }
+
+    pub async fn list_notebooks(&self, filter: &NotebookFilter) -> Result<Vec<Notebook>, ApiError> {
+        self.all_pages(|| {
+            Call::new(Method::GET, "notebooks")
+                .query_opt("name", filter.name.as_ref())
+                .query_opt("status", filter.status.as_ref())
+                .query_opt("pool_id", filter.pool_id.as_ref())
+                .query_opt("feature", filter.feature.as_ref())
+        })
+        .await
+    }
+
+    pub async fn update_notebook(&self, id: &str, req: &UpdateNotebook) -> Result<Notebook, ApiError> {
+        self.call(Call::new(Method::PUT, format!("notebooks/{id}")).json(req)).await
+    }
+
+    pub async fn delete_notebook(&self, id: &str) -> Result<(), ApiError> {
+        self.execute(&Call::new(Method::DELETE, format!("notebooks/{id}"))).await.map(|_| ())
+    }
+
+    /// Starts a stopped notebook; `auto_stop` sets when it stops again.
+    pub async fn start_notebook(&self, id: &str, auto_stop: Option<&LeaseReq>) -> Result<Notebook, ApiError> {
+        let call = Call::new(Method::POST, format!("notebooks/{id}/start"))
+            .query_opt("duration", auto_stop.map(|l| l.duration))
+            .query_opt("type", auto_stop.map(|l| l.kind.clone()));
+        self.call(call).await
+    }
+
+    pub async fn stop_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
+        self.call(Call::new(Method::POST, format!("notebooks/{id}/stop"))).await
+    }
+
+    /// Notebook flavors, optionally of one `category` (CPU, GPU, ASCEND) and `type`.
+    pub async fn list_flavors(&self, category: Option<&str>, kind: Option<&str>) -> Result<Vec<Flavor>, ApiError> {
+        self.all_pages(|| {
+            Call::new(Method::GET, "notebooks/flavors").query_opt("category", category).query_opt("type", kind)
+        })
+        .await
+    }
+
+    /// The flavors notebook `id` can change to.
+    pub async fn switchable_flavors(&self, id: &str) -> Result<Vec<Flavor>, ApiError> {
+        let answer: SwitchableFlavors = self.call(Call::new(Method::GET, format!("notebooks/{id}/flavors"))).await?;
+        Ok(answer.into_list())
+    }
+
+    pub async fn get_lease(&self, id: &str) -> Result<Lease, ApiError> {
+        self.call(Call::new(Method::GET, format!("notebooks/{id}/lease"))).await
+    }
+
+    /// Renews auto-stop of a running notebook.
+    pub async fn renew_lease(&self, id: &str, lease: &LeaseReq) -> Result<(), ApiError> {
+        self.execute(&Call::new(Method::PATCH, format!("notebooks/{id}/lease")).json(lease)).await.map(|_| ())
+    }
+
+    pub async fn list_images(&self, filter: &ImageFilter) -> Result<Vec<Image>, ApiError> {
+        self.all_pages(|| {
+            Call::new(Method::GET, "images")
+                .query_opt("name", filter.name.as_ref())
+                .query_opt("type", filter.kind.as_ref())
+                .query_opt("service_type", filter.service_type.as_ref())
+                .query_opt("namespace", filter.namespace.as_ref())
+        })
+        .await
+    }
+}

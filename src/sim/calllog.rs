@@ -1,0 +1,73 @@
+//! The call log: one JSON line per request (time, method, path, query, body, the
+//! notebook's status before the call, the answer's status), kept in memory and
+//! optionally appended to a file, so tests can assert which calls were made in
+//! which order.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Call {
+    pub time: String,
+    pub method: String,
+    pub path: String,
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub body: serde_json::Value,
+    /// The operation (`create`, `stop`, ...) or empty for an unknown path.
+    #[serde(default)]
+    pub op: String,
+    #[serde(default)]
+    pub notebook: Option<String>,
+    #[serde(default)]
+    pub status_before: Option<String>,
+    /// HTTP status of the answer; 0 when the answer was dropped.
+    pub response: u16,
+}
+
+#[derive(Default)]
+pub struct CallLog {
+    calls: Mutex<Vec<Call>>,
+    file: Option<Mutex<std::fs::File>>,
+}
+
+impl CallLog {
+    pub fn new(path: Option<&std::path::Path>) -> Result<CallLog, String> {
+        let file = match path {
+            Some(p) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| format!("{}: {e}", p.display()))?,
+            )),
+            None => None,
+        };
+        Ok(CallLog { calls: Mutex::new(Vec::new()), file })
+    }
+
+    pub fn record(&self, call: Call) {
+        if let Some(f) = &self.file {
+            if let (Ok(mut f), Ok(mut line)) = (f.lock(), serde_json::to_vec(&call)) {
+                line.push(b'\n');
+                let _ = f.write_all(&line);
+            }
+        }
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(call);
+        }
+    }
+
+    pub fn snapshot(&self) -> Vec<Call> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut c) = self.calls.lock() {
+            c.clear();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The flavors and images the simulator offers, built in or loaded from a file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::types::{Flavor, Image};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub flavors: Vec<Flavor>,
+    pub images: Vec<Image>,
+}
+
+fn flavor(id: &str, category: &str, vcpus: i64, memory_gb: i64, sold_out: bool, desc: &str) -> Flavor {
+    Flavor {
+        id: id.into(),
+        name: id.into(),
+        arch: Some("x86_64".into()),
+        category: Some(category.into()),
+        description: Some(desc.into()),
+        feature: Some("NOTEBOOK".into()),
+        free: Some(false),
+        sold_out: Some(sold_out),
+        vcpus: Some(vcpus),
+        memory: Some(memory_gb * 1024),
+        gpu: (category == "GPU").then(|| serde_json::json!({"gpu": 1, "gpu_memory": 16, "type": desc})),
+    }
+}
+
+fn image(id: &str, name: &str, tag: &str, categories: &[&str], desc: &str) -> Image {
+    Image {
+        id: id.into(),
+        name: name.into(),
+        swr_path: Some(format!("swr.cn-north-4.myhuaweicloud.com/atelier/{name}:{tag}")),
+        tag: Some(tag.into()),
+        kind: Some("BUILD_IN".into()),
+        arch: Some("x86_64".into()),
+        service_type: Some("DEV".into()),
+        status: Some("ACTIVE".into()),
+        resource_categories: categories.iter().map(|c| c.to_string()).collect(),
+        description: Some(desc.into()),
+        visibility: Some("PUBLIC".into()),
+    }
+}
+
+impl Default for Catalogue {
+    fn default() -> Self {
+        Catalogue {
+            flavors: vec![
+                flavor("modelarts.vm.cpu.2u", "CPU", 2, 8, false, "2 vCPUs | 8 GB"),
+                flavor("modelarts.vm.cpu.8u", "CPU", 8, 32, false, "8 vCPUs | 32 GB"),
+                flavor("modelarts.vm.gpu.t4", "GPU", 8, 32, false, "T4"),
+                flavor("modelarts.vm.gpu.v100", "GPU", 8, 64, true, "V100"),
+            ],
+            images: vec![
+                image(
+                    "e1a07296-22a8-4f05-8bc8-e936c8e54090",
+                    "notebook2.0-mul-kernel-cpu-cp36",
+                    "3.3.2-release_v1",
+                    &["CPU"],
+                    "Multi-kernel CPU image, Python 3.6",
+                ),
+                image(
+                    "3b8c7a2e-5f1d-4c9e-9a47-2d6f0e1b8c35",
+                    "pytorch1.10-cuda10.2-cudnn7-ubuntu18.04",
+                    "2.0.0-release_v2",
+                    &["GPU"],
+                    "PyTorch 1.10 with CUDA 10.2",
+                ),
+                image(
+                    "7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47",
+                    "mindspore1.7.0-py3.7-ubuntu18.04",
+                    "1.7.0",
+                    &["CPU", "GPU"],
+                    "MindSpore 1.7 for CPU and GPU",
+                ),
+            ],
+        }
+    }
+}
+
+impl Catalogue {
+    pub fn load(path: &std::path::Path) -> Result<Catalogue, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn flavor(&self, id: &str) -> Option<&Flavor> {
+        self.flavors.iter().find(|f| f.id == id)
+    }
+
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id == id)
+    }
+
+    /// A notebook may change to another flavor of its own category that is not sold out.
+    pub fn switchable_from(&self, current: &str) -> Vec<Flavor> {
+        let category = self.flavor(current).and_then(|f| f.category.clone());
+        self.flavors
+            .iter()
+            .filter(|f| f.id != current && f.category == category && f.sold_out != Some(true))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether an image can run on a flavor (the image lists the flavor's category).
+    pub fn image_fits(&self, image: &Image, flavor: &Flavor) -> bool {
+        flavor.category.as_ref().is_some_and(|c| image.resource_categories.contains(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_cannot_switch_to_gpu() {
+        let c = Catalogue::default();
+        let ids: Vec<String> = c.switchable_from("modelarts.vm.cpu.2u").into_iter().map(|f| f.id).collect();
+        assert_eq!(ids, vec!["modelarts.vm.cpu.8u"]);
+        let gpu: Vec<String> = c.switchable_from("modelarts.vm.gpu.t4").into_iter().map(|f| f.id).collect();
+        assert!(gpu.is_empty(), "the V100 is sold out: {gpu:?}");
+        assert!(c.image("e1a07296-22a8-4f05-8bc8-e936c8e54090").is_some());
+    }
+}

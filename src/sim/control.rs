@@ -1,0 +1,83 @@
+//! The simulator's control API under `/_sim/` (unauthenticated: it is a local test
+//! tool). It lets a test change notebooks behind the provider's back, inject faults
+//! at run time, and read the call log.
+//!
+//! - `GET /_sim/notebooks` — every notebook, as the API shows it
+//! - `PATCH /_sim/notebooks/{id}` — overwrite `status`, `fail_reason`, `name`, `flavor`, `description`, `lease`
+//! - `POST /_sim/faults` — add a fault rule (JSON, see [`Rule`]); `DELETE /_sim/faults` clears them
+//! - `PUT /_sim/error-rate` — `{"rate": 0.3}`
+//! - `GET /_sim/calls` — the call log; `DELETE /_sim/calls` clears it
+
+use serde_json::{json, Value as J};
+
+use super::faults::Rule;
+use super::{Reply, SimState};
+use crate::client::types::{Lease, Status};
+
+pub fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) -> Reply {
+    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    let parsed: Result<J, _> = if body.is_empty() { Ok(J::Null) } else { serde_json::from_slice(body) };
+    let Ok(input) = parsed else {
+        return Reply::error(400, "SIM.0001", "control request body is not JSON");
+    };
+    let mut world = state.lock();
+    match (method, parts.as_slice()) {
+        ("GET", ["notebooks"]) => Reply::json(200, &json!(world.store.all())),
+        ("PATCH", ["notebooks", id]) => {
+            let Some(r) = world.store.get_mut(id) else {
+                return Reply::error(404, "SIM.0404", "no such notebook");
+            };
+            let n = &mut r.notebook;
+            if let Some(s) = input.get("status").and_then(J::as_str) {
+                let status = Status::parse(s);
+                // An explicit status ends any transition in progress.
+                *r = super::store::Record::new(n.clone());
+                r.notebook.status = status;
+            }
+            let n = &mut r.notebook;
+            if let Some(v) = input.get("fail_reason") {
+                n.fail_reason = v.as_str().map(String::from);
+            }
+            if let Some(v) = input.get("name").and_then(J::as_str) {
+                n.name = v.to_string();
+            }
+            if let Some(v) = input.get("description").and_then(J::as_str) {
+                n.description = Some(v.to_string());
+            }
+            if let Some(v) = input.get("flavor").and_then(J::as_str) {
+                n.flavor = v.to_string();
+            }
+            if let Some(v) = input.get("lease") {
+                n.lease = serde_json::from_value::<Lease>(v.clone()).ok();
+            }
+            n.update_at = Some(crate::timefmt::now_millis());
+            Reply::json(200, &json!(n))
+        }
+        ("POST", ["faults"]) => match serde_json::from_value::<Rule>(input) {
+            Ok(rule) => {
+                world.faults.rules.push(rule);
+                Reply::json(200, &json!({"rules": world.faults.rules.len()}))
+            }
+            Err(e) => Reply::error(400, "SIM.0002", &format!("not a fault rule: {e}")),
+        },
+        ("DELETE", ["faults"]) => {
+            world.faults.rules.clear();
+            world.faults.error_rate = 0.0;
+            Reply::json(200, &json!({}))
+        }
+        ("PUT", ["error-rate"]) => {
+            world.faults.error_rate = input.get("rate").and_then(J::as_f64).unwrap_or(0.0).clamp(0.0, 1.0);
+            Reply::json(200, &json!({"rate": world.faults.error_rate}))
+        }
+        ("GET", ["calls"]) => {
+            drop(world);
+            Reply::json(200, &json!(state.log.snapshot()))
+        }
+        ("DELETE", ["calls"]) => {
+            drop(world);
+            state.log.clear();
+            Reply::json(200, &json!({}))
+        }
+        _ => Reply::error(404, "SIM.0404", "unknown control endpoint"),
+    }
+}

@@ -1,0 +1,218 @@
+//! Fault injection: rules that make the simulator answer errors, lose answers,
+//! send broken bodies, or end transitions badly. Rules come from command-line flags
+//! or, at run time, from the control API (`POST /_sim/faults`).
+
+use serde::{Deserialize, Serialize};
+
+/// The API operation a request is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Create,
+    Show,
+    List,
+    Update,
+    Delete,
+    Start,
+    Stop,
+    Flavors,
+    SwitchableFlavors,
+    LeaseShow,
+    LeaseRenew,
+    Images,
+}
+
+impl Op {
+    pub fn parse(s: &str) -> Option<Op> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    }
+}
+
+/// A body that does not parse as the API's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Garbage {
+    NotJson,
+    Truncated,
+    WrongTypes,
+    Html,
+    Empty,
+}
+
+impl Garbage {
+    pub fn parse(s: &str) -> Option<Garbage> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+
+    /// The body and its content type.
+    pub fn body(self) -> (&'static str, &'static str) {
+        match self {
+            Garbage::NotJson => ("text/plain", "service temporarily confused"),
+            Garbage::Truncated => ("application/json", r#"{"id": "a1b2", "name": "nb", "status": "RUNN"#),
+            Garbage::WrongTypes => {
+                ("application/json", r#"{"id": 42, "name": ["x"], "status": {"a": 1}, "volume": "big"}"#)
+            }
+            Garbage::Html => (
+                "text/html",
+                "<html><head><title>502</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>",
+            ),
+            Garbage::Empty => ("application/json", ""),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer with this HTTP status and error body, without doing anything.
+    Reply {
+        status: u16,
+        #[serde(default)]
+        code: String,
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        retry_after: Option<f64>,
+    },
+    /// Do the work, then drop the connection: the answer is lost.
+    DropAnswer,
+    /// Do the work, then answer 200 with a broken body.
+    Garbage { body: Garbage },
+    /// The transition this call starts ends in ERROR with this `fail_reason`.
+    TransitionError { reason: String },
+    /// The transition this call starts never ends.
+    TransitionStuck,
+}
+
+impl Fault {
+    /// Faults that change how a transition ends rather than the HTTP answer.
+    pub fn is_transition(&self) -> bool {
+        matches!(self, Fault::TransitionError { .. } | Fault::TransitionStuck)
+    }
+}
+
+/// A fault for the requests of one operation (or all), a number of times (or always).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    #[serde(default)]
+    pub op: Option<Op>,
+    #[serde(flatten)]
+    pub fault: Fault,
+    /// How many matching requests it applies to; absent means every one.
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+impl Rule {
+    /// Parses `OP:KIND[:ARG][*TIMES]` as given on the command line, e.g.
+    /// `create:drop_answer*1`, `start:transition_error:no capacity`, `show:garbage:html`,
+    /// `update:reply:500*1`. `OP` may be `any`.
+    pub fn parse(spec: &str) -> Result<Rule, String> {
+        let (body, times) = match spec.rsplit_once('*') {
+            Some((b, t)) => (b, Some(t.parse::<u32>().map_err(|_| format!("{spec:?}: bad count {t:?}"))?)),
+            None => (spec, None),
+        };
+        let mut parts = body.splitn(3, ':');
+        let op_text = parts.next().unwrap_or_default();
+        let op = if op_text == "any" {
+            None
+        } else {
+            Some(Op::parse(op_text).ok_or_else(|| format!("{spec:?}: unknown operation {op_text:?}"))?)
+        };
+        let kind = parts.next().ok_or_else(|| format!("{spec:?}: missing fault kind"))?;
+        let arg = parts.next();
+        let fault = match (kind, arg) {
+            ("drop_answer", None) => Fault::DropAnswer,
+            ("transition_stuck", None) => Fault::TransitionStuck,
+            ("transition_error", reason) => {
+                Fault::TransitionError { reason: reason.unwrap_or("simulated failure").to_string() }
+            }
+            ("garbage", Some(g)) => {
+                Fault::Garbage { body: Garbage::parse(g).ok_or_else(|| format!("{spec:?}: unknown garbage {g:?}"))? }
+            }
+            ("reply", Some(status)) => Fault::Reply {
+                status: status.parse().map_err(|_| format!("{spec:?}: bad status {status:?}"))?,
+                code: "ModelArts.9999".into(),
+                message: "simulated failure".into(),
+                retry_after: None,
+            },
+            _ => return Err(format!("{spec:?}: unknown fault {kind:?}")),
+        };
+        Ok(Rule { op, fault, times })
+    }
+}
+
+/// The active rules, consumed as they fire.
+#[derive(Default, Debug)]
+pub struct Faults {
+    pub rules: Vec<Rule>,
+    /// Fraction of requests answered 503 at random.
+    pub error_rate: f64,
+}
+
+impl Faults {
+    /// The first rule for `op` of the wanted family (transition or not), used up by one.
+    pub fn take(&mut self, op: Op, transition: bool) -> Option<Fault> {
+        let idx = self.rules.iter().position(|r| {
+            r.op.is_none_or(|o| o == op) && r.fault.is_transition() == transition && r.times != Some(0)
+        })?;
+        let rule = &mut self.rules[idx];
+        let fault = rule.fault.clone();
+        if let Some(t) = &mut rule.times {
+            *t -= 1;
+            if *t == 0 {
+                self.rules.remove(idx);
+            }
+        }
+        Some(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_command_line_rules() {
+        assert_eq!(
+            Rule::parse("create:drop_answer*1").unwrap(),
+            Rule { op: Some(Op::Create), fault: Fault::DropAnswer, times: Some(1) }
+        );
+        let r = Rule::parse("start:transition_error:no GPU left").unwrap();
+        assert_eq!(r.fault, Fault::TransitionError { reason: "no GPU left".into() });
+        assert_eq!(r.times, None);
+        assert!(matches!(Rule::parse("any:reply:503*3").unwrap().fault, Fault::Reply { status: 503, .. }));
+        assert_eq!(Rule::parse("show:garbage:html").unwrap().fault, Fault::Garbage { body: Garbage::Html });
+        assert!(Rule::parse("nope:drop_answer").is_err());
+        assert!(Rule::parse("show:garbage:xml").is_err());
+        assert!(Rule::parse("show").is_err());
+    }
+
+    #[test]
+    fn rules_are_used_up() {
+        let mut f = Faults {
+            rules: vec![Rule::parse("update:reply:500*1").unwrap(), Rule::parse("start:transition_stuck").unwrap()],
+            error_rate: 0.0,
+        };
+        assert!(f.take(Op::Show, false).is_none());
+        assert!(f.take(Op::Update, true).is_none());
+        assert!(f.take(Op::Update, false).is_some());
+        assert!(f.take(Op::Update, false).is_none());
+        assert!(f.take(Op::Start, true).is_some());
+        assert!(f.take(Op::Start, true).is_some(), "a rule without a count stays");
+    }
+
+    #[test]
+    fn json_rules_for_the_control_api() {
+        let r: Rule = serde_json::from_str(
+            r#"{"op":"update","kind":"reply","status":500,"code":"ModelArts.7000","message":"disk busy","times":1}"#,
+        )
+        .unwrap();
+        assert_eq!(r.op, Some(Op::Update));
+        assert!(matches!(r.fault, Fault::Reply { status: 500, .. }));
+    }
+}

@@ -1,0 +1,296 @@
+//! Layer 5: `modelarts-sim`, a local stand-in for the ModelArts notebook API. It
+//! verifies AK/SK signatures, runs notebooks through their statuses in real time,
+//! enforces the API's rules, injects faults on request, and logs every call.
+//! It reuses the client's API types and signing code.
+
+pub mod api;
+pub mod auth;
+pub mod calllog;
+pub mod catalogue;
+pub mod control;
+pub mod faults;
+pub mod http;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::sync::watch;
+
+use self::auth::Credentials;
+use self::calllog::{Call, CallLog};
+use self::catalogue::Catalogue;
+use self::faults::{Fault, Faults, Rule};
+use self::store::{Ending, Store, Timings};
+use crate::timefmt::{now_millis, Civil};
+
+pub const DEFAULT_ACCESS_KEY: &str = "SIMACCESSKEY";
+pub const DEFAULT_SECRET_KEY: &str = "sim-secret-key";
+pub const DEFAULT_PROJECT_ID: &str = "sim-project";
+
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    pub listen: SocketAddr,
+    pub credentials: Credentials,
+    pub project_id: String,
+    pub timings: Timings,
+    pub catalogue: Catalogue,
+    /// How far `X-Sdk-Date` may be from the simulator's clock.
+    pub max_clock_skew_secs: i64,
+    pub rules: Vec<Rule>,
+    /// Fraction of requests answered 503.
+    pub error_rate: f64,
+    /// Added before every answer.
+    pub latency: Duration,
+    pub log_path: Option<PathBuf>,
+    /// Serve HTTPS with a fresh self-signed certificate.
+    pub tls: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            credentials: Credentials {
+                access_key: DEFAULT_ACCESS_KEY.into(),
+                secret_key: DEFAULT_SECRET_KEY.into(),
+                security_token: None,
+            },
+            project_id: DEFAULT_PROJECT_ID.into(),
+            timings: Timings::default(),
+            catalogue: Catalogue::default(),
+            max_clock_skew_secs: 15 * 60,
+            rules: Vec::new(),
+            error_rate: 0.0,
+            latency: Duration::ZERO,
+            log_path: None,
+            tls: false,
+        }
+    }
+}
+
+/// Mutable simulator state, behind one lock so every request sees a consistent world.
+pub struct World {
+    pub store: Store,
+    pub faults: Faults,
+    rng: u64,
+}
+
+impl World {
+    fn random_unit(&mut self) -> f64 {
+        // xorshift64*: plenty for choosing which requests fail.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+pub struct SimState {
+    pub config: SimConfig,
+    pub world: Mutex<World>,
+    pub log: CallLog,
+}
+
+/// A received request.
+pub struct Incoming {
+    pub method: String,
+    pub path: String,
+    pub raw_query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What to answer.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub retry_after: Option<f64>,
+    /// Close the connection without answering (after the work is done).
+    pub drop_connection: bool,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: &serde_json::Value) -> Reply {
+        Reply {
+            status,
+            content_type: "application/json",
+            body: body.to_string().into_bytes(),
+            retry_after: None,
+            drop_connection: false,
+        }
+    }
+
+    pub fn error(status: u16, code: &str, message: &str) -> Reply {
+        Reply::json(status, &json!({ "error_code": code, "error_msg": message }))
+    }
+}
+
+/// Splits a raw query string into decoded pairs, in order.
+pub fn parse_query(raw: &str) -> Vec<(String, String)> {
+    use crate::client::signer::percent_decode;
+    raw.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+impl SimState {
+    pub fn new(config: SimConfig) -> Result<SimState, String> {
+        let log = CallLog::new(config.log_path.as_deref())?;
+        let world = World {
+            store: Store::default(),
+            faults: Faults { rules: config.rules.clone(), error_rate: config.error_rate },
+            rng: (now_millis() as u64) | 1,
+        };
+        Ok(SimState { config, world: Mutex::new(world), log })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, World> {
+        // A panic while holding the lock leaves the world as it was; keep serving.
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub async fn handle(&self, req: Incoming) -> Reply {
+        if let Some(rest) = req.path.strip_prefix("/_sim/") {
+            return control::handle(self, &req.method, rest, &req.body);
+        }
+        if !self.config.latency.is_zero() {
+            tokio::time::sleep(self.config.latency).await;
+        }
+        let query = parse_query(&req.raw_query);
+        let segments: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+        let routed = match segments.as_slice() {
+            ["v1", project, rest @ ..] => api::route(&req.method, rest).map(|r| (project.to_string(), r)),
+            _ => None,
+        };
+        let (op_name, notebook) =
+            routed.as_ref().map_or((String::new(), None), |(_, (op, id))| (op.name(), id.clone()));
+        let status_before = notebook
+            .as_ref()
+            .and_then(|id| self.lock().store.get_mut(id).map(|r| r.notebook.status.as_str().to_string()));
+        let reply = self.answer(&req, &query, routed);
+        self.log.record(Call {
+            time: Civil::from_unix_millis(now_millis()).rfc3339(),
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.raw_query.clone(),
+            body: serde_json::from_slice(&req.body).unwrap_or(serde_json::Value::Null),
+            op: op_name,
+            notebook,
+            status_before,
+            response: if reply.drop_connection { 0 } else { reply.status },
+        });
+        reply
+    }
+
+    fn answer(
+        &self,
+        req: &Incoming,
+        query: &[(String, String)],
+        routed: Option<(String, (faults::Op, Option<String>))>,
+    ) -> Reply {
+        let received =
+            auth::Received { method: &req.method, path: &req.path, query, headers: &req.headers, body: &req.body };
+        if let Err(r) = auth::verify(&self.config.credentials, &received, now_millis(), self.config.max_clock_skew_secs)
+        {
+            return Reply::error(401, r.code, &r.message);
+        }
+        let Some((project, (op, id))) = routed else {
+            return Reply::error(
+                404,
+                "APIGW.0101",
+                "The API does not exist or has not been published in the environment",
+            );
+        };
+        if project != self.config.project_id {
+            return Reply::error(
+                403,
+                "ModelArts.0106",
+                &format!("project {project} is not the project of these credentials"),
+            );
+        }
+        let mut world = self.lock();
+        if world.faults.error_rate > 0.0 && world.random_unit() < world.faults.error_rate {
+            return Reply::error(503, "ModelArts.0503", "Service temporarily unavailable (simulated)");
+        }
+        let answer_fault = world.faults.take(op, false);
+        if let Some(Fault::Reply { status, code, message, retry_after }) = &answer_fault {
+            let mut r = Reply::error(*status, code, message);
+            r.retry_after = *retry_after;
+            return r;
+        }
+        let ending = match world.faults.take(op, true) {
+            Some(Fault::TransitionError { reason }) => Ending::Error(reason),
+            Some(Fault::TransitionStuck) => Ending::Stuck,
+            _ => Ending::Normal,
+        };
+        let World { store, .. } = &mut *world;
+        let mut ctx = api::Ctx { store, catalogue: &self.config.catalogue, timings: &self.config.timings, ending };
+        let result = api::dispatch(op, id.as_deref(), query, &req.body, &mut ctx);
+        drop(world);
+        match (result, answer_fault) {
+            (Err(e), _) => Reply::error(e.status, e.code, &e.message),
+            (Ok(_), Some(Fault::DropAnswer)) => Reply { drop_connection: true, ..Reply::json(200, &json!({})) },
+            (Ok(_), Some(Fault::Garbage { body })) => {
+                let (content_type, text) = body.body();
+                Reply {
+                    status: 200,
+                    content_type,
+                    body: text.as_bytes().to_vec(),
+                    retry_after: None,
+                    drop_connection: false,
+                }
+            }
+            (Ok(v), _) => Reply::json(200, &v),
+        }
+    }
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    /// `http://127.0.0.1:PORT` (or `https://`).
+    pub url: String,
+    pub state: Arc<SimState>,
+    /// The self-signed certificate, in PEM, when serving HTTPS.
+    pub cert_pem: Option<String>,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SimHandle {
+    pub async fn start(config: SimConfig) -> Result<SimHandle, String> {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| format!("listen on {}: {e}", config.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (acceptor, cert_pem) = if config.tls {
+            let id = crate::protocol::tls::generate_identity_for(&["localhost".into(), addr.ip().to_string()])?;
+            let cfg = id.server_config()?;
+            (Some(tokio_rustls::TlsAcceptor::from(Arc::new(cfg))), Some(id.cert_pem()))
+        } else {
+            (None, None)
+        };
+        let scheme = if config.tls { "https" } else { "http" };
+        let state = Arc::new(SimState::new(config)?);
+        let (shutdown, rx) = watch::channel(false);
+        let task = tokio::spawn(http::serve(listener, acceptor, state.clone(), rx));
+        Ok(SimHandle { url: format!("{scheme}://{addr}"), state, cert_pem, shutdown, task })
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.log.snapshot()
+    }
+
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,210 @@
+//! The simulator's notebooks and their state machine. Transitions run in real time
+//! but lazily: a notebook's status is brought up to date whenever it is looked at.
+
+use std::time::{Duration, Instant};
+
+use crate::client::types::{Lease, Notebook, Status};
+use crate::timefmt::now_millis;
+
+/// How long each transition takes.
+#[derive(Clone, Copy, Debug)]
+pub struct Timings {
+    pub create: Duration,
+    pub start: Duration,
+    pub stop: Duration,
+    pub delete: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        let s = Duration::from_secs(1);
+        Timings { create: s, start: s, stop: s, delete: s }
+    }
+}
+
+/// How a transition ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ending {
+    /// Reaches its status on time.
+    Normal,
+    /// Ends in ERROR with this fail reason.
+    Error(String),
+    /// Never ends.
+    Stuck,
+}
+
+#[derive(Clone, Debug)]
+struct Transition {
+    to: Status,
+    /// `None` for a transition that never ends.
+    at: Option<Instant>,
+    fail: Option<String>,
+    /// Deleting: the notebook disappears when the transition ends.
+    remove: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub notebook: Notebook,
+    transition: Option<Transition>,
+}
+
+impl Record {
+    pub fn new(notebook: Notebook) -> Self {
+        Record { notebook, transition: None }
+    }
+
+    /// Starts a transition: the notebook shows `during` now and `to` after `after`.
+    pub fn begin(&mut self, during: Status, to: Status, after: Duration, ending: &Ending) {
+        self.notebook.status = during;
+        self.notebook.fail_reason = None;
+        let (at, fail) = match ending {
+            Ending::Normal => (Some(Instant::now() + after), None),
+            Ending::Error(reason) => (Some(Instant::now() + after), Some(reason.clone())),
+            Ending::Stuck => (None, None),
+        };
+        let remove = to == Status::Deleted;
+        self.transition = Some(Transition { to, at, fail, remove });
+    }
+
+    /// Brings the status up to date; returns true when the notebook is gone.
+    pub fn advance(&mut self, now: Instant) -> bool {
+        let due = matches!(&self.transition, Some(Transition { at: Some(at), .. }) if now >= *at);
+        if let Some(t) = self.transition.take_if(|_| due) {
+            if t.remove && t.fail.is_none() {
+                return true;
+            }
+            match t.fail {
+                Some(reason) => {
+                    self.notebook.status = Status::Error;
+                    self.notebook.fail_reason = Some(reason);
+                }
+                None => self.notebook.status = t.to,
+            }
+            self.notebook.update_at = Some(now_millis());
+            if self.notebook.status == Status::Running {
+                restart_lease(&mut self.notebook);
+            }
+        }
+        // Auto-stop fires when a running notebook's lease runs out.
+        if self.notebook.status == Status::Running {
+            if let Some(Lease { create_at: Some(c), duration: Some(d), enable: Some(true), .. }) = &self.notebook.lease
+            {
+                if now_millis() >= c + d {
+                    self.notebook.status = Status::Stopped;
+                    self.notebook.update_at = Some(now_millis());
+                }
+            }
+        }
+        false
+    }
+
+    pub fn in_transition(&self) -> bool {
+        self.transition.is_some()
+    }
+}
+
+/// The lease counts from when the notebook (re)starts.
+pub fn restart_lease(n: &mut Notebook) {
+    if let Some(l) = &mut n.lease {
+        let now = now_millis();
+        l.create_at = Some(now);
+        l.update_at = Some(now);
+    }
+}
+
+/// All notebooks, oldest first.
+#[derive(Default)]
+pub struct Store {
+    records: Vec<Record>,
+}
+
+impl Store {
+    /// Brings every notebook up to date, dropping deleted ones.
+    pub fn advance_all(&mut self) {
+        let now = Instant::now();
+        self.records.retain_mut(|r| !r.advance(now));
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Record> {
+        let now = Instant::now();
+        let idx = self.records.iter().position(|r| r.notebook.id == id)?;
+        if self.records[idx].advance(now) {
+            self.records.remove(idx);
+            return None;
+        }
+        self.records.get_mut(idx)
+    }
+
+    pub fn insert(&mut self, r: Record) {
+        self.records.push(r);
+    }
+
+    pub fn all(&mut self) -> Vec<Notebook> {
+        self.advance_all();
+        self.records.iter().map(|r| r.notebook.clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> Record {
+        Record::new(Notebook { id: "n".into(), status: Status::Running, ..Default::default() })
+    }
+
+    #[test]
+    fn transitions_finish_on_time() {
+        let mut r = rec();
+        r.begin(Status::Stopping, Status::Stopped, Duration::from_millis(50), &Ending::Normal);
+        assert!(!r.advance(Instant::now()));
+        assert_eq!(r.notebook.status, Status::Stopping);
+        assert!(!r.advance(Instant::now() + Duration::from_millis(60)));
+        assert_eq!(r.notebook.status, Status::Stopped);
+        assert!(!r.in_transition());
+    }
+
+    #[test]
+    fn error_and_stuck_endings() {
+        let mut r = rec();
+        r.begin(Status::Starting, Status::Running, Duration::ZERO, &Ending::Error("no capacity".into()));
+        r.advance(Instant::now());
+        assert_eq!(r.notebook.status, Status::Error);
+        assert_eq!(r.notebook.fail_reason.as_deref(), Some("no capacity"));
+        r.begin(Status::Starting, Status::Running, Duration::ZERO, &Ending::Stuck);
+        r.advance(Instant::now() + Duration::from_secs(3600));
+        assert_eq!(r.notebook.status, Status::Starting);
+    }
+
+    #[test]
+    fn deletion_removes_the_notebook() {
+        let mut s = Store::default();
+        let mut r = rec();
+        r.begin(Status::Deleting, Status::Deleted, Duration::ZERO, &Ending::Normal);
+        s.insert(r);
+        assert!(s.get_mut("n").is_none());
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn auto_stop_fires_when_the_lease_runs_out() {
+        let mut r = rec();
+        r.notebook.lease = Some(Lease {
+            create_at: Some(now_millis() - 10),
+            duration: Some(5),
+            enable: Some(true),
+            ..Default::default()
+        });
+        r.advance(Instant::now());
+        assert_eq!(r.notebook.status, Status::Stopped);
+    }
+}

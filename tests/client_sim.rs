@@ -1,0 +1,390 @@
+//! The API client against `modelarts-sim` started in-process.
+
+use std::time::{Duration, Instant};
+
+use modelarts_provider::cancel::CancelToken;
+use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
+use modelarts_provider::client::types::{CreateNotebook, LeaseReq, Status, UpdateNotebook, VolumeReq};
+use modelarts_provider::client::{ApiError, Backoff, Client, ClientConfig};
+use modelarts_provider::sim::faults::Rule;
+use modelarts_provider::sim::store::Timings;
+use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
+
+const CPU_IMAGE: &str = "e1a07296-22a8-4f05-8bc8-e936c8e54090";
+
+fn timings(secs: f64) -> Timings {
+    let d = Duration::from_secs_f64(secs);
+    Timings { create: d, start: d, stop: d, delete: d }
+}
+
+async fn sim(config: SimConfig) -> SimHandle {
+    SimHandle::start(config).await.expect("simulator starts")
+}
+
+fn client_for(url: &str) -> Client {
+    let mut c = ClientConfig::new(url, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
+    c.backoff = Backoff { base: Duration::from_millis(20), cap: Duration::from_millis(200) };
+    Client::new(c).unwrap()
+}
+
+fn new_notebook(name: &str) -> CreateNotebook {
+    CreateNotebook {
+        name: name.into(),
+        flavor: "modelarts.vm.cpu.2u".into(),
+        image_id: CPU_IMAGE.into(),
+        volume: VolumeReq {
+            category: "EVS".into(),
+            ownership: "MANAGED".into(),
+            capacity: Some(10),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+fn ops(sim: &SimHandle) -> Vec<String> {
+    sim.calls().iter().map(|c| format!("{} {}", c.op, c.response)).collect()
+}
+
+#[tokio::test]
+async fn signed_calls_work_and_a_tampered_one_is_refused() {
+    let sim = sim(SimConfig { timings: timings(0.0), ..Default::default() }).await;
+    let api = client_for(&sim.url);
+    let created = api.create_notebook(&new_notebook("nb-1")).await.unwrap();
+    assert_eq!(created.status, Status::Creating);
+    let shown = api.get_notebook(&created.id).await.unwrap();
+    assert_eq!(shown.name, "nb-1");
+    assert_eq!(shown.volume.unwrap().capacity, Some(10));
+
+    // The wrong secret key: 401 with an APIGW code, and no retry.
+    let mut bad = ClientConfig::new(&sim.url, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, "not-the-secret");
+    bad.max_retries = 3;
+    let err = Client::new(bad).unwrap().get_notebook(&created.id).await.unwrap_err();
+    match &err {
+        ApiError::Api { status: 401, code: Some(code), .. } => assert!(code.starts_with("APIGW."), "{err}"),
+        other => panic!("expected 401, got {other:?}"),
+    }
+    assert!(!err.to_string().contains("not-the-secret"));
+
+    // A body changed after signing no longer matches its signature.
+    let date =
+        modelarts_provider::timefmt::Civil::from_unix_millis(modelarts_provider::timefmt::now_millis()).sdk_date();
+    let host = sim.url.trim_start_matches("http://").to_string();
+    let path = format!("/v1/{DEFAULT_PROJECT_ID}/notebooks");
+    let headers = vec![
+        ("Host".to_string(), host.clone()),
+        ("X-Sdk-Date".to_string(), date.clone()),
+        ("Content-Type".to_string(), "application/json".to_string()),
+    ];
+    let signed_body = serde_json::to_vec(&new_notebook("good")).unwrap();
+    let auth = modelarts_provider::client::signer::authorization(
+        DEFAULT_ACCESS_KEY,
+        DEFAULT_SECRET_KEY,
+        &modelarts_provider::client::signer::SignInput {
+            method: "POST",
+            path: &path,
+            query: &[],
+            headers: &headers,
+            payload_hash: None,
+            body: &signed_body,
+            sdk_date: &date,
+        },
+    );
+    let http = reqwest::Client::new();
+    let send = |body: Vec<u8>| {
+        http.post(format!("{}{path}", sim.url))
+            .header("X-Sdk-Date", &date)
+            .header("Content-Type", "application/json")
+            .header("Authorization", &auth)
+            .body(body)
+            .send()
+    };
+    assert_eq!(send(serde_json::to_vec(&new_notebook("evil")).unwrap()).await.unwrap().status(), 401);
+    assert_eq!(send(signed_body).await.unwrap().status(), 200);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn requests_signed_by_the_official_sdk_are_accepted() {
+    let vectors: serde_json::Value = serde_json::from_str(include_str!("sdk/official_sdk_vectors.json")).unwrap();
+    let credentials = |sk: &str| modelarts_provider::sim::auth::Credentials {
+        access_key: vectors["access_key"].as_str().unwrap().into(),
+        secret_key: sk.into(),
+        security_token: None,
+    };
+    for (secret, expected) in [(vectors["secret_key"].as_str().unwrap(), 200), ("a-wrong-secret-key", 401)] {
+        // The vectors carry a fixed X-Sdk-Date: allow any clock skew for this replay.
+        let sim = sim(SimConfig {
+            credentials: credentials(secret),
+            project_id: vectors["project_id"].as_str().unwrap().into(),
+            max_clock_skew_secs: i64::MAX / 2000,
+            ..Default::default()
+        })
+        .await;
+        let http = reqwest::Client::new();
+        for req in vectors["requests"].as_array().unwrap() {
+            let query: Vec<String> = req["query"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}={}",
+                        modelarts_provider::client::signer::percent_encode(p[0].as_str().unwrap()),
+                        modelarts_provider::client::signer::percent_encode(p[1].as_str().unwrap())
+                    )
+                })
+                .collect();
+            let url = format!("{}{}?{}", sim.url, req["path"].as_str().unwrap(), query.join("&"));
+            let mut r = http.request(req["method"].as_str().unwrap().parse().unwrap(), url);
+            for (k, v) in req["headers"].as_object().unwrap() {
+                r = r.header(k.as_str(), v.as_str().unwrap());
+            }
+            if let Some(b) = req["body"].as_str() {
+                r = r.body(b.to_string());
+            }
+            let resp = r.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap();
+            assert_eq!(status, expected, "{} {} with secret {secret}: {text}", req["method"], req["path"]);
+        }
+        sim.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn retries_503s_and_honours_retry_after() {
+    let sim = sim(SimConfig {
+        rules: vec![
+            Rule::parse("any:reply:503*3").unwrap(),
+            Rule {
+                op: Some(modelarts_provider::sim::faults::Op::List),
+                fault: modelarts_provider::sim::faults::Fault::Reply {
+                    status: 429,
+                    code: "APIGW.0308".into(),
+                    message: "throttled".into(),
+                    retry_after: Some(1.0),
+                },
+                times: Some(1),
+            },
+        ],
+        ..Default::default()
+    })
+    .await;
+    let api = client_for(&sim.url);
+    let n = api.create_notebook(&new_notebook("flaky")).await.unwrap();
+    assert_eq!(ops(&sim), vec!["create 503", "create 503", "create 503", "create 200"]);
+    let started = Instant::now();
+    let all = api.list_notebooks(&NotebookFilter::default()).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(950), "waited the Retry-After: {:?}", started.elapsed());
+    assert_eq!(all[0].id, n.id);
+
+    // Retries are bounded by max_retries.
+    let mut cfg = ClientConfig::new(&sim.url, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
+    cfg.max_retries = 2;
+    cfg.backoff = Backoff { base: Duration::from_millis(10), cap: Duration::from_millis(10) };
+    sim.state.world.lock().unwrap().faults.rules.push(Rule::parse("show:reply:503*5").unwrap());
+    let err = Client::new(cfg).unwrap().get_notebook(&n.id).await.unwrap_err();
+    assert!(matches!(err, ApiError::Api { status: 503, .. }), "{err}");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_a_post_is_ambiguous_and_a_get_is_retried() {
+    let sim = sim(SimConfig {
+        rules: vec![Rule::parse("create:drop_answer*1").unwrap(), Rule::parse("show:drop_answer*1").unwrap()],
+        ..Default::default()
+    })
+    .await;
+    let api = client_for(&sim.url);
+    let err = api.create_notebook(&new_notebook("lost")).await.unwrap_err();
+    assert!(err.is_ambiguous(), "{err}");
+    assert!(err.to_string().contains("may have taken effect"), "{err}");
+    // It was created once, and not again.
+    let all = api.list_notebooks(&NotebookFilter { name: Some("lost".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(all.len(), 1);
+    let creates = sim.calls().iter().filter(|c| c.op == "create").count();
+    assert_eq!(creates, 1);
+    // A GET whose answer is lost is simply asked again.
+    let shown = api.get_notebook(&all[0].id).await.unwrap();
+    assert_eq!(shown.name, "lost");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn connect_failures_are_retried_then_reported() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut cfg = ClientConfig::new(&format!("http://{addr}"), "p", "ak", "sk");
+    cfg.max_retries = 2;
+    cfg.backoff = Backoff { base: Duration::from_millis(5), cap: Duration::from_millis(5) };
+    let err = Client::new(cfg).unwrap().create_notebook(&new_notebook("x")).await.unwrap_err();
+    assert!(matches!(err, ApiError::Transport { .. }), "a refused connect is never ambiguous: {err}");
+    assert!(!err.to_string().contains("ak"), "{err}");
+}
+
+#[tokio::test]
+async fn wait_notices_a_one_second_transition_fast() {
+    let sim = sim(SimConfig { timings: timings(1.0), ..Default::default() }).await;
+    let api = client_for(&sim.url);
+    let n = api.create_notebook(&new_notebook("w")).await.unwrap();
+    let started = Instant::now();
+    let ready = api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(10)).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(ready.status, Status::Running);
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    let gets = sim.calls().iter().filter(|c| c.op == "show").count();
+    assert!(gets <= 6, "{gets} GETs for a 1 s transition");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn wait_fails_at_once_on_error_with_the_fail_reason() {
+    let sim = sim(SimConfig {
+        timings: timings(0.3),
+        rules: vec![Rule::parse("start:transition_error:insufficient GPU capacity").unwrap()],
+        ..Default::default()
+    })
+    .await;
+    let api = client_for(&sim.url);
+    let n = api.create_notebook(&new_notebook("e")).await.unwrap();
+    api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(10)).await.unwrap();
+    api.stop_notebook(&n.id).await.unwrap();
+    api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(10)).await.unwrap();
+    api.start_notebook(&n.id, None).await.unwrap();
+    let started = Instant::now();
+    let err = api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(30)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(matches!(err, ApiError::Failed { status: Status::Error, .. }), "{err}");
+    assert!(err.to_string().contains("insufficient GPU capacity"), "{err}");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn wait_times_out_naming_the_status_and_time() {
+    let sim =
+        sim(SimConfig { rules: vec![Rule::parse("create:transition_stuck").unwrap()], ..Default::default() }).await;
+    let api = client_for(&sim.url);
+    let n = api.create_notebook(&new_notebook("stuck")).await.unwrap();
+    let started = Instant::now();
+    let err = api.wait_for_status(&n.id, &[Status::Running], Duration::from_millis(800)).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    let text = err.to_string();
+    assert!(text.contains("timed out after") && text.contains("CREATING") && text.contains("RUNNING"), "{text}");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn cancellation_ends_a_wait_within_100ms() {
+    let sim =
+        sim(SimConfig { rules: vec![Rule::parse("create:transition_stuck").unwrap()], ..Default::default() }).await;
+    let cancel = CancelToken::new();
+    let api = client_for(&sim.url).with_cancel(cancel.clone());
+    let n = api.create_notebook(&new_notebook("c")).await.unwrap();
+    let waiter = tokio::spawn({
+        let api = api.clone();
+        async move { api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(60)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let t = Instant::now();
+    cancel.cancel();
+    let result = waiter.await.unwrap();
+    assert!(t.elapsed() < Duration::from_millis(100), "{:?}", t.elapsed());
+    let err = result.unwrap_err();
+    assert!(matches!(err, ApiError::Cancelled { status: Some(Status::Creating), .. }), "{err}");
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn pagination_is_followed_to_the_end() {
+    let sim = sim(SimConfig { timings: timings(0.0), ..Default::default() }).await;
+    let api = client_for(&sim.url);
+    for i in 0..120 {
+        api.create_notebook(&new_notebook(&format!("page-{i}"))).await.unwrap();
+    }
+    sim.state.log.clear();
+    let all = api.list_notebooks(&NotebookFilter::default()).await.unwrap();
+    assert_eq!(all.len(), 120);
+    let mut ids: Vec<&str> = all.iter().map(|n| n.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 120, "no duplicates across pages");
+    let queries: Vec<String> = sim.calls().iter().map(|c| c.query.clone()).collect();
+    assert_eq!(queries, vec!["limit=50&offset=0", "limit=50&offset=50", "limit=50&offset=100"]);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn the_rest_of_the_api() {
+    let sim = sim(SimConfig { timings: timings(0.1), ..Default::default() }).await;
+    let api = client_for(&sim.url);
+    let n = api.create_notebook(&new_notebook("full")).await.unwrap();
+    api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
+
+    // Not found, spelled 404 (show) and 400 ModelArts.6309 (actions).
+    assert!(api.get_notebook("missing").await.unwrap_err().is_not_found());
+    assert!(api.start_notebook("missing", None).await.unwrap_err().is_not_found());
+
+    // A PUT of the flavor on a running notebook is refused; the name is fine.
+    let err = api
+        .update_notebook(&n.id, &UpdateNotebook { flavor: Some("modelarts.vm.cpu.8u".into()), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ModelArts.6573"));
+    let renamed = api
+        .update_notebook(&n.id, &UpdateNotebook { name: Some("renamed".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "renamed");
+
+    // Lease renewal on a running notebook.
+    api.renew_lease(&n.id, &LeaseReq { duration: 7_200_000, kind: "IDLE".into() }).await.unwrap();
+    let lease = api.get_lease(&n.id).await.unwrap();
+    assert_eq!((lease.duration, lease.kind.as_deref()), (Some(7_200_000), Some("IDLE")));
+    assert!(api.renew_lease(&n.id, &LeaseReq { duration: 60_000, kind: "IDLE".into() }).await.is_err());
+
+    // Switchable flavors follow the category rule.
+    let switchable: Vec<String> = api.switchable_flavors(&n.id).await.unwrap().into_iter().map(|f| f.id).collect();
+    assert_eq!(switchable, vec!["modelarts.vm.cpu.8u"]);
+
+    // Stop, change flavor and grow storage while stopped, start with an auto-stop.
+    api.stop_notebook(&n.id).await.unwrap();
+    api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(5)).await.unwrap();
+    let updated = api
+        .update_notebook(
+            &n.id,
+            &UpdateNotebook {
+                flavor: Some("modelarts.vm.cpu.8u".into()),
+                storage_new_size: Some(20),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.flavor, "modelarts.vm.cpu.8u");
+    let shrink = api
+        .update_notebook(&n.id, &UpdateNotebook { storage_new_size: Some(10), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert_eq!(shrink.code(), Some("ModelArts.6575"));
+    api.start_notebook(&n.id, Some(&LeaseReq { duration: 14_400_000, kind: "TIMING".into() })).await.unwrap();
+    let started = api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
+    assert_eq!(started.lease.unwrap().duration, Some(14_400_000));
+    let start_call =
+        sim.calls().into_iter().find(|c| c.op == "start" && c.notebook.as_deref() == Some(n.id.as_str())).unwrap();
+    assert_eq!(start_call.query, "duration=14400000&type=TIMING");
+
+    // Catalogue calls with filters.
+    let gpu = api.list_flavors(Some("GPU"), None).await.unwrap();
+    assert!(gpu.iter().all(|f| f.category.as_deref() == Some("GPU")) && gpu.len() == 2);
+    let images = api
+        .list_images(&ImageFilter { name: Some("notebook2.0-mul-kernel-cpu-cp36".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(images.len(), 1);
+
+    api.delete_notebook(&n.id).await.unwrap();
+    api.wait_gone(&n.id, Duration::from_secs(5)).await.unwrap();
+    sim.stop().await;
+}
