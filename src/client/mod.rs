@@ -161,6 +161,11 @@ impl Client {
         &self.cancel
     }
 
+    /// Whether this client's calls have been cancelled (StopProvider, Ctrl-C).
+    pub fn cancel_requested(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
     /// Sends a call with signing and retries; returns the 2xx body.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
         let path = format!("{}{}", self.inner.root, call.path);

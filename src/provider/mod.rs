@@ -1,6 +1,8 @@
 //! Layer 4: the `modelarts` provider — its provider block, resources and data sources.
 
 pub mod config;
+pub mod duration;
+pub mod notebook;
 
 use std::sync::Arc;
 
@@ -48,7 +50,7 @@ impl Provider for ModelArtsProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        vec![Arc::new(notebook::NotebookResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod plugin;
+pub mod scenario;
 pub mod sim;
 
 pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-modelarts");

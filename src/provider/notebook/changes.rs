@@ -1,0 +1,172 @@
+//! How each change to a `modelarts_notebook` reaches the API — the table the plan,
+//! the apply sequencer and the docs all read.
+
+use crate::protocol::{AttributePath, Value};
+
+/// How a change to an attribute is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// One PUT, whatever the notebook's status.
+    Live,
+    /// A PUT that needs a STOPPED notebook: stop, update, start again.
+    StopRequired,
+    /// Destroy and create a new notebook.
+    Replace,
+    /// The start / stop APIs.
+    Power,
+    /// Sent with the next start, or through the lease API while running.
+    AutoStop,
+    /// Terraform-side only.
+    NoApiCall,
+}
+
+pub struct Rule {
+    /// Dotted attribute path; `volume.size` is the size of the single volume block.
+    pub attr: &'static str,
+    pub applied: Applied,
+}
+
+const fn rule(attr: &'static str, applied: Applied) -> Rule {
+    Rule { attr, applied }
+}
+
+/// Every configurable attribute and how its change is applied.
+pub const RULES: &[Rule] = &[
+    rule("name", Applied::Live),
+    rule("description", Applied::Live),
+    rule("flavor_id", Applied::StopRequired),
+    rule("image_id", Applied::StopRequired),
+    rule("volume.size", Applied::StopRequired),
+    rule("key_pair", Applied::StopRequired),
+    rule("allowed_access_ips", Applied::StopRequired),
+    rule("volume.type", Applied::Replace),
+    rule("volume.ownership", Applied::Replace),
+    rule("volume.uri", Applied::Replace),
+    rule("workspace_id", Applied::Replace),
+    rule("pool_id", Applied::Replace),
+    rule("running", Applied::Power),
+    rule("auto_stop", Applied::AutoStop),
+    rule("timeouts", Applied::NoApiCall),
+];
+
+/// When a computed attribute's value may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recompute {
+    /// Stays as it is.
+    Never,
+    /// When the notebook goes through a status transition.
+    OnTransition,
+    /// Null after a successful transition (a failed one reports an error instead).
+    ClearedByTransition,
+    /// When any API call changes the notebook.
+    OnApiChange,
+    /// When one of these attributes changes.
+    OnChangeOf(&'static [&'static str]),
+}
+
+/// Every computed-only attribute, and when it may change in an update.
+pub const COMPUTED: &[(&str, Recompute)] = &[
+    ("id", Recompute::Never),
+    ("url", Recompute::Never),
+    ("created_at", Recompute::Never),
+    ("volume.mount_path", Recompute::Never),
+    ("status", Recompute::OnTransition),
+    ("fail_reason", Recompute::ClearedByTransition),
+    ("updated_at", Recompute::OnApiChange),
+    ("image_name", Recompute::OnChangeOf(&["image_id"])),
+    ("image_swr_path", Recompute::OnChangeOf(&["image_id"])),
+    ("image_type", Recompute::OnChangeOf(&["image_id"])),
+    ("ssh_uri", Recompute::OnChangeOf(&["key_pair", "allowed_access_ips"])),
+];
+
+/// The value at a dotted path; a block list contributes its first (only) element.
+pub fn value_at<'a>(v: &'a Value, dotted: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    let mut cur = v;
+    for part in dotted.split('.') {
+        cur = match cur {
+            Value::List(items) => items.first().unwrap_or(&NULL),
+            other => other,
+        };
+        cur = cur.attr(part);
+    }
+    cur
+}
+
+/// Sets the value at a dotted path, if the path exists.
+pub fn set_at(v: &mut Value, dotted: &str, new: Value) {
+    let mut cur = v;
+    let parts: Vec<&str> = dotted.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if let Value::List(items) = cur {
+            let Some(first) = items.first_mut() else { return };
+            cur = first;
+        }
+        if i == parts.len() - 1 {
+            cur.set_attr(part, new);
+            return;
+        }
+        let Some(next) = cur.attr_mut(part) else { return };
+        cur = next;
+    }
+}
+
+/// The attribute path of a dotted path, with index 0 for blocks.
+pub fn path_of(dotted: &str) -> AttributePath {
+    let mut parts = dotted.split('.');
+    let mut p = AttributePath::attr(parts.next().unwrap_or_default());
+    for part in parts {
+        p = p.then_index(0).then_attr(part);
+    }
+    p
+}
+
+/// The rules whose attribute differs between `prior` and `planned` (an unknown
+/// planned value counts as a difference).
+pub fn changed<'r>(prior: &Value, planned: &Value) -> Vec<&'r Rule> {
+    RULES.iter().filter(|r| value_at(prior, r.attr) != value_at(planned, r.attr)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(flavor: &str, size: i64) -> Value {
+        Value::object([
+            ("name", "nb".into()),
+            ("flavor_id", flavor.into()),
+            ("volume", Value::List(vec![Value::object([("type", "EVS".into()), ("size", Value::int(size))])])),
+        ])
+    }
+
+    #[test]
+    fn finds_changes_by_path() {
+        let a = state("f1", 10);
+        assert!(changed(&a, &a).is_empty());
+        let names: Vec<&str> = changed(&a, &state("f2", 20)).iter().map(|r| r.attr).collect();
+        assert_eq!(names, vec!["flavor_id", "volume.size"]);
+        let mut unknown = a.clone();
+        unknown.set_attr("flavor_id", Value::Unknown);
+        assert_eq!(changed(&a, &unknown)[0].applied, Applied::StopRequired);
+    }
+
+    #[test]
+    fn paths_and_setters() {
+        let mut a = state("f1", 10);
+        assert_eq!(value_at(&a, "volume.size").as_i64(), Some(10));
+        set_at(&mut a, "volume.size", Value::int(30));
+        assert_eq!(value_at(&a, "volume.size").as_i64(), Some(30));
+        assert_eq!(path_of("volume.size").to_string(), "volume[0].size");
+        assert_eq!(path_of("name").to_string(), "name");
+        assert!(value_at(&a, "auto_stop.type").is_null());
+    }
+
+    #[test]
+    fn every_attribute_is_classified_once() {
+        let mut attrs: Vec<&str> = RULES.iter().map(|r| r.attr).chain(COMPUTED.iter().map(|c| c.0)).collect();
+        let n = attrs.len();
+        attrs.sort();
+        attrs.dedup();
+        assert_eq!(attrs.len(), n);
+    }
+}

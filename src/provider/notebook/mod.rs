@@ -1,0 +1,84 @@
+//! The `modelarts_notebook` resource.
+//!
+//! - [`schema`]: the attribute table;
+//! - [`changes`]: how each change is applied (live, needs a stop, replace, power);
+//! - [`plan`]: plan-time checks, computed values, the restart warning;
+//! - [`sequencer`]: a diff turned into API steps, and their execution;
+//! - [`model`]: plans read as a wanted notebook, API answers written as state;
+//! - [`lifecycle`]: create, read, update, delete, import.
+
+pub mod changes;
+pub mod lifecycle;
+pub mod model;
+pub mod plan;
+pub mod schema;
+pub mod sequencer;
+
+use async_trait::async_trait;
+
+use crate::client::Client;
+use crate::framework::{CallContext, Outcome, PlanChange, Resource, Schema};
+use crate::protocol::{Diagnostics, Value};
+
+use super::Configured;
+
+pub struct NotebookResource;
+
+/// The configured client, observing StopProvider.
+fn api(ctx: &CallContext) -> Result<Client, Diagnostics> {
+    Ok(ctx.data::<Configured>()?.client.with_cancel(ctx.cancel.clone()))
+}
+
+#[async_trait]
+impl Resource for NotebookResource {
+    fn type_name(&self) -> &'static str {
+        "modelarts_notebook"
+    }
+
+    fn schema(&self) -> Schema {
+        schema::schema()
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        plan::validate(config, diags);
+    }
+
+    async fn modify_plan(&self, _ctx: &CallContext, change: &mut PlanChange<'_>) {
+        plan::modify(change);
+    }
+
+    async fn create(&self, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome {
+        match api(ctx) {
+            Ok(api) => lifecycle::create(&api, planned, config).await,
+            Err(d) => Outcome::failed(None, d),
+        }
+    }
+
+    async fn read(&self, ctx: &CallContext, current: &Value) -> Outcome {
+        match api(ctx) {
+            Ok(api) => lifecycle::read(&api, current).await,
+            Err(d) => Outcome::failed(Some(current.clone()), d),
+        }
+    }
+
+    async fn update(&self, ctx: &CallContext, prior: &Value, planned: &Value, config: &Value) -> Outcome {
+        match api(ctx) {
+            Ok(api) => lifecycle::update(&api, prior, planned, config).await,
+            Err(d) => Outcome::failed(Some(prior.clone()), d),
+        }
+    }
+
+    async fn delete(&self, ctx: &CallContext, prior: &Value) -> Diagnostics {
+        match api(ctx) {
+            Ok(api) => lifecycle::delete(&api, prior).await,
+            Err(d) => d,
+        }
+    }
+
+    async fn import(&self, ctx: &CallContext, id: &str) -> Outcome {
+        match api(ctx) {
+            Ok(api) => lifecycle::import(&api, id).await,
+            Err(d) => Outcome::failed(None, d),
+        }
+    }
+}

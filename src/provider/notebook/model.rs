@@ -1,0 +1,319 @@
+//! Between Terraform values and the API: the desired notebook read from a plan,
+//! and the state written from what the API reports.
+
+use std::time::Duration;
+
+use crate::client::types::{EndpointReq, LeaseReq, Notebook, Status};
+use crate::protocol::Value;
+use crate::provider::duration;
+use crate::timefmt::Civil;
+
+use super::schema::{DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT, DEFAULT_UPDATE_TIMEOUT};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeSpec {
+    pub kind: String,
+    pub ownership: String,
+    pub uri: Option<String>,
+    /// GB; `None` lets the API choose.
+    pub size: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timeouts {
+    pub create: Duration,
+    pub update: Duration,
+    pub delete: Duration,
+}
+
+/// The notebook a plan asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    pub name: String,
+    pub description: Option<String>,
+    pub flavor_id: String,
+    pub image_id: String,
+    pub volume: VolumeSpec,
+    pub key_pair: Option<String>,
+    pub allowed_access_ips: Vec<String>,
+    pub workspace_id: Option<String>,
+    pub pool_id: Option<String>,
+    /// `None`: the power state is not managed.
+    pub running: Option<bool>,
+    pub auto_stop: Option<LeaseReq>,
+    pub timeouts: Timeouts,
+}
+
+fn opt_str(v: &Value) -> Option<String> {
+    v.as_str().map(String::from)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.elements().iter().filter_map(|x| x.as_str().map(String::from)).collect()
+}
+
+fn timeout(block: &Value, name: &str, default: &str) -> Duration {
+    let text = block.attr(name).as_str().unwrap_or(default);
+    duration::parse(text).or_else(|_| duration::parse(default)).unwrap_or(Duration::from_secs(1800))
+}
+
+/// The `timeouts` block of a state or plan, with defaults.
+pub fn timeouts(v: &Value) -> Timeouts {
+    let t = v.attr("timeouts");
+    Timeouts {
+        create: timeout(t, "create", DEFAULT_CREATE_TIMEOUT),
+        update: timeout(t, "update", DEFAULT_UPDATE_TIMEOUT),
+        delete: timeout(t, "delete", DEFAULT_DELETE_TIMEOUT),
+    }
+}
+
+/// The `auto_stop` block as a lease request.
+pub fn auto_stop(v: &Value) -> Option<LeaseReq> {
+    let block = v.attr("auto_stop").elements().first()?;
+    let d = duration::parse(block.attr("duration").as_str()?).ok()?;
+    Some(LeaseReq { duration: d.as_millis() as i64, kind: block.attr("type").as_str().unwrap_or("TIMING").to_string() })
+}
+
+impl Spec {
+    /// Reads a planned state; `config` tells whether the power state is managed.
+    pub fn from_plan(planned: &Value, config: &Value) -> Spec {
+        let vol = planned.attr("volume").elements().first().cloned().unwrap_or_default();
+        Spec {
+            name: planned.attr("name").as_str().unwrap_or_default().to_string(),
+            description: opt_str(planned.attr("description")),
+            flavor_id: planned.attr("flavor_id").as_str().unwrap_or_default().to_string(),
+            image_id: planned.attr("image_id").as_str().unwrap_or_default().to_string(),
+            volume: VolumeSpec {
+                kind: vol.attr("type").as_str().unwrap_or("EVS").to_string(),
+                ownership: vol.attr("ownership").as_str().unwrap_or("MANAGED").to_string(),
+                uri: opt_str(vol.attr("uri")),
+                size: vol.attr("size").as_i64(),
+            },
+            key_pair: opt_str(planned.attr("key_pair")),
+            allowed_access_ips: strings(planned.attr("allowed_access_ips")),
+            workspace_id: opt_str(planned.attr("workspace_id")),
+            pool_id: opt_str(planned.attr("pool_id")),
+            running: config.attr("running").as_bool(),
+            auto_stop: auto_stop(planned),
+            timeouts: timeouts(planned),
+        }
+    }
+
+    /// The SSH endpoint as the API takes it; empty when SSH is not configured.
+    pub fn endpoints(&self) -> Vec<EndpointReq> {
+        match &self.key_pair {
+            Some(kp) => vec![EndpointReq {
+                service: "SSH".into(),
+                key_pair_names: vec![kp.clone()],
+                allowed_access_ips: self.allowed_access_ips.clone(),
+            }],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// RUNNING and STARTING (and CREATING, which ends RUNNING) count as running.
+pub fn is_running(status: &Status) -> bool {
+    matches!(status, Status::Running | Status::Starting | Status::Creating | Status::Init)
+}
+
+fn time(ms: Option<i64>) -> Value {
+    ms.map_or(Value::Null, |ms| Value::String(Civil::from_unix_millis(ms).rfc3339()))
+}
+
+/// The auto-stop to record: the configured one while the API agrees with it (or
+/// cannot tell, because the notebook is not running), else what the API reports.
+/// Not configured means not managed: the API's own default lease is not recorded.
+fn reconcile_auto_stop(nb: &Notebook, carry: &Value) -> Value {
+    let configured = carry.attr("auto_stop");
+    let Some(wanted) = auto_stop(carry) else {
+        return Value::List(Vec::new());
+    };
+    if nb.status != Status::Running {
+        return configured.clone();
+    }
+    let Some(lease) = &nb.lease else { return configured.clone() };
+    if lease.enable == Some(false) {
+        return Value::List(Vec::new());
+    }
+    let same_type = lease.kind.as_deref().is_none_or(|k| k == wanted.kind);
+    let same_duration = lease.duration.is_none_or(|d| d == wanted.duration);
+    if same_type && same_duration {
+        return configured.clone();
+    }
+    let d = lease.duration.map_or(wanted.duration, |d| d);
+    Value::List(vec![Value::object([
+        ("type", Value::from(lease.kind.clone().unwrap_or(wanted.kind))),
+        ("duration", Value::from(duration::format(Duration::from_millis(d.max(0) as u64)))),
+    ])])
+}
+
+/// The state of notebook `nb`. Attributes the API does not echo (volume URI,
+/// timeouts, an unmanaged power state...) come from `carry`: the plan being applied,
+/// or the prior state.
+pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
+    let vol = nb.volume.clone().unwrap_or_default();
+    let carried_vol = carry.attr("volume").elements().first().cloned().unwrap_or_default();
+    let ssh = nb.ssh_endpoint();
+    // The API may answer an empty description as "" or not at all: either is the
+    // configured "" when that is what the configuration says, and null otherwise.
+    let description = match nb.description.as_deref() {
+        None | Some("") if carry.attr("description") == &Value::from("") => Value::from(""),
+        None | Some("") => Value::Null,
+        Some(d) => Value::from(d),
+    };
+    let ips = match ssh {
+        Some(e) if !e.allowed_access_ips.is_empty() => {
+            Value::List(e.allowed_access_ips.iter().map(|s| Value::from(s.as_str())).collect())
+        }
+        _ if matches!(carry.attr("allowed_access_ips"), Value::List(l) if l.is_empty()) => Value::List(Vec::new()),
+        _ => Value::Null,
+    };
+    Value::object([
+        ("id", Value::from(nb.id.as_str())),
+        ("name", Value::from(nb.name.as_str())),
+        ("description", description),
+        ("flavor_id", Value::from(nb.flavor.as_str())),
+        ("image_id", Value::from(nb.image.id.as_str())),
+        (
+            "volume",
+            Value::List(vec![Value::object([
+                (
+                    "type",
+                    Value::from(if vol.category.is_empty() {
+                        carried_vol.attr("type").as_str().unwrap_or("EVS")
+                    } else {
+                        &vol.category
+                    }),
+                ),
+                (
+                    "ownership",
+                    Value::opt_string(vol.ownership.clone().or_else(|| opt_str(carried_vol.attr("ownership")))),
+                ),
+                ("uri", Value::opt_string(opt_str(carried_vol.attr("uri")).or(vol.uri.clone()))),
+                ("size", vol.capacity.map_or_else(|| carried_vol.attr("size").clone(), Value::int)),
+                ("mount_path", Value::opt_string(vol.mount_path.clone())),
+            ])]),
+        ),
+        ("key_pair", Value::opt_string(ssh.and_then(|e| e.key_pair_names.first().cloned()))),
+        ("allowed_access_ips", ips),
+        ("workspace_id", Value::opt_string(nb.workspace_id.clone().or_else(|| opt_str(carry.attr("workspace_id"))))),
+        ("pool_id", Value::opt_string(nb.pool.as_ref().map(|p| p.id.clone()).filter(|p| !p.is_empty()))),
+        ("running", Value::Bool(is_running(&nb.status))),
+        ("auto_stop", reconcile_auto_stop(nb, carry)),
+        ("timeouts", carry.attr("timeouts").clone()),
+        ("status", Value::from(nb.status.as_str())),
+        ("url", Value::opt_string(nb.url.clone())),
+        ("ssh_uri", Value::opt_string(ssh.and_then(|e| e.uri.clone()))),
+        ("image_name", Value::opt_string(nb.image.name.clone())),
+        ("image_swr_path", Value::opt_string(nb.image.swr_path.clone())),
+        ("image_type", Value::opt_string(nb.image.kind.clone())),
+        ("created_at", time(nb.create_at)),
+        ("updated_at", time(nb.update_at)),
+        // Only a failed notebook has a reason to show; the API may keep a stale one.
+        ("fail_reason", Value::opt_string(nb.fail_reason.clone().filter(|r| !r.is_empty() && nb.status.is_failure()))),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::types::{EndpointRes, Lease, NotebookImage, Secret, VolumeRes};
+
+    fn notebook() -> Notebook {
+        Notebook {
+            id: "n1".into(),
+            name: "nb".into(),
+            flavor: "modelarts.vm.cpu.2u".into(),
+            status: Status::Running,
+            image: NotebookImage {
+                id: "img".into(),
+                name: Some("image".into()),
+                swr_path: Some("swr/x".into()),
+                tag: None,
+                kind: Some("BUILD_IN".into()),
+            },
+            lease: Some(Lease {
+                duration: Some(4 * 3_600_000),
+                enable: Some(true),
+                kind: Some("TIMING".into()),
+                ..Default::default()
+            }),
+            token: Some(Secret("web-ui-secret".into())),
+            volume: Some(VolumeRes {
+                category: "EVS".into(),
+                ownership: Some("MANAGED".into()),
+                capacity: Some(20),
+                mount_path: Some("/home/ma-user/work/".into()),
+                ..Default::default()
+            }),
+            endpoints: vec![EndpointRes {
+                service: Some("SSH".into()),
+                key_pair_names: vec!["kp".into()],
+                allowed_access_ips: vec!["1.2.3.4".into()],
+                uri: Some("192.168.0.9:22".into()),
+                ..Default::default()
+            }],
+            create_at: Some(1_638_841_744_515),
+            ..Default::default()
+        }
+    }
+
+    fn carry_with_auto_stop(d: &str) -> Value {
+        Value::object([(
+            "auto_stop",
+            Value::List(vec![Value::object([("type", "TIMING".into()), ("duration", d.into())])]),
+        )])
+    }
+
+    #[test]
+    fn state_maps_every_attribute_and_never_the_token() {
+        let s = state_from_api(&notebook(), &Value::object([("timeouts", Value::Null)]));
+        assert_eq!(s.attr("running"), &Value::Bool(true));
+        assert_eq!(s.attr("key_pair"), &Value::from("kp"));
+        assert_eq!(s.attr("ssh_uri"), &Value::from("192.168.0.9:22"));
+        assert_eq!(s.attr("created_at"), &Value::from("2021-12-07T01:49:04Z"));
+        assert_eq!(s.attr("volume").elements()[0].attr("size").as_i64(), Some(20));
+        assert_eq!(s.attr("description"), &Value::Null);
+        assert_eq!(s.attr("auto_stop"), &Value::List(vec![]), "an unconfigured auto-stop is not recorded");
+        assert!(!format!("{s:?}").contains("web-ui-secret"));
+    }
+
+    #[test]
+    fn auto_stop_is_kept_while_the_api_agrees_and_shows_drift_otherwise() {
+        let same = state_from_api(&notebook(), &carry_with_auto_stop("240m"));
+        assert_eq!(
+            same.attr("auto_stop").elements()[0].attr("duration"),
+            &Value::from("240m"),
+            "same duration, spelled as configured"
+        );
+        let drift = state_from_api(&notebook(), &carry_with_auto_stop("2h"));
+        assert_eq!(drift.attr("auto_stop").elements()[0].attr("duration"), &Value::from("4h"));
+        let mut stopped = notebook();
+        stopped.status = Status::Stopped;
+        assert_eq!(
+            state_from_api(&stopped, &carry_with_auto_stop("2h")).attr("auto_stop").elements()[0].attr("duration"),
+            &Value::from("2h")
+        );
+    }
+
+    #[test]
+    fn spec_from_plan() {
+        let planned = Value::object([
+            ("name", "nb".into()),
+            ("flavor_id", "f".into()),
+            ("image_id", "i".into()),
+            ("running", Value::Bool(true)),
+            ("key_pair", "kp".into()),
+            ("allowed_access_ips", Value::List(vec!["1.1.1.1".into()])),
+            ("volume", Value::List(vec![Value::object([("type", "EVS".into()), ("size", Value::Unknown)])])),
+            ("timeouts", Value::object([("create", "5m".into())])),
+        ]);
+        let s = Spec::from_plan(&planned, &Value::object([("running", Value::Null)]));
+        assert_eq!(s.running, None, "running omitted in config is unmanaged");
+        assert_eq!(s.volume.size, None);
+        assert_eq!(s.timeouts.create, Duration::from_secs(300));
+        assert_eq!(s.timeouts.delete, Duration::from_secs(900));
+        assert_eq!(s.endpoints()[0].allowed_access_ips, vec!["1.1.1.1"]);
+    }
+}

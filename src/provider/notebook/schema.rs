@@ -1,0 +1,195 @@
+//! The `modelarts_notebook` schema. Attribute names follow the official provider's
+//! `huaweicloud_modelarts_notebook`, so configurations port by renaming the type.
+
+use crate::client::limits;
+use crate::framework::validators::{Chars, Check, IntRange, Length, OneOf};
+use crate::framework::{Attribute, Block, NestedBlock, Schema};
+use crate::protocol::{Type, Value};
+
+use super::changes::{Applied, RULES};
+use crate::provider::duration;
+
+pub const DEFAULT_CREATE_TIMEOUT: &str = "30m";
+pub const DEFAULT_UPDATE_TIMEOUT: &str = "30m";
+pub const DEFAULT_DELETE_TIMEOUT: &str = "15m";
+
+fn check_auto_stop_duration(v: &Value) -> Result<(), String> {
+    let Some(s) = v.as_str() else { return Ok(()) };
+    let d = duration::parse(s)?;
+    limits::check_lease_ms(d.as_millis() as i64).map_err(|_| format!("{s:?} is outside the allowed 1h to 72h"))
+}
+
+fn check_timeout(v: &Value) -> Result<(), String> {
+    let Some(s) = v.as_str() else { return Ok(()) };
+    duration::parse(s).map(|_| ())
+}
+
+fn no_forbidden_description_char(c: char) -> bool {
+    !limits::DESCRIPTION_FORBIDDEN.contains(&c)
+}
+
+pub fn schema() -> Schema {
+    let volume = Block::new("The notebook's storage. Exactly one.")
+        .attr(
+            Attribute::string("type")
+                .required()
+                .describe("Storage type: `EVS`, `EFS` (SFS Turbo), `SFS`, `OBS` or `OBSFS`. Changing it replaces the notebook.")
+                .validate(OneOf(limits::VOLUME_CATEGORIES)),
+        )
+        .attr(
+            Attribute::string("ownership")
+                .default_value("MANAGED")
+                .describe("Who owns the storage: `MANAGED` (by ModelArts, the default) or `DEDICATED` (your own; EFS only). Changing it replaces the notebook.")
+                .validate(OneOf(limits::OWNERSHIPS)),
+        )
+        .attr(Attribute::string("uri").optional().describe("Address of dedicated storage (e.g. an SFS Turbo share or OBS path). Changing it replaces the notebook."))
+        .attr(
+            Attribute::number("size")
+                .optional_computed()
+                .use_state_for_unknown()
+                .describe("Capacity in GB, 5 to 4096 (EVS only; the API's default when omitted). It can only grow: growing it stops and restarts a running notebook; shrinking it is refused at plan time.")
+                .validate(IntRange(limits::MIN_STORAGE_GB, limits::MAX_STORAGE_GB)),
+        )
+        .attr(Attribute::string("mount_path").computed().use_state_for_unknown().describe("Where the storage is mounted in the notebook."));
+
+    let auto_stop = Block::new("Stops the notebook automatically. Applied when the notebook is created and at every start; changed through the lease API, without a restart, while it runs.")
+        .attr(
+            Attribute::string("type")
+                .default_value("TIMING")
+                .describe("`TIMING` stops the notebook `duration` after it starts; `IDLE` stops it after `duration` without activity. Defaults to `TIMING`.")
+                .validate(OneOf(limits::LEASE_TYPES)),
+        )
+        .attr(
+            Attribute::string("duration")
+                .required()
+                .describe("How long, such as `\"4h\"` or `\"90m\"`: from 1 hour to 72 hours.")
+                .validate(Check { check: check_auto_stop_duration, description: "a duration from `1h` to `72h`" }),
+        );
+
+    let timeouts = Block::new("How long each operation may wait for the notebook.")
+        .attr(Attribute::string("create").optional().describe("Creating, including the wait for RUNNING (and for STOPPED when `running = false`). Defaults to `30m`.").validate(timeout_check()))
+        .attr(Attribute::string("update").optional().describe("Updating, including stopping and starting. Defaults to `30m`.").validate(timeout_check()))
+        .attr(Attribute::string("delete").optional().describe("Deleting, including the wait until the notebook is gone. Defaults to `15m`.").validate(timeout_check()));
+
+    let mut root = Block::new("A ModelArts notebook instance: a development environment with its own compute flavor, image and storage. Changes that need a stopped instance (flavor, image, storage size, SSH access) stop it, apply the change in one update and start it again; the plan warns when that will happen.")
+        .attr(Attribute::string("id").computed().use_state_for_unknown().describe("The notebook's ID."))
+        .attr(
+            Attribute::string("name")
+                .required()
+                .describe("Name, 1 to 128 letters, digits, `-` or `_`. Names need not be unique. Changed in place, without a restart.")
+                .validate(Length(1, limits::MAX_NAME_CHARS))
+                .validate(Chars { allowed: limits::name_char_allowed, description: "letters, digits, `-` and `_`" }),
+        )
+        .attr(
+            Attribute::string("description")
+                .optional()
+                .describe("Description, at most 512 characters, none of `&<>\"'/`. Changed in place, without a restart.")
+                .validate(Length(0, limits::MAX_DESCRIPTION_CHARS))
+                .validate(Chars { allowed: no_forbidden_description_char, description: "any character but `&<>\"'/`" }),
+        )
+        .attr(Attribute::string("flavor_id").required().describe("Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source). Changing it stops and restarts a running notebook; a flavor the notebook cannot switch to is refused before anything is stopped."))
+        .attr(Attribute::string("image_id").required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it stops and restarts a running notebook."))
+        .attr(Attribute::string("key_pair").optional().describe("Name of the key pair for SSH access (needs `allowed_access_ips`). Changing it stops and restarts a running notebook."))
+        .attr(
+            Attribute::list_of("allowed_access_ips", Type::String)
+                .optional()
+                .describe("Public IP addresses allowed to reach the SSH endpoint, at most 5 (needs `key_pair`). Changing them stops and restarts a running notebook.")
+                .validate(Check { check: check_ip_list, description: "at most 5 addresses" }),
+        )
+        .attr(Attribute::string("workspace_id").optional_computed().use_state_for_unknown().describe("Workspace ID; `0` (the default workspace) when omitted. Changing it replaces the notebook."))
+        .attr(Attribute::string("pool_id").optional().describe("ID of a dedicated resource pool to run in. Changing it replaces the notebook."))
+        .attr(Attribute::bool("running").optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a restart leaves the notebook as it found it)."))
+        .attr(Attribute::string("status").computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."))
+        .attr(Attribute::string("url").computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored.)"))
+        .attr(Attribute::string("ssh_uri").computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
+        .attr(Attribute::string("image_name").computed().describe("Name of the image."))
+        .attr(Attribute::string("image_swr_path").computed().describe("SWR path of the image."))
+        .attr(Attribute::string("image_type").computed().describe("Image type: `BUILD_IN` or `DEDICATED`."))
+        .attr(Attribute::string("created_at").computed().use_state_for_unknown().describe("When the notebook was created (RFC 3339, UTC)."))
+        .attr(Attribute::string("updated_at").computed().describe("When the notebook was last changed (RFC 3339, UTC)."))
+        .attr(Attribute::string("fail_reason").computed().describe("Why the notebook failed, when its status is a failure."))
+        .block(NestedBlock::list("volume", 1, 1, volume))
+        .block(NestedBlock::list("auto_stop", 0, 1, auto_stop))
+        .block(NestedBlock::single("timeouts", timeouts));
+    mark_replacements(&mut root);
+    Schema::new(0, root)
+}
+
+fn timeout_check() -> Check {
+    Check { check: check_timeout, description: "a duration such as `30m`" }
+}
+
+fn check_ip_list(v: &Value) -> Result<(), String> {
+    let n = v.elements().len();
+    if n > limits::MAX_ALLOWED_IPS {
+        return Err(format!("at most {} addresses may reach the SSH endpoint ({n} given)", limits::MAX_ALLOWED_IPS));
+    }
+    Ok(())
+}
+
+/// The change table decides which attributes replace the notebook.
+fn mark_replacements(root: &mut Block) {
+    fn mark(block: &mut Block, parts: &[&str]) {
+        match parts {
+            [attr] => {
+                if let Some(a) = block.attributes.iter_mut().find(|a| a.name == *attr) {
+                    a.requires_replace = true;
+                }
+            }
+            [nested, rest @ ..] => {
+                if let Some(b) = block.blocks.iter_mut().find(|b| b.name == *nested) {
+                    mark(&mut b.block, rest);
+                }
+            }
+            [] => {}
+        }
+    }
+    for r in RULES.iter().filter(|r| r.applied == Applied::Replace) {
+        mark(root, &r.attr.split('.').collect::<Vec<_>>());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_flags_come_from_the_change_table() {
+        let s = schema();
+        let replaced: Vec<&str> = s.block.attributes.iter().filter(|a| a.requires_replace).map(|a| a.name).collect();
+        assert_eq!(replaced, vec!["workspace_id", "pool_id"]);
+        let vol = &s.block.nested("volume").unwrap().block;
+        let v: Vec<&str> = vol.attributes.iter().filter(|a| a.requires_replace).map(|a| a.name).collect();
+        assert_eq!(v, vec!["type", "ownership", "uri"]);
+    }
+
+    #[test]
+    fn every_attribute_has_a_description_and_a_rule() {
+        let s = schema();
+        let mut names = Vec::new();
+        for a in &s.block.attributes {
+            assert!(!a.description.is_empty(), "{}", a.name);
+            names.push(a.name.to_string());
+        }
+        for b in &s.block.blocks {
+            assert!(!b.block.description.is_empty(), "{}", b.name);
+            for a in &b.block.attributes {
+                assert!(!a.description.is_empty(), "{}.{}", b.name, a.name);
+            }
+        }
+        use super::super::changes::COMPUTED;
+        for a in s.block.attributes.iter() {
+            let ruled = RULES.iter().any(|r| r.attr == a.name) || COMPUTED.iter().any(|c| c.0 == a.name);
+            assert!(ruled, "{} is neither in RULES nor in COMPUTED", a.name);
+        }
+    }
+
+    #[test]
+    fn auto_stop_duration_range() {
+        assert!(check_auto_stop_duration(&"4h".into()).is_ok());
+        assert!(check_auto_stop_duration(&"90m".into()).is_ok());
+        assert!(check_auto_stop_duration(&"59m".into()).is_err());
+        assert!(check_auto_stop_duration(&"73h".into()).is_err());
+        assert!(check_auto_stop_duration(&"soon".into()).is_err());
+    }
+}

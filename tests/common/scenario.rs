@@ -1,0 +1,124 @@
+//! An end-to-end scenario: a terraform working directory wired to the built
+//! provider and to a `modelarts-sim` of its own.
+
+use super::sim::SimProcess;
+use super::{TfOutput, Workdir, REQUIRED_PROVIDERS};
+
+pub const CPU_IMAGE: &str = "e1a07296-22a8-4f05-8bc8-e936c8e54090";
+pub const CPU_IMAGE_2: &str = "7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47";
+
+pub struct Scenario {
+    pub wd: Workdir,
+    pub sim: SimProcess,
+}
+
+impl Scenario {
+    /// `None` when terraform is missing outside CI.
+    pub fn new(sim_args: &[&str]) -> Option<Scenario> {
+        let wd = Workdir::new()?;
+        let sim = SimProcess::start(sim_args);
+        Some(Scenario { wd, sim })
+    }
+
+    /// A provider block pointed at this scenario's simulator.
+    pub fn provider_block(&self) -> String {
+        format!(
+            r#"
+provider "modelarts" {{
+  region      = "sim-region-1"
+  project_id  = "sim-project"
+  access_key  = "SIMACCESSKEY"
+  secret_key  = "sim-secret-key"
+  endpoint    = "{}"
+  max_retries = 3
+}}
+"#,
+            self.sim.url
+        )
+    }
+
+    /// Writes `main.tf`: required_providers, the provider block, then `body`.
+    pub fn config(&self, body: &str) {
+        self.wd.write("main.tf", &format!("{REQUIRED_PROVIDERS}{}{body}", self.provider_block()));
+    }
+
+    /// Number of API calls made so far (a mark for `ops_since`).
+    pub fn mark(&self) -> usize {
+        self.sim.calls().len()
+    }
+
+    /// Applies, then checks that a second plan shows no changes.
+    pub fn apply(&self) -> TfOutput {
+        let out = self.wd.ok(&["apply", "-auto-approve"]);
+        self.assert_no_changes();
+        out
+    }
+
+    pub fn assert_no_changes(&self) {
+        let plan = self.wd.run(&["plan", "-detailed-exitcode", "-out=check.tfplan"]);
+        if !plan.success {
+            panic!(
+                "the plan after apply is not empty:\n{}\nchanges: {}",
+                plan.all(),
+                self.planned_changes("check.tfplan")
+            );
+        }
+        assert!(plan.flat().contains("No changes."), "{}", plan.all());
+    }
+
+    /// The attributes a saved plan changes, as `attr: before -> after` lines.
+    pub fn planned_changes(&self, plan_file: &str) -> String {
+        let out = self.wd.run(&["show", "-json", plan_file]);
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&out.stdout) else { return out.all() };
+        let mut lines = Vec::new();
+        for rc in json["resource_changes"].as_array().cloned().unwrap_or_default() {
+            let (before, after) = (&rc["change"]["before"], &rc["change"]["after"]);
+            let mut keys: Vec<String> =
+                before.as_object().into_iter().chain(after.as_object()).flat_map(|m| m.keys().cloned()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                if before[&k] != after[&k] {
+                    lines.push(format!(
+                        "{} {k}: {} -> {} (unknown after: {})",
+                        rc["address"], before[&k], after[&k], rc["change"]["after_unknown"][&k]
+                    ));
+                }
+            }
+        }
+        lines.join("\n")
+    }
+
+    pub fn state_attr(&self, address: &str, attr: &str) -> serde_json::Value {
+        let out = self.wd.ok(&["show", "-json"]);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let resources = json["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+        let r = resources
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap_or_else(|| panic!("{address} not in state: {json}"));
+        r["values"][attr].clone()
+    }
+}
+
+/// A notebook resource block.
+pub fn notebook(name: &str, extra: &str) -> String {
+    notebook_with("nb", name, "modelarts.vm.cpu.2u", CPU_IMAGE, 10, extra)
+}
+
+pub fn notebook_with(label: &str, name: &str, flavor: &str, image: &str, size: i64, extra: &str) -> String {
+    format!(
+        r#"
+resource "modelarts_notebook" "{label}" {{
+  name      = "{name}"
+  flavor_id = "{flavor}"
+  image_id  = "{image}"
+  volume {{
+    type = "EVS"
+    size = {size}
+  }}
+{extra}
+}}
+"#
+    )
+}

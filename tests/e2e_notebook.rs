@@ -1,0 +1,235 @@
+//! `modelarts_notebook` end to end: the real terraform CLI, the built provider and
+//! `modelarts-sim`, asserting what the API received and what Terraform shows.
+
+mod common;
+
+use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE, CPU_IMAGE_2};
+
+const FAST: &[&str] =
+    &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];
+
+fn body_of(s: &Scenario, mark: usize, op: &str) -> serde_json::Value {
+    s.sim.calls()[mark..].iter().find(|c| c.op == op).unwrap_or_else(|| panic!("no {op} call")).body.clone()
+}
+
+#[test]
+fn lifecycle_with_stop_sequenced_updates() {
+    let Some(s) = Scenario::new(FAST) else { return };
+
+    // Create: running, no stop.
+    s.config(&notebook("nb-life", ""));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["create"]);
+    let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+    assert_eq!(s.sim.notebook(&id).status.as_str(), "RUNNING");
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "running"), true);
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "image_name"), "notebook2.0-mul-kernel-cpu-cp36");
+
+    // Rename: one PUT of the name only, no stop, no restart warning.
+    s.config(&notebook("nb-renamed", ""));
+    let plan = s.wd.ok(&["plan"]);
+    assert!(!plan.flat().contains("will be restarted"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["update"]);
+    assert_eq!(body_of(&s, m, "update"), serde_json::json!({"name": "nb-renamed"}));
+
+    // Flavor: the plan warns; apply checks the flavor, then stop, PUT, start in that order.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE, 10, ""));
+    let plan = s.wd.ok(&["plan"]);
+    let text = plan.flat();
+    assert!(text.contains("Warning: The notebook will be restarted"), "{}", plan.all());
+    assert!(text.contains("Changing flavor_id needs a stopped notebook"), "{}", plan.all());
+    assert!(text.contains("and start it again"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+    let all = s.sim.ops_since(m, true);
+    let check = all.iter().position(|o| o == "switchable_flavors").expect("flavor preflight");
+    assert!(check < all.iter().position(|o| o == "stop").unwrap(), "preflight before the stop: {all:?}");
+    assert_eq!(body_of(&s, m, "update"), serde_json::json!({"flavor": "modelarts.vm.cpu.8u"}));
+    assert_eq!(s.sim.notebook(&id).flavor, "modelarts.vm.cpu.8u");
+
+    // running = false: a stop only.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE, 10, "running = false"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["stop"]);
+    assert_eq!(s.sim.notebook(&id).status.as_str(), "STOPPED");
+
+    // Image change while stopped: a PUT only, no start, and no restart warning.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 10, "running = false"));
+    let plan = s.wd.ok(&["plan"]);
+    assert!(!plan.flat().contains("will be restarted"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["update"]);
+    assert_eq!(body_of(&s, m, "update"), serde_json::json!({"image_id": CPU_IMAGE_2}));
+
+    // running = true: a start only.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 10, "running = true"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["start"]);
+
+    // Storage 10 -> 20: stop, PUT storage_new_size, start.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 20, "running = true"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+    assert_eq!(body_of(&s, m, "update"), serde_json::json!({"storage_new_size": 20}));
+
+    // Storage 20 -> 10: a plan-time error pointing at the size, and no API change.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 10, "running = true"));
+    let m = s.mark();
+    let plan = s.wd.fails(&["plan"]);
+    let text = plan.flat();
+    assert!(text.contains("Error: Storage cannot shrink"), "{}", plan.all());
+    assert!(text.contains("size = 10"), "Terraform points at the line: {}", plan.all());
+    assert!(s.sim.ops_since(m, false).is_empty());
+
+    // A flavor the notebook cannot switch to (CPU to GPU): an error, and no stop was sent.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.gpu.t4", CPU_IMAGE_2, 20, "running = true"));
+    let m = s.mark();
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    assert!(out.flat().contains("cannot switch to flavor modelarts.vm.gpu.t4"), "{}", out.all());
+    assert!(s.sim.ops_since(m, false).is_empty(), "nothing was stopped: {:?}", s.sim.ops_since(m, true));
+    assert_eq!(s.sim.notebook(&id).status.as_str(), "RUNNING");
+
+    // Import (terraform import) into a matching configuration: no changes.
+    s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 20, "running = true"));
+    s.wd.ok(&["state", "rm", "modelarts_notebook.nb"]);
+    let m = s.mark();
+    s.wd.ok(&["import", "modelarts_notebook.nb", &id]);
+    s.assert_no_changes();
+    assert!(s.sim.ops_since(m, false).is_empty());
+
+    // Destroy: a delete, and the notebook is gone.
+    let m = s.mark();
+    s.wd.ok(&["destroy", "-auto-approve"]);
+    assert_eq!(s.sim.ops_since(m, false), ["delete"]);
+    assert!(s.sim.notebooks().is_empty());
+}
+
+#[test]
+fn drift_of_the_power_state() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    let body = format!(
+        "{}{}",
+        notebook_with("managed", "managed", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, "running = true"),
+        notebook_with("free", "free", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, "")
+    );
+    s.config(&body);
+    s.apply();
+    for label in ["managed", "free"] {
+        let id = s.state_attr(&format!("modelarts_notebook.{label}"), "id");
+        s.sim.control(
+            "PATCH",
+            &format!("/_sim/notebooks/{}", id.as_str().unwrap()),
+            Some(serde_json::json!({"status": "STOPPED"})),
+        );
+    }
+    let plan = s.wd.run(&["plan", "-detailed-exitcode"]);
+    let text = plan.flat();
+    assert!(text.contains("modelarts_notebook.managed will be updated in-place"), "{}", plan.all());
+    assert!(text.contains("~ running = false -> true"), "{}", plan.all());
+    assert!(
+        !text.contains("modelarts_notebook.free will be"),
+        "an unmanaged power state is reported, never forced: {}",
+        plan.all()
+    );
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["start"]);
+    assert_eq!(s.state_attr("modelarts_notebook.free", "running"), false);
+    assert_eq!(s.state_attr("modelarts_notebook.free", "status"), "STOPPED");
+}
+
+#[test]
+fn a_failed_update_after_the_stop_starts_the_notebook_again() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&notebook("put-fails", ""));
+    s.apply();
+    let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+    s.sim.control(
+        "POST",
+        "/_sim/faults",
+        Some(serde_json::json!({"op": "update", "kind": "reply", "status": 500, "code": "ModelArts.7001", "message": "storage backend unavailable", "times": 1})),
+    );
+    s.config(&notebook_with("nb", "put-fails", "modelarts.vm.cpu.8u", CPU_IMAGE, 10, ""));
+    let m = s.mark();
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    let text = out.flat();
+    assert!(text.contains("ModelArts.7001") && text.contains("storage backend unavailable"), "{}", out.all());
+    assert!(text.contains("started again"), "{}", out.all());
+    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+    let nb = s.sim.notebook(&id);
+    assert_eq!((nb.status.as_str(), nb.flavor.as_str()), ("RUNNING", "modelarts.vm.cpu.2u"));
+    // The state matches reality, so the next plan proposes the flavor change again.
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "flavor_id"), "modelarts.vm.cpu.2u");
+    let plan = s.wd.ok(&["plan"]);
+    assert!(plan.flat().contains("~ flavor_id = \"modelarts.vm.cpu.2u\" -> \"modelarts.vm.cpu.8u\""), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+}
+
+#[test]
+fn auto_stop_changes_use_the_lease_api_without_a_restart() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&notebook("leased", "auto_stop {\n    duration = \"4h\"\n  }"));
+    let m = s.mark();
+    s.apply();
+    let create = s.sim.calls()[m..].iter().find(|c| c.op == "create").unwrap().body.clone();
+    assert_eq!(create["lease"], serde_json::json!({"duration": 14_400_000, "type": "TIMING"}));
+
+    s.config(&notebook("leased", "auto_stop {\n    type     = \"IDLE\"\n    duration = \"90m\"\n  }"));
+    let plan = s.wd.ok(&["plan"]);
+    assert!(!plan.flat().contains("will be restarted"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["lease_renew"]);
+    assert_eq!(body_of(&s, m, "lease_renew"), serde_json::json!({"duration": 5_400_000, "type": "IDLE"}));
+
+    // When the notebook is started, the auto-stop rides along with the start.
+    s.config(&notebook(
+        "leased",
+        "running = false\n  auto_stop {\n    type     = \"IDLE\"\n    duration = \"90m\"\n  }",
+    ));
+    s.apply();
+    s.config(&notebook("leased", "running = true\n  auto_stop {\n    duration = \"2h\"\n  }"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["start"]);
+    let start = s.sim.calls()[m..].iter().find(|c| c.op == "start").unwrap().clone();
+    assert_eq!(start.query, "duration=7200000&type=TIMING");
+}
+
+#[test]
+fn import_block_and_plan_time_validation() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&notebook("to-import", ""));
+    s.apply();
+    let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+    s.wd.ok(&["state", "rm", "modelarts_notebook.nb"]);
+    s.config(&format!("import {{\n  to = modelarts_notebook.nb\n  id = \"{id}\"\n}}\n{}", notebook("to-import", "")));
+    let plan = s.wd.ok(&["plan"]);
+    assert!(plan.flat().contains("1 to import, 0 to add, 0 to change, 0 to destroy"), "{}", plan.all());
+    s.apply();
+
+    // Plan-time errors, each pointing at its attribute.
+    for (extra, expected) in [
+        ("key_pair = \"kp\"", "key_pair needs allowed_access_ips"),
+        ("description = \"a/b\"", "Invalid character in description"),
+        ("auto_stop {\n    duration = \"30m\"\n  }", "outside the allowed 1h to 72h"),
+    ] {
+        s.config(&notebook("to-import", extra));
+        let out = s.wd.fails(&["plan"]);
+        assert!(out.flat().contains(expected), "{extra}: {}", out.all());
+    }
+    s.config(&notebook_with("nb", "bad name!", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, ""));
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("Invalid character in name"), "{}", out.all());
+    assert!(out.flat().contains("name = \"bad name!\""), "{}", out.all());
+}
