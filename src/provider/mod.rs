@@ -1,6 +1,8 @@
 //! Layer 4: the `modelarts` provider — its provider block, resources and data sources.
 
 pub mod config;
+pub mod data_sources;
+pub mod docs;
 pub mod duration;
 pub mod notebook;
 
@@ -54,6 +56,10 @@ impl Provider for ModelArtsProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![
+            Arc::new(data_sources::notebook::NotebookDataSource),
+            Arc::new(data_sources::flavors::FlavorsDataSource),
+            Arc::new(data_sources::images::ImagesDataSource),
+        ]
     }
 }

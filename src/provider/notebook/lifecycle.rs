@@ -184,7 +184,7 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
     }
     let auto_stop_changed = changed(prior, planned).iter().any(|r| r.applied == Applied::AutoStop);
     let steps = plan_update(&current, &spec, auto_stop_changed);
-    tracing::info!(notebook = %id, steps = ?steps, "update plan");
+    tracing::debug!(notebook = %id, steps = ?steps, "update plan");
     match execute(api, &id, &steps, deadline.saturating_duration_since(Instant::now())).await {
         Ok(last) => {
             let fallback = last.unwrap_or(current);
@@ -203,6 +203,7 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
 pub async fn delete(api: &Client, prior: &Value) -> Diagnostics {
     let Some(id) = prior.attr("id").as_str() else { return Diagnostics::new() };
     let deadline = Instant::now() + timeouts(prior).delete;
+    tracing::info!(notebook = id, "deleting notebook");
     let left = || deadline.saturating_duration_since(Instant::now());
     let result: Result<(), ApiError> = async {
         loop {

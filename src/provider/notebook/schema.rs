@@ -29,7 +29,7 @@ fn no_forbidden_description_char(c: char) -> bool {
 }
 
 pub fn schema() -> Schema {
-    let volume = Block::new("The notebook's storage. Exactly one.")
+    let volume = Block::new("The notebook's storage.")
         .attr(
             Attribute::string("type")
                 .required()

@@ -103,7 +103,7 @@ pub async fn execute(api: &Client, id: &str, steps: &[Step], timeout: Duration) 
         steps[stop..].iter().find_map(|s| if let Step::Start(l) = s { Some(l.clone()) } else { None })
     });
     for step in steps {
-        tracing::info!(notebook = id, step = ?step_name(step), "applying");
+        tracing::info!(notebook = id, step = %step_name(step), "applying");
         let result = run_step(api, id, step, deadline).await;
         match result {
             Ok(nb) => {

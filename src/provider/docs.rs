@@ -1,0 +1,49 @@
+//! The generated parts of the registry docs (`docs/`): each page's reference
+//! sections, and the resource's table of how changes are applied.
+
+use crate::framework::docs::reference;
+use crate::framework::Schema;
+
+use super::data_sources;
+use super::notebook::changes::{Applied, RULES};
+use super::notebook::schema as notebook_schema;
+
+/// A docs page and its generated sections (name, content).
+pub struct Page {
+    pub path: &'static str,
+    pub sections: Vec<(&'static str, String)>,
+}
+
+fn schema_page(path: &'static str, schema: &Schema) -> Page {
+    Page { path, sections: vec![("schema", reference(schema))] }
+}
+
+/// How each attribute's change reaches the notebook, as a Markdown table.
+pub fn change_table() -> String {
+    let mut out = String::from("| attribute | a change is applied by |\n|---|---|\n");
+    for r in RULES {
+        let how = match r.applied {
+            Applied::Live => "an update in place, whatever the status (no restart)",
+            Applied::StopRequired => "stop → one update → start (a stopped notebook is only updated); the plan warns",
+            Applied::Replace => "replacing the notebook (destroy, then create)",
+            Applied::Power => "the start or stop API",
+            Applied::AutoStop => "the next start, or the lease API while running (no restart)",
+            Applied::NoApiCall => "nothing in the cloud (Terraform only)",
+        };
+        let attr = r.attr.replace('.', "[0].");
+        out.push_str(&format!("| `{attr}` | {how} |\n"));
+    }
+    out
+}
+
+pub fn pages() -> Vec<Page> {
+    let mut resource = schema_page("docs/resources/notebook.md", &notebook_schema::schema());
+    resource.sections.push(("changes", change_table()));
+    vec![
+        schema_page("docs/index.md", &super::config::schema()),
+        resource,
+        schema_page("docs/data-sources/notebook.md", &data_sources::notebook::schema()),
+        schema_page("docs/data-sources/notebook_flavors.md", &data_sources::flavors::schema()),
+        schema_page("docs/data-sources/notebook_images.md", &data_sources::images::schema()),
+    ]
+}

@@ -1,0 +1,146 @@
+//! Data sources end to end, filters and pagination included; and a notebook whose
+//! flavor is unknown until apply.
+
+mod common;
+
+use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
+
+fn outputs(s: &Scenario) -> serde_json::Value {
+    let out = s.wd.ok(&["output", "-json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut values = serde_json::Map::new();
+    for (k, v) in json.as_object().unwrap() {
+        values.insert(k.clone(), v["value"].clone());
+    }
+    serde_json::Value::Object(values)
+}
+
+#[test]
+fn flavors_and_images_with_filters() {
+    let Some(s) = Scenario::new(&[]) else { return };
+    s.config(
+        r#"
+data "modelarts_notebook_flavors" "all" {}
+data "modelarts_notebook_flavors" "gpu" {
+  category = "GPU"
+}
+data "modelarts_notebook_flavors" "dedicated" {
+  type = "DEDICATED"
+}
+data "modelarts_notebook_images" "gpu" {
+  category = "GPU"
+}
+data "modelarts_notebook_images" "named" {
+  name = "notebook2.0-mul-kernel-cpu-cp36"
+  type = "BUILD_IN"
+}
+output "all" { value = [for f in data.modelarts_notebook_flavors.all.flavors : f.id] }
+output "gpu" { value = data.modelarts_notebook_flavors.gpu.flavors }
+output "dedicated" { value = length(data.modelarts_notebook_flavors.dedicated.flavors) }
+output "gpu_images" { value = sort([for i in data.modelarts_notebook_images.gpu.images : i.name]) }
+output "named" { value = data.modelarts_notebook_images.named.images }
+"#,
+    );
+    s.wd.ok(&["apply", "-auto-approve"]);
+    let o = outputs(&s);
+    assert_eq!(o["all"].as_array().unwrap().len(), 4);
+    let gpu = o["gpu"].as_array().unwrap();
+    assert_eq!(gpu.len(), 2);
+    assert!(gpu.iter().all(|f| f["category"] == "GPU"));
+    let v100 = gpu.iter().find(|f| f["id"] == "modelarts.vm.gpu.v100").unwrap();
+    assert_eq!(
+        (v100["sold_out"].clone(), v100["vcpus"].clone(), v100["memory"].clone()),
+        (true.into(), 8.into(), 65536.into())
+    );
+    assert_eq!(o["dedicated"], 0);
+    assert_eq!(
+        o["gpu_images"],
+        serde_json::json!(["mindspore1.7.0-py3.7-ubuntu18.04", "pytorch1.10-cuda10.2-cudnn7-ubuntu18.04"])
+    );
+    let named = o["named"].as_array().unwrap();
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0]["id"], CPU_IMAGE);
+    assert_eq!(named[0]["tag"], "3.3.2-release_v1");
+    // Filters are passed to the API.
+    let queries: Vec<String> = s.sim.calls().iter().filter(|c| c.op == "flavors").map(|c| c.query.clone()).collect();
+    assert!(queries.iter().any(|q| q.contains("category=GPU")), "{queries:?}");
+    assert!(queries.iter().any(|q| q.contains("type=DEDICATED")), "{queries:?}");
+}
+
+#[test]
+fn pagination_is_followed_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let flavors: Vec<serde_json::Value> = (0..120)
+        .map(|i| serde_json::json!({"id": format!("flavor.{i:03}"), "name": format!("flavor.{i:03}"), "category": "CPU"}))
+        .collect();
+    let path = dir.path().join("catalogue.json");
+    std::fs::write(&path, serde_json::json!({"flavors": flavors, "images": []}).to_string()).unwrap();
+    let Some(s) = Scenario::new(&["--catalogue", path.to_str().unwrap()]) else { return };
+    s.config("data \"modelarts_notebook_flavors\" \"all\" {}\noutput \"n\" { value = length(data.modelarts_notebook_flavors.all.flavors) }\n");
+    s.wd.ok(&["apply", "-auto-approve"]);
+    assert_eq!(outputs(&s)["n"], 120);
+    assert_eq!(s.sim.calls().iter().filter(|c| c.op == "flavors").count(), 3);
+}
+
+#[test]
+fn one_notebook_by_id_or_unique_name() {
+    let Some(s) = Scenario::new(&["--create-seconds", "0.2"]) else { return };
+    let twins = format!(
+        "{}{}{}",
+        notebook("solo", ""),
+        notebook_with("twin_a", "twin", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, ""),
+        notebook_with("twin_b", "twin", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, "")
+    );
+    s.config(&twins);
+    s.apply();
+    let by = |sel: &str| {
+        format!(
+            "{twins}\ndata \"modelarts_notebook\" \"x\" {{\n  {sel}\n}}\noutput \"nb\" {{ value = data.modelarts_notebook.x }}\n"
+        )
+    };
+    s.config(&by("id = modelarts_notebook.nb.id"));
+    s.wd.ok(&["apply", "-auto-approve"]);
+    let nb = outputs(&s)["nb"].clone();
+    assert_eq!(nb["name"], "solo");
+    assert_eq!(nb["status"], "RUNNING");
+    assert_eq!(nb["volume"][0]["size"], 10);
+    assert_eq!(nb["image_name"], "notebook2.0-mul-kernel-cpu-cp36");
+    assert_eq!(nb["running"], true);
+
+    s.config(&by("name = \"solo\""));
+    s.wd.ok(&["apply", "-auto-approve"]);
+    assert_eq!(outputs(&s)["nb"]["id"], nb["id"]);
+
+    s.config(&by("name = \"twin\""));
+    let out = s.wd.fails(&["plan"]);
+    assert!(
+        out.flat().contains("Ambiguous notebook name") && out.flat().contains("2 notebooks are named \"twin\""),
+        "{}",
+        out.all()
+    );
+    s.config(&by("name = \"nobody\""));
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("No notebook is named \"nobody\""), "{}", out.all());
+}
+
+#[test]
+fn a_flavor_unknown_until_apply_still_counts_as_a_restart() {
+    let Some(s) = Scenario::new(&["--create-seconds", "0.2", "--start-seconds", "0.2", "--stop-seconds", "0.2"]) else {
+        return;
+    };
+    let body = |flavor: &str| {
+        format!(
+            "resource \"terraform_data\" \"pick\" {{\n  input = \"{flavor}\"\n}}\n{}",
+            notebook_with("nb", "unknowns", "${terraform_data.pick.output}", CPU_IMAGE, 10, "")
+        )
+    };
+    s.config(&body("modelarts.vm.cpu.2u"));
+    s.apply();
+    s.config(&body("modelarts.vm.cpu.8u"));
+    let plan = s.wd.ok(&["plan"]);
+    let text = plan.flat();
+    assert!(text.contains("Changing flavor_id (known after apply) needs a stopped notebook"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+}
