@@ -9,6 +9,8 @@ pub mod schema;
 pub mod service;
 pub mod validators;
 
-pub use resource::{CallContext, DataSource, MoveRequest, Outcome, PlanChange, Provider, ProviderData, Resource};
+pub use resource::{
+    CallContext, DataSource, MoveRequest, Moved, Outcome, PlanChange, Provider, ProviderData, Resource,
+};
 pub use schema::{Attribute, Block, Mode, NestedBlock, Nesting, Schema};
 pub use service::ProviderService;

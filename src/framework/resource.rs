@@ -74,28 +74,41 @@ pub struct PlanChange<'a> {
 pub struct Outcome {
     pub state: Option<Value>,
     pub diags: Diagnostics,
+    /// New private data for the resource (opaque to Terraform); `None` keeps what it had.
+    pub private: Option<Vec<u8>>,
 }
 
 impl Outcome {
     pub fn ok(state: Value) -> Self {
-        Outcome { state: Some(state), diags: Diagnostics::new() }
+        Outcome { state: Some(state), diags: Diagnostics::new(), private: None }
     }
 
     pub fn gone() -> Self {
-        Outcome { state: None, diags: Diagnostics::new() }
+        Outcome { state: None, diags: Diagnostics::new(), private: None }
     }
 
     pub fn failed(state: Option<Value>, diags: Diagnostics) -> Self {
-        Outcome { state, diags }
+        Outcome { state, diags, private: None }
+    }
+
+    pub fn with_private(mut self, private: Vec<u8>) -> Self {
+        self.private = Some(private);
+        self
     }
 }
 
+/// State moved in by a `moved` block, with private data for the first read after it.
+pub struct Moved {
+    pub state: Value,
+    pub private: Vec<u8>,
+}
+
 /// A request to move state from another resource type (the `moved` block).
-pub struct MoveRequest<'a> {
-    pub source_provider_address: &'a str,
-    pub source_type_name: &'a str,
+pub struct MoveRequest {
+    pub source_provider_address: String,
+    pub source_type_name: String,
     pub source_schema_version: i64,
-    pub source_state_json: &'a [u8],
+    pub source_state_json: Vec<u8>,
 }
 
 #[async_trait]
@@ -112,7 +125,8 @@ pub trait Resource: Send + Sync + 'static {
 
     async fn create(&self, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome;
 
-    async fn read(&self, ctx: &CallContext, current: &Value) -> Outcome;
+    /// Reads the resource; `private` is the resource's private data (empty when none).
+    async fn read(&self, ctx: &CallContext, current: &Value, private: &[u8]) -> Outcome;
 
     async fn update(&self, ctx: &CallContext, prior: &Value, planned: &Value, config: &Value) -> Outcome;
 
@@ -132,8 +146,10 @@ pub trait Resource: Send + Sync + 'static {
         Err(d)
     }
 
-    /// Accepts state moved from another resource type; `None` when the source is not supported.
-    fn move_state(&self, _req: &MoveRequest<'_>) -> Option<Result<Value, Diagnostics>> {
+    /// Accepts state moved from another resource type (a `moved` block); `None`
+    /// when the source is not supported.
+    /// Terraform calls this before the provider is configured.
+    async fn move_state(&self, _ctx: &CallContext, _req: &MoveRequest) -> Option<Result<Moved, Diagnostics>> {
         None
     }
 }

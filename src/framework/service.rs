@@ -281,22 +281,25 @@ impl ProviderRpc for Arc<ProviderService> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut new_state = req.current_state.clone();
+        let mut private = req.private.clone();
         if let Some(r) = take(self.resource(&req.type_name), &mut diags) {
             if let Some(current) = take(decode(req.current_state.as_ref(), &r.ty, "current state"), &mut diags) {
-                let (imp, ctx) = (r.imp.clone(), self.context());
+                let (imp, ctx, old_private) = (r.imp.clone(), self.context(), req.private.clone());
                 tracing::debug!(type_name = %req.type_name, "reading resource");
-                if let Some(out) =
-                    take(guarded("ReadResource", async move { imp.read(&ctx, &current).await }).await, &mut diags)
-                {
+                let read = guarded("ReadResource", async move { imp.read(&ctx, &current, &old_private).await }).await;
+                if let Some(out) = take(read, &mut diags) {
                     diags.extend(out.diags);
                     new_state = encode(&out.state.unwrap_or(Value::Null), &r.ty, "state", &mut diags).or(new_state);
+                    if let Some(p) = out.private {
+                        private = p;
+                    }
                 }
             }
         }
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             diagnostics: diags.to_proto(),
-            private: req.private,
+            private,
             deferred: None,
         }))
     }
@@ -383,7 +386,7 @@ impl ProviderRpc for Arc<ProviderService> {
             if planned.is_null() {
                 let d = imp.delete(&ctx, &prior).await;
                 let state = if d.has_errors() { Some(prior) } else { None };
-                super::resource::Outcome { state, diags: d }
+                super::resource::Outcome { state, diags: d, private: None }
             } else if prior.is_null() {
                 imp.create(&ctx, &planned, &config).await
             } else {
@@ -441,30 +444,36 @@ impl ProviderRpc for Arc<ProviderService> {
         let req = req.into_inner();
         let mut diags = Diagnostics::new();
         let mut target_state = None;
+        let mut target_private = Vec::new();
         if let Some(r) = take(self.resource(&req.target_type_name), &mut diags) {
-            let raw = req.source_state.unwrap_or_default();
             let move_req = MoveRequest {
-                source_provider_address: &req.source_provider_address,
-                source_type_name: &req.source_type_name,
+                source_provider_address: req.source_provider_address.clone(),
+                source_type_name: req.source_type_name.clone(),
                 source_schema_version: req.source_schema_version,
-                source_state_json: &raw.json,
+                source_state_json: req.source_state.map(|s| s.json).unwrap_or_default(),
             };
-            match r.imp.move_state(&move_req) {
-                None => diags.error(
+            let (imp, ctx) = (r.imp.clone(), self.context());
+            let moved = guarded("MoveResourceState", async move { imp.move_state(&ctx, &move_req).await }).await;
+            match take(moved, &mut diags) {
+                Some(None) => diags.error(
                     "Unsupported resource move",
                     format!(
                         "{} cannot take state from {} of provider {}.",
                         req.target_type_name, req.source_type_name, req.source_provider_address
                     ),
                 ),
-                Some(Err(d)) => diags.extend(d),
-                Some(Ok(v)) => target_state = encode(&v, &r.ty, "moved state", &mut diags),
+                Some(Some(Err(d))) => diags.extend(d),
+                Some(Some(Ok(moved))) => {
+                    target_state = encode(&moved.state, &r.ty, "moved state", &mut diags);
+                    target_private = moved.private;
+                }
+                None => {}
             }
         }
         Ok(Response::new(pb::move_resource_state::Response {
             target_state,
             diagnostics: diags.to_proto(),
-            target_private: Vec::new(),
+            target_private,
         }))
     }
 

@@ -40,12 +40,6 @@ impl Workdir {
     pub fn new() -> Option<Workdir> {
         let terraform = terraform()?;
         let dir = tempfile::Builder::new().prefix("tfmodelarts-").tempdir().expect("tempdir");
-        let provider_dir = Path::new(PROVIDER_BIN).parent().unwrap();
-        let cli = format!(
-            "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/modelarts/modelarts\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-            provider_dir.display()
-        );
-        std::fs::write(dir.path().join("cli.tfrc"), cli).unwrap();
         let env = vec![
             ("TF_CLI_CONFIG_FILE".to_string(), dir.path().join("cli.tfrc").display().to_string()),
             ("TF_IN_AUTOMATION".into(), "1".into()),
@@ -53,7 +47,17 @@ impl Workdir {
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("NO_COLOR".into(), "1".into()),
         ];
-        Some(Workdir { dir, terraform, env })
+        let wd = Workdir { dir, terraform, env };
+        wd.dev_overrides(&[("registry.terraform.io/modelarts/modelarts", Path::new(PROVIDER_BIN).parent().unwrap())]);
+        Some(wd)
+    }
+
+    /// Rewrites the CLI configuration with these `dev_overrides` (source address, directory).
+    pub fn dev_overrides(&self, overrides: &[(&str, &Path)]) {
+        let lines: String =
+            overrides.iter().map(|(addr, dir)| format!("    \"{addr}\" = \"{}\"\n", dir.display())).collect();
+        let cli = format!("provider_installation {{\n  dev_overrides {{\n{lines}  }}\n  direct {{}}\n}}\n");
+        std::fs::write(self.dir.path().join("cli.tfrc"), cli).unwrap();
     }
 
     pub fn path(&self) -> &Path {

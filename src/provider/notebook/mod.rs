@@ -10,6 +10,7 @@
 pub mod changes;
 pub mod lifecycle;
 pub mod model;
+pub mod moved;
 pub mod plan;
 pub mod schema;
 pub mod sequencer;
@@ -17,7 +18,7 @@ pub mod sequencer;
 use async_trait::async_trait;
 
 use crate::client::Client;
-use crate::framework::{CallContext, Outcome, PlanChange, Resource, Schema};
+use crate::framework::{CallContext, MoveRequest, Moved, Outcome, PlanChange, Resource, Schema};
 use crate::protocol::{Diagnostics, Value};
 
 use super::Configured;
@@ -54,10 +55,22 @@ impl Resource for NotebookResource {
         }
     }
 
-    async fn read(&self, ctx: &CallContext, current: &Value) -> Outcome {
-        match api(ctx) {
-            Ok(api) => lifecycle::read(&api, current).await,
-            Err(d) => Outcome::failed(Some(current.clone()), d),
+    async fn read(&self, ctx: &CallContext, current: &Value, private: &[u8]) -> Outcome {
+        let configured = match ctx.data::<Configured>() {
+            Ok(c) => c,
+            Err(d) => return Outcome::failed(Some(current.clone()), d),
+        };
+        // A notebook moved in from another provider: now that the provider is
+        // configured, check that it is in this provider's region.
+        if let Err(d) = moved::check_region(private, &configured.region) {
+            return Outcome::failed(Some(current.clone()), d);
+        }
+        let api = configured.client.with_cancel(ctx.cancel.clone());
+        let out = lifecycle::read(&api, current).await;
+        if private.is_empty() {
+            out
+        } else {
+            out.with_private(Vec::new())
         }
     }
 
@@ -73,6 +86,10 @@ impl Resource for NotebookResource {
             Ok(api) => lifecycle::delete(&api, prior).await,
             Err(d) => d,
         }
+    }
+
+    async fn move_state(&self, _ctx: &CallContext, req: &MoveRequest) -> Option<Result<Moved, Diagnostics>> {
+        moved::move_state(req, &schema::schema().ty())
     }
 
     async fn import(&self, ctx: &CallContext, id: &str) -> Outcome {

@@ -1,0 +1,186 @@
+//! Moving notebooks from the official provider's `huaweicloud_modelarts_notebook`
+//! without recreating them: `moved` blocks (MoveResourceState), and the
+//! `state rm` + `import {}` path. A stand-in for the official provider
+//! (examples/terraform-provider-huaweicloud.rs, built by `cargo test`) provides the
+//! source schema.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::scenario::{Scenario, CPU_IMAGE};
+use modelarts_provider::client::types::{CreateNotebook, Notebook, Status, VolumeReq};
+use modelarts_provider::client::{Client, ClientConfig};
+use modelarts_provider::timefmt::Civil;
+
+fn stand_in_dir() -> PathBuf {
+    let dir = Path::new(common::PROVIDER_BIN).parent().unwrap().join("examples");
+    assert!(
+        dir.join("terraform-provider-huaweicloud").is_file(),
+        "cargo test builds the stand-in example; missing in {}",
+        dir.display()
+    );
+    dir
+}
+
+async fn notebook_in(s: &Scenario) -> Notebook {
+    let api = Client::new(ClientConfig::new(&s.sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key")).unwrap();
+    let n = api
+        .create_notebook(&CreateNotebook {
+            name: "legacy".into(),
+            flavor: "modelarts.vm.cpu.2u".into(),
+            image_id: CPU_IMAGE.into(),
+            volume: VolumeReq {
+                category: "EVS".into(),
+                ownership: "MANAGED".into(),
+                capacity: Some(10),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(10)).await.unwrap()
+}
+
+fn go_time(ms: Option<i64>) -> String {
+    let c = Civil::from_unix_millis(ms.unwrap_or(0));
+    format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", c.year, c.month, c.day, c.hour, c.minute, c.second)
+}
+
+/// The official provider's state for `n`, as it writes it.
+fn official_attributes(n: &Notebook) -> serde_json::Value {
+    let vol = n.volume.clone().unwrap_or_default();
+    serde_json::json!({
+        "id": n.id, "region": "sim-region-1", "name": n.name, "flavor_id": n.flavor, "image_id": n.image.id,
+        "description": "", "key_pair": "", "allowed_access_ips": [], "pool_id": "", "workspace_id": "0",
+        "auto_stop_enabled": false, "status": n.status.as_str(), "image_name": n.image.name, "image_swr_path": n.image.swr_path,
+        "image_type": n.image.kind, "created_at": go_time(n.create_at), "updated_at": go_time(n.update_at), "pool_name": "",
+        "url": n.url, "ssh_uri": "", "mount_storages": [],
+        "volume": [{"type": vol.category, "ownership": vol.ownership, "size": vol.capacity, "uri": "", "mount_path": vol.mount_path}]
+    })
+}
+
+fn write_state(s: &Scenario, attributes: serde_json::Value, schema_version: i64) {
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "5d1c9b7e-6f0a-4c2e-9a1b-3e8f7d6c5b4a", "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "huaweicloud_modelarts_notebook", "name": "x",
+            "provider": "provider[\"registry.terraform.io/huaweicloud/huaweicloud\"]",
+            "instances": [{"schema_version": schema_version, "attributes": attributes, "sensitive_attributes": []}]
+        }],
+        "check_results": null
+    });
+    s.wd.write("terraform.tfstate", &serde_json::to_string_pretty(&state).unwrap());
+}
+
+fn new_resource(extra: &str) -> String {
+    format!(
+        r#"
+resource "modelarts_notebook" "x" {{
+  name      = "legacy"
+  flavor_id = "modelarts.vm.cpu.2u"
+  image_id  = "{CPU_IMAGE}"
+  volume {{
+    type = "EVS"
+    size = 10
+  }}
+}}
+{extra}
+"#
+    )
+}
+
+fn config(s: &Scenario, body: &str) {
+    s.wd.write(
+        "main.tf",
+        &format!(
+            "terraform {{\n  required_providers {{\n    modelarts   = {{ source = \"modelarts/modelarts\" }}\n    huaweicloud = {{ source = \"huaweicloud/huaweicloud\" }}\n  }}\n}}\nprovider \"huaweicloud\" {{\n  region = \"sim-region-1\"\n}}\n{}{body}",
+            s.provider_block()
+        ),
+    );
+}
+
+const MOVED: &str = "moved {\n  from = huaweicloud_modelarts_notebook.x\n  to   = modelarts_notebook.x\n}\n";
+const CHANGES: &[&str] = &["create", "delete", "stop", "start", "update", "lease_renew"];
+
+fn scenario() -> Option<Scenario> {
+    let s = Scenario::new(&["--create-seconds", "0.2"])?;
+    s.wd.dev_overrides(&[
+        ("registry.terraform.io/modelarts/modelarts", Path::new(common::PROVIDER_BIN).parent().unwrap()),
+        ("registry.terraform.io/huaweicloud/huaweicloud", &stand_in_dir()),
+    ]);
+    Some(s)
+}
+
+#[tokio::test]
+async fn a_moved_block_takes_over_without_replacement() {
+    let Some(s) = scenario() else { return };
+    let n = notebook_in(&s).await;
+    write_state(&s, official_attributes(&n), 0);
+    config(&s, &new_resource(MOVED));
+    let m = s.mark();
+    let plan = s.wd.ok(&["plan"]);
+    let text = plan.flat();
+    assert!(text.contains("# huaweicloud_modelarts_notebook.x has moved to modelarts_notebook.x"), "{}", plan.all());
+    assert!(text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "no replacement: {}", plan.all());
+    s.apply();
+    assert_eq!(s.state_attr("modelarts_notebook.x", "id"), n.id.as_str());
+    assert_eq!(
+        s.state_attr("modelarts_notebook.x", "created_at"),
+        Civil::from_unix_millis(n.create_at.unwrap()).rfc3339()
+    );
+    assert_eq!(s.state_attr("modelarts_notebook.x", "running"), true);
+    let changes: Vec<String> =
+        s.sim.ops_since(m, false).into_iter().filter(|o| CHANGES.contains(&o.as_str())).collect();
+    assert!(changes.is_empty(), "the simulator saw {changes:?}");
+    assert_eq!(s.sim.notebooks().len(), 1);
+}
+
+#[tokio::test]
+async fn malformed_source_states_are_diagnostics() {
+    let Some(s) = scenario() else { return };
+    let n = notebook_in(&s).await;
+    config(&s, &new_resource(MOVED));
+
+    let mut no_id = official_attributes(&n);
+    no_id.as_object_mut().unwrap().remove("id");
+    write_state(&s, no_id, 0);
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("has no id, so there is no notebook to move"), "{}", out.all());
+
+    let mut wrong = official_attributes(&n);
+    wrong["region"] = serde_json::json!("another-region");
+    write_state(&s, wrong, 0);
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("Region mismatch"), "{}", out.all());
+
+    // A state written by a newer official provider (schema version 1).
+    write_state(&s, official_attributes(&n), 1);
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("Unsupported source schema version"), "{}", out.all());
+
+    let mut types = official_attributes(&n);
+    types["volume"] = serde_json::json!("20 GB");
+    write_state(&s, types, 0);
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("Error"), "{}", out.all());
+}
+
+#[tokio::test]
+async fn state_rm_and_an_import_block() {
+    let Some(s) = scenario() else { return };
+    let n = notebook_in(&s).await;
+    write_state(&s, official_attributes(&n), 0);
+    config(&s, &new_resource(""));
+    s.wd.ok(&["state", "rm", "huaweicloud_modelarts_notebook.x"]);
+    config(&s, &new_resource(&format!("import {{\n  to = modelarts_notebook.x\n  id = \"{}\"\n}}\n", n.id)));
+    let m = s.mark();
+    let plan = s.wd.ok(&["plan"]);
+    assert!(plan.flat().contains("1 to import, 0 to add, 0 to change, 0 to destroy"), "{}", plan.all());
+    s.apply();
+    let changes: Vec<String> =
+        s.sim.ops_since(m, false).into_iter().filter(|o| CHANGES.contains(&o.as_str())).collect();
+    assert!(changes.is_empty(), "{changes:?}");
+}
