@@ -80,8 +80,13 @@ pub enum Fault {
     },
     /// Do the work, then drop the connection: the answer is lost.
     DropAnswer,
-    /// Do the work, then answer 200 with a broken body.
-    Garbage { body: Garbage },
+    /// Answer with a broken body: with status 200 (the default) after doing the
+    /// work; with an error status (a proxy's error page) without doing it.
+    Garbage {
+        body: Garbage,
+        #[serde(default)]
+        status: Option<u16>,
+    },
     /// The transition this call starts ends in ERROR with this `fail_reason`.
     TransitionError { reason: String },
     /// The transition this call starts never ends.
@@ -131,9 +136,10 @@ impl Rule {
             ("transition_error", reason) => {
                 Fault::TransitionError { reason: reason.unwrap_or("simulated failure").to_string() }
             }
-            ("garbage", Some(g)) => {
-                Fault::Garbage { body: Garbage::parse(g).ok_or_else(|| format!("{spec:?}: unknown garbage {g:?}"))? }
-            }
+            ("garbage", Some(g)) => Fault::Garbage {
+                body: Garbage::parse(g).ok_or_else(|| format!("{spec:?}: unknown garbage {g:?}"))?,
+                status: None,
+            },
             ("reply", Some(status)) => Fault::Reply {
                 status: status.parse().map_err(|_| format!("{spec:?}: bad status {status:?}"))?,
                 code: "ModelArts.9999".into(),
@@ -186,7 +192,10 @@ mod tests {
         assert_eq!(r.fault, Fault::TransitionError { reason: "no GPU left".into() });
         assert_eq!(r.times, None);
         assert!(matches!(Rule::parse("any:reply:503*3").unwrap().fault, Fault::Reply { status: 503, .. }));
-        assert_eq!(Rule::parse("show:garbage:html").unwrap().fault, Fault::Garbage { body: Garbage::Html });
+        assert_eq!(
+            Rule::parse("show:garbage:html").unwrap().fault,
+            Fault::Garbage { body: Garbage::Html, status: None }
+        );
         assert!(Rule::parse("nope:drop_answer").is_err());
         assert!(Rule::parse("show:garbage:xml").is_err());
         assert!(Rule::parse("show").is_err());

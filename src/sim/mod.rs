@@ -222,10 +222,23 @@ impl SimState {
             return Reply::error(503, "ModelArts.0503", "Service temporarily unavailable (simulated)");
         }
         let answer_fault = world.faults.take(op, false);
-        if let Some(Fault::Reply { status, code, message, retry_after }) = &answer_fault {
-            let mut r = Reply::error(*status, code, message);
-            r.retry_after = *retry_after;
-            return r;
+        match &answer_fault {
+            Some(Fault::Reply { status, code, message, retry_after }) => {
+                let mut r = Reply::error(*status, code, message);
+                r.retry_after = *retry_after;
+                return r;
+            }
+            Some(Fault::Garbage { body, status: Some(status) }) if !(200..300).contains(status) => {
+                let (content_type, text) = body.body();
+                return Reply {
+                    status: *status,
+                    content_type,
+                    body: text.as_bytes().to_vec(),
+                    retry_after: None,
+                    drop_connection: false,
+                };
+            }
+            _ => {}
         }
         let ending = match world.faults.take(op, true) {
             Some(Fault::TransitionError { reason }) => Ending::Error(reason),
@@ -239,7 +252,7 @@ impl SimState {
         match (result, answer_fault) {
             (Err(e), _) => Reply::error(e.status, e.code, &e.message),
             (Ok(_), Some(Fault::DropAnswer)) => Reply { drop_connection: true, ..Reply::json(200, &json!({})) },
-            (Ok(_), Some(Fault::Garbage { body })) => {
+            (Ok(_), Some(Fault::Garbage { body, .. })) => {
                 let (content_type, text) = body.body();
                 Reply {
                     status: 200,

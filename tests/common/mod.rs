@@ -68,6 +68,10 @@ impl Workdir {
         std::fs::write(self.dir.path().join(name), content).unwrap();
     }
 
+    pub fn read_config(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("main.tf")).unwrap_or_default()
+    }
+
     pub fn set_env(&mut self, k: &str, v: &str) {
         self.env.retain(|(x, _)| x != k);
         self.env.push((k.to_string(), v.to_string()));

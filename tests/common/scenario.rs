@@ -10,6 +10,8 @@ pub const CPU_IMAGE_2: &str = "7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47";
 pub struct Scenario {
     pub wd: Workdir,
     pub sim: SimProcess,
+    /// Extra lines for the provider block (e.g. `max_retries = 10`).
+    pub provider_extra: std::cell::RefCell<String>,
 }
 
 impl Scenario {
@@ -17,7 +19,7 @@ impl Scenario {
     pub fn new(sim_args: &[&str]) -> Option<Scenario> {
         let wd = Workdir::new()?;
         let sim = SimProcess::start(sim_args);
-        Some(Scenario { wd, sim })
+        Some(Scenario { wd, sim, provider_extra: std::cell::RefCell::new("max_retries = 3".into()) })
     }
 
     /// A provider block pointed at this scenario's simulator.
@@ -30,11 +32,17 @@ provider "modelarts" {{
   access_key  = "SIMACCESSKEY"
   secret_key  = "sim-secret-key"
   endpoint    = "{}"
-  max_retries = 3
+  {}
 }}
 "#,
-            self.sim.url
+            self.sim.url,
+            self.provider_extra.borrow().as_str()
         )
+    }
+
+    /// Sets extra provider block lines; without any, `max_retries = 3`.
+    pub fn provider_settings(&self, lines: &str) {
+        *self.provider_extra.borrow_mut() = lines.to_string();
     }
 
     /// Writes `main.tf`: required_providers, the provider block, then `body`.

@@ -1,0 +1,323 @@
+//! Reliability and security, end to end against `modelarts-sim`'s faults: flaky
+//! APIs, lost answers, stuck and failed transitions, Ctrl-C, concurrency, broken
+//! answers, bad provider settings, secrets in logs and state, TLS verification.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
+
+const FAST: &[&str] =
+    &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];
+
+fn rule(s: &Scenario, rule: serde_json::Value) {
+    s.sim.control("POST", "/_sim/faults", Some(rule));
+}
+
+fn no_crash(out: &common::TfOutput) {
+    let text = out.flat();
+    for bad in ["panic", "Provider internal error", "plugin crashed", "Plugin did not respond"] {
+        assert!(!text.contains(bad), "{bad}: {}", out.all());
+    }
+}
+
+fn counted(body: &str) -> String {
+    format!(
+        r#"
+resource "modelarts_notebook" "n" {{
+  count     = {body}
+  name      = "many-${{count.index}}"
+  flavor_id = var.flavor
+  image_id  = "{CPU_IMAGE}"
+  volume {{
+    type = "EVS"
+  }}
+}}
+variable "flavor" {{
+  type    = string
+  default = "modelarts.vm.cpu.2u"
+}}
+"#
+    )
+}
+
+#[test]
+fn a_flaky_api_converges() {
+    let Some(s) = Scenario::new(&[
+        "--create-seconds",
+        "0.3",
+        "--error-rate",
+        "0.3",
+        "--throttle-burst",
+        "6",
+        "--retry-after",
+        "1",
+    ]) else {
+        return;
+    };
+    s.provider_settings("max_retries = 12");
+    s.config(&counted("10"));
+    let out = s.wd.ok(&["apply", "-auto-approve"]);
+    no_crash(&out);
+    s.assert_no_changes();
+    let creates_ok = s.sim.calls().iter().filter(|c| c.op == "create" && c.response == 200).count();
+    assert_eq!(creates_ok, 10);
+    assert_eq!(s.sim.notebooks().len(), 10, "exactly 10 instances exist");
+    let (throttled, unavailable) = s
+        .sim
+        .calls()
+        .iter()
+        .fold((0, 0), |(t, u), c| (t + usize::from(c.response == 429), u + usize::from(c.response == 503)));
+    assert_eq!(throttled, 6);
+    assert!(unavailable > 5, "the 30% error rate was exercised ({unavailable} 503s)");
+}
+
+#[test]
+fn a_lost_create_answer_is_recovered_not_repeated() {
+    let Some(s) = Scenario::new(&["--create-seconds", "0.3", "--fault", "create:drop_answer*1"]) else { return };
+    s.config(&notebook("lost-answer", ""));
+    s.apply();
+    assert_eq!(s.sim.notebooks().len(), 1);
+    assert_eq!(s.sim.calls().iter().filter(|c| c.op == "create").count(), 1, "never created twice");
+    let id = s.state_attr("modelarts_notebook.nb", "id");
+    assert_eq!(id, s.sim.notebooks()[0].id.as_str());
+}
+
+#[test]
+fn an_undecidable_lost_create_names_the_possible_orphan() {
+    let Some(s) = Scenario::new(&["--fault", "create:drop_answer*1", "--fault", "list:reply:500"]) else { return };
+    s.config(&notebook("maybe-orphan", ""));
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    no_crash(&out);
+    let text = out.flat();
+    assert!(text.contains("Notebook may have been created"), "{}", out.all());
+    assert!(text.contains("A notebook named \"maybe-orphan\" created after"), "{}", out.all());
+    assert_eq!(s.sim.calls().iter().filter(|c| c.op == "create").count(), 1);
+}
+
+#[test]
+fn stuck_transitions_time_out_and_keep_the_notebook_in_state() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    // A create that never finishes: the notebook is kept, tainted.
+    rule(&s, serde_json::json!({"op": "create", "kind": "transition_stuck", "times": 1}));
+    s.config(&notebook("stuck", "timeouts {\n    create = \"2s\"\n  }"));
+    let started = Instant::now();
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let text = out.flat();
+    assert!(
+        text.contains("timed out after 2")
+            && text.contains("waiting for notebook")
+            && text.contains("it is still CREATING"),
+        "{}",
+        out.all()
+    );
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap()).unwrap();
+    let instance = &state["resources"][0]["instances"][0];
+    assert_eq!(instance["status"], "tainted", "{state}");
+    assert_eq!(instance["attributes"]["id"], s.sim.notebooks()[0].id.as_str());
+
+    // A start that never finishes, within the update timeout.
+    s.wd.ok(&["destroy", "-auto-approve"]);
+    s.config(&notebook("stuck", "running = false"));
+    s.apply();
+    rule(&s, serde_json::json!({"op": "start", "kind": "transition_stuck", "times": 1}));
+    s.config(&notebook("stuck", "running = true\n  timeouts {\n    update = \"2s\"\n  }"));
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    let text = out.flat();
+    assert!(
+        text.contains("Starting the notebook failed: timed out after 2") && text.contains("it is still STARTING"),
+        "{}",
+        out.all()
+    );
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "status"), "STARTING");
+}
+
+#[test]
+fn an_error_transition_shows_the_fail_reason_and_is_retried_by_the_next_plan() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&notebook("fails-to-start", "running = false"));
+    s.apply();
+    rule(
+        &s,
+        serde_json::json!({"op": "start", "kind": "transition_error", "reason": "insufficient resources in the pool", "times": 1}),
+    );
+    s.config(&notebook("fails-to-start", "running = true"));
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    let text = out.flat();
+    assert!(text.contains("ended in status ERROR: insufficient resources in the pool"), "{}", out.all());
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "fail_reason"), "insufficient resources in the pool");
+    let plan = s.wd.ok(&["plan"]);
+    assert!(plan.flat().contains("~ running = false -> true"), "{}", plan.all());
+}
+
+#[test]
+fn ctrl_c_during_a_long_stop_exits_promptly_with_a_valid_state() {
+    let Some(s) = Scenario::new(&["--create-seconds", "0.2", "--stop-seconds", "600"]) else { return };
+    let two = format!(
+        "{}{}",
+        notebook_with("a", "a", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, ""),
+        notebook_with("b", "b", "modelarts.vm.cpu.2u", CPU_IMAGE, 10, "")
+    );
+    s.config(&two);
+    s.apply();
+    let ids: Vec<String> = s.sim.notebooks().into_iter().map(|n| n.id).collect();
+    s.config(&two.replace("\n}\n", "\n  running = false\n}\n"));
+    let mut child =
+        s.wd.command(&["apply", "-auto-approve", "-no-color"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !s.sim.notebooks().iter().all(|n| n.status.as_str() == "STOPPING") {
+        assert!(Instant::now() < deadline, "the stops never began");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let interrupted = Instant::now();
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(interrupted.elapsed() < Duration::from_secs(15), "terraform did not exit after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let took = interrupted.elapsed();
+    assert!(took < Duration::from_secs(5), "terraform took {took:?} to exit after Ctrl-C");
+    assert!(!status.success());
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap())
+            .expect("a valid state file");
+    let mut in_state: Vec<String> = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instances"][0]["attributes"]["id"].as_str().unwrap().to_string())
+        .collect();
+    in_state.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(in_state, expected, "every instance is still in the state");
+}
+
+#[test]
+fn twenty_notebooks_change_at_once_without_duplicate_requests() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&counted("20"));
+    s.apply();
+    let m = s.mark();
+    let out = s.wd.ok(&["apply", "-auto-approve", "-var", "flavor=modelarts.vm.cpu.8u"]);
+    no_crash(&out);
+    s.wd.ok(&["plan", "-var", "flavor=modelarts.vm.cpu.8u", "-detailed-exitcode"]);
+    let mut per_notebook: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in &s.sim.calls()[m..] {
+        if ["stop", "update", "start", "switchable_flavors"].contains(&c.op.as_str()) {
+            per_notebook.entry(c.notebook.clone().unwrap()).or_default().push(c.op.clone());
+        }
+    }
+    assert_eq!(per_notebook.len(), 20);
+    for (id, ops) in per_notebook {
+        assert_eq!(ops, ["switchable_flavors", "stop", "update", "start"], "{id}");
+    }
+    assert!(s.sim.notebooks().iter().all(|n| n.flavor == "modelarts.vm.cpu.8u" && n.status.as_str() == "RUNNING"));
+}
+
+#[test]
+fn broken_answers_are_clear_errors_and_leave_the_state_alone() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&notebook("broken", ""));
+    s.apply();
+    let state_path = s.wd.path().join("terraform.tfstate");
+    let before = std::fs::read_to_string(&state_path).unwrap();
+    let cases = [
+        (serde_json::json!({"op": "show", "kind": "garbage", "body": "not_json", "times": 1}), "could not be read"),
+        (serde_json::json!({"op": "show", "kind": "garbage", "body": "truncated", "times": 1}), "could not be read"),
+        (serde_json::json!({"op": "show", "kind": "garbage", "body": "wrong_types", "times": 1}), "could not be read"),
+        (serde_json::json!({"op": "show", "kind": "garbage", "body": "empty", "times": 1}), "empty body"),
+        (
+            serde_json::json!({"op": "show", "kind": "garbage", "body": "html", "status": 502, "times": 10}),
+            "HTTP 502: a non-JSON (HTML) body: 502 502 Bad Gateway nginx",
+        ),
+    ];
+    for (fault, expected) in cases {
+        rule(&s, fault.clone());
+        let out = s.wd.fails(&["plan"]);
+        no_crash(&out);
+        let text = out.flat();
+        assert!(text.contains("Failed to read notebook") && text.contains(expected), "{fault}: {}", out.all());
+        s.sim.control("DELETE", "/_sim/faults", None);
+        assert_eq!(std::fs::read_to_string(&state_path).unwrap(), before, "{fault} changed the state");
+    }
+    s.assert_no_changes();
+}
+
+#[test]
+fn malformed_provider_settings_fail_at_plan_time() {
+    let Some(s) = Scenario::new(&[]) else { return };
+    s.provider_settings("max_retries = -1");
+    s.config(&notebook("x", ""));
+    let text = s.wd.read_config().replace(&format!("endpoint    = \"{}\"", s.sim.url), "endpoint    = \"not a url\"");
+    s.wd.write("main.tf", &text);
+    let out = s.wd.fails(&["plan"]);
+    let flat = out.flat();
+    assert!(flat.contains("Invalid value for endpoint") && flat.contains("endpoint = \"not a url\""), "{}", out.all());
+    assert!(flat.contains("Invalid value for max_retries") && flat.contains("max_retries = -1"), "{}", out.all());
+    assert!(s.sim.calls().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn secrets_never_reach_logs_output_or_state() {
+    let secret_key = "sk-VERY-SECRET-4711";
+    let token = "tok-TEMPORARY-0815";
+    let Some(mut s) =
+        Scenario::new(&["--create-seconds", "0.2", "--secret-key", secret_key, "--security-token", token])
+    else {
+        return;
+    };
+    s.provider_settings(&format!("security_token = \"{token}\"\n  max_retries = 3"));
+    s.config(&notebook("secretive", ""));
+    let text = s.wd.read_config().replace("sim-secret-key", secret_key);
+    s.wd.write("main.tf", &text);
+    let log = s.wd.path().join("trace.log");
+    s.wd.set_env("TF_LOG", "trace");
+    s.wd.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    let apply = s.wd.ok(&["apply", "-auto-approve"]);
+    let plan = s.wd.ok(&["plan"]);
+    let ui_token = s.sim.notebooks()[0].token.clone().expect("the API returns a web-UI token").0;
+    assert!(!ui_token.is_empty());
+    let trace = std::fs::read_to_string(&log).unwrap();
+    assert!(trace.contains("provider.terraform-provider-modelarts"), "the provider's own logs are in the trace");
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    for (name, secret) in [("secret key", secret_key), ("security token", token), ("web-UI token", ui_token.as_str())] {
+        for (place, text) in [
+            ("terraform output", apply.all()),
+            ("plan output", plan.all()),
+            ("trace log", trace.clone()),
+            ("state", state.clone()),
+        ] {
+            assert!(!text.contains(secret), "the {name} appears in the {place}");
+        }
+    }
+}
+
+#[test]
+fn tls_is_verified_unless_insecure() {
+    let Some(s) = Scenario::new(&["--tls"]) else { return };
+    assert!(s.sim.url.starts_with("https://"));
+    let flavors = "data \"modelarts_notebook_flavors\" \"all\" {}\noutput \"n\" { value = length(data.modelarts_notebook_flavors.all.flavors) }\n";
+    s.config(flavors);
+    let out = s.wd.fails(&["plan"]);
+    no_crash(&out);
+    let text = out.flat();
+    assert!(text.contains("Failed to list flavors") && text.contains("certificate"), "{}", out.all());
+    s.provider_settings("insecure = true\n  max_retries = 3");
+    s.config(flavors);
+    let out = s.wd.ok(&["apply", "-auto-approve"]);
+    assert!(out.flat().contains("n = 4"), "{}", out.all());
+}
