@@ -10,22 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-os=$(uname -s | tr '[:upper:]' '[:lower:]')
-case "$(uname -m)" in
-  x86_64 | amd64) arch=amd64 ;;
-  aarch64 | arm64) arch=arm64 ;;
-  *) arch=$(uname -m) ;;
-esac
-
-binary=${PROVIDER_BINARY:-}
-if [ -z "$binary" ]; then
-  cargo build --release --bin terraform-provider-modelarts
-  binary=target/release/terraform-provider-modelarts
-fi
+. scripts/lib.sh
+version=$(provider_version)
+platform=$(terraform_platform)
+binary=$(provider_binary)
 
 plugin_dir=${PLUGIN_DIR:-$HOME/.terraform.d/plugins}
-dest="$plugin_dir/registry.terraform.io/modelarts/modelarts/$version/${os}_${arch}"
+dest="$plugin_dir/registry.terraform.io/modelarts/modelarts/$version/$platform"
 mkdir -p "$dest"
 install -m 0755 "$binary" "$dest/terraform-provider-modelarts_v$version"
 echo "installed terraform-provider-modelarts $version into $dest"

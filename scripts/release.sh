@@ -10,19 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-os=$(uname -s | tr '[:upper:]' '[:lower:]')
-case "$(uname -m)" in
-  x86_64 | amd64) arch=amd64 ;;
-  aarch64 | arm64) arch=arm64 ;;
-  *) arch=$(uname -m) ;;
-esac
-
-binary=${PROVIDER_BINARY:-}
-if [ -z "$binary" ]; then
-  cargo build --release --bin terraform-provider-modelarts
-  binary=target/release/terraform-provider-modelarts
-fi
+. scripts/lib.sh
+version=$(provider_version)
+platform=$(terraform_platform)
+binary=$(provider_binary)
 
 name=terraform-provider-modelarts
 dist=${DIST_DIR:-dist}
@@ -31,7 +22,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$dist"
 dist=$(cd "$dist" && pwd)
 install -m 0755 "$binary" "$stage/${name}_v$version"
-zip_file="${name}_${version}_${os}_${arch}.zip"
+zip_file="${name}_${version}_${platform}.zip"
 rm -f "$dist/$zip_file"
 if command -v zip > /dev/null; then
   (cd "$stage" && zip -q -X "$dist/$zip_file" "${name}_v$version")

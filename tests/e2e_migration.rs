@@ -165,7 +165,13 @@ async fn malformed_source_states_are_diagnostics() {
     types["volume"] = serde_json::json!("20 GB");
     write_state(&s, types, 0);
     let out = s.wd.fails(&["plan"]);
-    assert!(out.flat().contains("Error"), "{}", out.all());
+    assert!(
+        out.flat().contains(
+            "Attribute volume of the huaweicloud_modelarts_notebook state is a string, not a list of one object"
+        ),
+        "{}",
+        out.all()
+    );
 }
 
 #[tokio::test]

@@ -6,8 +6,9 @@
 use modelarts_provider::client::error::ApiError;
 use modelarts_provider::client::signer::{parse_authorization, percent_decode};
 use modelarts_provider::client::types::{ErrorBody, Flavor, Image, Lease, Notebook, Page, SwitchableFlavors};
+use modelarts_provider::duration;
 use modelarts_provider::protocol::{json, msgpack, Type, Value};
-use modelarts_provider::provider::{duration, notebook::schema::schema};
+use modelarts_provider::provider::notebook::schema::schema;
 use modelarts_provider::sim::parse_query;
 use modelarts_provider::timefmt::{parse_go_utc, parse_rfc3339, parse_sdk_date};
 use proptest::prelude::*;

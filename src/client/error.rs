@@ -178,19 +178,7 @@ pub fn human_duration(d: Duration) -> String {
             format!("{s:.1}s")
         }
     } else {
-        let secs = d.as_secs();
-        let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-        let mut out = String::new();
-        if h > 0 {
-            out.push_str(&format!("{h}h"));
-        }
-        if m > 0 {
-            out.push_str(&format!("{m}m"));
-        }
-        if s > 0 {
-            out.push_str(&format!("{s}s"));
-        }
-        out
+        crate::duration::format(d)
     }
 }
 

@@ -319,3 +319,33 @@ impl Health for SideServices {
         Ok(Response::new(HealthCheckResponse { status: ServingStatus::Serving as i32 }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_stream::StreamExt;
+
+    /// Without TCP_NODELAY, every RPC round can wait ~40 ms on delayed ACKs.
+    #[tokio::test]
+    async fn accepted_sockets_have_nodelay() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (_tx, rx) = watch::channel(false);
+        let mut incoming = accept_loop(listener, None, rx);
+        let _client = TcpStream::connect(addr).await.unwrap();
+        match incoming.next().await {
+            Some(Ok(PluginConn::Plain(s))) => assert!(s.nodelay().unwrap()),
+            _ => panic!("expected a plain connection"),
+        }
+    }
+
+    #[tokio::test]
+    async fn binds_within_the_port_range() {
+        let l = bind_in_range(Some((20000, 20100))).await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        assert!((20000..=20100).contains(&port));
+        // A range whose only port is taken is an error, not a hang.
+        let taken = l.local_addr().unwrap().port();
+        assert!(bind_in_range(Some((taken, taken))).await.is_err());
+    }
+}

@@ -3,7 +3,6 @@
 pub mod config;
 pub mod data_sources;
 pub mod docs;
-pub mod duration;
 pub mod notebook;
 
 use std::sync::Arc;

@@ -6,7 +6,7 @@ use crate::framework::validators::OneOf;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Outcome, Schema};
 use crate::protocol::{Type, Value};
 
-use super::{api, failed};
+use super::{api, failed, listing};
 
 pub struct FlavorsDataSource;
 
@@ -78,9 +78,6 @@ impl DataSource for FlavorsDataSource {
                 ])
             })
             .collect();
-        let mut state = config.clone();
-        state.set_attr("id", Value::from(format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*"))));
-        state.set_attr("flavors", Value::List(items));
-        Outcome::ok(state)
+        listing(config, format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*")), "flavors", items)
     }
 }

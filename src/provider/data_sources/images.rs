@@ -7,7 +7,7 @@ use crate::framework::validators::OneOf;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Outcome, Schema};
 use crate::protocol::{Type, Value};
 
-use super::{api, failed};
+use super::{api, failed, listing};
 
 pub struct ImagesDataSource;
 
@@ -83,10 +83,7 @@ impl DataSource for ImagesDataSource {
                 ])
             })
             .collect();
-        let mut state = config.clone();
         let key = ["name", "type", "service_type", "category"].map(|k| s(k).unwrap_or_else(|| "*".into())).join(":");
-        state.set_attr("id", Value::from(format!("images:{key}")));
-        state.set_attr("images", Value::List(items));
-        Outcome::ok(state)
+        listing(config, format!("images:{key}"), "images", items)
     }
 }

@@ -7,9 +7,9 @@ use async_trait::async_trait;
 
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::Notebook;
+use crate::duration;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, Nesting, Outcome, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Type, Value};
-use crate::provider::duration;
 use crate::provider::notebook::{model::state_from_api, schema as resource_schema};
 
 use super::{api, failed};

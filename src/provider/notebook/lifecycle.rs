@@ -254,7 +254,7 @@ pub async fn import(api: &Client, id: &str) -> Outcome {
                     "auto_stop",
                     Value::List(vec![Value::object([
                         ("type", Value::from(lease.kind.clone().unwrap_or_else(|| "TIMING".into()))),
-                        ("duration", Value::from(crate::provider::duration::format(d))),
+                        ("duration", Value::from(crate::duration::format(d))),
                     ])]),
                 );
             }

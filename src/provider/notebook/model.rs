@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use crate::client::types::{EndpointReq, LeaseReq, Notebook, Status};
+use crate::duration;
 use crate::protocol::Value;
-use crate::provider::duration;
 use crate::timefmt::Civil;
 
 use super::schema::{DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT, DEFAULT_UPDATE_TIMEOUT};

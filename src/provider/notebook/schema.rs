@@ -7,7 +7,7 @@ use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Type, Value};
 
 use super::changes::{Applied, RULES};
-use crate::provider::duration;
+use crate::duration;
 
 pub const DEFAULT_CREATE_TIMEOUT: &str = "30m";
 pub const DEFAULT_UPDATE_TIMEOUT: &str = "30m";

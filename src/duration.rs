@@ -1,5 +1,5 @@
 //! Durations written as Terraform users write them (Go's style): `90m`, `4h`,
-//! `1h30m`, `45s`.
+//! `1h30m`, `45s` — for `timeouts`, `auto_stop`, and messages.
 
 use std::time::Duration;
 
