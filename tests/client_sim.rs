@@ -1,16 +1,18 @@
 //! The API client against `modelarts-sim` started in-process.
 
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::scenario::cpu_notebook_request;
 
 use modelarts_provider::cancel::CancelToken;
 use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
-use modelarts_provider::client::types::{CreateNotebook, LeaseReq, Status, UpdateNotebook, VolumeReq};
+use modelarts_provider::client::types::{LeaseReq, Status, UpdateNotebook};
 use modelarts_provider::client::{ApiError, Backoff, Client, ClientConfig};
 use modelarts_provider::sim::faults::Rule;
 use modelarts_provider::sim::store::Timings;
 use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
-
-const CPU_IMAGE: &str = "e1a07296-22a8-4f05-8bc8-e936c8e54090";
 
 fn timings(secs: f64) -> Timings {
     let d = Duration::from_secs_f64(secs);
@@ -27,21 +29,6 @@ fn client_for(url: &str) -> Client {
     Client::new(c).unwrap()
 }
 
-fn new_notebook(name: &str) -> CreateNotebook {
-    CreateNotebook {
-        name: name.into(),
-        flavor: "modelarts.vm.cpu.2u".into(),
-        image_id: CPU_IMAGE.into(),
-        volume: VolumeReq {
-            category: "EVS".into(),
-            ownership: "MANAGED".into(),
-            capacity: Some(10),
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-}
-
 fn ops(sim: &SimHandle) -> Vec<String> {
     sim.calls().iter().map(|c| format!("{} {}", c.op, c.response)).collect()
 }
@@ -50,7 +37,7 @@ fn ops(sim: &SimHandle) -> Vec<String> {
 async fn signed_calls_work_and_a_tampered_one_is_refused() {
     let sim = sim(SimConfig { timings: timings(0.0), ..Default::default() }).await;
     let api = client_for(&sim.url);
-    let created = api.create_notebook(&new_notebook("nb-1")).await.unwrap();
+    let created = api.create_notebook(&cpu_notebook_request("nb-1")).await.unwrap();
     assert_eq!(created.status, Status::Creating);
     let shown = api.get_notebook(&created.id).await.unwrap();
     assert_eq!(shown.name, "nb-1");
@@ -76,7 +63,7 @@ async fn signed_calls_work_and_a_tampered_one_is_refused() {
         ("X-Sdk-Date".to_string(), date.clone()),
         ("Content-Type".to_string(), "application/json".to_string()),
     ];
-    let signed_body = serde_json::to_vec(&new_notebook("good")).unwrap();
+    let signed_body = serde_json::to_vec(&cpu_notebook_request("good")).unwrap();
     let auth = modelarts_provider::client::signer::authorization(
         DEFAULT_ACCESS_KEY,
         DEFAULT_SECRET_KEY,
@@ -99,7 +86,7 @@ async fn signed_calls_work_and_a_tampered_one_is_refused() {
             .body(body)
             .send()
     };
-    assert_eq!(send(serde_json::to_vec(&new_notebook("evil")).unwrap()).await.unwrap().status(), 401);
+    assert_eq!(send(serde_json::to_vec(&cpu_notebook_request("evil")).unwrap()).await.unwrap().status(), 401);
     assert_eq!(send(signed_body).await.unwrap().status(), 200);
     sim.stop().await;
 }
@@ -172,7 +159,7 @@ async fn retries_503s_and_honours_retry_after() {
     })
     .await;
     let api = client_for(&sim.url);
-    let n = api.create_notebook(&new_notebook("flaky")).await.unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("flaky")).await.unwrap();
     assert_eq!(ops(&sim), vec!["create 503", "create 503", "create 503", "create 200"]);
     let started = Instant::now();
     let all = api.list_notebooks(&NotebookFilter::default()).await.unwrap();
@@ -197,7 +184,7 @@ async fn a_lost_answer_to_a_post_is_ambiguous_and_a_get_is_retried() {
     })
     .await;
     let api = client_for(&sim.url);
-    let err = api.create_notebook(&new_notebook("lost")).await.unwrap_err();
+    let err = api.create_notebook(&cpu_notebook_request("lost")).await.unwrap_err();
     assert!(err.is_ambiguous(), "{err}");
     assert!(err.to_string().contains("may have taken effect"), "{err}");
     // It was created once, and not again.
@@ -219,7 +206,7 @@ async fn connect_failures_are_retried_then_reported() {
     let mut cfg = ClientConfig::new(&format!("http://{addr}"), "p", "ak", "sk");
     cfg.max_retries = 2;
     cfg.backoff = Backoff { base: Duration::from_millis(5), cap: Duration::from_millis(5) };
-    let err = Client::new(cfg).unwrap().create_notebook(&new_notebook("x")).await.unwrap_err();
+    let err = Client::new(cfg).unwrap().create_notebook(&cpu_notebook_request("x")).await.unwrap_err();
     assert!(matches!(err, ApiError::Transport { .. }), "a refused connect is never ambiguous: {err}");
     assert!(!err.to_string().contains("ak"), "{err}");
 }
@@ -228,7 +215,7 @@ async fn connect_failures_are_retried_then_reported() {
 async fn wait_notices_a_one_second_transition_fast() {
     let sim = sim(SimConfig { timings: timings(1.0), ..Default::default() }).await;
     let api = client_for(&sim.url);
-    let n = api.create_notebook(&new_notebook("w")).await.unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("w")).await.unwrap();
     let started = Instant::now();
     let ready = api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(10)).await.unwrap();
     let took = started.elapsed();
@@ -248,7 +235,7 @@ async fn wait_fails_at_once_on_error_with_the_fail_reason() {
     })
     .await;
     let api = client_for(&sim.url);
-    let n = api.create_notebook(&new_notebook("e")).await.unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("e")).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(10)).await.unwrap();
     api.stop_notebook(&n.id).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(10)).await.unwrap();
@@ -266,7 +253,7 @@ async fn wait_times_out_naming_the_status_and_time() {
     let sim =
         sim(SimConfig { rules: vec![Rule::parse("create:transition_stuck").unwrap()], ..Default::default() }).await;
     let api = client_for(&sim.url);
-    let n = api.create_notebook(&new_notebook("stuck")).await.unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("stuck")).await.unwrap();
     let started = Instant::now();
     let err = api.wait_for_status(&n.id, &[Status::Running], Duration::from_millis(800)).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(1500));
@@ -281,7 +268,7 @@ async fn cancellation_ends_a_wait_within_100ms() {
         sim(SimConfig { rules: vec![Rule::parse("create:transition_stuck").unwrap()], ..Default::default() }).await;
     let cancel = CancelToken::new();
     let api = client_for(&sim.url).with_cancel(cancel.clone());
-    let n = api.create_notebook(&new_notebook("c")).await.unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("c")).await.unwrap();
     let waiter = tokio::spawn({
         let api = api.clone();
         async move { api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(60)).await }
@@ -301,7 +288,7 @@ async fn pagination_is_followed_to_the_end() {
     let sim = sim(SimConfig { timings: timings(0.0), ..Default::default() }).await;
     let api = client_for(&sim.url);
     for i in 0..120 {
-        api.create_notebook(&new_notebook(&format!("page-{i}"))).await.unwrap();
+        api.create_notebook(&cpu_notebook_request(&format!("page-{i}"))).await.unwrap();
     }
     sim.state.log.clear();
     let all = api.list_notebooks(&NotebookFilter::default()).await.unwrap();
@@ -319,7 +306,7 @@ async fn pagination_is_followed_to_the_end() {
 async fn the_rest_of_the_api() {
     let sim = sim(SimConfig { timings: timings(0.1), ..Default::default() }).await;
     let api = client_for(&sim.url);
-    let n = api.create_notebook(&new_notebook("full")).await.unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("full")).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
 
     // Not found, spelled 404 (show) and 400 ModelArts.6309 (actions).

@@ -9,8 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::scenario::{Scenario, CPU_IMAGE};
-use modelarts_provider::client::types::{CreateNotebook, Notebook, Status, VolumeReq};
+use common::scenario::{cpu_notebook_request, Scenario, CPU_IMAGE};
+use modelarts_provider::client::types::{Notebook, Status};
 use modelarts_provider::client::{Client, ClientConfig};
 use modelarts_provider::timefmt::Civil;
 
@@ -26,21 +26,7 @@ fn stand_in_dir() -> PathBuf {
 
 async fn notebook_in(s: &Scenario) -> Notebook {
     let api = Client::new(ClientConfig::new(&s.sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key")).unwrap();
-    let n = api
-        .create_notebook(&CreateNotebook {
-            name: "legacy".into(),
-            flavor: "modelarts.vm.cpu.2u".into(),
-            image_id: CPU_IMAGE.into(),
-            volume: VolumeReq {
-                category: "EVS".into(),
-                ownership: "MANAGED".into(),
-                capacity: Some(10),
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let n = api.create_notebook(&cpu_notebook_request("legacy")).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(10)).await.unwrap()
 }
 

@@ -7,6 +7,24 @@ use super::{TfOutput, Workdir, REQUIRED_PROVIDERS};
 pub const CPU_IMAGE: &str = "e1a07296-22a8-4f05-8bc8-e936c8e54090";
 pub const CPU_IMAGE_2: &str = "7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47";
 
+/// An API create request for a small CPU notebook (10 GB EVS), for tests that
+/// make notebooks behind Terraform's back.
+pub fn cpu_notebook_request(name: &str) -> modelarts_provider::client::types::CreateNotebook {
+    use modelarts_provider::client::types::{CreateNotebook, VolumeReq};
+    CreateNotebook {
+        name: name.into(),
+        flavor: "modelarts.vm.cpu.2u".into(),
+        image_id: CPU_IMAGE.into(),
+        volume: VolumeReq {
+            category: "EVS".into(),
+            ownership: "MANAGED".into(),
+            capacity: Some(10),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 pub struct Scenario {
     pub wd: Workdir,
     pub sim: SimProcess,
