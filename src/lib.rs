@@ -7,6 +7,11 @@
 //! 3. [`client`] — the ModelArts REST client (signing, retries, waiting).
 //! 4. [`provider`] — the `modelarts` provider, its resources and data sources.
 //! 5. [`sim`] — the simulator, reusing the client's API types.
+//!
+//! Nothing from outside — an HTTP answer, a state file, a configuration, a flag —
+//! may panic the provider: outside tests, indexing, unwrapping and `panic!` are
+//! refused by the lints below (with a reasoned `allow` where a case is provably safe).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod proto {
     //! Code generated from `proto/` at build time.
@@ -29,4 +34,5 @@ pub mod framework;
 pub mod protocol;
 pub mod provider;
 pub mod sim;
+pub mod testhook;
 pub mod timefmt;

@@ -1,5 +1,7 @@
 //! `terraform-provider-modelarts`: the plugin binary Terraform launches.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,6 +34,9 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     logging::init("modelarts");
+    // A panic is caught and reported as a diagnostic by the RPC guard; its message
+    // goes to the provider's log, not as loose text on stderr.
+    std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "provider panic")));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

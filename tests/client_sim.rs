@@ -54,8 +54,7 @@ async fn signed_calls_work_and_a_tampered_one_is_refused() {
     assert!(!err.to_string().contains("not-the-secret"));
 
     // A body changed after signing no longer matches its signature.
-    let date =
-        modelarts_provider::timefmt::Civil::from_unix_millis(modelarts_provider::timefmt::now_millis()).sdk_date();
+    let date = modelarts_provider::timefmt::sdk_date(modelarts_provider::timefmt::now_millis()).unwrap();
     let host = sim.url.trim_start_matches("http://").to_string();
     let path = format!("/v1/{DEFAULT_PROJECT_ID}/notebooks");
     let headers = vec![

@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::scenario::{cpu_notebook_request, Scenario, CPU_IMAGE};
 use modelarts_provider::client::types::{Notebook, Status};
 use modelarts_provider::client::{Client, ClientConfig};
-use modelarts_provider::timefmt::Civil;
+use modelarts_provider::timefmt;
 
 fn stand_in_dir() -> PathBuf {
     let dir = Path::new(common::PROVIDER_BIN).parent().unwrap().join("examples");
@@ -31,8 +31,7 @@ async fn notebook_in(s: &Scenario) -> Notebook {
 }
 
 fn go_time(ms: Option<i64>) -> String {
-    let c = Civil::from_unix_millis(ms.unwrap_or(0));
-    format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", c.year, c.month, c.day, c.hour, c.minute, c.second)
+    timefmt::go_utc(ms.unwrap_or(0)).unwrap()
 }
 
 /// The official provider's state for `n`, as it writes it.
@@ -113,10 +112,7 @@ async fn a_moved_block_takes_over_without_replacement() {
     assert!(text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "no replacement: {}", plan.all());
     s.apply();
     assert_eq!(s.state_attr("modelarts_notebook.x", "id"), n.id.as_str());
-    assert_eq!(
-        s.state_attr("modelarts_notebook.x", "created_at"),
-        Civil::from_unix_millis(n.create_at.unwrap()).rfc3339()
-    );
+    assert_eq!(s.state_attr("modelarts_notebook.x", "created_at"), timefmt::rfc3339(n.create_at.unwrap()).unwrap());
     assert_eq!(s.state_attr("modelarts_notebook.x", "running"), true);
     let changes: Vec<String> =
         s.sim.ops_since(m, false).into_iter().filter(|o| CHANGES.contains(&o.as_str())).collect();
@@ -158,6 +154,26 @@ async fn malformed_source_states_are_diagnostics() {
         "{}",
         out.all()
     );
+}
+
+/// Timestamps a proxy or an old state file may carry: a multi-byte character where a
+/// digit belongs, an impossible date. The move plans without a crash, and the
+/// times are read again from the API.
+#[tokio::test]
+async fn a_moved_state_with_malformed_timestamps_plans_without_a_crash() {
+    let Some(s) = scenario() else { return };
+    let n = notebook_in(&s).await;
+    let mut attrs = official_attributes(&n);
+    attrs["created_at"] = serde_json::json!("2026-11-21 23:52:18+0\u{e9}0 UTC");
+    attrs["updated_at"] = serde_json::json!("2026-02-31 00:00:00 UTC");
+    write_state(&s, attrs, 0);
+    config(&s, &new_resource(MOVED));
+    let plan = s.wd.ok(&["plan"]);
+    let text = plan.flat();
+    assert!(text.contains("has moved to modelarts_notebook.x"), "{}", plan.all());
+    assert!(!text.contains("internal error") && !text.contains("failed handling"), "{}", plan.all());
+    s.apply();
+    assert_eq!(s.state_attr("modelarts_notebook.x", "created_at"), timefmt::rfc3339(n.create_at.unwrap()).unwrap());
 }
 
 #[tokio::test]

@@ -29,7 +29,17 @@ fn terraform_reads_the_provider_schema() {
     names.sort();
     assert_eq!(
         names,
-        ["access_key", "endpoint", "insecure", "max_retries", "project_id", "region", "secret_key", "security_token"]
+        [
+            "access_key",
+            "endpoint",
+            "insecure",
+            "max_retries",
+            "project_id",
+            "region",
+            "request_timeout",
+            "secret_key",
+            "security_token"
+        ]
     );
     for (name, a) in attrs {
         assert_eq!(a["optional"], true, "{name} is optional");

@@ -75,6 +75,7 @@ async fn automtls_handshake_and_provider_rpcs() {
             ("max_retries", false),
             ("project_id", false),
             ("region", false),
+            ("request_timeout", false),
             ("secret_key", true),
             ("security_token", true),
         ]
@@ -182,4 +183,97 @@ async fn refuses_clients_without_the_announced_certificate() {
 fn attribute_paths_travel_as_steps() {
     let p = AttributePath::attr("volume").then_index(0).then_attr("size").to_proto();
     assert_eq!(p.steps.len(), 3);
+}
+
+/// Hostile requests to every RPC that takes values: garbage msgpack, JSON state of
+/// the wrong shape, odd private data, unknown versions. Each is answered with
+/// error diagnostics (or handled), never a crash, and the plugin keeps serving.
+#[tokio::test]
+async fn hostile_requests_are_diagnostics_never_crashes() {
+    let id = client_identity();
+    let plugin = launch(Some(&id), "6", &[]).unwrap();
+    let mut client = plugin.provider(&id).await;
+    let garbage = || Some(pb::DynamicValue { msgpack: vec![0x81, 0xa2, b'i', b'd', 0xc1], json: vec![] });
+    let odd_json = || Some(pb::DynamicValue { msgpack: vec![], json: br#"{"id": {"x": [1, 2]}}"#.to_vec() });
+    let nb = "modelarts_notebook".to_string();
+    let mut all = Vec::new();
+
+    let plan = client
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: nb.clone(),
+            prior_state: garbage(),
+            proposed_new_state: odd_json(),
+            config: garbage(),
+            prior_private: b"\xff\xfe not json".to_vec(),
+            provider_meta: None,
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    all.push(("PlanResourceChange", plan.diagnostics));
+    let apply = client
+        .apply_resource_change(pb::apply_resource_change::Request {
+            type_name: nb.clone(),
+            prior_state: None,
+            planned_state: garbage(),
+            config: garbage(),
+            planned_private: vec![0xff],
+            provider_meta: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    all.push(("ApplyResourceChange", apply.diagnostics));
+    let read = client
+        .read_resource(pb::read_resource::Request {
+            type_name: nb.clone(),
+            current_state: odd_json(),
+            private: b"{\"moved_from_region\": 5}".to_vec(),
+            provider_meta: None,
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    all.push(("ReadResource", read.diagnostics));
+    for (version, json) in [(0, br#"{"volume": "20 GB"}"#.to_vec()), (7, b"{}".to_vec()), (0, b"[1, 2".to_vec())] {
+        let up = client
+            .upgrade_resource_state(pb::upgrade_resource_state::Request {
+                type_name: nb.clone(),
+                version,
+                raw_state: Some(pb::RawState { json, flatmap: Default::default() }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        all.push(("UpgradeResourceState", up.diagnostics));
+    }
+    let moved = client
+        .move_resource_state(pb::move_resource_state::Request {
+            source_provider_address: "registry.terraform.io/huaweicloud/huaweicloud".into(),
+            source_type_name: "huaweicloud_modelarts_notebook".into(),
+            source_schema_version: 0,
+            source_state: Some(pb::RawState {
+                json: r#"{"id": "x", "volume": [{"size": 1e400}], "created_at": "2026-11-21 23:52:18+0é0 UTC"}"#
+                    .as_bytes()
+                    .to_vec(),
+                flatmap: Default::default(),
+            }),
+            target_type_name: nb.clone(),
+            source_private: vec![0xff],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    all.push(("MoveResourceState", moved.diagnostics));
+    for (rpc, diags) in all {
+        assert!(!diags.is_empty(), "{rpc} answered without a diagnostic");
+        assert!(diags.iter().any(|d| d.severity == pb::diagnostic::Severity::Error as i32), "{rpc}: {diags:?}");
+        for d in &diags {
+            assert!(!d.summary.contains("failed handling"), "{rpc} crashed: {d:?}");
+        }
+    }
+    // Still serving.
+    client.get_metadata(pb::get_metadata::Request {}).await.unwrap();
 }

@@ -67,7 +67,61 @@ async fn serves_logs_and_shuts_down_cleanly() {
 
 #[test]
 fn bad_flags_are_refused_with_a_message() {
-    let out = std::process::Command::new(common::SIM_BIN).args(["--fault", "nope:drop_answer"]).output().unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown operation"));
+    for (args, expected) in [
+        (&["--fault", "nope:drop_answer"][..], "unknown operation"),
+        (&["--create-seconds", "inf"], "must be from 0 to"),
+        (&["--stop-seconds", "NaN"], "must be from 0 to"),
+        (&["--start-seconds", "1e300"], "must be from 0 to"),
+        (&["--delete-seconds=-1"], "must be from 0 to"),
+        (&["--retry-after", "1e20"], "must be from 0 to"),
+        (&["--error-rate", "2"], "not a fraction"),
+        (&["--latency-ms", "18446744073709551615"], "latency-ms"),
+        (&["--max-clock-skew-seconds", "9223372036854775807"], "max-clock-skew-seconds"),
+        (&["--fault", "show:oversized:lots"], "bad size"),
+    ] {
+        let out = std::process::Command::new(common::SIM_BIN).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_provider_binary_refuses_odd_launches_without_a_panic() {
+    use modelarts_provider::protocol::handshake::MAGIC_COOKIE_VALUE;
+    for (env, expected) in [
+        (vec![], "this is a Terraform plugin"),
+        (vec![("TF_PLUGIN_MAGIC_COOKIE", "wrong")], "this is a Terraform plugin"),
+        (
+            vec![("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE), ("PLUGIN_PROTOCOL_VERSIONS", "5,\u{e9}")],
+            "speaks only version 6",
+        ),
+        (vec![("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE), ("PLUGIN_MIN_PORT", "99999")], "not a port number"),
+        (
+            vec![
+                ("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE),
+                ("PLUGIN_CLIENT_CERT", "-----BEGIN CERTIFICATE-----\n\u{e9}\n-----END CERTIFICATE-----"),
+            ],
+            "PLUGIN_CLIENT_CERT",
+        ),
+    ] {
+        let mut cmd = std::process::Command::new(common::PROVIDER_BIN);
+        for k in [
+            "TF_PLUGIN_MAGIC_COOKIE",
+            "PLUGIN_PROTOCOL_VERSIONS",
+            "PLUGIN_MIN_PORT",
+            "PLUGIN_MAX_PORT",
+            "PLUGIN_CLIENT_CERT",
+        ] {
+            cmd.env_remove(k);
+        }
+        let out = cmd.envs(env.iter().copied()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{env:?}");
+        assert!(stderr.contains(expected), "{env:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{env:?}: {stderr}");
+    }
+    let out = std::process::Command::new(common::PROVIDER_BIN).arg("--no-such-flag").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -2,6 +2,8 @@
 //!
 //! Prints its base URL as the first line on stdout, then serves until SIGINT/SIGTERM.
 
+#![deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,51 +34,69 @@ struct Args {
     #[arg(long, env = "MODELARTS_SIM_SECURITY_TOKEN", hide_env_values = true)]
     security_token: Option<String>,
     /// Seconds from CREATING to RUNNING.
-    #[arg(long, default_value_t = 1.0)]
-    create_seconds: f64,
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    create_seconds: Duration,
     /// Seconds from STARTING to RUNNING.
-    #[arg(long, default_value_t = 1.0)]
-    start_seconds: f64,
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    start_seconds: Duration,
     /// Seconds from STOPPING to STOPPED.
-    #[arg(long, default_value_t = 1.0)]
-    stop_seconds: f64,
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    stop_seconds: Duration,
     /// Seconds from DELETING to gone.
-    #[arg(long, default_value_t = 1.0)]
-    delete_seconds: f64,
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    delete_seconds: Duration,
     /// JSON file with {"flavors": [...], "images": [...]} replacing the built-in catalogue.
     #[arg(long)]
     catalogue: Option<PathBuf>,
     /// Append one JSON line per request to this file.
     #[arg(long)]
     log: Option<PathBuf>,
-    /// Answer this fraction of requests with 503.
-    #[arg(long, default_value_t = 0.0)]
+    /// Answer this fraction of requests (0 to 1) with 503.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     error_rate: f64,
     /// Answer the first N requests with 429 and a Retry-After.
     #[arg(long, default_value_t = 0)]
     throttle_burst: u32,
     /// Retry-After seconds sent with throttled answers.
-    #[arg(long, default_value_t = 1.0)]
-    retry_after: f64,
-    /// Delay every answer by this many milliseconds.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    retry_after: Duration,
+    /// Delay every answer by this many milliseconds (at most an hour).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     latency_ms: u64,
     /// A fault rule OP:KIND[:ARG][*TIMES], repeatable. OP: create, show, list, update, delete,
     /// start, stop, flavors, switchable_flavors, lease_show, lease_renew, images, or any.
     /// KIND: drop_answer, garbage:{not_json|truncated|wrong_types|html|empty}, reply:STATUS,
-    /// transition_error[:REASON], transition_stuck.
+    /// oversized[:BYTES] (default 17 MiB), endless_body, transition_error[:REASON],
+    /// transition_stuck; and, added to whatever the answer is: retry_after:VALUE (sent
+    /// as it is, e.g. 1e20), bad_headers (header values that are not UTF-8).
     #[arg(long = "fault", value_parser = Rule::parse)]
     faults: Vec<Rule>,
     /// Serve HTTPS with a fresh self-signed certificate (printed on stderr).
     #[arg(long)]
     tls: bool,
-    /// How far X-Sdk-Date may be from this clock, in seconds.
-    #[arg(long, default_value_t = 900)]
+    /// How far X-Sdk-Date may be from this clock, in seconds (at most a year).
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(i64).range(0..=MAX_SECONDS as i64))]
     max_clock_skew_seconds: i64,
 }
 
-fn secs(s: f64) -> Duration {
-    Duration::from_secs_f64(s.max(0.0))
+/// The longest transition or pause a flag may ask for: a year.
+const MAX_SECONDS: u64 = 365 * 24 * 3600;
+
+/// Seconds as a flag gives them (`0.3`, `2`), from 0 to a year.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let s: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !s.is_finite() || !(0.0..=MAX_SECONDS as f64).contains(&s) {
+        return Err(format!("{text:?} must be from 0 to {MAX_SECONDS} seconds"));
+    }
+    Duration::try_from_secs_f64(s).map_err(|e| format!("{text:?}: {e}"))
+}
+
+/// A fraction from 0 to 1.
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("{text:?} is not a fraction from 0 to 1")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -101,7 +121,7 @@ fn main() -> ExitCode {
                     status: 429,
                     code: "APIGW.0308".into(),
                     message: "The throttling threshold has been reached (simulated)".into(),
-                    retry_after: Some(args.retry_after),
+                    retry_after: Some(args.retry_after.as_secs_f64()),
                 },
                 times: Some(args.throttle_burst),
             },
@@ -116,15 +136,15 @@ fn main() -> ExitCode {
         },
         project_id: args.project_id,
         timings: Timings {
-            create: secs(args.create_seconds),
-            start: secs(args.start_seconds),
-            stop: secs(args.stop_seconds),
-            delete: secs(args.delete_seconds),
+            create: args.create_seconds,
+            start: args.start_seconds,
+            stop: args.stop_seconds,
+            delete: args.delete_seconds,
         },
         catalogue,
         max_clock_skew_secs: args.max_clock_skew_seconds,
         rules,
-        error_rate: args.error_rate.clamp(0.0, 1.0),
+        error_rate: args.error_rate,
         latency: Duration::from_millis(args.latency_ms),
         log_path: args.log,
         tls: args.tls,

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode, Url};
 
 use crate::cancel::CancelToken;
-use crate::timefmt::{now_millis, Civil};
+use crate::timefmt::{self, now_millis};
 
 pub use error::ApiError;
 pub use retry::Backoff;
@@ -39,7 +39,13 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     pub backoff: Backoff,
     pub poll: PollSchedule,
+    /// Answers larger than this are refused (an error naming the call), read without
+    /// holding more than this in memory.
+    pub max_answer_bytes: usize,
 }
+
+/// The default for [`ClientConfig::max_answer_bytes`]: far above any real answer.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
 
 impl ClientConfig {
     pub fn new(endpoint: &str, project_id: &str, access_key: &str, secret_key: &str) -> Self {
@@ -54,6 +60,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(60),
             backoff: Backoff::default(),
             poll: PollSchedule::default(),
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
     }
 }
@@ -201,13 +208,28 @@ impl Client {
                 Err(SendError::Cancelled) => {
                     return Err(ApiError::Cancelled { status: None, waited: started.elapsed() })
                 }
+                Err(SendError::TooLarge { status }) => {
+                    return Err(ApiError::Decode {
+                        method: method.into(),
+                        path,
+                        status: status.as_u16(),
+                        cause: format!(
+                            "the answer is larger than the {} limit, so it was not read",
+                            human_bytes(self.inner.config.max_answer_bytes)
+                        ),
+                    });
+                }
                 Err(SendError::NotSent(cause)) => {
                     tracing::debug!(method, path = %path, attempt, cause = %cause, "api call could not connect");
                     (true, None, ApiError::Transport { method: method.into(), path: path.clone(), cause })
                 }
-                Err(SendError::AnswerLost(cause)) => {
+                Err(SendError::AnswerLost { status, cause }) => {
                     tracing::debug!(method, path = %path, attempt, cause = %cause, "api call lost its answer");
                     if !call.idempotent() {
+                        let cause = match status {
+                            Some(s) => format!("HTTP {} arrived, then its body did not: {cause}", s.as_u16()),
+                            None => cause,
+                        };
                         return Err(ApiError::Ambiguous { method: method.into(), path, cause });
                     }
                     (true, None, ApiError::Transport { method: method.into(), path: path.clone(), cause })
@@ -229,7 +251,7 @@ impl Client {
     /// One signed attempt; any HTTP answer, 2xx or not, is `Ok`.
     async fn send_once(&self, call: &Call, path: &str) -> Result<Answer, SendError> {
         let inner = &self.inner;
-        let sdk_date = Civil::from_unix_millis(now_millis()).sdk_date();
+        let sdk_date = timefmt::sdk_date(now_millis()).unwrap_or_default();
         let mut headers: Vec<(String, String)> = vec![
             ("Host".into(), inner.host.clone()),
             ("X-Sdk-Date".into(), sdk_date.clone()),
@@ -267,13 +289,30 @@ impl Client {
         if let Some(b) = &call.body {
             req = req.body(b.clone());
         }
+        let limit = inner.config.max_answer_bytes;
         let send = async {
-            let resp = req.send().await.map_err(classify_send_error)?;
+            let mut resp = req.send().await.map_err(classify_send_error)?;
             let status = resp.status();
-            let retry_after =
-                resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(retry::parse_retry_after);
-            let bytes = resp.bytes().await.map_err(|e| SendError::AnswerLost(describe(&e)))?;
-            Ok(Answer { status, retry_after, body: bytes.to_vec() })
+            // Only an error answer's pause matters; a 2xx never waits.
+            let retry_after = if status.is_success() {
+                None
+            } else {
+                resp.headers().get("retry-after").and_then(|v| retry::parse_retry_after(v.as_bytes(), now_millis()))
+            };
+            if resp.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(SendError::TooLarge { status });
+            }
+            // Read in chunks, so an endless or huge answer is refused without being held.
+            let mut body = Vec::new();
+            loop {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) if body.len() + chunk.len() > limit => return Err(SendError::TooLarge { status }),
+                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                    Ok(None) => break,
+                    Err(e) => return Err(SendError::AnswerLost { status: Some(status), cause: describe(&e) }),
+                }
+            }
+            Ok(Answer { status, retry_after, body })
         };
         tokio::select! {
             r = send => r,
@@ -281,14 +320,43 @@ impl Client {
         }
     }
 
-    /// Decodes a 2xx body.
+    /// The full path of `call`, as errors name it.
+    pub(crate) fn path_of(&self, call: &Call) -> String {
+        format!("{}{}", self.inner.root, call.path)
+    }
+
+    /// Decodes a 2xx body; a value of the wrong type is reported with its JSON path.
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self, call: &Call, body: &[u8]) -> Result<T, ApiError> {
-        serde_json::from_slice(body).map_err(|e| ApiError::Decode {
+        let failed = |cause: String| ApiError::Decode {
             method: call.method.to_string(),
-            path: format!("{}{}", self.inner.root, call.path),
+            path: self.path_of(call),
             status: 200,
-            cause: if body.iter().all(u8::is_ascii_whitespace) { "empty body".to_string() } else { e.to_string() },
-        })
+            cause,
+        };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(failed("empty body".to_string()));
+        }
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let at = e.path().to_string();
+            let inner = e.into_inner();
+            if at == "." || inner.is_eof() || inner.is_syntax() {
+                failed(inner.to_string())
+            } else {
+                failed(format!("at {at}: {inner}"))
+            }
+        })?;
+        de.end().map_err(|e| failed(e.to_string()))?;
+        Ok(value)
+    }
+}
+
+/// `16 MiB`, `512 KiB`, `100 bytes`.
+fn human_bytes(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
     }
 }
 
@@ -301,8 +369,16 @@ struct Answer {
 enum SendError {
     /// Connecting failed: the request surely never reached the server.
     NotSent(String),
-    /// The request may have been received; its answer did not arrive.
-    AnswerLost(String),
+    /// The request may have been received; its answer (or the answer's body, after
+    /// `status` arrived) did not arrive.
+    AnswerLost {
+        status: Option<StatusCode>,
+        cause: String,
+    },
+    /// The answer is larger than the client accepts.
+    TooLarge {
+        status: StatusCode,
+    },
     Cancelled,
 }
 
@@ -310,7 +386,7 @@ fn classify_send_error(e: reqwest::Error) -> SendError {
     if e.is_connect() {
         SendError::NotSent(describe(&e))
     } else {
-        SendError::AnswerLost(describe(&e))
+        SendError::AnswerLost { status: None, cause: describe(&e) }
     }
 }
 

@@ -52,8 +52,29 @@ impl Client {
         Ok(items)
     }
 
+    /// Creates a notebook. A 2xx answer means the notebook exists even when the
+    /// answer cannot be read: then it is fetched by the `id` the answer gave, and
+    /// without one the error is [`ApiError::Ambiguous`], so the caller looks for it.
     pub async fn create_notebook(&self, req: &CreateNotebook) -> Result<Notebook, ApiError> {
-        self.call(Call::new(Method::POST, "notebooks").json(req)).await
+        let call = Call::new(Method::POST, "notebooks").json(req);
+        let body = self.execute(&call).await?;
+        let unreadable = match self.decode::<Notebook>(&call, &body) {
+            Ok(n) if !n.id.is_empty() => return Ok(n),
+            Ok(_) => "it has no id".to_string(),
+            Err(e) => e.to_string(),
+        };
+        let id = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|j| j.get("id").and_then(|id| id.as_str()).filter(|id| !id.is_empty()).map(String::from));
+        tracing::warn!(answer = %unreadable, id = ?id, "the create answer could not be read");
+        match id {
+            Some(id) => self.get_notebook(&id).await,
+            None => Err(ApiError::Ambiguous {
+                method: "POST".into(),
+                path: self.path_of(&call),
+                cause: format!("the API accepted it, but its answer could not be read: {unreadable}"),
+            }),
+        }
     }
 
     pub async fn get_notebook(&self, id: &str) -> Result<Notebook, ApiError> {

@@ -29,10 +29,25 @@ impl Backoff {
     }
 }
 
-/// `Retry-After` in delta-seconds (the HTTP-date form is ignored: backoff applies).
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs).min(MAX_RETRY_AFTER))
+/// The pause a `Retry-After` header asks for, capped at [`MAX_RETRY_AFTER`]: either
+/// delta-seconds (`120`, also `1.5`) or an HTTP-date (`Wed, 21 Oct 2015 07:28:00
+/// GMT`, relative to `now_ms`). Anything else — negative, not a number, not UTF-8,
+/// absurdly large (`1e20` is capped, not converted) — is `None`, and backoff applies.
+pub fn parse_retry_after(value: &[u8], now_ms: i64) -> Option<Duration> {
+    let text = std::str::from_utf8(value).ok()?.trim();
+    let cap = MAX_RETRY_AFTER.as_secs_f64();
+    let secs = match text.parse::<f64>() {
+        Ok(secs) => secs,
+        Err(_) => {
+            let at = crate::timefmt::parse_http_date(text)?;
+            // A date in the past means "now".
+            (at.saturating_sub(now_ms).max(0) as f64) / 1000.0
+        }
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs.min(cap)).ok()
 }
 
 /// A uniform random number in [0, 1).
@@ -60,12 +75,21 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_in_seconds() {
-        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after(" 0.5 "), Some(Duration::from_millis(500)));
-        assert_eq!(parse_retry_after("99999"), Some(MAX_RETRY_AFTER));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
+    fn retry_after_in_seconds_or_as_a_date() {
+        let now = crate::timefmt::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        let p = |v: &str| parse_retry_after(v.as_bytes(), now);
+        assert_eq!(p("2"), Some(Duration::from_secs(2)));
+        assert_eq!(p(" 0.5 "), Some(Duration::from_millis(500)));
+        assert_eq!(p("99999"), Some(MAX_RETRY_AFTER));
+        assert_eq!(p("1e20"), Some(MAX_RETRY_AFTER), "clamped before converting");
+        assert_eq!(p("1e400"), None, "infinite");
+        assert_eq!(p("NaN"), None);
+        assert_eq!(p("-1"), None);
+        assert_eq!(p("Wed, 21 Oct 2015 07:28:30 GMT"), Some(Duration::from_secs(30)));
+        assert_eq!(p("Wed, 21 Oct 2015 07:00:00 GMT"), Some(Duration::ZERO), "a date in the past");
+        assert_eq!(p("Thu, 21 Oct 2100 07:28:00 GMT"), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after(b"\xff\xfe", now), None);
+        assert_eq!(p("soon"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use crate::cancel::CancelToken;
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
+use super::guard::Checkpoint;
 use super::schema::Schema;
 
 /// What the provider's `configure` produced, shared with every resource call.
@@ -20,11 +21,24 @@ pub type ProviderData = Arc<dyn Any + Send + Sync>;
 pub struct CallContext {
     pub cancel: CancelToken,
     data: Option<ProviderData>,
+    checkpoint: Checkpoint,
 }
 
 impl CallContext {
     pub fn new(cancel: CancelToken, data: Option<ProviderData>) -> Self {
-        CallContext { cancel, data }
+        CallContext { cancel, data, checkpoint: Checkpoint::default() }
+    }
+
+    /// The same context, recording into `checkpoint`.
+    pub fn with_checkpoint(mut self, checkpoint: Checkpoint) -> Self {
+        self.checkpoint = checkpoint;
+        self
+    }
+
+    /// Records the state an apply has reached (call it the moment a remote object
+    /// exists): whatever happens next, even a panic, Terraform is given this state.
+    pub fn record_state(&self, state: &Value) {
+        self.checkpoint.record(state);
     }
 
     /// The configured provider data as `T`, or an error diagnostic when the provider

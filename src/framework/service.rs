@@ -1,7 +1,8 @@
-//! Adapts a framework [`Provider`] to the tfplugin6 gRPC service: decodes values
-//! against the schemas, runs validation and the default plan, dispatches to the
-//! resource, and turns every failure into a diagnostic (never a gRPC error or a
-//! crash Terraform would report as a provider bug).
+//! Adapts a framework [`Provider`] to the tfplugin6 gRPC service. Each RPC is one
+//! function returning `Result<_, Diagnostics>`, run whole — decoding, validators,
+//! plan defaults, upgrades, the resource's own code, encoding — inside
+//! [`guarded`], so that every failure, a panic included, reaches Terraform as a
+//! diagnostic naming the RPC, never as a crash.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -12,10 +13,12 @@ use tonic::{Request, Response, Status};
 use crate::cancel::CancelToken;
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
-use crate::protocol::{json, msgpack, Diagnostics, Type, Value};
+use crate::protocol::{Diagnostics, Type, Value};
 
+use super::codec::{decode, decode_json_state, encode, error, unknown_type};
+use super::guard::{guarded, Checkpoint};
 use super::plan::plan_defaults;
-use super::resource::{CallContext, DataSource, MoveRequest, PlanChange, Provider, ProviderData, Resource};
+use super::resource::{CallContext, DataSource, MoveRequest, Outcome, PlanChange, Provider, ProviderData, Resource};
 use super::schema::Schema;
 
 struct Registered<T: ?Sized> {
@@ -88,64 +91,274 @@ impl ProviderService {
     fn data_source(&self, name: &str) -> Result<&Registered<dyn DataSource>, Diagnostics> {
         self.data_sources.get(name).ok_or_else(|| unknown_type("data source", name))
     }
+
+    fn handle_validate_provider_config(
+        &self,
+        req: pb::validate_provider_config::Request,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let config = decode(req.config.as_ref(), &self.provider_ty, "provider configuration")?;
+        let mut diags = Diagnostics::new();
+        self.provider_schema.block.validate(&config, &Default::default(), &mut diags);
+        self.provider.validate(&config, &mut diags);
+        Ok(diags)
+    }
+
+    fn handle_validate_resource_config(
+        &self,
+        req: pb::validate_resource_config::Request,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let r = self.resource(&req.type_name)?;
+        let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
+        let mut diags = Diagnostics::new();
+        r.schema.block.validate(&config, &Default::default(), &mut diags);
+        r.imp.validate(&config, &mut diags);
+        Ok(diags)
+    }
+
+    fn handle_validate_data_resource_config(
+        &self,
+        req: pb::validate_data_resource_config::Request,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let d = self.data_source(&req.type_name)?;
+        let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
+        let mut diags = Diagnostics::new();
+        d.schema.block.validate(&config, &Default::default(), &mut diags);
+        d.imp.validate(&config, &mut diags);
+        Ok(diags)
+    }
+
+    fn handle_upgrade_resource_state(
+        &self,
+        req: pb::upgrade_resource_state::Request,
+    ) -> Result<pb::upgrade_resource_state::Response, Diagnostics> {
+        let r = self.resource(&req.type_name)?;
+        let raw = req.raw_state.unwrap_or_default();
+        if raw.json.is_empty() {
+            return Err(error(
+                "Unsupported state format",
+                "Only JSON state is supported (the legacy flatmap format is not).",
+            ));
+        }
+        let value = if req.version == r.schema.version {
+            decode_json_state(&raw.json, &r.ty)?
+        } else {
+            let j =
+                serde_json::from_slice(&raw.json).map_err(|e| error("Could not parse stored state", e.to_string()))?;
+            r.imp.upgrade_state(req.version, &j)?
+        };
+        Ok(pb::upgrade_resource_state::Response {
+            upgraded_state: Some(encode(&value, &r.ty, "upgraded state")?),
+            diagnostics: Vec::new(),
+        })
+    }
+
+    async fn handle_configure_provider(
+        &self,
+        req: pb::configure_provider::Request,
+    ) -> Result<Diagnostics, Diagnostics> {
+        tracing::debug!(terraform_version = %req.terraform_version, "configuring provider");
+        let config = decode(req.config.as_ref(), &self.provider_ty, "provider configuration")?;
+        let mut diags = Diagnostics::new();
+        let data = self.provider.configure(&config, &mut diags).await;
+        if let (Some(data), Ok(mut slot)) = (data, self.data.write()) {
+            *slot = Some(data);
+        }
+        Ok(diags)
+    }
+
+    async fn handle_read_resource(
+        &self,
+        req: pb::read_resource::Request,
+    ) -> Result<pb::read_resource::Response, Diagnostics> {
+        let r = self.resource(&req.type_name)?;
+        let current = decode(req.current_state.as_ref(), &r.ty, "current state")?;
+        tracing::debug!(type_name = %req.type_name, "reading resource");
+        let out = r.imp.read(&self.context(), &current, &req.private).await;
+        let mut diags = out.diags;
+        let new_state = match encode(&out.state.unwrap_or(Value::Null), &r.ty, "state") {
+            Ok(dv) => Some(dv),
+            Err(d) => {
+                diags.extend(d);
+                req.current_state
+            }
+        };
+        Ok(pb::read_resource::Response {
+            new_state,
+            diagnostics: diags.to_proto(),
+            private: out.private.unwrap_or(req.private),
+            deferred: None,
+        })
+    }
+
+    async fn handle_plan_resource_change(
+        &self,
+        req: pb::plan_resource_change::Request,
+    ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
+        let r = self.resource(&req.type_name)?;
+        let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
+        let proposed = decode(req.proposed_new_state.as_ref(), &r.ty, "proposed new state")?;
+        let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
+        let mut response =
+            pb::plan_resource_change::Response { planned_private: req.prior_private, ..Default::default() };
+        if proposed.is_null() {
+            // Destroy: nothing to refine.
+            response.planned_state = req.proposed_new_state;
+            return Ok(response);
+        }
+        let (planned, requires_replace) = plan_defaults(&r.schema.block, &prior, &config, &proposed);
+        let mut change =
+            PlanChange { prior: &prior, config: &config, planned, requires_replace, diags: Diagnostics::new() };
+        r.imp.modify_plan(&self.context(), &mut change).await;
+        let mut diags = change.diags;
+        match encode(&change.planned, &r.ty, "plan") {
+            Ok(dv) => response.planned_state = Some(dv),
+            Err(d) => diags.extend(d),
+        }
+        response.requires_replace = change.requires_replace.iter().map(|p| p.to_proto()).collect();
+        response.diagnostics = diags.to_proto();
+        Ok(response)
+    }
+
+    async fn handle_apply_resource_change(
+        &self,
+        req: pb::apply_resource_change::Request,
+        checkpoint: Checkpoint,
+    ) -> Result<pb::apply_resource_change::Response, Diagnostics> {
+        let r = self.resource(&req.type_name)?;
+        let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
+        let planned = decode(req.planned_state.as_ref(), &r.ty, "planned state")?;
+        let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
+        let ctx = self.context().with_checkpoint(checkpoint.clone());
+        let out = if planned.is_null() {
+            let d = r.imp.delete(&ctx, &prior).await;
+            let state = if d.has_errors() { Some(prior) } else { None };
+            Outcome { state, diags: d, private: None }
+        } else if prior.is_null() {
+            let mut out = r.imp.create(&ctx, &planned, &config).await;
+            if out.state.is_none() {
+                // A create that reports no object may still have made one: keep what was recorded.
+                out.state = checkpoint.latest();
+                if out.state.is_none() && !out.diags.has_errors() {
+                    out.diags.error(
+                        "Provider returned no state after create",
+                        format!(
+                            "{} created nothing and reported no error; this is a bug in the provider.",
+                            req.type_name
+                        ),
+                    );
+                }
+            }
+            out
+        } else {
+            r.imp.update(&ctx, &prior, &planned, &config).await
+        };
+        let mut diags = out.diags;
+        let new_state = match encode(&out.state.unwrap_or(Value::Null), &r.ty, "new state") {
+            Ok(dv) => Some(dv),
+            Err(d) => {
+                diags.extend(d);
+                checkpoint.latest().and_then(|v| encode(&v, &r.ty, "new state").ok()).or(req.prior_state)
+            }
+        };
+        Ok(pb::apply_resource_change::Response {
+            new_state,
+            private: out.private.unwrap_or(req.planned_private),
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn handle_import_resource_state(
+        &self,
+        req: pb::import_resource_state::Request,
+    ) -> Result<pb::import_resource_state::Response, Diagnostics> {
+        let r = self.resource(&req.type_name)?;
+        let out = r.imp.import(&self.context(), &req.id).await;
+        let mut diags = out.diags;
+        let mut imported = Vec::new();
+        if let Some(state) = out.state {
+            match encode(&state, &r.ty, "imported state") {
+                Ok(dv) => imported.push(pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(dv),
+                    private: out.private.unwrap_or_default(),
+                }),
+                Err(d) => diags.extend(d),
+            }
+        }
+        Ok(pb::import_resource_state::Response {
+            imported_resources: imported,
+            diagnostics: diags.to_proto(),
+            deferred: None,
+        })
+    }
+
+    async fn handle_move_resource_state(
+        &self,
+        req: pb::move_resource_state::Request,
+    ) -> Result<pb::move_resource_state::Response, Diagnostics> {
+        let r = self.resource(&req.target_type_name)?;
+        let move_req = MoveRequest {
+            source_provider_address: req.source_provider_address.clone(),
+            source_type_name: req.source_type_name.clone(),
+            source_schema_version: req.source_schema_version,
+            source_state_json: req.source_state.map(|s| s.json).unwrap_or_default(),
+        };
+        let moved = r.imp.move_state(&self.context(), &move_req).await.ok_or_else(|| {
+            error(
+                "Unsupported resource move",
+                format!(
+                    "{} cannot take state from {} of provider {}.",
+                    req.target_type_name, req.source_type_name, req.source_provider_address
+                ),
+            )
+        })??;
+        Ok(pb::move_resource_state::Response {
+            target_state: Some(encode(&moved.state, &r.ty, "moved state")?),
+            diagnostics: Vec::new(),
+            target_private: moved.private,
+        })
+    }
+
+    async fn handle_read_data_source(
+        &self,
+        req: pb::read_data_source::Request,
+    ) -> Result<pb::read_data_source::Response, Diagnostics> {
+        let d = self.data_source(&req.type_name)?;
+        let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
+        let out = d.imp.read(&self.context(), &config).await;
+        let mut diags = out.diags;
+        let state = match out.state.map(|v| encode(&v, &d.ty, "data source state")).transpose() {
+            Ok(s) => s,
+            Err(e) => {
+                diags.extend(e);
+                None
+            }
+        };
+        Ok(pb::read_data_source::Response { state, diagnostics: diags.to_proto(), deferred: None })
+    }
 }
 
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: true }
 }
 
-fn unknown_type(kind: &str, name: &str) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error(format!("Unknown {kind} type"), format!("This provider has no {kind} type {name:?}."));
-    d
+/// Runs one RPC's work inside the guard; any failure is answered as `fallback`
+/// with the failure's diagnostics added.
+async fn answer<R: Send + 'static>(
+    rpc: &'static str,
+    fallback: impl FnOnce(Diagnostics) -> R,
+    work: impl Future<Output = Result<R, Diagnostics>> + Send + 'static,
+) -> RpcResult<R> {
+    Ok(Response::new(match guarded(rpc, work).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(d)) | Err(d) => fallback(d),
+    }))
 }
 
-fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
-    let result = match dv {
-        Some(dv) if !dv.msgpack.is_empty() => msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string()),
-        Some(dv) if !dv.json.is_empty() => {
-            serde_json::from_slice(&dv.json).map_err(|e| e.to_string()).and_then(|j| json::from_json(&j, ty))
-        }
-        _ => Ok(Value::Null),
-    };
-    result.map_err(|e| {
-        let mut d = Diagnostics::new();
-        d.error(format!("Could not decode the {what}"), e);
-        d
-    })
-}
-
-fn encode(v: &Value, ty: &Type, what: &str, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
-    match msgpack::encode(v, ty) {
-        Ok(bytes) => Some(pb::DynamicValue { msgpack: bytes, json: Vec::new() }),
-        Err(e) => {
-            diags.error(format!("Provider produced an invalid {what}"), e);
-            None
-        }
-    }
-}
-
-/// Runs provider code on its own task so that a panic becomes an error diagnostic.
-async fn guarded<T: Send + 'static>(
-    rpc: &str,
-    fut: impl Future<Output = T> + Send + 'static,
-) -> Result<T, Diagnostics> {
-    tokio::spawn(fut).await.map_err(|e| {
-        let mut d = Diagnostics::new();
-        let why = if e.is_panic() { "an internal error (panic)" } else { "cancellation" };
-        d.error("Provider internal error", format!("The provider failed handling {rpc} due to {why}. Please report this with the provider's logs (TF_LOG=debug)."));
-        d
-    })
-}
-
-fn take<T>(r: Result<T, Diagnostics>, diags: &mut Diagnostics) -> Option<T> {
-    match r {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    }
+/// For the RPCs whose whole answer is a list of diagnostics.
+fn diagnostics_only(d: Result<Diagnostics, Diagnostics>) -> Result<Vec<pb::Diagnostic>, Diagnostics> {
+    Ok(d.unwrap_or_else(|e| e).to_proto())
 }
 
 #[tonic::async_trait]
@@ -171,333 +384,149 @@ impl ProviderRpc for Arc<ProviderService> {
         &self,
         req: Request<pb::validate_provider_config::Request>,
     ) -> RpcResult<pb::validate_provider_config::Response> {
-        let mut diags = Diagnostics::new();
-        if let Some(config) =
-            take(decode(req.get_ref().config.as_ref(), &self.provider_ty, "provider configuration"), &mut diags)
-        {
-            self.provider_schema.block.validate(&config, &Default::default(), &mut diags);
-            self.provider.validate(&config, &mut diags);
-        }
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diags.to_proto() }))
+        use pb::validate_provider_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ValidateProviderConfig", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_validate_provider_config(req)).map(|diagnostics| R { diagnostics })
+        })
+        .await
     }
 
     async fn validate_resource_config(
         &self,
         req: Request<pb::validate_resource_config::Request>,
     ) -> RpcResult<pb::validate_resource_config::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        if let Some(r) = take(self.resource(&req.type_name), &mut diags) {
-            if let Some(config) = take(decode(req.config.as_ref(), &r.ty, "resource configuration"), &mut diags) {
-                r.schema.block.validate(&config, &Default::default(), &mut diags);
-                r.imp.validate(&config, &mut diags);
-            }
-        }
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diags.to_proto() }))
+        use pb::validate_resource_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ValidateResourceConfig", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_validate_resource_config(req)).map(|diagnostics| R { diagnostics })
+        })
+        .await
     }
 
     async fn validate_data_resource_config(
         &self,
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> RpcResult<pb::validate_data_resource_config::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        if let Some(d) = take(self.data_source(&req.type_name), &mut diags) {
-            if let Some(config) = take(decode(req.config.as_ref(), &d.ty, "data source configuration"), &mut diags) {
-                d.schema.block.validate(&config, &Default::default(), &mut diags);
-                d.imp.validate(&config, &mut diags);
-            }
-        }
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags.to_proto() }))
+        use pb::validate_data_resource_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ValidateDataResourceConfig", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_validate_data_resource_config(req)).map(|diagnostics| R { diagnostics })
+        })
+        .await
     }
 
     async fn upgrade_resource_state(
         &self,
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> RpcResult<pb::upgrade_resource_state::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut upgraded = None;
-        if let Some(r) = take(self.resource(&req.type_name), &mut diags) {
-            let raw = req.raw_state.unwrap_or_default();
-            if raw.json.is_empty() {
-                diags.error(
-                    "Unsupported state format",
-                    "Only JSON state is supported (the legacy flatmap format is not).",
-                );
-            } else {
-                match serde_json::from_slice::<serde_json::Value>(&raw.json) {
-                    Err(e) => diags.error("Could not parse stored state", e.to_string()),
-                    Ok(j) => {
-                        let value = if req.version == r.schema.version {
-                            json::from_json(&j, &r.ty).map_err(|e| {
-                                let mut d = Diagnostics::new();
-                                d.error("Could not decode stored state", e);
-                                d
-                            })
-                        } else {
-                            r.imp.upgrade_state(req.version, &j)
-                        };
-                        if let Some(v) = take(value, &mut diags) {
-                            upgraded = encode(&v, &r.ty, "upgraded state", &mut diags);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(Response::new(pb::upgrade_resource_state::Response {
-            upgraded_state: upgraded,
-            diagnostics: diags.to_proto(),
-        }))
+        use pb::upgrade_resource_state::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("UpgradeResourceState", |d| R { upgraded_state: None, diagnostics: d.to_proto() }, async move {
+            svc.handle_upgrade_resource_state(req)
+        })
+        .await
     }
 
     async fn configure_provider(
         &self,
         req: Request<pb::configure_provider::Request>,
     ) -> RpcResult<pb::configure_provider::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        tracing::debug!(terraform_version = %req.terraform_version, "configuring provider");
-        if let Some(config) = take(decode(req.config.as_ref(), &self.provider_ty, "provider configuration"), &mut diags)
-        {
-            let provider = self.provider.clone();
-            let result = guarded("ConfigureProvider", async move {
-                let mut d = Diagnostics::new();
-                let data = provider.configure(&config, &mut d).await;
-                (data, d)
-            })
-            .await;
-            if let Some((data, d)) = take(result, &mut diags) {
-                diags.extend(d);
-                if let (Some(data), Ok(mut slot)) = (data, self.data.write()) {
-                    *slot = Some(data);
-                }
-            }
-        }
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diags.to_proto() }))
+        use pb::configure_provider::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ConfigureProvider", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_configure_provider(req).await).map(|diagnostics| R { diagnostics })
+        })
+        .await
     }
 
     async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> RpcResult<pb::read_resource::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut new_state = req.current_state.clone();
-        let mut private = req.private.clone();
-        if let Some(r) = take(self.resource(&req.type_name), &mut diags) {
-            if let Some(current) = take(decode(req.current_state.as_ref(), &r.ty, "current state"), &mut diags) {
-                let (imp, ctx, old_private) = (r.imp.clone(), self.context(), req.private.clone());
-                tracing::debug!(type_name = %req.type_name, "reading resource");
-                let read = guarded("ReadResource", async move { imp.read(&ctx, &current, &old_private).await }).await;
-                if let Some(out) = take(read, &mut diags) {
-                    diags.extend(out.diags);
-                    new_state = encode(&out.state.unwrap_or(Value::Null), &r.ty, "state", &mut diags).or(new_state);
-                    if let Some(p) = out.private {
-                        private = p;
-                    }
-                }
-            }
-        }
-        Ok(Response::new(pb::read_resource::Response {
-            new_state,
-            diagnostics: diags.to_proto(),
-            private,
-            deferred: None,
-        }))
+        use pb::read_resource::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        // On failure Terraform keeps what it had.
+        let (kept, private) = (req.current_state.clone(), req.private.clone());
+        answer(
+            "ReadResource",
+            |d| R { new_state: kept, diagnostics: d.to_proto(), private, deferred: None },
+            async move { svc.handle_read_resource(req).await },
+        )
+        .await
     }
 
     async fn plan_resource_change(
         &self,
         req: Request<pb::plan_resource_change::Request>,
     ) -> RpcResult<pb::plan_resource_change::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut response =
-            pb::plan_resource_change::Response { planned_private: req.prior_private.clone(), ..Default::default() };
-        let Some(r) = take(self.resource(&req.type_name), &mut diags) else {
-            response.diagnostics = diags.to_proto();
-            return Ok(Response::new(response));
-        };
-        let decoded = (
-            decode(req.prior_state.as_ref(), &r.ty, "prior state"),
-            decode(req.proposed_new_state.as_ref(), &r.ty, "proposed new state"),
-            decode(req.config.as_ref(), &r.ty, "configuration"),
-        );
-        let (Some(prior), Some(proposed), Some(config)) =
-            (take(decoded.0, &mut diags), take(decoded.1, &mut diags), take(decoded.2, &mut diags))
-        else {
-            response.diagnostics = diags.to_proto();
-            return Ok(Response::new(response));
-        };
-        if proposed.is_null() {
-            // Destroy: nothing to refine.
-            response.planned_state = req.proposed_new_state;
-            return Ok(Response::new(response));
-        }
-        let (planned, replace) = plan_defaults(&r.schema.block, &prior, &config, &proposed);
-        let (imp, ctx) = (r.imp.clone(), self.context());
-        let refined = guarded("PlanResourceChange", async move {
-            let mut change = PlanChange {
-                prior: &prior,
-                config: &config,
-                planned,
-                requires_replace: replace,
-                diags: Diagnostics::new(),
-            };
-            imp.modify_plan(&ctx, &mut change).await;
-            (change.planned, change.requires_replace, change.diags)
-        })
-        .await;
-        if let Some((planned, replace, d)) = take(refined, &mut diags) {
-            diags.extend(d);
-            response.planned_state = encode(&planned, &r.ty, "plan", &mut diags);
-            response.requires_replace = replace.iter().map(|p| p.to_proto()).collect();
-        }
-        response.diagnostics = diags.to_proto();
-        Ok(Response::new(response))
+        use pb::plan_resource_change::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        let private = req.prior_private.clone();
+        answer(
+            "PlanResourceChange",
+            |d| R { planned_private: private, diagnostics: d.to_proto(), ..Default::default() },
+            async move { svc.handle_plan_resource_change(req).await },
+        )
+        .await
     }
 
     async fn apply_resource_change(
         &self,
         req: Request<pb::apply_resource_change::Request>,
     ) -> RpcResult<pb::apply_resource_change::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut response =
-            pb::apply_resource_change::Response { private: req.planned_private.clone(), ..Default::default() };
-        let Some(r) = take(self.resource(&req.type_name), &mut diags) else {
-            response.diagnostics = diags.to_proto();
-            return Ok(Response::new(response));
+        use pb::apply_resource_change::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        let checkpoint = Checkpoint::default();
+        let recorded = checkpoint.clone();
+        let ty = svc.resource(&req.type_name).ok().map(|r| r.ty.clone());
+        let (prior, private) = (req.prior_state.clone(), req.planned_private.clone());
+        // Whatever failed, an object the apply created stays in the state.
+        let fallback = move |d: Diagnostics| R {
+            new_state: recorded.latest().zip(ty).and_then(|(v, ty)| encode(&v, &ty, "new state").ok()).or(prior),
+            private,
+            diagnostics: d.to_proto(),
+            ..Default::default()
         };
-        let decoded = (
-            decode(req.prior_state.as_ref(), &r.ty, "prior state"),
-            decode(req.planned_state.as_ref(), &r.ty, "planned state"),
-            decode(req.config.as_ref(), &r.ty, "configuration"),
-        );
-        let (Some(prior), Some(planned), Some(config)) =
-            (take(decoded.0, &mut diags), take(decoded.1, &mut diags), take(decoded.2, &mut diags))
-        else {
-            // Keep whatever Terraform had: the prior state, untouched.
-            response.new_state = req.prior_state;
-            response.diagnostics = diags.to_proto();
-            return Ok(Response::new(response));
-        };
-        let (imp, ctx) = (r.imp.clone(), self.context());
-        let fallback = prior.clone();
-        let outcome = guarded("ApplyResourceChange", async move {
-            if planned.is_null() {
-                let d = imp.delete(&ctx, &prior).await;
-                let state = if d.has_errors() { Some(prior) } else { None };
-                super::resource::Outcome { state, diags: d, private: None }
-            } else if prior.is_null() {
-                imp.create(&ctx, &planned, &config).await
-            } else {
-                imp.update(&ctx, &prior, &planned, &config).await
-            }
-        })
-        .await;
-        let state = match take(outcome, &mut diags) {
-            Some(out) => {
-                diags.extend(out.diags);
-                out.state.unwrap_or(Value::Null)
-            }
-            None => fallback,
-        };
-        response.new_state = encode(&state, &r.ty, "new state", &mut diags);
-        response.diagnostics = diags.to_proto();
-        Ok(Response::new(response))
+        answer("ApplyResourceChange", fallback, async move { svc.handle_apply_resource_change(req, checkpoint).await })
+            .await
     }
 
     async fn import_resource_state(
         &self,
         req: Request<pb::import_resource_state::Request>,
     ) -> RpcResult<pb::import_resource_state::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut imported = Vec::new();
-        if let Some(r) = take(self.resource(&req.type_name), &mut diags) {
-            let (imp, ctx, id) = (r.imp.clone(), self.context(), req.id.clone());
-            if let Some(out) =
-                take(guarded("ImportResourceState", async move { imp.import(&ctx, &id).await }).await, &mut diags)
-            {
-                diags.extend(out.diags);
-                if let Some(state) = out.state {
-                    if let Some(dv) = encode(&state, &r.ty, "imported state", &mut diags) {
-                        imported.push(pb::import_resource_state::ImportedResource {
-                            type_name: req.type_name.clone(),
-                            state: Some(dv),
-                            private: Vec::new(),
-                        });
-                    }
-                }
-            }
-        }
-        Ok(Response::new(pb::import_resource_state::Response {
-            imported_resources: imported,
-            diagnostics: diags.to_proto(),
-            deferred: None,
-        }))
+        use pb::import_resource_state::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer(
+            "ImportResourceState",
+            |d| R { imported_resources: Vec::new(), diagnostics: d.to_proto(), deferred: None },
+            async move { svc.handle_import_resource_state(req).await },
+        )
+        .await
     }
 
     async fn move_resource_state(
         &self,
         req: Request<pb::move_resource_state::Request>,
     ) -> RpcResult<pb::move_resource_state::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut target_state = None;
-        let mut target_private = Vec::new();
-        if let Some(r) = take(self.resource(&req.target_type_name), &mut diags) {
-            let move_req = MoveRequest {
-                source_provider_address: req.source_provider_address.clone(),
-                source_type_name: req.source_type_name.clone(),
-                source_schema_version: req.source_schema_version,
-                source_state_json: req.source_state.map(|s| s.json).unwrap_or_default(),
-            };
-            let (imp, ctx) = (r.imp.clone(), self.context());
-            let moved = guarded("MoveResourceState", async move { imp.move_state(&ctx, &move_req).await }).await;
-            match take(moved, &mut diags) {
-                Some(None) => diags.error(
-                    "Unsupported resource move",
-                    format!(
-                        "{} cannot take state from {} of provider {}.",
-                        req.target_type_name, req.source_type_name, req.source_provider_address
-                    ),
-                ),
-                Some(Some(Err(d))) => diags.extend(d),
-                Some(Some(Ok(moved))) => {
-                    target_state = encode(&moved.state, &r.ty, "moved state", &mut diags);
-                    target_private = moved.private;
-                }
-                None => {}
-            }
-        }
-        Ok(Response::new(pb::move_resource_state::Response {
-            target_state,
-            diagnostics: diags.to_proto(),
-            target_private,
-        }))
+        use pb::move_resource_state::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer(
+            "MoveResourceState",
+            |d| R { target_state: None, diagnostics: d.to_proto(), target_private: Vec::new() },
+            async move { svc.handle_move_resource_state(req).await },
+        )
+        .await
     }
 
     async fn read_data_source(
         &self,
         req: Request<pb::read_data_source::Request>,
     ) -> RpcResult<pb::read_data_source::Response> {
-        let req = req.into_inner();
-        let mut diags = Diagnostics::new();
-        let mut state = None;
-        if let Some(d) = take(self.data_source(&req.type_name), &mut diags) {
-            if let Some(config) = take(decode(req.config.as_ref(), &d.ty, "data source configuration"), &mut diags) {
-                let (imp, ctx) = (d.imp.clone(), self.context());
-                if let Some(out) =
-                    take(guarded("ReadDataSource", async move { imp.read(&ctx, &config).await }).await, &mut diags)
-                {
-                    diags.extend(out.diags);
-                    if let Some(v) = out.state {
-                        state = encode(&v, &d.ty, "data source state", &mut diags);
-                    }
-                }
-            }
-        }
-        Ok(Response::new(pb::read_data_source::Response { state, diagnostics: diags.to_proto(), deferred: None }))
+        use pb::read_data_source::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ReadDataSource", |d| R { state: None, diagnostics: d.to_proto(), deferred: None }, async move {
+            svc.handle_read_data_source(req).await
+        })
+        .await
     }
 
     async fn validate_ephemeral_resource_config(

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::diagnostics::{AttributePath, Step};
 use super::types::Type;
 use super::value::{kind_name, Number, Value};
 
@@ -12,12 +13,32 @@ use super::value::{kind_name, Number, Value};
 const EXT_UNKNOWN: i8 = 0;
 const EXT_REFINED_UNKNOWN: i8 = 12;
 
+/// Why a value did not decode, and where in it: `volume[0].size`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError(pub String);
+pub struct DecodeError {
+    pub path: AttributePath,
+    pub message: String,
+}
+
+impl DecodeError {
+    fn new(message: impl Into<String>) -> Self {
+        DecodeError { path: AttributePath::root(), message: message.into() }
+    }
+
+    /// The same error, one step further from the root.
+    fn within(mut self, step: Step) -> Self {
+        self.path.0.insert(0, step);
+        self
+    }
+}
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "msgpack: {}", self.0)
+        if self.path.is_root() {
+            write!(f, "msgpack: {}", self.message)
+        } else {
+            write!(f, "msgpack: at {}: {}", self.path, self.message)
+        }
     }
 }
 
@@ -27,7 +48,7 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut d = Decoder { buf: bytes, pos: 0 };
     let v = d.value(ty, 0)?;
     if d.pos != bytes.len() {
-        return Err(DecodeError(format!("{} trailing bytes", bytes.len() - d.pos)));
+        return Err(DecodeError::new(format!("{} trailing bytes", bytes.len().saturating_sub(d.pos))));
     }
     Ok(v)
 }
@@ -55,20 +76,22 @@ enum Head {
 
 impl<'a> Decoder<'a> {
     fn err<T>(&self, msg: impl Into<String>) -> Result<T, DecodeError> {
-        Err(DecodeError(format!("{} at byte {}", msg.into(), self.pos)))
+        Err(DecodeError::new(format!("{} at byte {}", msg.into(), self.pos)))
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        if self.buf.len() - self.pos < n {
+        let Some(s) = self.pos.checked_add(n).and_then(|end| self.buf.get(self.pos..end)) else {
             return self.err("unexpected end of input");
-        }
-        let s = &self.buf[self.pos..self.pos + n];
+        };
         self.pos += n;
         Ok(s)
     }
 
     fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(self.take(1)?[0])
+        match self.take(1)? {
+            [b] => Ok(*b),
+            _ => self.err("unexpected end of input"),
+        }
     }
 
     fn be(&mut self, n: usize) -> Result<u64, DecodeError> {
@@ -192,8 +215,8 @@ impl<'a> Decoder<'a> {
                 };
                 self.check_len(n, 1)?;
                 let mut items = Vec::with_capacity(n);
-                for _ in 0..n {
-                    items.push(self.value(e, depth + 1)?);
+                for i in 0..n {
+                    items.push(self.value(e, depth + 1).map_err(|err| err.within(Step::Index(i as i64)))?);
                 }
                 Ok(if matches!(ty, Type::List(_)) { Value::List(items) } else { Value::Set(items) })
             }
@@ -204,7 +227,11 @@ impl<'a> Decoder<'a> {
                 if n != ts.len() {
                     return self.err(format!("tuple of {n} elements, expected {}", ts.len()));
                 }
-                ts.iter().map(|t| self.value(t, depth + 1)).collect::<Result<_, _>>().map(Value::Tuple)
+                ts.iter()
+                    .enumerate()
+                    .map(|(i, t)| self.value(t, depth + 1).map_err(|err| err.within(Step::Index(i as i64))))
+                    .collect::<Result<_, _>>()
+                    .map(Value::Tuple)
             }
             Type::Map(e) => {
                 let Head::Map(n) = head else {
@@ -214,7 +241,8 @@ impl<'a> Decoder<'a> {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
                     let k = self.key()?;
-                    m.insert(k, self.value(e, depth + 1)?);
+                    let v = self.value(e, depth + 1).map_err(|err| err.within(Step::Key(k.clone())))?;
+                    m.insert(k, v);
                 }
                 Ok(Value::Map(m))
             }
@@ -229,7 +257,7 @@ impl<'a> Decoder<'a> {
                     let Some(t) = attrs.get(&k) else {
                         return self.err(format!("unexpected attribute {k:?}"));
                     };
-                    let v = self.value(t, depth + 1)?;
+                    let v = self.value(t, depth + 1).map_err(|err| err.within(Step::Attr(k.clone())))?;
                     m.insert(k, v);
                 }
                 for k in attrs.keys() {
@@ -246,9 +274,9 @@ impl<'a> Decoder<'a> {
                     Head::Bin(n) | Head::Str(n) => self.take(n)?,
                     _ => return self.err("dynamic value type must be bytes"),
                 };
-                let parsed: serde_json::Value =
-                    serde_json::from_slice(type_json).map_err(|e| DecodeError(format!("dynamic value type: {e}")))?;
-                let inner = Type::from_json(&parsed).map_err(DecodeError)?;
+                let parsed: serde_json::Value = serde_json::from_slice(type_json)
+                    .map_err(|e| DecodeError::new(format!("dynamic value type: {e}")))?;
+                let inner = Type::from_json(&parsed).map_err(DecodeError::new)?;
                 self.value(&inner, depth + 1)
             }
         }

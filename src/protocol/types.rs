@@ -71,13 +71,14 @@ impl Type {
                 other => Err(format!("unknown primitive type {other:?}")),
             },
             J::Array(parts) if parts.len() == 2 => {
-                let kind = parts[0].as_str().ok_or("type kind must be a string")?;
+                let [kind, arg] = parts.as_slice() else { return Err(format!("malformed type {json}")) };
+                let kind = kind.as_str().ok_or("type kind must be a string")?;
                 match kind {
-                    "list" => Ok(Type::list(Type::from_json(&parts[1])?)),
-                    "set" => Ok(Type::set(Type::from_json(&parts[1])?)),
-                    "map" => Ok(Type::map(Type::from_json(&parts[1])?)),
+                    "list" => Ok(Type::list(Type::from_json(arg)?)),
+                    "set" => Ok(Type::set(Type::from_json(arg)?)),
+                    "map" => Ok(Type::map(Type::from_json(arg)?)),
                     "object" => {
-                        let fields = parts[1].as_object().ok_or("object type needs a map")?;
+                        let fields = arg.as_object().ok_or("object type needs a map")?;
                         let mut attrs = BTreeMap::new();
                         for (k, v) in fields {
                             attrs.insert(k.clone(), Type::from_json(v)?);
@@ -85,7 +86,7 @@ impl Type {
                         Ok(Type::Object(attrs))
                     }
                     "tuple" => {
-                        let elems = parts[1].as_array().ok_or("tuple type needs a list")?;
+                        let elems = arg.as_array().ok_or("tuple type needs a list")?;
                         Ok(Type::Tuple(elems.iter().map(Type::from_json).collect::<Result<_, _>>()?))
                     }
                     other => Err(format!("unknown type kind {other:?}")),

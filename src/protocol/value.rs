@@ -106,6 +106,20 @@ impl Value {
         }
     }
 
+    /// This value with every unknown inside it replaced by null, as Terraform does
+    /// with a state that must be wholly known.
+    pub fn unknown_as_null(self) -> Value {
+        match self {
+            Value::Unknown => Value::Null,
+            Value::List(v) => Value::List(v.into_iter().map(Value::unknown_as_null).collect()),
+            Value::Set(v) => Value::Set(v.into_iter().map(Value::unknown_as_null).collect()),
+            Value::Tuple(v) => Value::Tuple(v.into_iter().map(Value::unknown_as_null).collect()),
+            Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, v.unknown_as_null())).collect()),
+            Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, v.unknown_as_null())).collect()),
+            known => known,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),

@@ -1,11 +1,25 @@
 //! The `provider "modelarts"` block: its schema, and how configuration and the
 //! official Huawei Cloud provider's environment variables combine into settings.
 
+use std::time::Duration;
+
+use crate::duration;
 use crate::framework::validators::{Check, IntRange};
 use crate::framework::{Attribute, Block, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
 pub const DEFAULT_MAX_RETRIES: i64 = 5;
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(3600);
+
+fn check_request_timeout(v: &Value) -> Result<(), String> {
+    let Some(s) = v.as_str() else { return Ok(()) };
+    let d = duration::parse(s)?;
+    if d < Duration::from_secs(1) || d > MAX_REQUEST_TIMEOUT {
+        return Err(format!("{s:?} is outside the allowed 1s to 1h"));
+    }
+    Ok(())
+}
 
 /// Every attribute of the provider block, with the environment variable it falls back to.
 pub const ENV_FALLBACKS: &[(&str, &str)] = &[
@@ -34,6 +48,12 @@ pub fn schema() -> Schema {
             )
             .attr(Attribute::bool("insecure").optional().describe("Skip TLS certificate verification of the endpoint. Defaults to `false`."))
             .attr(
+                Attribute::string("request_timeout")
+                    .optional()
+                    .describe("How long one API request may take, from connecting until the last byte of the answer, such as `\"60s\"` or `\"2m\"`. An answer that trickles in slower is abandoned (and retried when that is safe). Defaults to `60s`.")
+                    .validate(Check { check: check_request_timeout, description: "a duration from `1s` to `1h`" }),
+            )
+            .attr(
                 Attribute::number("max_retries")
                     .optional()
                     .describe("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried. Defaults to `5`.")
@@ -53,6 +73,7 @@ pub struct Settings {
     pub endpoint: String,
     pub insecure: bool,
     pub max_retries: u32,
+    pub request_timeout: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -66,6 +87,7 @@ impl std::fmt::Debug for Settings {
             .field("endpoint", &self.endpoint)
             .field("insecure", &self.insecure)
             .field("max_retries", &self.max_retries)
+            .field("request_timeout", &self.request_timeout)
             .finish()
     }
 }
@@ -141,6 +163,16 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         },
     };
+    let request_timeout = match config.attr("request_timeout").as_str() {
+        None => DEFAULT_REQUEST_TIMEOUT,
+        Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s)) {
+            Ok(d) => d,
+            Err(e) => {
+                diags.error_at(AttributePath::attr("request_timeout"), "Invalid request_timeout", e);
+                DEFAULT_REQUEST_TIMEOUT
+            }
+        },
+    };
     if diags.has_errors() {
         return None;
     }
@@ -157,6 +189,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         endpoint,
         insecure: config.attr("insecure").as_bool().unwrap_or(false),
         max_retries: max_retries as u32,
+        request_timeout,
     })
 }
 
@@ -188,6 +221,7 @@ mod tests {
         assert_eq!(s.region, "cn-north-4");
         assert_eq!(s.endpoint, "https://modelarts.cn-north-4.myhuaweicloud.com");
         assert_eq!(s.max_retries, 5);
+        assert_eq!(s.request_timeout, Duration::from_secs(60));
         assert!(!format!("{s:?}").contains("SK\""));
     }
 

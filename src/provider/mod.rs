@@ -38,6 +38,7 @@ impl Provider for ModelArtsProvider {
         cc.security_token = settings.security_token.clone();
         cc.insecure = settings.insecure;
         cc.max_retries = settings.max_retries;
+        cc.request_timeout = settings.request_timeout;
         match Client::new(cc) {
             Ok(client) => {
                 tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");

@@ -49,10 +49,10 @@ pub fn verify(creds: &Credentials, req: &Received<'_>, now_ms: i64, max_skew_sec
     let Some(date) = header(req.headers, "x-sdk-date") else {
         return refuse("APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date header missing");
     };
-    let Some(civil) = parse_sdk_date(date) else {
+    let Some(signed_at) = parse_sdk_date(date) else {
         return refuse("APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date is malformed");
     };
-    if (civil.to_unix_millis() - now_ms).abs() > max_skew_secs * 1000 {
+    if (signed_at - now_ms).abs() > max_skew_secs * 1000 {
         return refuse(
             "APIGW.0303",
             format!(
@@ -113,7 +113,6 @@ pub fn verify(creds: &Credentials, req: &Received<'_>, now_ms: i64, max_skew_sec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timefmt::Civil;
 
     fn creds() -> Credentials {
         Credentials { access_key: "AK".into(), secret_key: "SK".into(), security_token: None }
@@ -141,7 +140,7 @@ mod tests {
     #[test]
     fn accepts_good_and_refuses_bad_signatures() {
         let now = crate::timefmt::now_millis();
-        let date = Civil::from_unix_millis(now).sdk_date();
+        let date = crate::timefmt::sdk_date(now).unwrap();
         let body = br#"{"name":"x"}"#;
         let check = |headers: &[(String, String)], body: &[u8], now: i64| {
             verify(&creds(), &Received { method: "POST", path: "/v1/p/notebooks", query: &[], headers, body }, now, 900)

@@ -87,18 +87,47 @@ pub enum Fault {
         #[serde(default)]
         status: Option<u16>,
     },
+    /// Do the work, then answer 200 with a (syntactically valid) JSON body of
+    /// `bytes` bytes, 17 MiB by default: more than any client should hold.
+    Oversized {
+        #[serde(default)]
+        bytes: Option<usize>,
+    },
+    /// Do the work, then answer 200 and send the body a byte at a time, forever.
+    EndlessBody,
     /// The transition this call starts ends in ERROR with this `fail_reason`.
     TransitionError { reason: String },
     /// The transition this call starts never ends.
     TransitionStuck,
+    /// Add `Retry-After: value` to the answer, whatever it is (2xx included).
+    RetryAfter { value: String },
+    /// Add headers whose values are not UTF-8 (`Retry-After` among them).
+    BadHeaders,
+}
+
+/// Which part of handling a request a fault changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Replaces or breaks the answer.
+    Answer,
+    /// Changes how the transition the call starts ends.
+    Transition,
+    /// Adds to whatever the answer is.
+    Decoration,
 }
 
 impl Fault {
-    /// Faults that change how a transition ends rather than the HTTP answer.
-    pub fn is_transition(&self) -> bool {
-        matches!(self, Fault::TransitionError { .. } | Fault::TransitionStuck)
+    pub fn family(&self) -> Family {
+        match self {
+            Fault::TransitionError { .. } | Fault::TransitionStuck => Family::Transition,
+            Fault::RetryAfter { .. } | Fault::BadHeaders => Family::Decoration,
+            _ => Family::Answer,
+        }
     }
 }
+
+/// The default size of an oversized answer: just past the provider's 16 MiB limit.
+pub const OVERSIZED_BYTES: usize = 17 << 20;
 
 /// A fault for the requests of one operation (or all), a number of times (or always).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -132,6 +161,12 @@ impl Rule {
         let arg = parts.next();
         let fault = match (kind, arg) {
             ("drop_answer", None) => Fault::DropAnswer,
+            ("endless_body", None) => Fault::EndlessBody,
+            ("bad_headers", None) => Fault::BadHeaders,
+            ("retry_after", Some(v)) => Fault::RetryAfter { value: v.to_string() },
+            ("oversized", bytes) => Fault::Oversized {
+                bytes: bytes.map(|b| b.parse().map_err(|_| format!("{spec:?}: bad size {b:?}"))).transpose()?,
+            },
             ("transition_stuck", None) => Fault::TransitionStuck,
             ("transition_error", reason) => {
                 Fault::TransitionError { reason: reason.unwrap_or("simulated failure").to_string() }
@@ -161,20 +196,27 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// The first rule for `op` of the wanted family (transition or not), used up by one.
-    pub fn take(&mut self, op: Op, transition: bool) -> Option<Fault> {
-        let idx = self.rules.iter().position(|r| {
-            r.op.is_none_or(|o| o == op) && r.fault.is_transition() == transition && r.times != Some(0)
-        })?;
-        let rule = &mut self.rules[idx];
+    /// The first rule for `op` of `family`, used up by one.
+    pub fn take(&mut self, op: Op, family: Family) -> Option<Fault> {
+        let idx = self
+            .rules
+            .iter()
+            .position(|r| r.op.is_none_or(|o| o == op) && r.fault.family() == family && r.times != Some(0))?;
+        let rule = self.rules.get_mut(idx)?;
         let fault = rule.fault.clone();
         if let Some(t) = &mut rule.times {
-            *t -= 1;
+            *t = t.saturating_sub(1);
             if *t == 0 {
                 self.rules.remove(idx);
             }
         }
         Some(fault)
+    }
+
+    /// Every decoration rule for `op`, each used up by one.
+    pub fn take_decorations(&mut self, op: Op) -> Vec<Fault> {
+        let n = self.rules.iter().filter(|r| r.fault.family() == Family::Decoration).count();
+        (0..n).map_while(|_| self.take(op, Family::Decoration)).collect()
     }
 }
 
@@ -196,6 +238,11 @@ mod tests {
             Rule::parse("show:garbage:html").unwrap().fault,
             Fault::Garbage { body: Garbage::Html, status: None }
         );
+        assert_eq!(Rule::parse("any:retry_after:1e20").unwrap().fault, Fault::RetryAfter { value: "1e20".into() });
+        assert_eq!(Rule::parse("show:oversized").unwrap().fault, Fault::Oversized { bytes: None });
+        assert_eq!(Rule::parse("show:oversized:100").unwrap().fault, Fault::Oversized { bytes: Some(100) });
+        assert_eq!(Rule::parse("any:bad_headers").unwrap().fault.family(), Family::Decoration);
+        assert_eq!(Rule::parse("show:endless_body*1").unwrap().fault, Fault::EndlessBody);
         assert!(Rule::parse("nope:drop_answer").is_err());
         assert!(Rule::parse("show:garbage:xml").is_err());
         assert!(Rule::parse("show").is_err());
@@ -207,12 +254,12 @@ mod tests {
             rules: vec![Rule::parse("update:reply:500*1").unwrap(), Rule::parse("start:transition_stuck").unwrap()],
             error_rate: 0.0,
         };
-        assert!(f.take(Op::Show, false).is_none());
-        assert!(f.take(Op::Update, true).is_none());
-        assert!(f.take(Op::Update, false).is_some());
-        assert!(f.take(Op::Update, false).is_none());
-        assert!(f.take(Op::Start, true).is_some());
-        assert!(f.take(Op::Start, true).is_some(), "a rule without a count stays");
+        assert!(f.take(Op::Show, Family::Answer).is_none());
+        assert!(f.take(Op::Update, Family::Transition).is_none());
+        assert!(f.take(Op::Update, Family::Answer).is_some());
+        assert!(f.take(Op::Update, Family::Answer).is_none());
+        assert!(f.take(Op::Start, Family::Transition).is_some());
+        assert!(f.take(Op::Start, Family::Transition).is_some(), "a rule without a count stays");
     }
 
     #[test]

@@ -5,14 +5,20 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Bytes, Incoming as Body};
+use std::time::Duration;
+
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming as Body};
+use hyper::header::HeaderValue;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tokio_rustls::TlsAcceptor;
+use tokio_stream::wrappers::IntervalStream;
+use tokio_stream::StreamExt;
 
 use super::{Incoming, Reply, SimState};
 
@@ -66,7 +72,10 @@ where
     }
 }
 
-async fn respond(state: &SimState, req: Request<Body>, lose_answer: &Notify) -> Response<Full<Bytes>> {
+/// An answer's body: all at once, or (for the endless-body fault) a stream.
+type AnswerBody = UnsyncBoxBody<Bytes, Infallible>;
+
+async fn respond(state: &SimState, req: Request<Body>, lose_answer: &Notify) -> Response<AnswerBody> {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes().to_vec(),
@@ -92,10 +101,25 @@ async fn respond(state: &SimState, req: Request<Body>, lose_answer: &Notify) -> 
     build(reply)
 }
 
-fn build(reply: Reply) -> Response<Full<Bytes>> {
+/// A pause between the bytes of an endless body: slow enough to cost nothing,
+/// fast enough that only a total request timeout ends it.
+const TRICKLE: Duration = Duration::from_millis(200);
+
+fn build(reply: Reply) -> Response<AnswerBody> {
     let mut r = Response::builder().status(reply.status).header("content-type", reply.content_type);
-    if let Some(secs) = reply.retry_after {
-        r = r.header("retry-after", format!("{}", secs.ceil() as u64));
+    for (name, value) in &reply.headers {
+        if let Ok(v) = HeaderValue::from_bytes(value) {
+            r = r.header(*name, v);
+        }
     }
-    r.body(Full::new(Bytes::from(reply.body))).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+    let head = Bytes::from(reply.body);
+    let body = if reply.endless {
+        let first = tokio_stream::once(Ok::<_, Infallible>(Frame::data(head)));
+        let trickle =
+            IntervalStream::new(tokio::time::interval(TRICKLE)).map(|_| Ok(Frame::data(Bytes::from_static(b" "))));
+        StreamBody::new(first.chain(trickle)).boxed_unsync()
+    } else {
+        Full::new(head).boxed_unsync()
+    };
+    r.body(body).unwrap_or_else(|_| Response::new(Full::new(Bytes::new()).boxed_unsync()))
 }

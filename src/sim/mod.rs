@@ -23,9 +23,9 @@ use tokio::sync::watch;
 use self::auth::Credentials;
 use self::calllog::{Call, CallLog};
 use self::catalogue::Catalogue;
-use self::faults::{Fault, Faults, Rule};
+use self::faults::{Family, Fault, Faults, Rule};
 use self::store::{Ending, Store, Timings};
-use crate::timefmt::{now_millis, Civil};
+use crate::timefmt::{self, now_millis};
 
 pub const DEFAULT_ACCESS_KEY: &str = "SIMACCESSKEY";
 pub const DEFAULT_SECRET_KEY: &str = "sim-secret-key";
@@ -109,25 +109,57 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
-    pub retry_after: Option<f64>,
+    /// Extra headers, as raw bytes: a hostile fault may send values that are not UTF-8.
+    pub headers: Vec<(&'static str, Vec<u8>)>,
     /// Close the connection without answering (after the work is done).
     pub drop_connection: bool,
+    /// After `body`, keep sending a byte at a time and never finish.
+    pub endless: bool,
 }
 
 impl Reply {
     pub fn json(status: u16, body: &serde_json::Value) -> Reply {
-        Reply {
-            status,
-            content_type: "application/json",
-            body: body.to_string().into_bytes(),
-            retry_after: None,
-            drop_connection: false,
-        }
+        Reply::raw(status, "application/json", body.to_string().into_bytes())
+    }
+
+    pub fn raw(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply { status, content_type, body, headers: Vec::new(), drop_connection: false, endless: false }
     }
 
     pub fn error(status: u16, code: &str, message: &str) -> Reply {
         Reply::json(status, &json!({ "error_code": code, "error_msg": message }))
     }
+
+    /// Sets a header, replacing one of the same name.
+    pub fn header(mut self, name: &'static str, value: impl Into<Vec<u8>>) -> Reply {
+        self.headers.retain(|(n, _)| *n != name);
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Adds what a decoration fault asks for.
+    fn decorate(self, fault: &Fault) -> Reply {
+        match fault {
+            Fault::RetryAfter { value } => self.header("retry-after", value.as_bytes()),
+            Fault::BadHeaders => {
+                self.header("retry-after", b"\xff\xfe1".to_vec()).header("x-request-id", b"req-\xc3\x28-\xa0".to_vec())
+            }
+            _ => self,
+        }
+    }
+}
+
+/// A 200 answer of `bytes` bytes: `answer`'s fields plus a padding field.
+fn oversized(answer: &serde_json::Value, bytes: usize) -> Vec<u8> {
+    let mut body = answer.to_string().into_bytes();
+    if body.last() == Some(&b'}') {
+        body.pop();
+        body.extend_from_slice(if body.len() > 1 { b",\"padding\":\"" } else { b"\"padding\":\"" });
+        let fill = bytes.saturating_sub(body.len() + 2);
+        body.resize(body.len() + fill, b'x');
+        body.extend_from_slice(b"\"}");
+    }
+    body
 }
 
 /// Splits a raw query string into decoded pairs, in order.
@@ -176,9 +208,14 @@ impl SimState {
         let status_before = notebook
             .as_ref()
             .and_then(|id| self.lock().store.get_mut(id).map(|r| r.notebook.status.as_str().to_string()));
-        let reply = self.answer(&req, &query, routed);
+        let op = routed.as_ref().map(|(_, (op, _))| *op);
+        let mut reply = self.answer(&req, &query, routed);
+        if let Some(op) = op {
+            let decorations = self.lock().faults.take_decorations(op);
+            reply = decorations.iter().fold(reply, Reply::decorate);
+        }
         self.log.record(Call {
-            time: Civil::from_unix_millis(now_millis()).rfc3339(),
+            time: timefmt::rfc3339(now_millis()).unwrap_or_default(),
             method: req.method.clone(),
             path: req.path.clone(),
             query: req.raw_query.clone(),
@@ -221,26 +258,23 @@ impl SimState {
         if world.faults.error_rate > 0.0 && world.random_unit() < world.faults.error_rate {
             return Reply::error(503, "ModelArts.0503", "Service temporarily unavailable (simulated)");
         }
-        let answer_fault = world.faults.take(op, false);
+        let answer_fault = world.faults.take(op, Family::Answer);
         match &answer_fault {
             Some(Fault::Reply { status, code, message, retry_after }) => {
-                let mut r = Reply::error(*status, code, message);
-                r.retry_after = *retry_after;
-                return r;
+                let r = Reply::error(*status, code, message);
+                // Whole seconds, as an API gateway sends them.
+                return match retry_after {
+                    Some(secs) => r.header("retry-after", format!("{}", secs.ceil().max(0.0) as u64)),
+                    None => r,
+                };
             }
             Some(Fault::Garbage { body, status: Some(status) }) if !(200..300).contains(status) => {
                 let (content_type, text) = body.body();
-                return Reply {
-                    status: *status,
-                    content_type,
-                    body: text.as_bytes().to_vec(),
-                    retry_after: None,
-                    drop_connection: false,
-                };
+                return Reply::raw(*status, content_type, text.as_bytes().to_vec());
             }
             _ => {}
         }
-        let ending = match world.faults.take(op, true) {
+        let ending = match world.faults.take(op, Family::Transition) {
             Some(Fault::TransitionError { reason }) => Ending::Error(reason),
             Some(Fault::TransitionStuck) => Ending::Stuck,
             _ => Ending::Normal,
@@ -254,13 +288,16 @@ impl SimState {
             (Ok(_), Some(Fault::DropAnswer)) => Reply { drop_connection: true, ..Reply::json(200, &json!({})) },
             (Ok(_), Some(Fault::Garbage { body, .. })) => {
                 let (content_type, text) = body.body();
-                Reply {
-                    status: 200,
-                    content_type,
-                    body: text.as_bytes().to_vec(),
-                    retry_after: None,
-                    drop_connection: false,
-                }
+                Reply::raw(200, content_type, text.as_bytes().to_vec())
+            }
+            (Ok(v), Some(Fault::Oversized { bytes })) => {
+                Reply::raw(200, "application/json", oversized(&v, bytes.unwrap_or(faults::OVERSIZED_BYTES)))
+            }
+            // The start of the real answer, then a trickle that never completes it.
+            (Ok(v), Some(Fault::EndlessBody)) => {
+                let text = v.to_string();
+                let head = text.get(..text.len() / 2).unwrap_or_default().as_bytes().to_vec();
+                Reply { endless: true, ..Reply::raw(200, "application/json", head) }
             }
             (Ok(v), _) => Reply::json(200, &v),
         }

@@ -59,8 +59,9 @@ impl Record {
         self.notebook.status = during;
         self.notebook.fail_reason = None;
         let (at, fail) = match ending {
-            Ending::Normal => (Some(Instant::now() + after), None),
-            Ending::Error(reason) => (Some(Instant::now() + after), Some(reason.clone())),
+            // A time beyond what the clock can hold is a transition that never ends.
+            Ending::Normal => (Instant::now().checked_add(after), None),
+            Ending::Error(reason) => (Instant::now().checked_add(after), Some(reason.clone())),
             Ending::Stuck => (None, None),
         };
         let remove = to == Status::Deleted;
@@ -90,7 +91,7 @@ impl Record {
         if self.notebook.status == Status::Running {
             if let Some(Lease { create_at: Some(c), duration: Some(d), enable: Some(true), .. }) = &self.notebook.lease
             {
-                if now_millis() >= c + d {
+                if now_millis() >= c.saturating_add(*d) {
                     self.notebook.status = Status::Stopped;
                     self.notebook.update_at = Some(now_millis());
                 }
@@ -129,7 +130,7 @@ impl Store {
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Record> {
         let now = Instant::now();
         let idx = self.records.iter().position(|r| r.notebook.id == id)?;
-        if self.records[idx].advance(now) {
+        if self.records.get_mut(idx)?.advance(now) {
             self.records.remove(idx);
             return None;
         }

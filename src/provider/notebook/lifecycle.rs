@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, Notebook, Status, VolumeReq};
 use crate::client::{ApiError, Client};
-use crate::framework::Outcome;
+use crate::framework::{CallContext, Outcome};
 use crate::protocol::{Diagnostics, Value};
-use crate::timefmt::{now_millis, Civil};
+use crate::timefmt::{self, now_millis};
 
 use super::changes::{changed, Applied};
 use super::model::{state_from_api, timeouts, Spec};
@@ -74,7 +74,7 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
     Err(format!("no notebook named {name:?} has appeared"))
 }
 
-pub async fn create(api: &Client, planned: &Value, config: &Value) -> Outcome {
+pub async fn create(api: &Client, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome {
     let spec = Spec::from_plan(planned, config);
     let deadline = Instant::now() + spec.timeouts.create;
     let sent_at = now_millis();
@@ -89,7 +89,7 @@ pub async fn create(api: &Client, planned: &Value, config: &Value) -> Outcome {
                     n
                 }
                 Err(why) => {
-                    let since = Civil::from_unix_millis(sent_at).rfc3339();
+                    let since = timefmt::rfc3339(sent_at).unwrap_or_default();
                     return Outcome::failed(
                         None,
                         error(
@@ -103,6 +103,9 @@ pub async fn create(api: &Client, planned: &Value, config: &Value) -> Outcome {
         Err(e) => return Outcome::failed(None, error("Failed to create notebook", e.to_string())),
     };
     let id = created.id.clone();
+    // From here on the notebook exists: whatever happens next, it is in the state.
+    ctx.record_state(&state_from_api(&created, planned));
+    crate::testhook::panic_point("after_create");
     let mut last = created;
     let result: Result<(), ApiError> = async {
         last = api.wait_for_status(&id, &[Status::Running], deadline.saturating_duration_since(Instant::now())).await?;

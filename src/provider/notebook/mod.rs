@@ -50,7 +50,7 @@ impl Resource for NotebookResource {
 
     async fn create(&self, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome {
         match api(ctx) {
-            Ok(api) => lifecycle::create(&api, planned, config).await,
+            Ok(api) => lifecycle::create(&api, ctx, planned, config).await,
             Err(d) => Outcome::failed(None, d),
         }
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::client::types::{EndpointReq, LeaseReq, Notebook, Status};
 use crate::duration;
 use crate::protocol::Value;
-use crate::timefmt::Civil;
+use crate::timefmt;
 
 use super::schema::{DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT, DEFAULT_UPDATE_TIMEOUT};
 
@@ -118,7 +118,7 @@ pub fn is_running(status: &Status) -> bool {
 }
 
 fn time(ms: Option<i64>) -> Value {
-    ms.map_or(Value::Null, |ms| Value::String(Civil::from_unix_millis(ms).rfc3339()))
+    Value::opt_string(ms.and_then(timefmt::rfc3339))
 }
 
 /// The auto-stop to record: the configured one while the API agrees with it (or

@@ -7,7 +7,7 @@ use crate::client::types::Status;
 use crate::framework::{MoveRequest, Moved};
 use crate::protocol::{json, Diagnostics, Type, Value};
 use crate::provider::PROVIDER_ADDRESS;
-use crate::timefmt::parse_go_utc;
+use crate::timefmt::{parse_go_utc, rfc3339};
 
 use super::model::is_running;
 
@@ -155,8 +155,8 @@ impl<'a> Source<'a> {
     fn time(&mut self, name: &str) -> Value {
         match self.string(name) {
             Value::String(s) if s.is_empty() => Value::Null,
-            Value::String(s) => match parse_go_utc(&s) {
-                Some(c) => Value::from(c.rfc3339()),
+            Value::String(s) => match parse_go_utc(&s).and_then(rfc3339) {
+                Some(t) => Value::from(t),
                 None => {
                     self.diags.warning(
                         "Unreadable time in the source state",
@@ -171,7 +171,7 @@ impl<'a> Source<'a> {
 
     fn volume(&mut self) -> Value {
         let first = match self.obj.get("volume") {
-            Some(J::Array(items)) if items.len() == 1 => items[0].clone(),
+            Some(J::Array(items)) if items.len() == 1 => items.first().cloned().unwrap_or_default(),
             Some(J::Array(items)) => {
                 self.diags.error(
                     "Malformed source state",

@@ -90,7 +90,7 @@ fn plan_update(plan: &mut PlanChange<'_>) {
             })
             .collect();
         plan.diags.warning_at(
-            path_of(needs_stop[0]),
+            path_of(needs_stop.first().copied().unwrap_or_default()),
             "The notebook will be restarted",
             format!(
                 "Changing {} needs a stopped notebook: apply will stop notebook {:?} ({}), update it, {then}. Other changes are applied first, without a restart.",

@@ -100,7 +100,7 @@ pub async fn execute(api: &Client, id: &str, steps: &[Step], timeout: Duration) 
     let mut last: Option<Notebook> = None;
     let mut stopped_by_us = false;
     let restart_after = steps.iter().position(|s| *s == Step::Stop).and_then(|stop| {
-        steps[stop..].iter().find_map(|s| if let Step::Start(l) = s { Some(l.clone()) } else { None })
+        steps.get(stop..)?.iter().find_map(|s| if let Step::Start(l) = s { Some(l.clone()) } else { None })
     });
     for step in steps {
         tracing::info!(notebook = id, step = %step_name(step), "applying");

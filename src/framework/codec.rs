@@ -1,0 +1,63 @@
+//! Between the wire and [`Value`]s: decoding Terraform's `DynamicValue`s against a
+//! schema's type and encoding results, with failures as diagnostics.
+
+use crate::proto::tfplugin6 as pb;
+use crate::protocol::{json, msgpack, Diagnostics, Type, Value};
+
+/// Decodes a `DynamicValue` (msgpack, or JSON) as `ty`; absent means null.
+pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+    let result = match dv {
+        Some(dv) if !dv.msgpack.is_empty() => msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string()),
+        Some(dv) if !dv.json.is_empty() => {
+            serde_json::from_slice(&dv.json).map_err(|e| e.to_string()).and_then(|j| json::from_json(&j, ty))
+        }
+        _ => Ok(Value::Null),
+    };
+    result.map_err(|e| error(format!("Could not decode the {what}"), e))
+}
+
+/// Decodes stored state written as JSON (state upgrades and moves).
+pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
+    let j: serde_json::Value =
+        serde_json::from_slice(raw).map_err(|e| error("Could not parse stored state", e.to_string()))?;
+    json::from_json(&j, ty).map_err(|e| error("Could not decode stored state", e))
+}
+
+/// Encodes `v` as msgpack of type `ty`; a value that does not fit is a provider bug,
+/// reported as an error diagnostic.
+pub fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
+    msgpack::encode(v, ty)
+        .map(|bytes| pb::DynamicValue { msgpack: bytes, json: Vec::new() })
+        .map_err(|e| error(format!("Provider produced an invalid {what}"), e))
+}
+
+/// An error for a type name this provider does not have.
+pub fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+    error(format!("Unknown {kind} type"), format!("This provider has no {kind} type {name:?}."))
+}
+
+/// One error diagnostic.
+pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.error(summary, detail);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_reports() {
+        let ty = Type::object([("a", Type::String)]);
+        let v = Value::object([("a", "x".into())]);
+        let dv = encode(&v, &ty, "state").unwrap();
+        assert_eq!(decode(Some(&dv), &ty, "state").unwrap(), v);
+        assert_eq!(decode(None, &ty, "state").unwrap(), Value::Null);
+        let bad = pb::DynamicValue { msgpack: vec![0xc1], json: Vec::new() };
+        assert!(decode(Some(&bad), &ty, "state").unwrap_err().0[0].summary.contains("decode the state"));
+        assert!(encode(&Value::Bool(true), &ty, "state").is_err());
+        assert!(decode_json_state(b"{\"a\": 1}", &ty).is_ok());
+        assert!(decode_json_state(b"{", &ty).is_err());
+    }
+}
