@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use common::scenario::cpu_notebook_request;
 
 use modelarts_provider::cancel::CancelToken;
+use modelarts_provider::client::codes;
 use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
 use modelarts_provider::client::types::{LeaseReq, Status, UpdateNotebook};
 use modelarts_provider::client::{ApiError, Backoff, Client, ClientConfig};
@@ -16,7 +17,7 @@ use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_
 
 fn timings(secs: f64) -> Timings {
     let d = Duration::from_secs_f64(secs);
-    Timings { create: d, start: d, stop: d, delete: d }
+    Timings { create: d, start: d, stop: d, delete: d, resize: d }
 }
 
 async fn sim(config: SimConfig) -> SimHandle {
@@ -306,69 +307,102 @@ async fn the_rest_of_the_api() {
     let sim = sim(SimConfig { timings: timings(0.1), ..Default::default() }).await;
     let api = client_for(&sim.url);
     let n = api.create_notebook(&cpu_notebook_request("full")).await.unwrap();
+    let created_at = n.lease.as_ref().and_then(|l| l.create_at).unwrap();
+    // No duration at create: the API's default auto-stop, 1 h TIMING, on.
+    let lease = n.lease.clone().unwrap();
+    assert_eq!((lease.duration, lease.enable, lease.kind.as_deref()), (Some(3_600_000), Some(true), Some("TIMING")));
     api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
 
-    // Not found, spelled 404 (show) and 400 ModelArts.6309 (actions).
+    // Not found, spelled 404 ModelArts.6404 (show) and 400 ModelArts.6309 (actions).
     assert!(api.get_notebook("missing").await.unwrap_err().is_not_found());
     assert!(api.start_notebook("missing", None).await.unwrap_err().is_not_found());
+    // Already running / already stopped have their own codes.
+    assert_eq!(api.start_notebook(&n.id, None).await.unwrap_err().code(), Some(codes::ALREADY_RUNNING));
 
     // A PUT of the flavor on a running notebook is refused; the name is fine.
     let err = api
         .update_notebook(&n.id, &UpdateNotebook { flavor: Some("modelarts.vm.cpu.8u".into()), ..Default::default() })
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some("ModelArts.6573"));
+    assert_eq!(err.code(), Some(codes::PARAMETER_ERROR));
+    assert!(err.to_string().contains("only when the instance is STOPPED"), "{err}");
     let renamed = api
         .update_notebook(&n.id, &UpdateNotebook { name: Some("renamed".into()), ..Default::default() })
         .await
         .unwrap();
     assert_eq!(renamed.name, "renamed");
 
-    // Lease renewal on a running notebook.
+    // Storage grows while running; the volume is RESIZING meanwhile, and a stop waits.
+    let grown =
+        api.update_notebook(&n.id, &UpdateNotebook { storage_new_size: Some(20), ..Default::default() }).await.unwrap();
+    assert_eq!(grown.volume.as_ref().unwrap().status.as_deref(), Some("RESIZING"));
+    assert_eq!(api.stop_notebook(&n.id).await.unwrap_err().code(), Some(codes::BUSY));
+    let settled = api.wait_volume_settled(&n.id, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(settled.volume.unwrap().capacity, Some(20));
+
+    // Lease renewal on a running notebook: the duration counts from creation.
     api.renew_lease(&n.id, &LeaseReq { duration: 7_200_000, kind: "IDLE".into() }).await.unwrap();
     let lease = api.get_lease(&n.id).await.unwrap();
-    assert_eq!((lease.duration, lease.kind.as_deref()), (Some(7_200_000), Some("IDLE")));
+    assert_eq!(lease.create_at, Some(created_at), "the lease counts from the instance's creation");
+    let elapsed = lease.update_at.unwrap() - created_at;
+    assert_eq!((lease.duration, lease.kind.as_deref()), (Some(elapsed + 7_200_000), Some("IDLE")));
     assert!(api.renew_lease(&n.id, &LeaseReq { duration: 60_000, kind: "IDLE".into() }).await.is_err());
 
     // Switchable flavors follow the category rule.
     let switchable: Vec<String> = api.switchable_flavors(&n.id).await.unwrap().into_iter().map(|f| f.id).collect();
     assert_eq!(switchable, vec!["modelarts.vm.cpu.8u"]);
 
-    // Stop, change flavor and grow storage while stopped, start with an auto-stop.
+    // Stop, change the flavor while stopped; storage cannot grow while stopped.
     api.stop_notebook(&n.id).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(5)).await.unwrap();
+    assert_eq!(api.stop_notebook(&n.id).await.unwrap_err().code(), Some(codes::ALREADY_STOPPED));
     let updated = api
-        .update_notebook(
-            &n.id,
-            &UpdateNotebook {
-                flavor: Some("modelarts.vm.cpu.8u".into()),
-                storage_new_size: Some(20),
-                ..Default::default()
-            },
-        )
+        .update_notebook(&n.id, &UpdateNotebook { flavor: Some("modelarts.vm.cpu.8u".into()), ..Default::default() })
         .await
         .unwrap();
     assert_eq!(updated.flavor, "modelarts.vm.cpu.8u");
+    let stopped_growth = api
+        .update_notebook(&n.id, &UpdateNotebook { storage_new_size: Some(30), ..Default::default() })
+        .await
+        .unwrap_err();
+    assert!(stopped_growth.to_string().contains("only when the instance is RUNNING"), "{stopped_growth}");
+    // Start with auto-stop off (-1), then with 4 h.
+    api.start_notebook(&n.id, None).await.unwrap();
+    let started = api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
+    assert_eq!(started.lease.unwrap().enable, Some(false));
     let shrink = api
         .update_notebook(&n.id, &UpdateNotebook { storage_new_size: Some(10), ..Default::default() })
         .await
         .unwrap_err();
-    assert_eq!(shrink.code(), Some("ModelArts.6575"));
+    assert_eq!(shrink.code(), Some(codes::PARAMETER_ERROR));
+    api.stop_notebook(&n.id).await.unwrap();
+    api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(5)).await.unwrap();
     api.start_notebook(&n.id, Some(&LeaseReq { duration: 14_400_000, kind: "TIMING".into() })).await.unwrap();
     let started = api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
-    assert_eq!(started.lease.unwrap().duration, Some(14_400_000));
-    let start_call =
-        sim.calls().into_iter().find(|c| c.op == "start" && c.notebook.as_deref() == Some(n.id.as_str())).unwrap();
-    assert_eq!(start_call.query, "duration=14400000&type=TIMING");
+    let lease = started.lease.unwrap();
+    assert_eq!(lease.duration, Some(lease.update_at.unwrap() - created_at + 14_400_000));
+    let start_calls: Vec<String> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == "start" && c.notebook.as_deref() == Some(n.id.as_str()))
+        .map(|c| c.query)
+        .collect();
+    assert_eq!(start_calls, ["duration=-1", "duration=-1", "duration=14400000&type=TIMING"]);
 
-    // Catalogue calls with filters.
+    // Catalogue calls with filters; image names match fuzzily unless asked otherwise.
     let gpu = api.list_flavors(Some("GPU"), None).await.unwrap();
     assert!(gpu.iter().all(|f| f.category.as_deref() == Some("GPU")) && gpu.len() == 2);
-    let images = api
-        .list_images(&ImageFilter { name: Some("notebook2.0-mul-kernel-cpu-cp36".into()), ..Default::default() })
+    let fuzzy = api.list_images(&ImageFilter { name: Some("mindspore".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(fuzzy.len(), 2);
+    let exact = api
+        .list_images(&ImageFilter {
+            name: Some("mindspore".into()),
+            name_fuzzy_match: Some(false),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    assert_eq!(images.len(), 1);
+    assert!(exact.is_empty());
 
     api.delete_notebook(&n.id).await.unwrap();
     api.wait_gone(&n.id, Duration::from_secs(5)).await.unwrap();

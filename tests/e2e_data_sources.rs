@@ -43,7 +43,7 @@ output "named" { value = data.modelarts_notebook_images.named.images }
     );
     s.wd.ok(&["apply", "-auto-approve"]);
     let o = outputs(&s);
-    assert_eq!(o["all"].as_array().unwrap().len(), 4);
+    assert_eq!(o["all"].as_array().unwrap().len(), 5);
     let gpu = o["gpu"].as_array().unwrap();
     assert_eq!(gpu.len(), 2);
     assert!(gpu.iter().all(|f| f["category"] == "GPU"));
@@ -139,7 +139,11 @@ fn a_flavor_unknown_until_apply_still_counts_as_a_restart() {
     s.config(&body("modelarts.vm.cpu.8u"));
     let plan = s.wd.ok(&["plan"]);
     let text = plan.flat();
-    assert!(text.contains("Changing flavor_id (known after apply) needs a stopped notebook"), "{}", plan.all());
+    assert!(
+        text.contains("Changing flavor_id (known after apply) needs the notebook stopped: apply will stop, change flavor_id, start again"),
+        "{}",
+        plan.all()
+    );
     let m = s.mark();
     s.apply();
     assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);

@@ -16,11 +16,14 @@ fn body_of(s: &Scenario, mark: usize, op: &str) -> serde_json::Value {
 fn lifecycle_with_stop_sequenced_updates() {
     let Some(s) = Scenario::new(FAST) else { return };
 
-    // Create: running, no stop.
+    // Create: running, no stop, auto-stop off (duration -1, as the official provider sends).
     s.config(&notebook("nb-life", ""));
     let m = s.mark();
     s.apply();
     assert_eq!(s.sim.ops_since(m, false), ["create"]);
+    let create = body_of(&s, m, "create");
+    assert_eq!((create["duration"].clone(), create.get("lease")), (serde_json::json!(-1), None));
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "auto_stop_enabled"), false);
     let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
     assert_eq!(s.sim.notebook(&id).status.as_str(), "RUNNING");
     assert_eq!(s.state_attr("modelarts_notebook.nb", "running"), true);
@@ -35,13 +38,16 @@ fn lifecycle_with_stop_sequenced_updates() {
     assert_eq!(s.sim.ops_since(m, false), ["update"]);
     assert_eq!(body_of(&s, m, "update"), serde_json::json!({"name": "nb-renamed"}));
 
-    // Flavor: the plan warns; apply checks the flavor, then stop, PUT, start in that order.
+    // Flavor: the plan warns with the steps; apply checks the flavor, then stop, PUT, start.
     s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE, 10, ""));
     let plan = s.wd.ok(&["plan"]);
     let text = plan.flat();
     assert!(text.contains("Warning: The notebook will be restarted"), "{}", plan.all());
-    assert!(text.contains("Changing flavor_id needs a stopped notebook"), "{}", plan.all());
-    assert!(text.contains("and start it again"), "{}", plan.all());
+    assert!(
+        text.contains("Changing flavor_id needs the notebook stopped: apply will stop, change flavor_id, start again"),
+        "{}",
+        plan.all()
+    );
     let m = s.mark();
     s.apply();
     assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
@@ -50,6 +56,7 @@ fn lifecycle_with_stop_sequenced_updates() {
     assert!(check < all.iter().position(|o| o == "stop").unwrap(), "preflight before the stop: {all:?}");
     assert_eq!(body_of(&s, m, "update"), serde_json::json!({"flavor": "modelarts.vm.cpu.8u"}));
     assert_eq!(s.sim.notebook(&id).flavor, "modelarts.vm.cpu.8u");
+    assert_eq!(s.sim.calls()[m..].iter().find(|c| c.op == "start").unwrap().query, "duration=-1");
 
     // running = false: a stop only.
     s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE, 10, "running = false"));
@@ -73,12 +80,18 @@ fn lifecycle_with_stop_sequenced_updates() {
     s.apply();
     assert_eq!(s.sim.ops_since(m, false), ["start"]);
 
-    // Storage 10 -> 20: stop, PUT storage_new_size, start.
+    // Storage 10 -> 20: one PUT while running (the volume grows dynamically), no stop, no warning.
     s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 20, "running = true"));
+    let plan = s.wd.ok(&["plan"]);
+    assert!(!plan.flat().contains("Warning: The notebook"), "{}", plan.all());
     let m = s.mark();
     s.apply();
-    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
-    assert_eq!(body_of(&s, m, "update"), serde_json::json!({"storage_new_size": 20}));
+    assert_eq!(s.sim.ops_since(m, false), ["update"]);
+    let put = s.sim.calls()[m..].iter().find(|c| c.op == "update").unwrap().clone();
+    assert_eq!(
+        (put.body, put.status_before.as_deref()),
+        (serde_json::json!({"storage_new_size": 20}), Some("RUNNING"))
+    );
 
     // Storage 20 -> 10: a plan-time error pointing at the size, and no API change.
     s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.cpu.8u", CPU_IMAGE_2, 10, "running = true"));
@@ -93,7 +106,12 @@ fn lifecycle_with_stop_sequenced_updates() {
     s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.gpu.t4", CPU_IMAGE_2, 20, "running = true"));
     let m = s.mark();
     let out = s.wd.fails(&["apply", "-auto-approve"]);
-    assert!(out.flat().contains("cannot switch to flavor modelarts.vm.gpu.t4"), "{}", out.all());
+    assert!(
+        out.flat().contains("cannot switch to flavor modelarts.vm.gpu.t4; it can switch to: modelarts.vm.cpu.2u"),
+        "{}",
+        out.all()
+    );
+    assert!(!out.flat().contains("HTTP 200"), "{}", out.all());
     assert!(s.sim.ops_since(m, false).is_empty(), "nothing was stopped: {:?}", s.sim.ops_since(m, true));
     assert_eq!(s.sim.notebook(&id).status.as_str(), "RUNNING");
 
@@ -220,8 +238,8 @@ fn import_block_and_plan_time_validation() {
 
     // Plan-time errors, each pointing at its attribute.
     for (extra, expected) in [
-        ("key_pair = \"kp\"", "key_pair needs allowed_access_ips"),
-        ("description = \"a/b\"", "Invalid character in description"),
+        ("allowed_access_ips = [\"10.0.0.1\"]", "allowed_access_ips needs key_pair"),
+        ("description = \"a<b\"", "Invalid character in description"),
         ("auto_stop {\n    duration = \"30m\"\n  }", "outside the allowed 1h to 72h"),
     ] {
         s.config(&notebook("to-import", extra));

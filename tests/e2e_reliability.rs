@@ -319,5 +319,5 @@ fn tls_is_verified_unless_insecure() {
     s.provider_settings("insecure = true\n  max_retries = 3");
     s.config(flavors);
     let out = s.wd.ok(&["apply", "-auto-approve"]);
-    assert!(out.flat().contains("n = 4"), "{}", out.all());
+    assert!(out.flat().contains("n = 5"), "{}", out.all());
 }

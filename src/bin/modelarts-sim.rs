@@ -42,6 +42,9 @@ struct Args {
     /// Seconds from STOPPING to STOPPED.
     #[arg(long, default_value = "1", value_parser = seconds)]
     stop_seconds: Duration,
+    /// Seconds an EVS volume stays RESIZING after it grows.
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    resize_seconds: Duration,
     /// Seconds from DELETING to gone.
     #[arg(long, default_value = "1", value_parser = seconds)]
     delete_seconds: Duration,
@@ -140,6 +143,7 @@ fn main() -> ExitCode {
             start: args.start_seconds,
             stop: args.stop_seconds,
             delete: args.delete_seconds,
+            resize: args.resize_seconds,
         },
         catalogue,
         max_clock_skew_secs: args.max_clock_skew_seconds,

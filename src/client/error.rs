@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use super::types::{ErrorBody, Status};
 
-/// Error codes that mean "no such notebook", besides HTTP 404.
-pub const NOT_FOUND_CODES: &[&str] = &["ModelArts.6309", "ModelArts.6404"];
+use super::codes::NOT_FOUND_CODES;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -23,8 +22,8 @@ pub enum ApiError {
     Decode { method: String, path: String, status: u16, cause: String },
     /// A wait saw the instance fail.
     Failed { id: String, status: Status, reason: String },
-    /// A wait ran out of time.
-    Timeout { id: String, status: Status, waited: Duration, wanted: String },
+    /// A wait ran out of time; `object` says what was awaited ("notebook …").
+    Timeout { object: String, status: Status, waited: Duration, wanted: String },
     /// StopProvider (or Ctrl-C) stopped the call.
     Cancelled { status: Option<Status>, waited: Duration },
 }
@@ -36,6 +35,14 @@ impl ApiError {
 
     pub fn is_ambiguous(&self) -> bool {
         matches!(self, ApiError::Ambiguous { .. })
+    }
+
+    /// The API's own message, when it gave one.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            ApiError::NotFound { message, .. } | ApiError::Api { message, .. } => Some(message),
+            _ => None,
+        }
     }
 
     /// The API's error code, when it gave one.
@@ -147,9 +154,9 @@ impl fmt::Display for ApiError {
                     write!(f, ": {reason}")
                 }
             }
-            ApiError::Timeout { id, status, waited, wanted } => write!(
+            ApiError::Timeout { object, status, waited, wanted } => write!(
                 f,
-                "timed out after {} waiting for notebook {id} to become {wanted}: it is still {status}",
+                "timed out after {} waiting for {object} to become {wanted}: it is still {status}",
                 human_duration(*waited)
             ),
             ApiError::Cancelled { status, waited } => {

@@ -1,28 +1,53 @@
-//! The API's documented limits on notebook settings. The provider checks them at
+//! The API's documented limits on notebook settings, from the official SDK's model
+//! descriptions (`NotebookCreateRequest`, `VolumeMountRequest`, `LeaseReq`,
+//! `CustomHooks`) and the public API pages in `seeds/`. The provider checks them at
 //! plan time; the simulator enforces them as the API does.
 
-/// Storage: EVS volumes grow up to this many GB.
+/// Storage: EVS volumes from 5 GB (the API's default) and grow up to 4096 GB
+/// (`storage_new_size`: "maximum 4096"; `VolumeRes.capacity`).
 pub const MAX_STORAGE_GB: i64 = 4096;
 pub const MIN_STORAGE_GB: i64 = 5;
-/// Auto-stop (lease) duration bounds, in milliseconds: 1 hour to 72 hours.
+/// Auto-stop (lease) duration bounds, in milliseconds: 1 hour to 72 hours
+/// (`LeaseReq.duration`: 3600000-259200000, default 3600000).
 pub const MIN_LEASE_MS: i64 = 3_600_000;
 pub const MAX_LEASE_MS: i64 = 259_200_000;
+/// `NotebookCreateRequest.name`: up to 128 characters.
 pub const MAX_NAME_CHARS: usize = 128;
+/// `NotebookCreateRequest.description`: up to 512 characters, none of `<>`.
 pub const MAX_DESCRIPTION_CHARS: usize = 512;
-/// At most this many addresses may reach the SSH endpoint.
+/// At most this many addresses may reach the SSH endpoint (`EndpointsReq.allowed_access_ips`
+/// on the update page: "A maximum of five public IP addresses").
 pub const MAX_ALLOWED_IPS: usize = 5;
+/// `VolumeMountRequest.uri`: up to 1024 characters.
+pub const MAX_VOLUME_URI_CHARS: usize = 1024;
 
-pub const VOLUME_CATEGORIES: &[&str] = &["EVS", "EFS", "SFS", "OBS", "OBSFS"];
+/// `VolumeMountRequest.category` (the create enum: there is no `SFS`).
+pub const VOLUME_CATEGORIES: &[&str] = &["EVS", "EFS", "OBS", "OBSFS"];
+/// `VolumeMountRequest.ownership`; `DEDICATED` only with `EFS`.
 pub const OWNERSHIPS: &[&str] = &["MANAGED", "DEDICATED"];
+/// `LeaseReq.type`.
 pub const LEASE_TYPES: &[&str] = &["TIMING", "IDLE"];
+/// `Config.type` of a startup hook: the command itself (base64) or a script's path.
+pub const HOOK_TYPES: &[&str] = &["COMMAND", "SCRIPT"];
+/// `Config.mode` of a startup hook.
+pub const HOOK_MODES: &[&str] = &["BLOCK", "ASYNC"];
+/// The page sizes list calls accept.
+pub const PAGE_LIMITS: &[usize] = &[10, 20, 50];
 /// Characters a description may not contain.
-pub const DESCRIPTION_FORBIDDEN: &[char] = &['&', '<', '>', '"', '\'', '/'];
+pub const DESCRIPTION_FORBIDDEN: &[char] = &['<', '>'];
 
+/// Letters (Latin or Chinese), digits, `-` and `_` (`NotebookCreateRequest.name`:
+/// "大小写字母、数字、中划线、下划线和中文").
 pub fn name_char_allowed(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    c.is_ascii_alphanumeric() || c == '-' || c == '_' || is_chinese(c)
 }
 
-/// 1–128 letters, digits, `-` or `_`.
+/// CJK Unified Ideographs and Extension A.
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// 1–128 letters (Latin or Chinese), digits, `-` or `_`.
 pub fn check_name(name: &str) -> Result<(), String> {
     let n = name.chars().count();
     if n == 0 || n > MAX_NAME_CHARS {
@@ -34,14 +59,14 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// At most 512 characters, none of `&<>"'/`.
+/// At most 512 characters, none of `<>`.
 pub fn check_description(d: &str) -> Result<(), String> {
     let n = d.chars().count();
     if n > MAX_DESCRIPTION_CHARS {
         return Err(format!("the description may be at most {MAX_DESCRIPTION_CHARS} characters long (it is {n})"));
     }
     if let Some(c) = d.chars().find(|c| DESCRIPTION_FORBIDDEN.contains(c)) {
-        return Err(format!("the description may not contain {c:?} (none of & < > \" ' /)"));
+        return Err(format!("the description may not contain {c:?} (neither < nor >)"));
     }
     Ok(())
 }
@@ -56,6 +81,42 @@ pub fn check_lease_ms(ms: i64) -> Result<(), String> {
     }
 }
 
+/// A UUID in its canonical 8-4-4-4-12 hex form (a dedicated EFS file system's `id`).
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An IPv4 address, or an IPv4 CIDR block (`10.0.0.0/8`), as `allowed_access_ips` takes them.
+pub fn check_access_ip(s: &str) -> Result<(), String> {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    if addr.parse::<std::net::Ipv4Addr>().is_err() {
+        return Err(format!(
+            "{s:?} is not an IPv4 address or CIDR block (such as \"203.0.113.7\" or \"203.0.113.0/24\")"
+        ));
+    }
+    if let Some(p) = prefix {
+        match p.parse::<u8>() {
+            Ok(bits) if bits <= 32 && !p.starts_with('+') => {}
+            _ => return Err(format!("{s:?} has an invalid prefix length {p:?} (0 to 32)")),
+        }
+    }
+    Ok(())
+}
+
+/// `0` (the default workspace) or 32 lower-case letters and digits.
+pub fn check_workspace_id(s: &str) -> Result<(), String> {
+    if s == "0" || (s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())) {
+        Ok(())
+    } else {
+        Err(format!("{s:?} is not a workspace ID: \"0\" (the default workspace) or 32 lower-case letters and digits"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,11 +128,29 @@ mod tests {
         assert!(check_name(&"a".repeat(129)).is_err());
         assert!(check_name(&"a".repeat(128)).is_ok());
         assert!(check_name("a b").is_err());
-        assert!(check_description("fine, really").is_ok());
-        assert!(check_description("a/b").is_err());
+        assert!(check_name("笔记本-1").is_ok(), "Chinese names are allowed");
+        assert!(check_name("nb.1").is_err());
+        assert!(check_description("fine, really & a/b").is_ok());
+        assert!(check_description("a<b").is_err());
         assert!(check_description(&"x".repeat(513)).is_err());
         assert!(check_lease_ms(3_600_000).is_ok());
         assert!(check_lease_ms(3_599_999).is_err());
         assert!(check_lease_ms(259_200_001).is_err());
+    }
+
+    #[test]
+    fn addresses_uuids_and_workspaces() {
+        for ok in ["1.2.3.4", "10.0.0.0/8", "0.0.0.0/0", "203.0.113.7/32"] {
+            assert!(check_access_ip(ok).is_ok(), "{ok}");
+        }
+        for bad in ["10.1.1", "1.2.3.4/33", "1.2.3.4/", "::1", "1.2.3.4/+8", "host.example", ""] {
+            assert!(check_access_ip(bad).is_err(), "{bad}");
+        }
+        assert!(is_uuid("280a8bd5-03e2-4a5c-bea1-83d81e75bc53"));
+        assert!(!is_uuid("280a8bd5-03e2-4a5c-bea1-83d81e75bc5"));
+        assert!(!is_uuid("280a8bd503e24a5cbea183d81e75bc53"));
+        assert!(check_workspace_id("0").is_ok());
+        assert!(check_workspace_id("0123456789abcdef0123456789abcdef").is_ok());
+        assert!(check_workspace_id("default").is_err());
     }
 }

@@ -4,6 +4,7 @@
 //! One [`Client`] is shared by everything: it is cheap to clone and keeps a pool of
 //! keep-alive connections.
 
+pub mod codes;
 pub mod error;
 pub mod limits;
 pub mod notebooks;

@@ -3,10 +3,13 @@
 use reqwest::Method;
 
 use super::error::ApiError;
-use super::types::{CreateNotebook, Flavor, Image, Lease, LeaseReq, Notebook, Page, SwitchableFlavors, UpdateNotebook};
+use super::types::{
+    CreateNotebook, Flavor, Image, Lease, LeaseReq, Notebook, Page, SwitchableFlavors, UpdateNotebook, AUTO_STOP_OFF,
+};
 use super::{Call, Client};
 
-/// Page size used when following list pagination.
+/// Page size used when following list pagination: the largest the API accepts
+/// (`limit` is 10, 20 or 50).
 const PAGE_SIZE: usize = 50;
 /// A safety stop for an API that keeps answering full pages.
 const MAX_PAGES: usize = 10_000;
@@ -25,6 +28,8 @@ pub struct NotebookFilter {
 #[derive(Clone, Debug, Default)]
 pub struct ImageFilter {
     pub name: Option<String>,
+    /// Whether the API matches `name` as a substring (its default) or exactly.
+    pub name_fuzzy_match: Option<bool>,
     pub kind: Option<String>,
     pub service_type: Option<String>,
     pub namespace: Option<String>,
@@ -100,10 +105,12 @@ impl Client {
         self.execute(&Call::new(Method::DELETE, format!("notebooks/{id}"))).await.map(|_| ())
     }
 
-    /// Starts a stopped notebook; `auto_stop` sets when it stops again.
+    /// Starts a stopped notebook; `auto_stop` sets when it stops again, and `None`
+    /// turns auto-stop off (`duration=-1`, as the official provider sends at every
+    /// start; without it the API would apply its 1-hour default).
     pub async fn start_notebook(&self, id: &str, auto_stop: Option<&LeaseReq>) -> Result<Notebook, ApiError> {
         let call = Call::new(Method::POST, format!("notebooks/{id}/start"))
-            .query_opt("duration", auto_stop.map(|l| l.duration))
+            .query("duration", auto_stop.map_or(AUTO_STOP_OFF, |l| l.duration))
             .query_opt("type", auto_stop.map(|l| l.kind.clone()));
         self.call(call).await
     }
@@ -139,6 +146,7 @@ impl Client {
         self.all_pages(|| {
             Call::new(Method::GET, "images")
                 .query_opt("name", filter.name.as_ref())
+                .query_opt("name_fuzzy_match", filter.name_fuzzy_match)
                 .query_opt("type", filter.kind.as_ref())
                 .query_opt("service_type", filter.service_type.as_ref())
                 .query_opt("namespace", filter.namespace.as_ref())

@@ -1,5 +1,14 @@
 //! The ModelArts notebook API's JSON shapes, shared by the client and the simulator.
 //! Unknown fields are ignored; absent or null optional fields decode as empty.
+//!
+//! Field names and enums come from the official Python SDK's models
+//! (`huaweicloudsdkmodelarts/v1/model/`: `NotebookCreateRequest`,
+//! `NotebookUpdateRequest`, `VolumeMountRequest`, `CustomHooks`, `LeaseReq`,
+//! `ShowNotebookResponse`, ...). A few fields the SDK's current models lack are
+//! documented elsewhere, and are marked where they are declared: the SSH
+//! endpoint's `allowed_access_ips` (the public API pages in `seeds/`, and the
+//! official Go provider's SDK, `golangsdk` `EndpointsReq`), and the instance's own
+//! `create_at` / `update_at` (`golangsdk` `Notebook`, read by the official provider).
 
 use std::fmt;
 
@@ -159,11 +168,15 @@ pub struct Lease {
     pub update_at: Option<i64>,
 }
 
+/// The volume of an instance (SDK `VolumeRes`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct VolumeRes {
     #[serde(deserialize_with = "nullable")]
     pub category: String,
+    /// The dedicated EFS file system's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ownership: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,8 +185,21 @@ pub struct VolumeRes {
     pub mount_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+    /// What is happening to the volume: `RESIZING` while an EVS volume grows (the
+    /// instance stays usable); absent when nothing is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+/// Volume statuses during which the next change must wait (the official provider
+/// waits them out after growing storage).
+pub const VOLUME_BUSY_STATUSES: &[&str] = &["INITIALIZING", "RESIZING", "DELETING"];
+
+impl VolumeRes {
+    /// Whether something is happening to the volume (a resize, ...).
+    pub fn is_busy(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| VOLUME_BUSY_STATUSES.contains(&s))
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -185,7 +211,9 @@ pub struct EndpointRes {
     pub dev_service: Option<String>,
     #[serde(alias = "ssh_keys", deserialize_with = "nullable")]
     pub key_pair_names: Vec<String>,
-    #[serde(deserialize_with = "nullable")]
+    /// Documented on the public API pages and read by the official provider; not in
+    /// the SDK's current `EndpointsRes`.
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
     pub allowed_access_ips: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
@@ -233,7 +261,8 @@ pub struct Notebook {
     pub pool: Option<PoolRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
-    /// Milliseconds since the epoch.
+    /// Milliseconds since the epoch. Not in the SDK's `ShowNotebookResponse`; the
+    /// official provider reads them (`golangsdk` `Notebook.CreateAt` / `UpdateAt`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,32 +276,42 @@ impl Notebook {
     }
 }
 
+/// Storage at create (SDK `VolumeMountRequest`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct VolumeReq {
+    /// `EVS`, `EFS`, `OBS` or `OBSFS`.
     pub category: String,
+    /// `MANAGED`, or `DEDICATED` (EFS only).
     pub ownership: String,
+    /// GB, EVS only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+    /// A dedicated EFS share path, or an OBS / OBSFS path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+    /// A dedicated EFS file system's ID (a UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
 }
 
+/// The SSH endpoint in create and update (SDK `EndpointsReq`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct EndpointReq {
     pub service: String,
     #[serde(deserialize_with = "nullable")]
     pub key_pair_names: Vec<String>,
-    #[serde(deserialize_with = "nullable")]
-    pub allowed_access_ips: Vec<String>,
+    /// Addresses allowed to reach the endpoint; absent means all. Documented on the
+    /// public API pages (`seeds/update-notebook.txt`, "EndpointsReq") and sent by the
+    /// official provider; the SDK's current `EndpointsReq` lacks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_access_ips: Option<Vec<String>>,
 }
 
-/// Auto-stop: `duration` in milliseconds, `type` TIMING or IDLE.
+/// Auto-stop: `duration` in milliseconds from now, `type` TIMING or IDLE (SDK `LeaseReq`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct LeaseReq {
@@ -281,6 +320,43 @@ pub struct LeaseReq {
     pub kind: String,
 }
 
+/// The `duration` that turns auto-stop off, at create and at start (the official
+/// provider sends it at every create and start).
+pub const AUTO_STOP_OFF: i64 = -1;
+
+/// One startup script (SDK `Config` of `ContainerHooks`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct HookConfig {
+    /// `COMMAND`: the command text, base64-encoded; `SCRIPT`: an absolute path in the container.
+    pub script: String,
+    /// `COMMAND` or `SCRIPT` (the API's default).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `BLOCK` (synchronous) or `ASYNC` (the API's default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+}
+
+/// SDK `ContainerHooks`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ContainerHooks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_start: Option<HookConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_start: Option<HookConfig>,
+}
+
+/// Startup scripts, at create and in an update (SDK `CustomHooks`). The instance
+/// answers never carry them.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct CustomHooks {
+    pub container_hooks: ContainerHooks,
+}
+
+/// The create body (SDK `NotebookCreateRequest`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct CreateNotebook {
@@ -297,14 +373,18 @@ pub struct CreateNotebook {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pool_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hooks: Option<serde_json::Value>,
+    pub hooks: Option<CustomHooks>,
+    /// Auto-stop on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lease: Option<LeaseReq>,
+    /// [`AUTO_STOP_OFF`] turns auto-stop off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
 }
 
-/// The update (PUT) body: only what changes is sent.
+/// The update (PUT) body (SDK `NotebookUpdateRequest`): only what changes is sent.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct UpdateNotebook {
@@ -321,7 +401,7 @@ pub struct UpdateNotebook {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<EndpointReq>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hooks: Option<serde_json::Value>,
+    pub hooks: Option<CustomHooks>,
 }
 
 impl UpdateNotebook {
@@ -330,6 +410,19 @@ impl UpdateNotebook {
     }
 }
 
+/// A flavor's GPUs (SDK `GPUInfo`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct GpuInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu_memory: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// A notebook flavor (SDK `NotebookFlavor`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Flavor {
@@ -337,16 +430,20 @@ pub struct Flavor {
     pub id: String,
     #[serde(deserialize_with = "nullable")]
     pub name: String,
+    /// `x86_64` or `aarch64` (lower case in the SDK's `NotebookFlavor`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
+    /// `CPU`, `GPU` or `ASCEND`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Older answers carry it (`golangsdk` `Flavor`); the SDK's model does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub free: Option<bool>,
+    /// No capacity left for it now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sold_out: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -355,9 +452,13 @@ pub struct Flavor {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gpu: Option<serde_json::Value>,
+    pub gpu: Option<GpuInfo>,
+    /// Storage types it supports: `EVS`, `EFS`.
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    pub storages: Vec<String>,
 }
 
+/// An image (SDK `ImageResponse`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Image {
@@ -369,20 +470,29 @@ pub struct Image {
     pub swr_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// `BUILD_IN` or `DEDICATED`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// `X86_64` or `AARCH64` (upper case in the SDK's `ImageResponse`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Flavor categories it runs on: `CPU`, `GPU`, `ASCEND`.
     #[serde(deserialize_with = "nullable")]
     pub resource_categories: Vec<String>,
+    /// Ways to reach a notebook of it: `NOTEBOOK`, `SSH` (from the instance's
+    /// `Image`; the official provider's images data source reads them).
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    pub dev_services: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
 }
 
 /// One page of a list call.

@@ -2,6 +2,7 @@
 //! a first look after a quarter second, a steady quick poll while transitions
 //! usually finish, then a backoff for the long ones.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use super::error::{human_duration, ApiError};
@@ -47,107 +48,157 @@ impl PollSchedule {
     }
 }
 
-/// What a wait is for.
-#[derive(Clone, Copy, Debug)]
-pub enum Target<'a> {
-    /// One of these statuses.
-    AnyOf(&'a [Status]),
-    /// Any status that is not a transition (RUNNING, STOPPED, a failure, ...).
-    Settled,
-    /// The notebook no longer exists.
-    Gone,
+/// What one look at the awaited object found.
+#[derive(Debug)]
+pub enum Seen<T> {
+    /// The wait is over.
+    Reached(T),
+    /// Not yet; `status` is shown in progress logs and in a timeout error.
+    Waiting { status: String },
 }
 
-impl Target<'_> {
-    fn describe(&self) -> String {
-        match self {
-            Target::AnyOf(s) => s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" or "),
-            Target::Settled => "settled (not in a transition)".into(),
-            Target::Gone => "deleted".into(),
+/// The log of a wait's progress: a line when the status changes, and every 15 s.
+struct Progress<'a> {
+    object: &'a str,
+    wanted: &'a str,
+    started: Instant,
+    last_status: Option<String>,
+    last_report: Instant,
+}
+
+impl Progress<'_> {
+    fn saw(&mut self, status: &str) {
+        if self.last_status.as_deref() != Some(status) || self.last_report.elapsed() >= Duration::from_secs(15) {
+            tracing::info!(object = self.object, status, elapsed = %human_duration(self.started.elapsed()), wanted = self.wanted, "waiting");
+            self.last_report = Instant::now();
         }
+        self.last_status = Some(status.to_string());
     }
 }
 
 impl Client {
-    /// Waits until notebook `id` has one of the `wanted` statuses; fails at once when
-    /// it reaches a failure status instead, and after `timeout`.
-    pub async fn wait_for_status(&self, id: &str, wanted: &[Status], timeout: Duration) -> Result<Notebook, ApiError> {
-        self.wait(id, Target::AnyOf(wanted), timeout).await.map(|n| n.unwrap_or_default())
-    }
-
-    /// Waits until notebook `id` is not in a transition; returns it as it then is.
-    pub async fn wait_settled(&self, id: &str, timeout: Duration) -> Result<Notebook, ApiError> {
-        self.wait(id, Target::Settled, timeout).await.map(|n| n.unwrap_or_default())
-    }
-
-    /// Waits until notebook `id` is gone.
-    pub async fn wait_gone(&self, id: &str, timeout: Duration) -> Result<(), ApiError> {
-        self.wait(id, Target::Gone, timeout).await.map(|_| ())
-    }
-
-    /// The wait loop: `Ok(None)` only for [`Target::Gone`].
-    pub async fn wait(&self, id: &str, target: Target<'_>, timeout: Duration) -> Result<Option<Notebook>, ApiError> {
+    /// The one wait loop: looks at `object` with `look` on the [`PollSchedule`] until
+    /// it answers [`Seen::Reached`], an error (a failed status, a broken answer), the
+    /// `timeout` passes ([`ApiError::Timeout`] naming the last status seen) or the
+    /// client is cancelled ([`ApiError::Cancelled`]).
+    pub async fn wait_until<T, F, Fut>(
+        &self,
+        object: &str,
+        wanted: &str,
+        timeout: Duration,
+        mut look: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Seen<T>, ApiError>>,
+    {
         let schedule = self.config().poll;
         let started = Instant::now();
-        let deadline = started + timeout;
+        let deadline = started.checked_add(timeout).unwrap_or(started);
         let mut pause: Option<Duration> = None;
-        let mut last_status: Option<Status> = None;
-        let mut last_report = started;
+        let mut progress = Progress { object, wanted, started, last_status: None, last_report: started };
         let mut looks = 0u32;
         loop {
             let next = schedule.next(started.elapsed(), pause);
             pause = Some(next);
-            let wake = (Instant::now() + next).min(deadline);
+            let wake = Instant::now().checked_add(next).unwrap_or(deadline).min(deadline);
+            let cancelled = |status: Option<String>| ApiError::Cancelled {
+                status: status.map(|s| Status::parse(&s)),
+                waited: started.elapsed(),
+            };
             tokio::select! {
                 _ = tokio::time::sleep_until(wake.into()) => {}
-                _ = self.cancel_token().cancelled() => {
-                    return Err(ApiError::Cancelled { status: last_status, waited: started.elapsed() });
-                }
+                _ = self.cancel_token().cancelled() => return Err(cancelled(progress.last_status)),
             }
             looks += 1;
-            let notebook = match self.get_notebook(id).await {
-                Ok(n) => n,
-                Err(e) if e.is_not_found() && matches!(target, Target::Gone) => {
-                    tracing::info!(notebook = id, elapsed = %human_duration(started.elapsed()), looks, "notebook deleted");
-                    return Ok(None);
+            match look().await {
+                Ok(Seen::Reached(t)) => {
+                    tracing::info!(object, elapsed = %human_duration(started.elapsed()), looks, wanted, "wait over");
+                    return Ok(t);
                 }
-                Err(ApiError::Cancelled { .. }) => {
-                    return Err(ApiError::Cancelled { status: last_status, waited: started.elapsed() })
-                }
+                Ok(Seen::Waiting { status }) => progress.saw(&status),
+                Err(ApiError::Cancelled { .. }) => return Err(cancelled(progress.last_status)),
                 Err(e) => return Err(e),
-            };
-            let status = notebook.status.clone();
-            let done = match target {
-                Target::AnyOf(wanted) => wanted.contains(&status),
-                Target::Settled => !status.is_transitional(),
-                Target::Gone => status == Status::Deleted,
-            };
-            if last_status.as_ref() != Some(&status) || last_report.elapsed() >= Duration::from_secs(15) {
-                tracing::info!(notebook = id, status = %status, elapsed = %human_duration(started.elapsed()), wanted = %target.describe(), "waiting for notebook");
-                last_report = Instant::now();
             }
-            if done {
-                tracing::info!(notebook = id, status = %status, elapsed = %human_duration(started.elapsed()), looks, "notebook reached the wanted status");
-                return Ok(if matches!(target, Target::Gone) { None } else { Some(notebook) });
-            }
-            if status.is_failure() {
-                return Err(ApiError::Failed {
-                    id: id.to_string(),
-                    status,
-                    reason: notebook.fail_reason.unwrap_or_default(),
-                });
-            }
-            last_status = Some(status.clone());
             if Instant::now() >= deadline {
                 return Err(ApiError::Timeout {
-                    id: id.to_string(),
-                    status,
+                    object: object.to_string(),
+                    status: Status::parse(progress.last_status.as_deref().unwrap_or_default()),
                     waited: started.elapsed(),
-                    wanted: target.describe(),
+                    wanted: wanted.to_string(),
                 });
             }
         }
     }
+
+    /// Waits until notebook `id` has one of the `wanted` statuses; fails at once when
+    /// it reaches a failure status instead, and after `timeout`.
+    pub async fn wait_for_status(&self, id: &str, wanted: &[Status], timeout: Duration) -> Result<Notebook, ApiError> {
+        let names = wanted.iter().map(Status::as_str).collect::<Vec<_>>().join(" or ");
+        self.wait_until(&notebook_label(id), &names, timeout, || async {
+            let n = self.get_notebook(id).await?;
+            if wanted.contains(&n.status) {
+                return Ok(Seen::Reached(n));
+            }
+            failed_or_waiting(id, n)
+        })
+        .await
+    }
+
+    /// Waits until notebook `id` is not in a transition; returns it as it then is.
+    pub async fn wait_settled(&self, id: &str, timeout: Duration) -> Result<Notebook, ApiError> {
+        self.wait_until(&notebook_label(id), "settled (not in a transition)", timeout, || async {
+            let n = self.get_notebook(id).await?;
+            if n.status.is_transitional() {
+                Ok(Seen::Waiting { status: n.status.as_str().to_string() })
+            } else {
+                Ok(Seen::Reached(n))
+            }
+        })
+        .await
+    }
+
+    /// Waits until notebook `id`'s volume is no longer `INITIALIZING`, `RESIZING` or
+    /// `DELETING` (as the official provider does after growing storage).
+    pub async fn wait_volume_settled(&self, id: &str, timeout: Duration) -> Result<Notebook, ApiError> {
+        self.wait_until(&format!("the volume of notebook {id}"), "ready", timeout, || async {
+            let n = self.get_notebook(id).await?;
+            match n.volume.as_ref().filter(|v| v.is_busy()).and_then(|v| v.status.clone()) {
+                Some(status) => Ok(Seen::Waiting { status }),
+                None => Ok(Seen::Reached(n)),
+            }
+        })
+        .await
+    }
+
+    /// Waits until notebook `id` is gone.
+    pub async fn wait_gone(&self, id: &str, timeout: Duration) -> Result<(), ApiError> {
+        self.wait_until(&notebook_label(id), "deleted", timeout, || async {
+            match self.get_notebook(id).await {
+                Err(e) if e.is_not_found() => Ok(Seen::Reached(())),
+                Err(e) => Err(e),
+                Ok(n) if n.status == Status::Deleted => Ok(Seen::Reached(())),
+                Ok(n) => failed_or_waiting(id, n),
+            }
+        })
+        .await
+    }
+}
+
+fn notebook_label(id: &str) -> String {
+    format!("notebook {id}")
+}
+
+/// A notebook in a failed status ends the wait with its `fail_reason`.
+fn failed_or_waiting<T>(id: &str, n: Notebook) -> Result<Seen<T>, ApiError> {
+    if n.status.is_failure() {
+        return Err(ApiError::Failed {
+            id: id.to_string(),
+            status: n.status,
+            reason: n.fail_reason.unwrap_or_default(),
+        });
+    }
+    Ok(Seen::Waiting { status: n.status.as_str().to_string() })
 }
 
 #[cfg(test)]

@@ -67,6 +67,21 @@ fn computed_of(block: &Block) -> String {
     block.attributes.iter().filter(|a| a.mode == Mode::Computed).map(|a| bullet(a, "Computed")).collect()
 }
 
+/// A `### name` section for each nested block of `block`, and of theirs in turn.
+fn block_sections(block: &Block, out: &mut String) {
+    for b in &block.blocks {
+        out.push_str(&format!("\n### {}\n\n", b.name));
+        out.push_str(&arguments_of(&b.block));
+        let computed = computed_of(&b.block);
+        if !computed.is_empty() {
+            out.push_str(&format!("\nIn a `{}` block, these are set by the provider:\n\n{computed}", b.name));
+        }
+    }
+    for b in &block.blocks {
+        block_sections(&b.block, out);
+    }
+}
+
 /// `## Argument Reference` and `## Attribute Reference`, with a section per nested block.
 pub fn reference(schema: &Schema) -> String {
     let mut out = String::from("## Argument Reference\n\n");
@@ -76,14 +91,7 @@ pub fn reference(schema: &Schema) -> String {
     } else {
         out.push_str(&args);
     }
-    for b in &schema.block.blocks {
-        out.push_str(&format!("\n### {}\n\n", b.name));
-        out.push_str(&arguments_of(&b.block));
-        let computed = computed_of(&b.block);
-        if !computed.is_empty() {
-            out.push_str(&format!("\nIn a `{}` block, these are set by the provider:\n\n{computed}", b.name));
-        }
-    }
+    block_sections(&schema.block, &mut out);
     out.push_str("\n## Attribute Reference\n\n");
     let computed = computed_of(&schema.block);
     if computed.is_empty() {

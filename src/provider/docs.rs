@@ -5,7 +5,7 @@ use crate::framework::docs::reference;
 use crate::framework::Schema;
 
 use super::data_sources;
-use super::notebook::changes::{Applied, RULES};
+use super::notebook::changes::{Applied, Needs, RULES};
 use super::notebook::schema as notebook_schema;
 
 /// A docs page and its generated sections (name, content).
@@ -23,8 +23,9 @@ pub fn change_table() -> String {
     let mut out = String::from("| attribute | a change is applied by |\n|---|---|\n");
     for r in RULES {
         let how = match r.applied {
-            Applied::Live => "an update in place, whatever the status (no restart)",
-            Applied::StopRequired => "stop → one update → start (a stopped notebook is only updated); the plan warns",
+            Applied::Update(Needs::AnyStatus) => "an update in place, whatever the status",
+            Applied::Update(Needs::Running) => "an update of the **running** notebook (a stopped one is started for it, and stopped again when it should stay stopped)",
+            Applied::Update(Needs::Stopped) => "an update of the **stopped** notebook (a running one is stopped for it, and started again)",
             Applied::Replace => "replacing the notebook (destroy, then create)",
             Applied::Power => "the start or stop API",
             Applied::AutoStop => "the next start, or the lease API while running (no restart)",

@@ -1,17 +1,16 @@
-//! The notebook API as the simulator serves it: routing, the state machine's rules,
-//! and validation with `ModelArts.xxxx` error codes.
+//! The notebook API as the simulator serves it: routing, dispatch, the list calls,
+//! and refusals with the API's real error codes ([`crate::client::codes`]). The
+//! rules of each notebook call are in [`super::notebooks`].
 
-use serde_json::{json, Value as J};
+use serde_json::Value as J;
 
 use super::catalogue::Catalogue;
 use super::faults::Op;
-use super::store::{restart_lease, Ending, Record, Store, Timings};
-use crate::client::limits;
-use crate::client::types::{
-    CreateNotebook, EndpointReq, EndpointRes, Lease, LeaseReq, Notebook, NotebookImage, Page, PoolRef, Secret, Status,
-    UpdateNotebook, VolumeRes,
-};
-use crate::timefmt::now_millis;
+use super::notebooks;
+use super::store::{Ending, Store, Timings};
+use crate::client::codes;
+use crate::client::limits::PAGE_LIMITS;
+use crate::client::types::{Page, Status};
 
 /// An API error answer.
 #[derive(Debug)]
@@ -21,12 +20,34 @@ pub struct Refused {
     pub message: String,
 }
 
-fn refused<T>(status: u16, code: &'static str, message: impl Into<String>) -> Result<T, Refused> {
+pub fn refused<T>(status: u16, code: &'static str, message: impl Into<String>) -> Result<T, Refused> {
     Err(Refused { status, code, message: message.into() })
 }
 
-fn bad_request<T>(message: impl Into<String>) -> Result<T, Refused> {
-    refused(400, "ModelArts.6101", message)
+/// `ModelArts.0104`, "Parameter error", with the API-style message naming the parameter.
+pub fn bad_parameter<T>(message: impl Into<String>) -> Result<T, Refused> {
+    refused(400, codes::PARAMETER_ERROR, message)
+}
+
+/// "The instance does not exist": HTTP 404 with `ModelArts.6404` on a show (as some
+/// regions answer), 400 with `ModelArts.6309` elsewhere — the three spellings the
+/// official provider maps to "not found".
+pub fn not_found<T>(id: &str, show: bool) -> Result<T, Refused> {
+    if show {
+        refused(404, codes::NOT_FOUND_ALT, format!("The instance does not exist: {id}"))
+    } else {
+        refused(400, codes::INSTANCE_NOT_FOUND, format!("The instance does not exist: {id}"))
+    }
+}
+
+/// Refuses a call that needs a settled instance, with the code of the transition
+/// under way (the error table: 6306 starting, 6308 stopping, 6357 otherwise busy).
+pub fn busy<T>(n: &crate::client::types::Notebook, what: &str) -> Result<T, Refused> {
+    match n.status {
+        Status::Starting => refused(400, codes::STARTING, format!("The instance is starting; cannot {what} now.")),
+        Status::Stopping => refused(400, codes::STOPPING, format!("The instance is stopping; cannot {what} now.")),
+        _ => refused(400, codes::BUSY, format!("The instance {} is busy ({}); cannot {what} now.", n.id, n.status)),
+    }
 }
 
 /// Maps method and path (after `/v1/{project}/`) to an operation and notebook id.
@@ -58,28 +79,17 @@ pub struct Ctx<'a> {
     pub ending: Ending,
 }
 
-fn q<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
+/// The first value of query parameter `k`.
+pub fn q<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
     query.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str())
 }
 
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refused> {
-    serde_json::from_slice(body).or_else(|e| bad_request(format!("invalid request body: {e}")))
+pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refused> {
+    serde_json::from_slice(body)
+        .or_else(|e| bad_parameter(format!("Parameter error: the request body is invalid: {e}")))
 }
 
-fn not_found<T>(id: &str, show: bool) -> Result<T, Refused> {
-    // The API spells "not found" three ways; the simulator uses two of them.
-    if show {
-        refused(404, "ModelArts.6404", format!("notebook {id} not found"))
-    } else {
-        refused(400, "ModelArts.6309", format!("notebook {id} does not exist"))
-    }
-}
-
-fn wrong_state<T>(n: &Notebook, what: &str) -> Result<T, Refused> {
-    refused(400, "ModelArts.6573", format!("cannot {what}: notebook {} is {}", n.id, n.status))
-}
-
-fn to_json(n: &impl serde::Serialize) -> J {
+pub fn to_json(n: &impl serde::Serialize) -> J {
     serde_json::to_value(n).unwrap_or(J::Null)
 }
 
@@ -92,304 +102,49 @@ pub fn dispatch(
 ) -> Result<J, Refused> {
     let id = id.unwrap_or_default();
     match op {
-        Op::Create => create(body, ctx),
+        Op::Create => notebooks::create(body, ctx),
         Op::List => list(query, ctx),
-        Op::Flavors => Ok(flavors(query, ctx.catalogue)),
-        Op::Images => Ok(images(query, ctx.catalogue)),
+        Op::Flavors => flavors(query, ctx.catalogue),
+        Op::Images => images(query, ctx.catalogue),
         Op::Show => ctx.store.get_mut(id).map(|r| to_json(&r.notebook)).map_or_else(|| not_found(id, true), Ok),
-        Op::Update => update(id, body, ctx),
-        Op::Delete => {
-            let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
-            if r.notebook.status == Status::Deleting {
-                return wrong_state(&r.notebook, "delete");
-            }
-            r.begin(Status::Deleting, Status::Deleted, ctx.timings.delete, &ctx.ending);
-            Ok(to_json(&r.notebook))
-        }
-        Op::Start => start(id, query, ctx),
-        Op::Stop => {
-            let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
-            if r.notebook.status != Status::Running {
-                return wrong_state(&r.notebook, "stop");
-            }
-            r.begin(Status::Stopping, Status::Stopped, ctx.timings.stop, &ctx.ending);
-            Ok(to_json(&r.notebook))
-        }
+        Op::Update => notebooks::update(id, body, ctx),
+        Op::Delete => notebooks::delete(id, ctx),
+        Op::Start => notebooks::start(id, query, ctx),
+        Op::Stop => notebooks::stop(id, ctx),
         Op::SwitchableFlavors => {
             let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
             let list = ctx.catalogue.switchable_from(&r.notebook.flavor);
-            Ok(json!({ "flavors": list, "total": list.len() }))
+            let page = Page {
+                current: 0,
+                size: list.len() as i64,
+                pages: 1,
+                total: list.len() as i64,
+                data: Vec::new(),
+                flavors: Some(list),
+            };
+            Ok(to_json(&page))
         }
         Op::LeaseShow => {
             let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
             Ok(to_json(&r.notebook.lease.clone().unwrap_or_default()))
         }
-        Op::LeaseRenew => {
-            let req: LeaseReq = parse_body(body)?;
-            let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
-            if r.notebook.status != Status::Running {
-                return wrong_state(&r.notebook, "renew the auto-stop of a notebook that is not running");
-            }
-            check_lease(&req)?;
-            r.notebook.lease = Some(lease_from(&req));
-            Ok(to_json(&r.notebook.lease))
-        }
+        Op::LeaseRenew => notebooks::renew_lease(id, query, body, ctx),
     }
 }
 
-fn check_lease(l: &LeaseReq) -> Result<(), Refused> {
-    limits::check_lease_ms(l.duration).or_else(|e| refused(400, "ModelArts.6420", e))?;
-    if !limits::LEASE_TYPES.contains(&l.kind.as_str()) {
-        return refused(400, "ModelArts.6421", format!("auto-stop type must be TIMING or IDLE, not {:?}", l.kind));
-    }
-    Ok(())
-}
-
-fn lease_from(l: &LeaseReq) -> Lease {
-    let now = now_millis();
-    Lease {
-        create_at: Some(now),
-        duration: Some(l.duration),
-        enable: Some(true),
-        kind: Some(l.kind.clone()),
-        update_at: Some(now),
-    }
-}
-
-fn check_endpoints(eps: &[EndpointReq]) -> Result<(), Refused> {
-    for e in eps {
-        if e.service != "SSH" {
-            return bad_request(format!("endpoint service must be SSH, not {:?}", e.service));
-        }
-        if e.key_pair_names.is_empty() {
-            return bad_request("an SSH endpoint needs at least one key pair");
-        }
-        if e.allowed_access_ips.len() > limits::MAX_ALLOWED_IPS {
-            return bad_request(format!("at most {} allowed access IPs", limits::MAX_ALLOWED_IPS));
-        }
-    }
-    Ok(())
-}
-
-fn endpoints_res(id: &str, eps: &[EndpointReq]) -> Vec<EndpointRes> {
-    let host = 10 + id.bytes().map(u32::from).sum::<u32>() % 200;
-    eps.iter()
-        .map(|e| EndpointRes {
-            service: Some(e.service.clone()),
-            dev_service: Some(e.service.clone()),
-            key_pair_names: e.key_pair_names.clone(),
-            allowed_access_ips: e.allowed_access_ips.clone(),
-            uri: Some(format!("192.168.0.{host}:22")),
-        })
-        .collect()
-}
-
-fn image_ref(catalogue: &Catalogue, image_id: &str, flavor: &str) -> Result<NotebookImage, Refused> {
-    let Some(image) = catalogue.image(image_id) else {
-        return refused(400, "ModelArts.6402", format!("image {image_id} does not exist"));
-    };
-    if let Some(f) = catalogue.flavor(flavor) {
-        if !catalogue.image_fits(image, f) {
-            return refused(
-                400,
-                "ModelArts.6403",
-                format!(
-                    "image {} supports {:?}, not the {} flavor {flavor}",
-                    image.name,
-                    image.resource_categories,
-                    f.category.clone().unwrap_or_default()
-                ),
-            );
-        }
-    }
-    Ok(NotebookImage {
-        id: image.id.clone(),
-        name: Some(image.name.clone()),
-        swr_path: image.swr_path.clone(),
-        tag: image.tag.clone(),
-        kind: image.kind.clone(),
-    })
-}
-
-fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
-    let req: CreateNotebook = parse_body(body)?;
-    limits::check_name(&req.name).or_else(bad_request)?;
-    if let Some(d) = &req.description {
-        limits::check_description(d).or_else(bad_request)?;
-    }
-    match ctx.catalogue.flavor(&req.flavor) {
-        None => return refused(400, "ModelArts.6401", format!("flavor {} does not exist", req.flavor)),
-        Some(f) if f.sold_out == Some(true) => {
-            return refused(400, "ModelArts.6405", format!("flavor {} is sold out", req.flavor))
-        }
-        Some(_) => {}
-    }
-    let image = image_ref(ctx.catalogue, &req.image_id, &req.flavor)?;
-    let v = &req.volume;
-    if !limits::VOLUME_CATEGORIES.contains(&v.category.as_str()) {
-        return bad_request(format!("volume category must be one of {:?}", limits::VOLUME_CATEGORIES));
-    }
-    if !limits::OWNERSHIPS.contains(&v.ownership.as_str()) {
-        return bad_request("volume ownership must be MANAGED or DEDICATED");
-    }
-    if v.ownership == "DEDICATED" && v.category != "EFS" {
-        return bad_request("DEDICATED ownership is supported only for EFS storage");
-    }
-    let capacity = match (v.category.as_str(), v.capacity) {
-        ("EVS", None) => Some(limits::MIN_STORAGE_GB),
-        ("EFS", None) => Some(50),
-        (_, Some(c)) if !(limits::MIN_STORAGE_GB..=limits::MAX_STORAGE_GB).contains(&c) => {
-            return refused(
-                400,
-                "ModelArts.6575",
-                format!("capacity must be {} to {} GB", limits::MIN_STORAGE_GB, limits::MAX_STORAGE_GB),
-            )
-        }
-        (_, c) => c,
-    };
-    let endpoints = req.endpoints.clone().unwrap_or_default();
-    check_endpoints(&endpoints)?;
-    if let Some(l) = &req.lease {
-        check_lease(l)?;
-    }
-    let id = uuid_v4();
-    let now = now_millis();
-    let notebook = Notebook {
-        id: id.clone(),
-        name: req.name.clone(),
-        description: req.description.clone(),
-        flavor: req.flavor.clone(),
-        status: Status::Creating,
-        image,
-        lease: Some(req.lease.as_ref().map(lease_from).unwrap_or(Lease { enable: Some(false), ..Default::default() })),
-        url: Some(format!("https://authoring-modelarts-sim.local/{id}/lab")),
-        token: Some(Secret(uuid_v4())),
-        volume: Some(VolumeRes {
-            category: v.category.clone(),
-            ownership: Some(v.ownership.clone()),
-            capacity,
-            mount_path: Some(v.mount_path.clone().unwrap_or_else(|| "/home/ma-user/work/".into())),
-            uri: v.uri.clone(),
-            status: None,
-        }),
-        endpoints: endpoints_res(&id, &endpoints),
-        workspace_id: Some(req.workspace_id.clone().unwrap_or_else(|| "0".into())),
-        pool: req.pool_id.as_ref().map(|p| PoolRef { id: p.clone(), name: Some(format!("pool-{p}")) }),
-        feature: Some(req.feature.clone().unwrap_or_else(|| "NOTEBOOK".into())),
-        create_at: Some(now),
-        update_at: Some(now),
-        ..Default::default()
-    };
-    let mut record = Record::new(notebook);
-    record.begin(Status::Creating, Status::Running, ctx.timings.create, &ctx.ending);
-    let answer = to_json(&record.notebook);
-    ctx.store.insert(record);
-    Ok(answer)
-}
-
-fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
-    let req: UpdateNotebook = parse_body(body)?;
-    let catalogue = ctx.catalogue;
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
-    let n = &mut r.notebook;
-    let needs_stop = req.flavor.is_some()
-        || req.image_id.is_some()
-        || req.storage_new_size.is_some()
-        || req.endpoints.is_some()
-        || req.hooks.is_some();
-    if needs_stop && n.status != Status::Stopped {
-        return wrong_state(n, "change flavor, image, storage, endpoints or hooks unless the notebook is STOPPED");
-    }
-    if n.status == Status::Deleting {
-        return wrong_state(n, "update");
-    }
-    if let Some(name) = &req.name {
-        limits::check_name(name).or_else(bad_request)?;
-    }
-    if let Some(d) = &req.description {
-        limits::check_description(d).or_else(bad_request)?;
-    }
-    let flavor = req.flavor.clone().unwrap_or_else(|| n.flavor.clone());
-    if let Some(f) = &req.flavor {
-        if f != &n.flavor && !catalogue.switchable_from(&n.flavor).iter().any(|x| &x.id == f) {
-            return refused(
-                400,
-                "ModelArts.6574",
-                format!("notebook {id} cannot switch from flavor {} to {f}", n.flavor),
-            );
-        }
-    }
-    let image = match &req.image_id {
-        Some(i) => Some(image_ref(catalogue, i, &flavor)?),
-        None if req.flavor.is_some() => Some(image_ref(catalogue, &n.image.id, &flavor)?),
-        None => None,
-    };
-    if let Some(size) = req.storage_new_size {
-        let vol = n.volume.clone().unwrap_or_default();
-        let current = vol.capacity.unwrap_or(0);
-        if vol.category != "EVS" {
-            return refused(400, "ModelArts.6575", format!("only EVS storage can be expanded, not {}", vol.category));
-        }
-        if size <= current || size > limits::MAX_STORAGE_GB {
-            return refused(
-                400,
-                "ModelArts.6575",
-                format!(
-                    "storage can only grow, up to {} GB: {current} GB to {size} GB refused",
-                    limits::MAX_STORAGE_GB
-                ),
-            );
-        }
-    }
-    if let Some(eps) = &req.endpoints {
-        check_endpoints(eps)?;
-    }
-    // All checks passed: apply.
-    if let Some(name) = req.name {
-        n.name = name;
-    }
-    if let Some(d) = req.description {
-        n.description = Some(d);
-    }
-    n.flavor = flavor;
-    if let Some(i) = image {
-        n.image = i;
-    }
-    if let (Some(size), Some(vol)) = (req.storage_new_size, n.volume.as_mut()) {
-        vol.capacity = Some(size);
-    }
-    if let Some(eps) = req.endpoints {
-        n.endpoints = endpoints_res(id, &eps);
-    }
-    n.update_at = Some(now_millis());
-    Ok(to_json(n))
-}
-
-fn start(id: &str, query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
-    let duration = match q(query, "duration") {
-        Some(d) => d.parse::<i64>().or_else(|_| bad_request(format!("duration {d:?} is not a number")))?,
-        None => limits::MIN_LEASE_MS,
-    };
-    let lease = LeaseReq { duration, kind: q(query, "type").unwrap_or("TIMING").to_string() };
-    check_lease(&lease)?;
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
-    if !matches!(r.notebook.status, Status::Stopped | Status::StartFailed) {
-        return wrong_state(&r.notebook, "start");
-    }
-    r.notebook.lease = Some(lease_from(&lease));
-    restart_lease(&mut r.notebook);
-    r.begin(Status::Starting, Status::Running, ctx.timings.start, &ctx.ending);
-    Ok(to_json(&r.notebook))
-}
-
+/// `offset` / `limit` pagination; `limit` must be one of [`PAGE_LIMITS`].
 fn paginate<T: serde::Serialize>(items: Vec<T>, query: &[(String, String)]) -> Result<J, Refused> {
-    let offset: usize =
-        q(query, "offset").map_or(Ok(0), |v| v.parse().or_else(|_| bad_request("offset must be a number")))?;
-    let limit: usize = q(query, "limit")
-        .map_or(Ok(items.len().max(1)), |v| v.parse().or_else(|_| bad_request("limit must be a number")))?;
-    if limit == 0 || limit > 1000 {
-        return bad_request("limit must be 1 to 1000");
-    }
+    let offset: usize = match q(query, "offset") {
+        None => 0,
+        Some(v) => v.parse().or_else(|_| bad_parameter(format!("Parameter error: offset {v:?} is not a number")))?,
+    };
+    let limit: usize = match q(query, "limit") {
+        None => 10,
+        Some(v) => match v.parse() {
+            Ok(l) if PAGE_LIMITS.contains(&l) => l,
+            _ => return bad_parameter(format!("Parameter error: limit must be one of {PAGE_LIMITS:?}, not {v:?}")),
+        },
+    };
     let total = items.len();
     let data: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
     let page = Page {
@@ -411,11 +166,12 @@ fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
         q(query, "name").is_none_or(|name| n.name.contains(name))
             && q(query, "status").is_none_or(|s| n.status.as_str() == s)
             && q(query, "pool_id").is_none_or(|p| n.pool.as_ref().is_some_and(|x| x.id == p))
+            && q(query, "workspace_id").is_none_or(|w| n.workspace_id.as_deref() == Some(w))
     });
     paginate(all, query)
 }
 
-fn flavors(query: &[(String, String)], catalogue: &Catalogue) -> J {
+fn flavors(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refused> {
     let list: Vec<_> = catalogue
         .flavors
         .iter()
@@ -426,22 +182,23 @@ fn flavors(query: &[(String, String)], catalogue: &Catalogue) -> J {
         .filter(|_| q(query, "type").is_none_or(|t| t.eq_ignore_ascii_case("MANAGED")))
         .cloned()
         .collect();
-    paginate(list, query).unwrap_or(J::Null)
+    paginate(list, query)
 }
 
-fn images(query: &[(String, String)], catalogue: &Catalogue) -> J {
+/// Images; `name` matches fuzzily (a substring) unless `name_fuzzy_match=false`
+/// (SDK `ListImageRequest.name_fuzzy_match`, default true).
+fn images(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refused> {
+    let fuzzy = q(query, "name_fuzzy_match") != Some("false");
     let list: Vec<_> = catalogue
         .images
         .iter()
-        .filter(|i| {
-            q(query, "name")
-                .is_none_or(|n| i.name == n || (q(query, "name_fuzzy_match") == Some("true") && i.name.contains(n)))
-        })
+        .filter(|i| q(query, "name").is_none_or(|n| if fuzzy { i.name.contains(n) } else { i.name == n }))
         .filter(|i| q(query, "type").is_none_or(|t| i.kind.as_deref() == Some(t)))
         .filter(|i| q(query, "service_type").is_none_or(|t| i.service_type.as_deref() == Some(t)))
+        .filter(|i| q(query, "workspace_id").is_none_or(|w| i.workspace_id.as_deref() == Some(w)))
         .cloned()
         .collect();
-    paginate(list, query).unwrap_or(J::Null)
+    paginate(list, query)
 }
 
 /// A random (version 4) UUID.
@@ -449,8 +206,13 @@ pub fn uuid_v4() -> String {
     use aws_lc_rs::rand::{SecureRandom, SystemRandom};
     let mut b = [0u8; 16];
     let _ = SystemRandom::new().fill(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
+    if let Some(version) = b.get_mut(6) {
+        *version = (*version & 0x0f) | 0x40;
+    }
+    if let Some(variant) = b.get_mut(8) {
+        *variant = (*variant & 0x3f) | 0x80;
+    }
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    let part = |r: std::ops::Range<usize>| h.get(r).unwrap_or_default().to_string();
+    format!("{}-{}-{}-{}-{}", part(0..8), part(8..12), part(12..16), part(16..20), part(20..32))
 }

@@ -1,8 +1,11 @@
 //! The flavors and images the simulator offers, built in or loaded from a file.
+//! Their shapes follow the SDK's `NotebookFlavor` and `ImageResponse`, including
+//! the case of `arch`, which the two models spell differently (`x86_64` for a
+//! flavor, `X86_64` for an image).
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::types::{Flavor, Image};
+use crate::client::types::{Flavor, GpuInfo, Image};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Catalogue {
@@ -10,35 +13,42 @@ pub struct Catalogue {
     pub images: Vec<Image>,
 }
 
-fn flavor(id: &str, category: &str, vcpus: i64, memory_gb: i64, sold_out: bool, desc: &str) -> Flavor {
+fn flavor(id: &str, category: &str, arch: &str, vcpus: i64, memory_gb: i64, sold_out: bool, desc: &str) -> Flavor {
     Flavor {
         id: id.into(),
         name: id.into(),
-        arch: Some("x86_64".into()),
+        arch: Some(arch.into()),
         category: Some(category.into()),
         description: Some(desc.into()),
-        feature: Some("NOTEBOOK".into()),
+        feature: None,
         free: Some(false),
         sold_out: Some(sold_out),
         vcpus: Some(vcpus),
         memory: Some(memory_gb * 1024),
-        gpu: (category == "GPU").then(|| serde_json::json!({"gpu": 1, "gpu_memory": 16, "type": desc})),
+        gpu: (category == "GPU").then(|| GpuInfo {
+            gpu: Some(1),
+            gpu_memory: Some("16GB".into()),
+            kind: Some(desc.into()),
+        }),
+        storages: vec!["EVS".into(), "EFS".into()],
     }
 }
 
-fn image(id: &str, name: &str, tag: &str, categories: &[&str], desc: &str) -> Image {
+fn image(id: &str, name: &str, tag: &str, categories: &[&str], arch: &str, desc: &str) -> Image {
     Image {
         id: id.into(),
         name: name.into(),
         swr_path: Some(format!("swr.cn-north-4.myhuaweicloud.com/atelier/{name}:{tag}")),
         tag: Some(tag.into()),
         kind: Some("BUILD_IN".into()),
-        arch: Some("x86_64".into()),
+        arch: Some(arch.into()),
         service_type: Some("DEV".into()),
         status: Some("ACTIVE".into()),
         resource_categories: categories.iter().map(|c| c.to_string()).collect(),
+        dev_services: vec!["NOTEBOOK".into(), "SSH".into()],
         description: Some(desc.into()),
         visibility: Some("PUBLIC".into()),
+        workspace_id: Some("0".into()),
     }
 }
 
@@ -46,10 +56,11 @@ impl Default for Catalogue {
     fn default() -> Self {
         Catalogue {
             flavors: vec![
-                flavor("modelarts.vm.cpu.2u", "CPU", 2, 8, false, "2 vCPUs | 8 GB"),
-                flavor("modelarts.vm.cpu.8u", "CPU", 8, 32, false, "8 vCPUs | 32 GB"),
-                flavor("modelarts.vm.gpu.t4", "GPU", 8, 32, false, "T4"),
-                flavor("modelarts.vm.gpu.v100", "GPU", 8, 64, true, "V100"),
+                flavor("modelarts.vm.cpu.2u", "CPU", "x86_64", 2, 8, false, "2 vCPUs | 8 GB"),
+                flavor("modelarts.vm.cpu.8u", "CPU", "x86_64", 8, 32, false, "8 vCPUs | 32 GB"),
+                flavor("modelarts.vm.gpu.t4", "GPU", "x86_64", 8, 32, false, "T4"),
+                flavor("modelarts.vm.gpu.v100", "GPU", "x86_64", 8, 64, true, "V100"),
+                flavor("modelarts.bm.d910.xlarge.1", "ASCEND", "aarch64", 24, 192, false, "1 Ascend 910 | 24 vCPUs"),
             ],
             images: vec![
                 image(
@@ -57,6 +68,7 @@ impl Default for Catalogue {
                     "notebook2.0-mul-kernel-cpu-cp36",
                     "3.3.2-release_v1",
                     &["CPU"],
+                    "X86_64",
                     "Multi-kernel CPU image, Python 3.6",
                 ),
                 image(
@@ -64,6 +76,7 @@ impl Default for Catalogue {
                     "pytorch1.10-cuda10.2-cudnn7-ubuntu18.04",
                     "2.0.0-release_v2",
                     &["GPU"],
+                    "X86_64",
                     "PyTorch 1.10 with CUDA 10.2",
                 ),
                 image(
@@ -71,7 +84,16 @@ impl Default for Catalogue {
                     "mindspore1.7.0-py3.7-ubuntu18.04",
                     "1.7.0",
                     &["CPU", "GPU"],
+                    "X86_64",
                     "MindSpore 1.7 for CPU and GPU",
+                ),
+                image(
+                    "5c3f1e9a-7b2d-4e6f-8a1c-9d0e2f4b6a81",
+                    "mindspore2.2.0-py3.9-euleros2.10-aarch64",
+                    "2.2.0",
+                    &["CPU", "ASCEND"],
+                    "AARCH64",
+                    "MindSpore 2.2 for Arm CPUs and Ascend",
                 ),
             ],
         }
@@ -92,12 +114,13 @@ impl Catalogue {
         self.images.iter().find(|i| i.id == id)
     }
 
-    /// A notebook may change to another flavor of its own category that is not sold out.
+    /// A notebook may change to another flavor of its own category and architecture
+    /// that is not sold out.
     pub fn switchable_from(&self, current: &str) -> Vec<Flavor> {
-        let category = self.flavor(current).and_then(|f| f.category.clone());
+        let (category, arch) = self.flavor(current).map_or((None, None), |f| (f.category.clone(), f.arch.clone()));
         self.flavors
             .iter()
-            .filter(|f| f.id != current && f.category == category && f.sold_out != Some(true))
+            .filter(|f| f.id != current && f.category == category && f.arch == arch && f.sold_out != Some(true))
             .cloned()
             .collect()
     }

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod control;
 pub mod faults;
 pub mod http;
+pub mod notebooks;
 pub mod store;
 
 use std::net::SocketAddr;

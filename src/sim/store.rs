@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::client::types::{Lease, Notebook, Status};
+use crate::client::types::{CustomHooks, Lease, Notebook, Status};
 use crate::timefmt::now_millis;
 
 /// How long each transition takes.
@@ -13,12 +13,14 @@ pub struct Timings {
     pub start: Duration,
     pub stop: Duration,
     pub delete: Duration,
+    /// How long an EVS volume stays `RESIZING` after it is grown.
+    pub resize: Duration,
 }
 
 impl Default for Timings {
     fn default() -> Self {
         let s = Duration::from_secs(1);
-        Timings { create: s, start: s, stop: s, delete: s }
+        Timings { create: s, start: s, stop: s, delete: s, resize: s }
     }
 }
 
@@ -47,11 +49,23 @@ struct Transition {
 pub struct Record {
     pub notebook: Notebook,
     transition: Option<Transition>,
+    /// When a growing volume stops being `RESIZING`.
+    resized_at: Option<Instant>,
+    /// The startup scripts applied; the API never shows them.
+    pub hooks: Option<CustomHooks>,
 }
 
 impl Record {
     pub fn new(notebook: Notebook) -> Self {
-        Record { notebook, transition: None }
+        Record { notebook, transition: None, resized_at: None, hooks: None }
+    }
+
+    /// Marks the volume `RESIZING` for `during` (the instance stays usable).
+    pub fn begin_resize(&mut self, during: Duration) {
+        if let Some(v) = self.notebook.volume.as_mut() {
+            v.status = Some("RESIZING".into());
+        }
+        self.resized_at = Instant::now().checked_add(during);
     }
 
     /// Starts a transition: the notebook shows `during` now and `to` after `after`.
@@ -70,6 +84,12 @@ impl Record {
 
     /// Brings the status up to date; returns true when the notebook is gone.
     pub fn advance(&mut self, now: Instant) -> bool {
+        if self.resized_at.is_some_and(|at| now >= at) {
+            self.resized_at = None;
+            if let Some(v) = self.notebook.volume.as_mut() {
+                v.status = None;
+            }
+        }
         let due = matches!(&self.transition, Some(Transition { at: Some(at), .. }) if now >= *at);
         if let Some(t) = self.transition.take_if(|_| due) {
             if t.remove && t.fail.is_none() {
@@ -83,11 +103,9 @@ impl Record {
                 None => self.notebook.status = t.to,
             }
             self.notebook.update_at = Some(now_millis());
-            if self.notebook.status == Status::Running {
-                restart_lease(&mut self.notebook);
-            }
         }
-        // Auto-stop fires when a running notebook's lease runs out.
+        // Auto-stop fires when a running notebook's lease runs out: `duration` counts
+        // from `lease.create_at`, the instance's creation (SDK `Lease.duration`).
         if self.notebook.status == Status::Running {
             if let Some(Lease { create_at: Some(c), duration: Some(d), enable: Some(true), .. }) = &self.notebook.lease
             {
@@ -102,15 +120,6 @@ impl Record {
 
     pub fn in_transition(&self) -> bool {
         self.transition.is_some()
-    }
-}
-
-/// The lease counts from when the notebook (re)starts.
-pub fn restart_lease(n: &mut Notebook) {
-    if let Some(l) = &mut n.lease {
-        let now = now_millis();
-        l.create_at = Some(now);
-        l.update_at = Some(now);
     }
 }
 

@@ -29,7 +29,7 @@ pub fn schema() -> Schema {
         0,
         Block::new("Lists the images notebooks can use, optionally filtered.")
             .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
-            .attr(Attribute::string("name").optional().describe("Only the images with exactly this name."))
+            .attr(Attribute::string("name").optional().describe("Only the images with exactly this name (an exact match: the provider sends `name_fuzzy_match = false`, where the API would otherwise match any image whose name contains it)."))
             .attr(Attribute::string("type").optional().describe("Only images of this type: `BUILD_IN` (provided by ModelArts) or `DEDICATED` (your own).").validate(OneOf(&["BUILD_IN", "DEDICATED"])))
             .attr(Attribute::string("service_type").optional().describe("Only images for this service, e.g. `DEV`, `COMMON`, `TRAIN`, `INFERENCE`."))
             .attr(Attribute::string("category").optional().describe("Only images that run on this processor category: `CPU`, `GPU` or `ASCEND` (matched on the image's resource categories).").validate(OneOf(&["CPU", "GPU", "ASCEND"])))
@@ -57,7 +57,15 @@ impl DataSource for ImagesDataSource {
             Err(d) => return Outcome::failed(None, d),
         };
         let s = |k: &str| config.attr(k).as_str().map(String::from);
-        let filter = ImageFilter { name: s("name"), kind: s("type"), service_type: s("service_type"), namespace: None };
+        // The API matches names fuzzily by default; this data source promises an exact
+        // match, so it asks for one (and checks it again below).
+        let filter = ImageFilter {
+            name: s("name"),
+            name_fuzzy_match: s("name").map(|_| false),
+            kind: s("type"),
+            service_type: s("service_type"),
+            namespace: None,
+        };
         let images = match api.list_images(&filter).await {
             Ok(i) => i,
             Err(e) => return Outcome::failed(None, failed("Failed to list images", e.to_string())),

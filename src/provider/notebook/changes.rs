@@ -1,15 +1,26 @@
 //! How each change to a `modelarts_notebook` reaches the API — the table the plan,
-//! the apply sequencer and the docs all read.
+//! the apply sequencer and the docs all read. Which status each update needs comes
+//! from `../shared/modelarts-api.md`, "Which status each change needs": the update
+//! page, the SDK's `VolumeRes.status`, and the official Go provider.
 
 use crate::protocol::{AttributePath, Value};
+
+/// The status an update (PUT) of an attribute needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Needs {
+    /// Any settled status (`name`, `description`).
+    AnyStatus,
+    /// A RUNNING notebook: EVS storage grows "dynamically" while the instance runs.
+    Running,
+    /// A STOPPED notebook: flavor, image, SSH addresses and startup hooks.
+    Stopped,
+}
 
 /// How a change to an attribute is applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applied {
-    /// One PUT, whatever the notebook's status.
-    Live,
-    /// A PUT that needs a STOPPED notebook: stop, update, start again.
-    StopRequired,
+    /// One PUT, in the status it needs.
+    Update(Needs),
     /// Destroy and create a new notebook.
     Replace,
     /// The start / stop APIs.
@@ -32,20 +43,24 @@ const fn rule(attr: &'static str, applied: Applied) -> Rule {
 
 /// Every configurable attribute and how its change is applied.
 pub const RULES: &[Rule] = &[
-    rule("name", Applied::Live),
-    rule("description", Applied::Live),
-    rule("flavor_id", Applied::StopRequired),
-    rule("image_id", Applied::StopRequired),
-    rule("volume.size", Applied::StopRequired),
-    rule("key_pair", Applied::StopRequired),
-    rule("allowed_access_ips", Applied::StopRequired),
+    rule("name", Applied::Update(Needs::AnyStatus)),
+    rule("description", Applied::Update(Needs::AnyStatus)),
+    rule("volume.size", Applied::Update(Needs::Running)),
+    rule("flavor_id", Applied::Update(Needs::Stopped)),
+    rule("image_id", Applied::Update(Needs::Stopped)),
+    rule("allowed_access_ips", Applied::Update(Needs::Stopped)),
+    rule("hooks", Applied::Update(Needs::Stopped)),
+    // The official provider lists the key pair as non-updatable (ForceNew).
+    rule("key_pair", Applied::Replace),
     rule("volume.type", Applied::Replace),
     rule("volume.ownership", Applied::Replace),
     rule("volume.uri", Applied::Replace),
+    rule("volume.id", Applied::Replace),
     rule("workspace_id", Applied::Replace),
     rule("pool_id", Applied::Replace),
     rule("running", Applied::Power),
     rule("auto_stop", Applied::AutoStop),
+    rule("allow_stopping_for_update", Applied::NoApiCall),
     rule("timeouts", Applied::NoApiCall),
 ];
 
@@ -62,6 +77,8 @@ pub enum Recompute {
     OnApiChange,
     /// When one of these attributes changes.
     OnChangeOf(&'static [&'static str]),
+    /// On a transition, or when one of these attributes changes.
+    OnTransitionOrChangeOf(&'static [&'static str]),
 }
 
 /// Every computed-only attribute, and when it may change in an update.
@@ -76,7 +93,8 @@ pub const COMPUTED: &[(&str, Recompute)] = &[
     ("image_name", Recompute::OnChangeOf(&["image_id"])),
     ("image_swr_path", Recompute::OnChangeOf(&["image_id"])),
     ("image_type", Recompute::OnChangeOf(&["image_id"])),
-    ("ssh_uri", Recompute::OnChangeOf(&["key_pair", "allowed_access_ips"])),
+    ("ssh_uri", Recompute::OnChangeOf(&["allowed_access_ips"])),
+    ("auto_stop_enabled", Recompute::OnTransitionOrChangeOf(&["auto_stop"])),
 ];
 
 /// The value at a dotted path; a block list contributes its first (only) element.
@@ -127,6 +145,11 @@ pub fn changed<'r>(prior: &Value, planned: &Value) -> Vec<&'r Rule> {
     RULES.iter().filter(|r| value_at(prior, r.attr) != value_at(planned, r.attr)).collect()
 }
 
+/// The changed attributes whose update needs `needs`.
+pub fn needing<'r>(changes: &[&'r Rule], needs: Needs) -> Vec<&'r str> {
+    changes.iter().filter(|r| r.applied == Applied::Update(needs)).map(|r| r.attr).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,10 +167,13 @@ mod tests {
         let a = state("f1", 10);
         assert!(changed(&a, &a).is_empty());
         let names: Vec<&str> = changed(&a, &state("f2", 20)).iter().map(|r| r.attr).collect();
-        assert_eq!(names, vec!["flavor_id", "volume.size"]);
+        assert_eq!(names, vec!["volume.size", "flavor_id"]);
         let mut unknown = a.clone();
         unknown.set_attr("flavor_id", Value::Unknown);
-        assert_eq!(changed(&a, &unknown)[0].applied, Applied::StopRequired);
+        assert_eq!(changed(&a, &unknown)[0].applied, Applied::Update(Needs::Stopped));
+        let both = changed(&a, &state("f2", 20));
+        assert_eq!(needing(&both, Needs::Running), ["volume.size"]);
+        assert_eq!(needing(&both, Needs::Stopped), ["flavor_id"]);
     }
 
     #[test]

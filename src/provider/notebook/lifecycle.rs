@@ -4,16 +4,20 @@
 
 use std::time::{Duration, Instant};
 
+use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
-use crate::client::types::{CreateNotebook, Notebook, Status, VolumeReq};
+use crate::client::types::{CreateNotebook, EndpointReq, Lease, Notebook, Status, AUTO_STOP_OFF};
 use crate::client::{ApiError, Client};
 use crate::framework::{CallContext, Outcome};
 use crate::protocol::{Diagnostics, Value};
 use crate::timefmt::{self, now_millis};
 
-use super::changes::{changed, Applied};
-use super::model::{state_from_api, timeouts, Spec};
-use super::sequencer::{execute, plan_update, stop_and_wait};
+use super::changes::path_of;
+use super::diagnose::api_error;
+use super::execute::{execute, Run};
+use super::model::{asked_duration_ms, auto_stop_block, state_from_api, timeouts, Spec};
+use super::power;
+use super::steps::{self, Changes, Power, Step};
 
 fn error(summary: &str, detail: impl Into<String>) -> Diagnostics {
     let mut d = Diagnostics::new();
@@ -31,21 +35,33 @@ fn create_request(spec: &Spec) -> CreateNotebook {
         description: spec.description.clone(),
         flavor: spec.flavor_id.clone(),
         image_id: spec.image_id.clone(),
-        volume: VolumeReq {
-            category: spec.volume.kind.clone(),
-            ownership: spec.volume.ownership.clone(),
-            capacity: spec.volume.size,
-            uri: spec.volume.uri.clone(),
-            ..Default::default()
-        },
+        volume: spec.volume_request(),
         endpoints: (!endpoints.is_empty()).then_some(endpoints),
         workspace_id: spec.workspace_id.clone(),
         pool_id: spec.pool_id.clone(),
+        hooks: spec.hooks.clone(),
+        // Auto-stop on: the lease asked for; off: `duration: -1`, as the official
+        // provider sends at every create (the API's default would be 1 hour).
         lease: spec.auto_stop.clone(),
+        duration: spec.auto_stop.is_none().then_some(AUTO_STOP_OFF),
         feature: Some("NOTEBOOK".into()),
-        ..Default::default()
     }
 }
+
+/// The attributes a create request carries, to blame for a refusal.
+const CREATE_ATTRIBUTES: &[&str] = &[
+    "name",
+    "description",
+    "flavor_id",
+    "image_id",
+    "volume",
+    "allowed_access_ips",
+    "key_pair",
+    "workspace_id",
+    "pool_id",
+    "hooks",
+    "auto_stop",
+];
 
 /// After a create whose answer was lost: the notebook of that name created since
 /// the request began, if there is exactly one.
@@ -100,7 +116,7 @@ pub async fn create(api: &Client, ctx: &CallContext, planned: &Value, config: &V
                 }
             }
         }
-        Err(e) => return Outcome::failed(None, error("Failed to create notebook", e.to_string())),
+        Err(e) => return Outcome::failed(None, api_error("Failed to create notebook", &e, CREATE_ATTRIBUTES)),
     };
     let id = created.id.clone();
     // From here on the notebook exists: whatever happens next, it is in the state.
@@ -110,7 +126,7 @@ pub async fn create(api: &Client, ctx: &CallContext, planned: &Value, config: &V
     let result: Result<(), ApiError> = async {
         last = api.wait_for_status(&id, &[Status::Running], deadline.saturating_duration_since(Instant::now())).await?;
         if spec.running == Some(false) {
-            last = stop_and_wait(api, &id, deadline).await?;
+            last = power::stop(api, &id, deadline).await?;
         }
         last = api.get_notebook(&id).await?;
         Ok(())
@@ -155,6 +171,50 @@ pub async fn read(api: &Client, current: &Value) -> Outcome {
     }
 }
 
+/// What an update must change, found by comparing the notebook as the API reports
+/// it with the plan; for what the API never reports (hooks) or reports in another
+/// form (auto-stop), by comparing the prior state with the plan.
+pub fn changes(current: &Notebook, prior: &Value, planned: &Value, spec: &Spec) -> Changes {
+    let mut c = Changes::default();
+    if spec.name != current.name {
+        c.any.name = Some(spec.name.clone());
+    }
+    let wanted_desc = spec.description.clone().unwrap_or_default();
+    if wanted_desc != current.description.clone().unwrap_or_default() {
+        c.any.description = Some(wanted_desc);
+    }
+    let capacity = current.volume.as_ref().and_then(|v| v.capacity);
+    if let Some(size) = spec.volume.size.filter(|s| spec.volume.kind == "EVS" && Some(*s) != capacity) {
+        c.running.storage_new_size = Some(size);
+    }
+    if spec.flavor_id != current.flavor {
+        c.stopped.flavor = Some(spec.flavor_id.clone());
+    }
+    if spec.image_id != current.image.id {
+        c.stopped.image_id = Some(spec.image_id.clone());
+    }
+    if let (Some(kp), Some(ssh)) = (&spec.key_pair, current.ssh_endpoint()) {
+        let mut now_ips = ssh.allowed_access_ips.clone();
+        let mut wanted_ips = spec.allowed_access_ips.clone();
+        now_ips.sort();
+        wanted_ips.sort();
+        if now_ips != wanted_ips {
+            // The endpoint goes with its unchanged key pair, as the official provider sends it.
+            c.stopped.endpoints = Some(vec![EndpointReq {
+                service: "SSH".into(),
+                key_pair_names: vec![kp.clone()],
+                allowed_access_ips: Some(spec.allowed_access_ips.clone()),
+            }]);
+        }
+    }
+    if prior.attr("hooks") != planned.attr("hooks") {
+        // Removing the block clears the scripts.
+        c.stopped.hooks = Some(spec.hooks.clone().unwrap_or_default());
+    }
+    c.auto_stop_changed = prior.attr("auto_stop") != planned.attr("auto_stop");
+    c
+}
+
 pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value) -> Outcome {
     let spec = Spec::from_plan(planned, config);
     let id = prior.attr("id").as_str().unwrap_or_default().to_string();
@@ -172,9 +232,9 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
         }
         Err(e) => return Outcome::failed(Some(prior.clone()), error("Failed to update notebook", e.to_string())),
     };
-    if current.status.is_transitional() {
+    if current.status.is_transitional() || current.volume.as_ref().is_some_and(|v| v.is_busy()) {
         tracing::info!(notebook = %id, status = %current.status, "waiting for the notebook to settle before changing it");
-        match api.wait_settled(&id, deadline.saturating_duration_since(Instant::now())).await {
+        match power::settle(api, &id, deadline).await {
             Ok(n) => current = n,
             Err(e) => {
                 let state = state_from_api(&current, prior);
@@ -185,10 +245,30 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
             }
         }
     }
-    let auto_stop_changed = changed(prior, planned).iter().any(|r| r.applied == Applied::AutoStop);
-    let steps = plan_update(&current, &spec, auto_stop_changed);
-    tracing::debug!(notebook = %id, steps = ?steps, "update plan");
-    match execute(api, &id, &steps, deadline.saturating_duration_since(Instant::now())).await {
+    let now = Power::of(current.status == Status::Running);
+    let end = spec.running.map_or(now, Power::of);
+    let changes = changes(&current, prior, planned, &spec);
+    let steps = steps::plan(&changes, now, end, spec.auto_stop.as_ref());
+    tracing::debug!(notebook = %id, steps = ?steps, "update steps");
+    if !spec.allow_stopping_for_update && steps::extra_transitions(&steps, now, end) > 0 {
+        return Outcome::failed(
+            Some(state_from_api(&current, prior)),
+            error(
+                "Update needs a restart that is not allowed",
+                format!("Notebook {id} is {} now, and applying this change would {}; allow_stopping_for_update = false forbids that. Nothing was changed. Set running to stop or start it deliberately, or allow it.", current.status, steps::describe(&steps, now)),
+            ),
+        );
+    }
+    let run = Run {
+        id: &id,
+        now,
+        end,
+        auto_stop: spec.auto_stop.as_ref(),
+        allow_stopping: spec.allow_stopping_for_update,
+        deadline,
+        timeout: spec.timeouts.update,
+    };
+    match execute(api, &run, &steps).await {
         Ok(last) => {
             let fallback = last.unwrap_or(current);
             let state = refresh_or(api, &id, &fallback, planned).await;
@@ -198,7 +278,24 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
             let fallback = failure.notebook.unwrap_or(current);
             // Record the progress made: the state matches the notebook as it is now.
             let state = refresh_or(api, &id, &fallback, prior).await;
-            Outcome::failed(Some(state), error("Failed to update notebook", failure.error))
+            let sent: Vec<&str> = steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Update { body, .. } => Some(steps::attributes_of(body)),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let d = match sent.as_slice() {
+                // One attribute changed: the error points at it.
+                [one] => {
+                    let mut d = Diagnostics::new();
+                    d.error_at(path_of(one), "Failed to update notebook", failure.error);
+                    d
+                }
+                _ => error("Failed to update notebook", failure.error),
+            };
+            Outcome::failed(Some(state), d)
         }
     }
 }
@@ -207,59 +304,27 @@ pub async fn delete(api: &Client, prior: &Value) -> Diagnostics {
     let Some(id) = prior.attr("id").as_str() else { return Diagnostics::new() };
     let deadline = Instant::now() + timeouts(prior).delete;
     tracing::info!(notebook = id, "deleting notebook");
-    let left = || deadline.saturating_duration_since(Instant::now());
-    let result: Result<(), ApiError> = async {
-        loop {
-            match api.delete_notebook(id).await {
-                Ok(()) => break,
-                Err(e) if e.is_not_found() => return Ok(()),
-                // Some regions refuse to delete a notebook in some states: settle it, stop it, try again.
-                Err(e) if e.code() == Some("ModelArts.6573") => {
-                    let n = api.get_notebook(id).await?;
-                    match n.status {
-                        Status::Deleting => break,
-                        s if s.is_transitional() => {
-                            api.wait_settled(id, left()).await?;
-                        }
-                        Status::Running => {
-                            stop_and_wait(api, id, deadline).await?;
-                        }
-                        _ => return Err(e),
-                    }
-                }
-                Err(e) if e.is_ambiguous() => break,
-                Err(e) => return Err(e),
-            }
-        }
-        api.wait_gone(id, left()).await
-    }
-    .await;
-    match result {
+    match power::delete(api, id, deadline).await {
         Ok(()) => Diagnostics::new(),
         Err(e) => error("Failed to delete notebook", e.to_string()),
     }
 }
 
-/// The lease every start without an explicit auto-stop gets (the start API's defaults).
-fn is_default_lease(l: &crate::client::types::Lease) -> bool {
-    l.duration == Some(crate::client::limits::MIN_LEASE_MS) && l.kind.as_deref().is_none_or(|k| k == "TIMING")
+/// The lease every console start gets by default (1 h, TIMING): an imported notebook
+/// with it is imported without `auto_stop`.
+fn is_default_lease(l: &Lease) -> bool {
+    asked_duration_ms(l) == Some(MIN_LEASE_MS) && l.kind.as_deref().is_none_or(|k| k == "TIMING")
 }
 
-/// Imports notebook `id`. An auto-stop other than the API's default (1 h, TIMING,
-/// which every start without one gets) is imported as `auto_stop`.
+/// Imports notebook `id`. An auto-stop other than the API's default is imported as
+/// `auto_stop`, with the duration asked for at its last start; hooks cannot be read.
 pub async fn import(api: &Client, id: &str) -> Outcome {
     match api.get_notebook(id).await {
         Ok(n) => {
             let mut carry = Value::object([("timeouts", Value::Null)]);
             if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
-                let d = Duration::from_millis(lease.duration.unwrap_or(0).max(0) as u64);
-                carry.set_attr(
-                    "auto_stop",
-                    Value::List(vec![Value::object([
-                        ("type", Value::from(lease.kind.clone().unwrap_or_else(|| "TIMING".into()))),
-                        ("duration", Value::from(crate::duration::format(d))),
-                    ])]),
-                );
+                let asked = asked_duration_ms(lease).unwrap_or(MIN_LEASE_MS);
+                carry.set_attr("auto_stop", auto_stop_block(lease.kind.as_deref().unwrap_or("TIMING"), asked));
             }
             Outcome::ok(state_from_api(&n, &carry))
         }

@@ -1,19 +1,26 @@
 //! The `modelarts_notebook` resource.
 //!
 //! - [`schema`]: the attribute table;
-//! - [`changes`]: how each change is applied (live, needs a stop, replace, power);
-//! - [`plan`]: plan-time checks, computed values, the restart warning;
-//! - [`sequencer`]: a diff turned into API steps, and their execution;
+//! - [`changes`]: how each change is applied (the status it needs, replace, power);
+//! - [`plan`]: plan-time checks, computed values, the steps apply will take;
+//! - [`steps`]: a diff turned into API steps with the fewest starts and stops;
+//! - [`execute`]: the steps run, and the power state restored after a failure;
+//! - [`power`]: start, stop, update and delete with the API's error codes handled;
 //! - [`model`]: plans read as a wanted notebook, API answers written as state;
-//! - [`lifecycle`]: create, read, update, delete, import.
+//! - [`diagnose`]: API errors as diagnostics at the attribute to blame;
+//! - [`lifecycle`]: create, read, update, delete, import;
+//! - [`moved`]: `moved` blocks from the official provider.
 
 pub mod changes;
+pub mod diagnose;
+pub mod execute;
 pub mod lifecycle;
 pub mod model;
 pub mod moved;
 pub mod plan;
+pub mod power;
 pub mod schema;
-pub mod sequencer;
+pub mod steps;
 
 use async_trait::async_trait;
 

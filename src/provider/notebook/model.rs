@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
-use crate::client::types::{EndpointReq, LeaseReq, Notebook, Status};
+use base64::Engine;
+
+use crate::client::types::{
+    ContainerHooks, CustomHooks, EndpointReq, HookConfig, Lease, LeaseReq, Notebook, Status, VolumeReq,
+};
 use crate::duration;
 use crate::protocol::Value;
 use crate::timefmt;
@@ -15,6 +19,8 @@ pub struct VolumeSpec {
     pub kind: String,
     pub ownership: String,
     pub uri: Option<String>,
+    /// A dedicated EFS file system's ID.
+    pub id: Option<String>,
     /// GB; `None` lets the API choose.
     pub size: Option<i64>,
 }
@@ -35,12 +41,17 @@ pub struct Spec {
     pub image_id: String,
     pub volume: VolumeSpec,
     pub key_pair: Option<String>,
+    /// Empty: any address may reach the SSH endpoint.
     pub allowed_access_ips: Vec<String>,
     pub workspace_id: Option<String>,
     pub pool_id: Option<String>,
     /// `None`: the power state is not managed.
     pub running: Option<bool>,
+    /// `None`: auto-stop off.
     pub auto_stop: Option<LeaseReq>,
+    /// `None`: no startup scripts.
+    pub hooks: Option<CustomHooks>,
+    pub allow_stopping_for_update: bool,
     pub timeouts: Timeouts,
 }
 
@@ -71,7 +82,35 @@ pub fn timeouts(v: &Value) -> Timeouts {
 pub fn auto_stop(v: &Value) -> Option<LeaseReq> {
     let block = v.attr("auto_stop").elements().first()?;
     let d = duration::parse(block.attr("duration").as_str()?).ok()?;
-    Some(LeaseReq { duration: d.as_millis() as i64, kind: block.attr("type").as_str().unwrap_or("TIMING").to_string() })
+    Some(LeaseReq {
+        duration: i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        kind: block.attr("type").as_str().unwrap_or("TIMING").to_string(),
+    })
+}
+
+fn hook(v: &Value) -> Option<HookConfig> {
+    let block = v.elements().first()?;
+    let kind = block.attr("type").as_str().unwrap_or("SCRIPT");
+    let text = block.attr("script").as_str()?;
+    // A COMMAND's script is the command itself, base64-encoded for the API (SDK `Config.script`).
+    let script =
+        if kind == "COMMAND" { base64::engine::general_purpose::STANDARD.encode(text) } else { text.to_string() };
+    Some(HookConfig {
+        script,
+        kind: Some(kind.to_string()),
+        mode: Some(block.attr("mode").as_str().unwrap_or("ASYNC").to_string()),
+    })
+}
+
+/// The `hooks` block as the API takes it.
+pub fn hooks(v: &Value) -> Option<CustomHooks> {
+    let block = v.attr("hooks").elements().first()?;
+    Some(CustomHooks {
+        container_hooks: ContainerHooks {
+            pre_start: hook(block.attr("pre_start")),
+            post_start: hook(block.attr("post_start")),
+        },
+    })
 }
 
 impl Spec {
@@ -87,6 +126,7 @@ impl Spec {
                 kind: vol.attr("type").as_str().unwrap_or("EVS").to_string(),
                 ownership: vol.attr("ownership").as_str().unwrap_or("MANAGED").to_string(),
                 uri: opt_str(vol.attr("uri")),
+                id: opt_str(vol.attr("id")),
                 size: vol.attr("size").as_i64(),
             },
             key_pair: opt_str(planned.attr("key_pair")),
@@ -95,19 +135,34 @@ impl Spec {
             pool_id: opt_str(planned.attr("pool_id")),
             running: config.attr("running").as_bool(),
             auto_stop: auto_stop(planned),
+            hooks: hooks(planned),
+            allow_stopping_for_update: planned.attr("allow_stopping_for_update").as_bool().unwrap_or(true),
             timeouts: timeouts(planned),
         }
     }
 
     /// The SSH endpoint as the API takes it; empty when SSH is not configured.
+    /// Without addresses the field is left out: any address may connect.
     pub fn endpoints(&self) -> Vec<EndpointReq> {
         match &self.key_pair {
             Some(kp) => vec![EndpointReq {
                 service: "SSH".into(),
                 key_pair_names: vec![kp.clone()],
-                allowed_access_ips: self.allowed_access_ips.clone(),
+                allowed_access_ips: (!self.allowed_access_ips.is_empty()).then(|| self.allowed_access_ips.clone()),
             }],
             None => Vec::new(),
+        }
+    }
+
+    pub fn volume_request(&self) -> VolumeReq {
+        let v = &self.volume;
+        VolumeReq {
+            category: v.kind.clone(),
+            ownership: v.ownership.clone(),
+            capacity: v.size.filter(|_| v.kind == "EVS"),
+            uri: v.uri.clone(),
+            id: v.id.clone(),
+            mount_path: None,
         }
     }
 }
@@ -121,36 +176,59 @@ fn time(ms: Option<i64>) -> Value {
     Value::opt_string(ms.and_then(timefmt::rfc3339))
 }
 
-/// The auto-stop to record: the configured one while the API agrees with it (or
-/// cannot tell, because the notebook is not running), else what the API reports.
-/// Not configured means not managed: the API's own default lease is not recorded.
+/// The auto-stop duration asked for at the last start or renew: the API's
+/// `duration` counts from `lease.create_at` (the instance's creation), and a start
+/// or renew for `D` sets it to `(update_at - create_at) + D`, so the raw number
+/// grows at every start and is never compared with the configured value.
+pub fn asked_duration_ms(lease: &Lease) -> Option<i64> {
+    let raw = lease.duration?;
+    match (lease.create_at, lease.update_at) {
+        (Some(c), Some(u)) if u >= c => Some(raw.saturating_sub(u.saturating_sub(c))),
+        _ => Some(raw),
+    }
+}
+
+/// How far the recovered duration may be from the configured one and still count
+/// as the same (clocks and rounding).
+const LEASE_TOLERANCE_MS: i64 = 60_000;
+
+/// A lease as an `auto_stop` block value.
+pub fn auto_stop_block(kind: &str, asked_ms: i64) -> Value {
+    let secs = u64::try_from(asked_ms.max(0).saturating_add(500) / 1000).unwrap_or(0);
+    Value::List(vec![Value::object([
+        ("type", Value::from(kind)),
+        ("duration", Value::from(duration::format(Duration::from_secs(secs)))),
+    ])])
+}
+
+/// The auto-stop to record. Configured: the configured block while the API agrees
+/// with it (same type, duration within a minute), or cannot tell (the notebook is
+/// not running: the next start applies it); otherwise what the API reports, so the
+/// plan shows the drift. Not configured: nothing (`auto_stop_enabled` reports the
+/// truth, and the next start turns auto-stop off).
 fn reconcile_auto_stop(nb: &Notebook, carry: &Value) -> Value {
     let configured = carry.attr("auto_stop");
     let Some(wanted) = auto_stop(carry) else {
         return Value::List(Vec::new());
     };
-    if nb.status != Status::Running {
-        return configured.clone();
-    }
-    let Some(lease) = &nb.lease else { return configured.clone() };
+    let lease = match &nb.lease {
+        Some(l) if nb.status == Status::Running => l,
+        _ => return configured.clone(),
+    };
     if lease.enable == Some(false) {
         return Value::List(Vec::new());
     }
+    let asked = asked_duration_ms(lease).unwrap_or(wanted.duration);
     let same_type = lease.kind.as_deref().is_none_or(|k| k == wanted.kind);
-    let same_duration = lease.duration.is_none_or(|d| d == wanted.duration);
-    if same_type && same_duration {
+    if same_type && (asked - wanted.duration).abs() <= LEASE_TOLERANCE_MS {
         return configured.clone();
     }
-    let d = lease.duration.map_or(wanted.duration, |d| d);
-    Value::List(vec![Value::object([
-        ("type", Value::from(lease.kind.clone().unwrap_or(wanted.kind))),
-        ("duration", Value::from(duration::format(Duration::from_millis(d.max(0) as u64)))),
-    ])])
+    auto_stop_block(lease.kind.as_deref().unwrap_or(&wanted.kind), asked)
 }
 
 /// The state of notebook `nb`. Attributes the API does not echo (volume URI,
-/// timeouts, an unmanaged power state...) come from `carry`: the plan being applied,
-/// or the prior state.
+/// hooks, timeouts, an unmanaged power state...) come from `carry`: the plan being
+/// applied, or the prior state.
 pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
     let vol = nb.volume.clone().unwrap_or_default();
     let carried_vol = carry.attr("volume").elements().first().cloned().unwrap_or_default();
@@ -169,6 +247,16 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
         _ if matches!(carry.attr("allowed_access_ips"), Value::List(l) if l.is_empty()) => Value::List(Vec::new()),
         _ => Value::Null,
     };
+    let kind = if vol.category.is_empty() {
+        carried_vol.attr("type").as_str().unwrap_or("EVS").to_string()
+    } else {
+        vol.category.clone()
+    };
+    // The API reports a capacity for EFS too; only an EVS size is the user's to set.
+    let size = match vol.capacity {
+        Some(c) if kind == "EVS" => Value::int(c),
+        _ => carried_vol.attr("size").clone(),
+    };
     Value::object([
         ("id", Value::from(nb.id.as_str())),
         ("name", Value::from(nb.name.as_str())),
@@ -178,20 +266,19 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
         (
             "volume",
             Value::List(vec![Value::object([
-                (
-                    "type",
-                    Value::from(if vol.category.is_empty() {
-                        carried_vol.attr("type").as_str().unwrap_or("EVS")
-                    } else {
-                        &vol.category
-                    }),
-                ),
+                ("type", Value::from(kind)),
                 (
                     "ownership",
                     Value::opt_string(vol.ownership.clone().or_else(|| opt_str(carried_vol.attr("ownership")))),
                 ),
                 ("uri", Value::opt_string(opt_str(carried_vol.attr("uri")).or(vol.uri.clone()))),
-                ("size", vol.capacity.map_or_else(|| carried_vol.attr("size").clone(), Value::int)),
+                (
+                    "id",
+                    Value::opt_string(
+                        vol.id.clone().filter(|i| !i.is_empty()).or_else(|| opt_str(carried_vol.attr("id"))),
+                    ),
+                ),
+                ("size", size),
                 ("mount_path", Value::opt_string(vol.mount_path.clone())),
             ])]),
         ),
@@ -200,7 +287,14 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
         ("workspace_id", Value::opt_string(nb.workspace_id.clone().or_else(|| opt_str(carry.attr("workspace_id"))))),
         ("pool_id", Value::opt_string(nb.pool.as_ref().map(|p| p.id.clone()).filter(|p| !p.is_empty()))),
         ("running", Value::Bool(is_running(&nb.status))),
+        (
+            "allow_stopping_for_update",
+            carry.attr("allow_stopping_for_update").as_bool().map_or(Value::Bool(true), Value::Bool),
+        ),
         ("auto_stop", reconcile_auto_stop(nb, carry)),
+        ("auto_stop_enabled", Value::Bool(nb.lease.as_ref().and_then(|l| l.enable).unwrap_or(false))),
+        // The API never reports hooks: what was applied is kept.
+        ("hooks", if carry.attr("hooks").is_null() { Value::List(Vec::new()) } else { carry.attr("hooks").clone() }),
         ("timeouts", carry.attr("timeouts").clone()),
         ("status", Value::from(nb.status.as_str())),
         ("url", Value::opt_string(nb.url.clone())),
@@ -218,7 +312,9 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::types::{EndpointRes, Lease, NotebookImage, Secret, VolumeRes};
+    use crate::client::types::{EndpointRes, NotebookImage, Secret, VolumeRes};
+
+    const CREATED: i64 = 1_638_841_744_515;
 
     fn notebook() -> Notebook {
         Notebook {
@@ -233,11 +329,13 @@ mod tests {
                 tag: None,
                 kind: Some("BUILD_IN".into()),
             },
+            // Started 2,727,212 ms after creation with a 4 h auto-stop.
             lease: Some(Lease {
-                duration: Some(4 * 3_600_000),
+                create_at: Some(CREATED),
+                duration: Some(2_727_212 + 4 * 3_600_000),
                 enable: Some(true),
                 kind: Some("TIMING".into()),
-                ..Default::default()
+                update_at: Some(CREATED + 2_727_212),
             }),
             token: Some(Secret("web-ui-secret".into())),
             volume: Some(VolumeRes {
@@ -254,7 +352,7 @@ mod tests {
                 uri: Some("192.168.0.9:22".into()),
                 ..Default::default()
             }],
-            create_at: Some(1_638_841_744_515),
+            create_at: Some(CREATED),
             ..Default::default()
         }
     }
@@ -276,7 +374,23 @@ mod tests {
         assert_eq!(s.attr("volume").elements()[0].attr("size").as_i64(), Some(20));
         assert_eq!(s.attr("description"), &Value::Null);
         assert_eq!(s.attr("auto_stop"), &Value::List(vec![]), "an unconfigured auto-stop is not recorded");
+        assert_eq!(s.attr("auto_stop_enabled"), &Value::Bool(true), "but it is reported");
+        assert_eq!(s.attr("allow_stopping_for_update"), &Value::Bool(true));
         assert!(!format!("{s:?}").contains("web-ui-secret"));
+    }
+
+    #[test]
+    fn the_asked_duration_is_recovered_from_the_lease_numbers() {
+        let l = notebook().lease.unwrap();
+        assert_eq!(asked_duration_ms(&l), Some(4 * 3_600_000));
+        // The seed page's start example: 6,327,212 - 2,727,212 = 1 h.
+        let seed = Lease {
+            create_at: Some(1_638_841_744_515),
+            duration: Some(6_327_212),
+            update_at: Some(1_638_844_471_727),
+            ..Default::default()
+        };
+        assert_eq!(asked_duration_ms(&seed), Some(3_600_000));
     }
 
     #[test]
@@ -295,6 +409,9 @@ mod tests {
             state_from_api(&stopped, &carry_with_auto_stop("2h")).attr("auto_stop").elements()[0].attr("duration"),
             &Value::from("2h")
         );
+        let mut off = notebook();
+        off.lease.as_mut().unwrap().enable = Some(false);
+        assert_eq!(state_from_api(&off, &carry_with_auto_stop("4h")).attr("auto_stop"), &Value::List(vec![]));
     }
 
     #[test]
@@ -307,6 +424,17 @@ mod tests {
             ("key_pair", "kp".into()),
             ("allowed_access_ips", Value::List(vec!["1.1.1.1".into()])),
             ("volume", Value::List(vec![Value::object([("type", "EVS".into()), ("size", Value::Unknown)])])),
+            (
+                "hooks",
+                Value::List(vec![Value::object([(
+                    "pre_start",
+                    Value::List(vec![Value::object([
+                        ("script", "echo hi".into()),
+                        ("type", "COMMAND".into()),
+                        ("mode", "BLOCK".into()),
+                    ])]),
+                )])]),
+            ),
             ("timeouts", Value::object([("create", "5m".into())])),
         ]);
         let s = Spec::from_plan(&planned, &Value::object([("running", Value::Null)]));
@@ -314,6 +442,10 @@ mod tests {
         assert_eq!(s.volume.size, None);
         assert_eq!(s.timeouts.create, Duration::from_secs(300));
         assert_eq!(s.timeouts.delete, Duration::from_secs(900));
-        assert_eq!(s.endpoints()[0].allowed_access_ips, vec!["1.1.1.1"]);
+        assert_eq!(s.endpoints()[0].allowed_access_ips, Some(vec!["1.1.1.1".to_string()]));
+        let pre = s.hooks.unwrap().container_hooks.pre_start.unwrap();
+        assert_eq!(pre.script, "ZWNobyBoaQ==", "a COMMAND is sent base64-encoded");
+        assert_eq!(pre.mode.as_deref(), Some("BLOCK"));
+        assert!(s.allow_stopping_for_update);
     }
 }

@@ -124,6 +124,18 @@ impl<'a> Source<'a> {
         }
     }
 
+    fn bool(&mut self, name: &str) -> Value {
+        match self.obj.get(name) {
+            None | Some(J::Null) => Value::Null,
+            Some(J::Bool(b)) => Value::Bool(*b),
+            Some(other) => {
+                let other = other.clone();
+                self.wrong(name, &other, "a bool");
+                Value::Null
+            }
+        }
+    }
+
     fn strings(&mut self, name: &str) -> Value {
         match self.obj.get(name) {
             None | Some(J::Null) => Value::Null,
@@ -250,6 +262,11 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
         ("created_at", src.time("created_at")),
         ("updated_at", src.time("updated_at")),
         ("auto_stop", Value::List(Vec::new())),
+        // The official provider turns auto-stop off at every create and start, as
+        // this one does without an `auto_stop` block.
+        ("auto_stop_enabled", src.bool("auto_stop_enabled")),
+        ("allow_stopping_for_update", Value::Bool(true)),
+        ("hooks", Value::List(Vec::new())),
         ("timeouts", Value::Null),
         ("fail_reason", Value::Null),
     ]);

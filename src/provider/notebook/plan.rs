@@ -1,37 +1,91 @@
 //! Planning a `modelarts_notebook` change: plan-time checks with attribute paths,
-//! which computed values will really change, and the warning that a restart is coming.
+//! which computed values will really change, the steps apply will take (the same
+//! planner as apply, [`super::steps`], run on the prior state), and the refusal of
+//! a restart that `allow_stopping_for_update = false` forbids.
 
+use crate::client::types::{EndpointReq, UpdateNotebook};
 use crate::framework::PlanChange;
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::changes::{changed, path_of, set_at, value_at, Applied, Recompute, COMPUTED};
+use super::changes::{changed, needing, path_of, set_at, value_at, Applied, Needs, Recompute, Rule, COMPUTED};
+use super::model::{auto_stop, hooks};
+use super::steps::{self, Changes, Power, Step};
 
 /// Checks that need more than one attribute.
 pub fn validate(config: &Value, diags: &mut Diagnostics) {
-    let kp = config.attr("key_pair");
-    let ips = config.attr("allowed_access_ips");
-    let known = !kp.is_unknown() && !ips.is_unknown();
-    if known && kp.is_null() != ips.is_null() {
-        let (missing, given) =
-            if kp.is_null() { ("key_pair", "allowed_access_ips") } else { ("allowed_access_ips", "key_pair") };
+    let (kp, ips) = (config.attr("key_pair"), config.attr("allowed_access_ips"));
+    if kp.is_null() && !ips.is_null() && !ips.is_unknown() {
         diags.error_at(
-            AttributePath::attr(given),
-            format!("{given} needs {missing}"),
-            "The SSH endpoint needs both a key pair and the addresses allowed to reach it: set key_pair and allowed_access_ips together.",
+            AttributePath::attr("allowed_access_ips"),
+            "allowed_access_ips needs key_pair",
+            "The addresses allowed to reach the SSH endpoint need an SSH endpoint: set key_pair too (key_pair alone allows any address).",
         );
     }
     for vol in config.attr("volume").elements() {
-        let (kind, own) = (vol.attr("type"), vol.attr("ownership"));
-        if own.as_str() == Some("DEDICATED") && kind.as_str().is_some_and(|k| k != "EFS") {
-            diags.error_at(
-                AttributePath::attr("volume").then_index(0).then_attr("ownership"),
-                "DEDICATED storage must be EFS",
-                format!(
-                    "Dedicated (user-owned) storage is supported only for EFS volumes, not {}.",
-                    kind.as_str().unwrap_or_default()
-                ),
-            );
+        validate_volume(vol, diags);
+    }
+    for hook in config.attr("hooks").elements() {
+        for when in ["pre_start", "post_start"] {
+            for h in hook.attr(when).elements() {
+                let script = h.attr("script").as_str();
+                if h.attr("type").as_str().unwrap_or("SCRIPT") == "SCRIPT"
+                    && script.is_some_and(|s| !s.starts_with('/'))
+                {
+                    diags.error_at(
+                        AttributePath::attr("hooks").then_index(0).then_attr(when).then_index(0).then_attr("script"),
+                        "A SCRIPT hook needs an absolute path",
+                        format!("{:?} is not an absolute path. For type = \"SCRIPT\" give the path of a script in the notebook's container (such as \"/home/ma-user/work/setup.sh\"); to run a command, set type = \"COMMAND\".", script.unwrap_or_default()),
+                    );
+                }
+            }
         }
+    }
+}
+
+/// The volume rules of the SDK's `VolumeMountRequest`.
+fn validate_volume(vol: &Value, diags: &mut Diagnostics) {
+    let at = |a: &str| AttributePath::attr("volume").then_index(0).then_attr(a);
+    let (kind, own) = (vol.attr("type").as_str(), vol.attr("ownership").as_str().or(Some("MANAGED")));
+    let Some(kind) = kind else { return };
+    if vol.attr("ownership").is_unknown() {
+        return;
+    }
+    let dedicated = own == Some("DEDICATED");
+    if dedicated && kind != "EFS" {
+        diags.error_at(
+            at("ownership"),
+            "DEDICATED storage must be EFS",
+            format!("Dedicated (your own) storage is an SFS Turbo file system: type = \"EFS\", not {kind:?}."),
+        );
+    }
+    if dedicated && kind == "EFS" {
+        for (attr, what) in [("id", "the file system's ID (a UUID)"), ("uri", "its share path")] {
+            if vol.attr(attr).is_null() {
+                diags.error_at(
+                    at("ownership"),
+                    format!("A dedicated EFS volume needs {attr}"),
+                    format!("Set volume.{attr} to {what}: the API needs both id and uri for your own SFS Turbo file system."),
+                );
+            }
+        }
+    }
+    let dedicated_efs = dedicated && kind == "EFS";
+    if !vol.attr("id").is_null() && !dedicated_efs {
+        diags.error_at(at("id"), "id is only for a dedicated EFS volume", "volume.id names your own SFS Turbo file system: set it only with type = \"EFS\" and ownership = \"DEDICATED\".");
+    }
+    if !vol.attr("size").is_null() && kind != "EVS" {
+        diags.error_at(
+            at("size"),
+            "size is only for EVS storage",
+            format!("The API sets the capacity of {kind} storage itself; only an EVS volume takes a size."),
+        );
+    }
+    if !vol.attr("uri").is_null() && (kind == "EVS" || (kind == "EFS" && !dedicated)) {
+        diags.error_at(
+            at("uri"),
+            format!("uri does not apply to {} storage", if kind == "EVS" { "EVS" } else { "managed EFS" }),
+            "volume.uri is the share path of a dedicated EFS volume, or the path of OBS / OBSFS storage.",
+        );
     }
 }
 
@@ -50,6 +104,30 @@ fn plan_create(plan: &mut PlanChange<'_>) {
     }
     // A create that fails reports an error; one that succeeds has no fail reason.
     plan.planned.set_attr("fail_reason", Value::Null);
+    // Auto-stop is on exactly when configured.
+    if !plan.config.attr("auto_stop").is_unknown() {
+        plan.planned.set_attr("auto_stop_enabled", Value::Bool(!plan.config.attr("auto_stop").elements().is_empty()));
+    }
+}
+
+/// The updates the plan makes, with placeholder values where only the attribute
+/// matters (the planner needs which groups change; the words need the new size).
+fn planned_changes(changes: &[&Rule], planned: &Value) -> Changes {
+    let has = |a: &str| changes.iter().any(|r| r.attr == a);
+    let text = |a: &str| value_at(planned, a).as_str().unwrap_or_default().to_string();
+    let mut c = Changes::default();
+    c.any.name = has("name").then(|| text("name"));
+    c.any.description = has("description").then(|| text("description"));
+    c.running.storage_new_size = has("volume.size").then(|| value_at(planned, "volume.size").as_i64().unwrap_or(0));
+    c.stopped = UpdateNotebook {
+        flavor: has("flavor_id").then(|| text("flavor_id")),
+        image_id: has("image_id").then(|| text("image_id")),
+        endpoints: has("allowed_access_ips").then(Vec::<EndpointReq>::new),
+        hooks: has("hooks").then(|| hooks(planned).unwrap_or_default()),
+        ..Default::default()
+    };
+    c.auto_stop_changed = has("auto_stop");
+    c
 }
 
 fn plan_update(plan: &mut PlanChange<'_>) {
@@ -59,47 +137,94 @@ fn plan_update(plan: &mut PlanChange<'_>) {
         return;
     }
     let changes = changed(prior, &plan.planned);
-    let needs_stop: Vec<&str> = changes.iter().filter(|r| r.applied == Applied::StopRequired).map(|r| r.attr).collect();
-    let power = changes.iter().any(|r| r.applied == Applied::Power);
+    let now = Power::of(prior.attr("running").as_bool() == Some(true));
+    let running_cfg = plan.config.attr("running");
+    let end = running_cfg.as_bool().map_or(now, Power::of);
+    let steps = steps::plan(&planned_changes(&changes, &plan.planned), now, end, auto_stop(&plan.planned).as_ref());
+    let transition = running_cfg.is_unknown() || steps.iter().any(|s| matches!(s, Step::Start(_) | Step::Stop));
     let api_change = changes.iter().any(|r| r.applied != Applied::NoApiCall);
-    let was_running = prior.attr("running").as_bool() == Some(true);
-    let transition = power || (!needs_stop.is_empty() && was_running);
-
+    let changed_attr = |deps: &[&str]| changes.iter().any(|r| deps.contains(&r.attr));
     for (attr, when) in COMPUTED {
         let v = match when {
             Recompute::ClearedByTransition if transition => Value::Null,
             Recompute::OnTransition if transition => Value::Unknown,
             Recompute::OnApiChange if api_change => Value::Unknown,
-            Recompute::OnChangeOf(deps) if changes.iter().any(|r| deps.contains(&r.attr)) => Value::Unknown,
+            Recompute::OnChangeOf(deps) if changed_attr(deps) => Value::Unknown,
+            Recompute::OnTransitionOrChangeOf(deps) if transition || changed_attr(deps) => Value::Unknown,
             _ => value_at(prior, attr).clone(),
         };
         set_at(&mut plan.planned, attr, v);
     }
-
-    if !needs_stop.is_empty() && was_running {
-        let stays_stopped = plan.planned.attr("running").as_bool() == Some(false);
-        let then = if stays_stopped { "and leave it stopped (running = false)" } else { "and start it again" };
-        let shown: Vec<String> = needs_stop
-            .iter()
-            .map(|a| {
-                if value_at(&plan.planned, a).is_unknown() {
-                    format!("{a} (known after apply)")
-                } else {
-                    a.to_string()
+    if plan.diags.has_errors() {
+        return;
+    }
+    let name = prior.attr("name").as_str().unwrap_or_default();
+    let id = prior.attr("id").as_str().unwrap_or_default();
+    let extra = steps::extra_transitions(&steps, now, end);
+    if extra > 0 {
+        // The group that needs the other status is to blame.
+        let (blamed, verb) = match now {
+            Power::Running => (needing(&changes, Needs::Stopped), "stop the running notebook"),
+            Power::Stopped => (needing(&changes, Needs::Running), "start the stopped notebook"),
+        };
+        let first = blamed.first().copied().unwrap_or("running");
+        let shown = shown_attributes(&blamed, &plan.planned);
+        if plan.planned.attr("allow_stopping_for_update").as_bool() == Some(false) {
+            let deliberate = match now {
+                Power::Running => {
+                    "set running = false to stop it deliberately (the change is then made while it is stopped)"
                 }
-            })
-            .collect();
+                Power::Stopped => "set running = true to start it deliberately",
+            };
+            plan.diags.error_at(
+                path_of(first),
+                "Changing this needs a restart, and allow_stopping_for_update = false",
+                format!("Changing {shown} would {verb} {name:?} ({id}) only to make the change: apply would {}. allow_stopping_for_update = false forbids that, so nothing will be changed. To proceed, {deliberate}, or set allow_stopping_for_update = true.", steps::describe(&steps, now)),
+            );
+        } else {
+            let summary = match now {
+                Power::Running => "The notebook will be restarted",
+                Power::Stopped => "The notebook will be started temporarily",
+            };
+            plan.diags.warning_at(
+                path_of(first),
+                summary,
+                format!(
+                    "Changing {shown} needs the notebook {}: apply will {} notebook {name:?} ({id}).",
+                    if now == Power::Running { "stopped" } else { "running" },
+                    steps::describe(&steps, now)
+                ),
+            );
+        }
+    }
+    let renames_while_stopped = steps.iter().any(|s| matches!(s, Step::Update { needs: Needs::AnyStatus, .. }))
+        && now == Power::Stopped
+        && !steps.iter().any(|s| matches!(s, Step::Start(_)));
+    if renames_while_stopped && plan.planned.attr("allow_stopping_for_update").as_bool() != Some(false) {
+        let attrs = shown_attributes(&needing(&changes, Needs::AnyStatus), &plan.planned);
         plan.diags.warning_at(
-            path_of(needs_stop.first().copied().unwrap_or_default()),
-            "The notebook will be restarted",
-            format!(
-                "Changing {} needs a stopped notebook: apply will stop notebook {:?} ({}), update it, {then}. Other changes are applied first, without a restart.",
-                shown.join(", "),
-                prior.attr("name").as_str().unwrap_or_default(),
-                prior.attr("id").as_str().unwrap_or_default(),
-            ),
+            path_of(needing(&changes, Needs::AnyStatus).first().copied().unwrap_or("name")),
+            "A stopped notebook may be started briefly",
+            format!("Notebook {name:?} ({id}) is stopped. Should the API refuse to change {attrs} of a stopped notebook, apply will start it, make the change and stop it again."),
         );
     }
+    let auto_stop_removed = changed_attr(&["auto_stop"]) && plan.planned.attr("auto_stop").elements().is_empty();
+    if auto_stop_removed && now == Power::Running && end == Power::Running && !transition {
+        plan.diags.warning_at(
+            AttributePath::attr("auto_stop"),
+            "Auto-stop stays on until the next start",
+            format!("The API cannot turn auto-stop off while notebook {name:?} ({id}) runs: it is turned off at its next start (every start the provider makes sends duration -1)."),
+        );
+    }
+}
+
+/// `a, b (known after apply)`.
+fn shown_attributes(attrs: &[&str], planned: &Value) -> String {
+    attrs
+        .iter()
+        .map(|a| if value_at(planned, a).is_unknown() { format!("{a} (known after apply)") } else { a.to_string() })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Storage only grows, and only EVS storage can be resized.
@@ -202,21 +327,91 @@ mod tests {
     }
 
     #[test]
-    fn a_flavor_change_warns_of_the_restart() {
+    fn a_flavor_change_warns_of_the_restart_with_the_steps() {
         let p = prior();
         let mut c = config_from(&p);
         c.set_attr("flavor_id", Value::Unknown);
         let (planned, diags, _) = run(&p, &c);
         let w = &diags.0[0];
         assert_eq!(w.severity, Severity::Warning);
+        assert_eq!(w.summary, "The notebook will be restarted");
         assert_eq!(w.path, Some(AttributePath::attr("flavor_id")));
         assert!(
-            w.detail.contains("flavor_id (known after apply)") && w.detail.contains("start it again"),
+            w.detail.contains("flavor_id (known after apply)")
+                && w.detail.contains("stop, change flavor_id, start again"),
             "{}",
             w.detail
         );
         assert!(planned.attr("status").is_unknown());
         assert_eq!(planned.attr("image_name"), &Value::from("image"));
+    }
+
+    #[test]
+    fn growth_of_a_running_notebook_needs_no_restart() {
+        let p = prior();
+        let mut c = config_from(&p);
+        set_at(&mut c, "volume.size", Value::int(40));
+        let (planned, diags, _) = run(&p, &c);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(planned.attr("status"), &Value::from("RUNNING"));
+    }
+
+    #[test]
+    fn growth_and_flavor_list_every_step() {
+        let p = prior();
+        let mut c = config_from(&p);
+        set_at(&mut c, "volume.size", Value::int(40));
+        c.set_attr("flavor_id", "cpu.8u".into());
+        let (_, diags, _) = run(&p, &c);
+        assert_eq!(
+            diags.0[0].detail,
+            "Changing flavor_id needs the notebook stopped: apply will grow the volume to 40 GB while running, wait for the resize to finish, stop, change flavor_id, start again notebook \"nb\" (n1)."
+        );
+    }
+
+    #[test]
+    fn allow_stopping_for_update_false_refuses_at_the_attribute() {
+        let p = prior();
+        let mut c = config_from(&p);
+        c.set_attr("flavor_id", "cpu.8u".into());
+        c.set_attr("allow_stopping_for_update", Value::Bool(false));
+        let (_, diags, _) = run(&p, &c);
+        assert!(diags.has_errors());
+        let e = &diags.0[0];
+        assert_eq!(e.path, Some(AttributePath::attr("flavor_id")));
+        assert!(e.detail.contains("allow_stopping_for_update") && e.detail.contains("running = false"), "{}", e.detail);
+        // Stopping it deliberately is allowed.
+        c.set_attr("running", Value::Bool(false));
+        let (_, diags, _) = run(&p, &c);
+        assert!(!diags.has_errors(), "{diags:?}");
+        // A stopped notebook that stays stopped is not started for growth.
+        let mut stopped = prior();
+        stopped.set_attr("running", Value::Bool(false));
+        let mut c = config_from(&stopped);
+        set_at(&mut c, "volume.size", Value::int(40));
+        c.set_attr("allow_stopping_for_update", Value::Bool(false));
+        c.set_attr("running", Value::Bool(false));
+        let (_, diags, _) = run(&stopped, &c);
+        assert_eq!(diags.0[0].path.as_ref().unwrap().to_string(), "volume[0].size");
+    }
+
+    #[test]
+    fn a_stopped_notebook_started_for_growth_is_announced() {
+        let mut p = prior();
+        p.set_attr("running", Value::Bool(false));
+        p.set_attr("status", "STOPPED".into());
+        let mut c = config_from(&p);
+        c.set_attr("running", Value::Bool(false));
+        set_at(&mut c, "volume.size", Value::int(40));
+        let (_, diags, _) = run(&p, &c);
+        assert_eq!(diags.0[0].summary, "The notebook will be started temporarily");
+        assert!(
+            diags.0[0]
+                .detail
+                .contains("start, grow the volume to 40 GB while running, wait for the resize to finish, stop"),
+            "{}",
+            diags.0[0].detail
+        );
     }
 
     #[test]
@@ -233,22 +428,42 @@ mod tests {
     }
 
     #[test]
-    fn shrinking_storage_is_a_plan_error_at_its_path() {
+    fn shrinking_storage_is_a_plan_error_at_its_path_without_a_restart_warning() {
         let p = prior();
         let mut c = config_from(&p);
         set_at(&mut c, "volume.size", Value::int(5));
+        c.set_attr("flavor_id", "cpu.8u".into());
         let (_, diags, _) = run(&p, &c);
         assert!(diags.has_errors());
+        assert_eq!(diags.0.len(), 1, "no restart warning for a plan that fails: {diags:?}");
         assert_eq!(diags.0[0].path.as_ref().unwrap().to_string(), "volume[0].size");
     }
 
     #[test]
-    fn ssh_settings_come_in_pairs() {
+    fn ssh_and_volume_rules() {
+        let mut d = Diagnostics::new();
+        validate(
+            &Value::object([("key_pair", Value::Null), ("allowed_access_ips", Value::List(vec!["1.1.1.1".into()]))]),
+            &mut d,
+        );
+        assert_eq!(d.0[0].path, Some(AttributePath::attr("allowed_access_ips")));
         let mut d = Diagnostics::new();
         validate(&Value::object([("key_pair", "kp".into()), ("allowed_access_ips", Value::Null)]), &mut d);
-        assert_eq!(d.0[0].path, Some(AttributePath::attr("key_pair")));
-        let mut d = Diagnostics::new();
-        validate(&Value::object([("key_pair", Value::Unknown), ("allowed_access_ips", Value::Null)]), &mut d);
-        assert!(d.is_empty(), "unknowns are not judged");
+        assert!(d.is_empty(), "a key pair alone allows any address");
+        let vol = |fields: Vec<(&str, Value)>| Value::object([("volume", Value::List(vec![Value::object(fields)]))]);
+        let paths = |v: Value| {
+            let mut d = Diagnostics::new();
+            validate(&v, &mut d);
+            d.0.iter().map(|x| x.path.as_ref().unwrap().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(paths(vol(vec![("type", "EFS".into()), ("ownership", "DEDICATED".into())])).len(), 2, "id and uri");
+        assert_eq!(paths(vol(vec![("type", "EFS".into()), ("size", Value::int(50))])), ["volume[0].size"]);
+        assert_eq!(paths(vol(vec![("type", "EVS".into()), ("uri", "x".into())])), ["volume[0].uri"]);
+        assert_eq!(paths(vol(vec![("type", "EVS".into()), ("id", "x".into())])), ["volume[0].id"]);
+        assert_eq!(
+            paths(vol(vec![("type", "OBS".into()), ("ownership", "DEDICATED".into())])),
+            ["volume[0].ownership"]
+        );
+        assert!(paths(vol(vec![("type", "OBSFS".into()), ("uri", "obs://b/d/".into())])).is_empty());
     }
 }

@@ -33,26 +33,37 @@ pub fn schema() -> Schema {
         .attr(
             Attribute::string("type")
                 .required()
-                .describe("Storage type: `EVS`, `EFS` (SFS Turbo), `SFS`, `OBS` or `OBSFS`. Changing it replaces the notebook.")
+                .describe("Storage type: `EVS` (a disk of its own), `EFS` (SFS Turbo), `OBS` or `OBSFS` (a parallel file system). Changing it replaces the notebook.")
                 .validate(OneOf(limits::VOLUME_CATEGORIES)),
         )
         .attr(
             Attribute::string("ownership")
                 .default_value("MANAGED")
-                .describe("Who owns the storage: `MANAGED` (by ModelArts, the default) or `DEDICATED` (your own; EFS only). Changing it replaces the notebook.")
+                .describe("Who owns the storage: `MANAGED` (by ModelArts, the default) or `DEDICATED` (your own SFS Turbo file system; `EFS` only, with `id` and `uri`). Changing it replaces the notebook.")
                 .validate(OneOf(limits::OWNERSHIPS)),
         )
-        .attr(Attribute::string("uri").optional().describe("Address of dedicated storage (e.g. an SFS Turbo share or OBS path). Changing it replaces the notebook."))
+        .attr(
+            Attribute::string("id")
+                .optional()
+                .describe("ID (a UUID) of your own SFS Turbo file system, for a `DEDICATED` `EFS` volume. Changing it replaces the notebook.")
+                .validate(Check { check: check_uuid, description: "a UUID" }),
+        )
+        .attr(
+            Attribute::string("uri")
+                .optional()
+                .describe("Share path of a `DEDICATED` `EFS` volume, or the path of an `OBS` / `OBSFS` volume; not for `EVS`. Changing it replaces the notebook.")
+                .validate(Length(1, limits::MAX_VOLUME_URI_CHARS)),
+        )
         .attr(
             Attribute::number("size")
                 .optional_computed()
                 .use_state_for_unknown()
-                .describe("Capacity in GB, 5 to 4096 (EVS only; the API's default when omitted). It can only grow: growing it stops and restarts a running notebook; shrinking it is refused at plan time.")
+                .describe("Capacity in GB of an `EVS` volume, 5 to 4096 (5 when omitted); not for other types. It can only grow, and grows while the notebook runs (a stopped notebook is started for it, and stopped again when `running = false`); shrinking it is refused at plan time.")
                 .validate(IntRange(limits::MIN_STORAGE_GB, limits::MAX_STORAGE_GB)),
         )
         .attr(Attribute::string("mount_path").computed().use_state_for_unknown().describe("Where the storage is mounted in the notebook."));
 
-    let auto_stop = Block::new("Stops the notebook automatically. Applied when the notebook is created and at every start; changed through the lease API, without a restart, while it runs.")
+    let auto_stop = Block::new("Stops the notebook automatically. Without this block auto-stop is off: the provider sends `duration = -1` at create and at every start, as the official provider does. Applied at create and at every start; a change while the notebook runs is applied through the lease API, without a restart.")
         .attr(
             Attribute::string("type")
                 .default_value("TIMING")
@@ -66,40 +77,73 @@ pub fn schema() -> Schema {
                 .validate(Check { check: check_auto_stop_duration, description: "a duration from `1h` to `72h`" }),
         );
 
+    let hook = |when: &str| {
+        Block::new(format!("A script run {when}."))
+            .attr(
+                Attribute::string("script")
+                    .required()
+                    .describe("For `COMMAND`, the command itself as plain text (the provider base64-encodes it for the API); for `SCRIPT`, the absolute path of a script in the notebook's container.")
+                    .validate(Length(1, 65_536)),
+            )
+            .attr(
+                Attribute::string("type")
+                    .default_value("SCRIPT")
+                    .describe("`COMMAND` or `SCRIPT`. Defaults to `SCRIPT`.")
+                    .validate(OneOf(limits::HOOK_TYPES)),
+            )
+            .attr(
+                Attribute::string("mode")
+                    .default_value("ASYNC")
+                    .describe("`BLOCK` (the start waits for it) or `ASYNC`. Defaults to `ASYNC`.")
+                    .validate(OneOf(limits::HOOK_MODES)),
+            )
+    };
+    let hooks = Block::new("Startup scripts of the notebook's container. Changing them needs a stopped notebook (they run at the next start). The API never reports hooks back, so a change made outside Terraform cannot be seen.")
+        .block(NestedBlock::list("pre_start", 0, 1, hook("before the notebook's services start")))
+        .block(NestedBlock::list("post_start", 0, 1, hook("after the notebook's services have started")));
+
     let timeouts = Block::new("How long each operation may wait for the notebook.")
         .attr(Attribute::string("create").optional().describe("Creating, including the wait for RUNNING (and for STOPPED when `running = false`). Defaults to `30m`.").validate(timeout_check()))
         .attr(Attribute::string("update").optional().describe("Updating, including stopping and starting. Defaults to `30m`.").validate(timeout_check()))
         .attr(Attribute::string("delete").optional().describe("Deleting, including the wait until the notebook is gone. Defaults to `15m`.").validate(timeout_check()));
 
-    let mut root = Block::new("A ModelArts notebook instance: a development environment with its own compute flavor, image and storage. Changes that need a stopped instance (flavor, image, storage size, SSH access) stop it, apply the change in one update and start it again; the plan warns when that will happen.")
+    let mut root = Block::new("A ModelArts notebook instance: a development environment with its own compute flavor, image and storage. Each change is made in the status it needs (see the table below), with the fewest starts and stops; the plan lists the steps apply will take.")
         .attr(Attribute::string("id").computed().use_state_for_unknown().describe("The notebook's ID."))
         .attr(
             Attribute::string("name")
                 .required()
-                .describe("Name, 1 to 128 letters, digits, `-` or `_`. Names need not be unique. Changed in place, without a restart.")
+                .describe("Name, 1 to 128 letters (Latin or Chinese), digits, `-` or `_`. Names need not be unique. Changed in place.")
                 .validate(Length(1, limits::MAX_NAME_CHARS))
                 .validate(Chars { allowed: limits::name_char_allowed, description: "letters, digits, `-` and `_`" }),
         )
         .attr(
             Attribute::string("description")
                 .optional()
-                .describe("Description, at most 512 characters, none of `&<>\"'/`. Changed in place, without a restart.")
+                .describe("Description, at most 512 characters, neither `<` nor `>`. Changed in place.")
                 .validate(Length(0, limits::MAX_DESCRIPTION_CHARS))
-                .validate(Chars { allowed: no_forbidden_description_char, description: "any character but `&<>\"'/`" }),
+                .validate(Chars { allowed: no_forbidden_description_char, description: "any character but `<` and `>`" }),
         )
-        .attr(Attribute::string("flavor_id").required().describe("Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source). Changing it stops and restarts a running notebook; a flavor the notebook cannot switch to is refused before anything is stopped."))
-        .attr(Attribute::string("image_id").required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it stops and restarts a running notebook."))
-        .attr(Attribute::string("key_pair").optional().describe("Name of the key pair for SSH access (needs `allowed_access_ips`). Changing it stops and restarts a running notebook."))
+        .attr(Attribute::string("flavor_id").required().describe("Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source). Changing it needs a stopped notebook; a flavor the notebook cannot switch to is refused before anything is stopped."))
+        .attr(Attribute::string("image_id").required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it needs a stopped notebook."))
+        .attr(Attribute::string("key_pair").optional().describe("Name of the key pair for SSH access. A new key pair (adding or removing one too) replaces the notebook, as in the official provider."))
         .attr(
             Attribute::list_of("allowed_access_ips", Type::String)
                 .optional()
-                .describe("Public IP addresses allowed to reach the SSH endpoint, at most 5 (needs `key_pair`). Changing them stops and restarts a running notebook.")
-                .validate(Check { check: check_ip_list, description: "at most 5 addresses" }),
+                .describe("IPv4 addresses or CIDR blocks allowed to reach the SSH endpoint, at most 5 (needs `key_pair`); omitted, any address may. Changing them needs a stopped notebook.")
+                .validate(Check { check: check_ip_list, description: "at most 5 IPv4 addresses or CIDR blocks" }),
         )
-        .attr(Attribute::string("workspace_id").optional_computed().use_state_for_unknown().describe("Workspace ID; `0` (the default workspace) when omitted. Changing it replaces the notebook."))
+        .attr(
+            Attribute::string("workspace_id")
+                .optional_computed()
+                .use_state_for_unknown()
+                .describe("Workspace ID; `0` (the default workspace) when omitted. Changing it replaces the notebook.")
+                .validate(Check { check: check_workspace, description: "`0` or 32 lower-case letters and digits" }),
+        )
         .attr(Attribute::string("pool_id").optional().describe("ID of a dedicated resource pool to run in. Changing it replaces the notebook."))
-        .attr(Attribute::bool("running").optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a restart leaves the notebook as it found it)."))
+        .attr(Attribute::bool("running").optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a temporary start or stop leaves the notebook as it found it)."))
+        .attr(Attribute::bool("allow_stopping_for_update").default_value(Value::Bool(true)).describe("Whether an update may stop a running notebook, or start a stopped one, only to make a change. When `false`, such a plan fails at plan time, at the attribute that needs it; changing `running` itself is always allowed. Defaults to `true`."))
         .attr(Attribute::string("status").computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."))
+        .attr(Attribute::bool("auto_stop_enabled").computed().describe("Whether auto-stop is on, as the API reports it (`lease.enable`)."))
         .attr(Attribute::string("url").computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored.)"))
         .attr(Attribute::string("ssh_uri").computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
         .attr(Attribute::string("image_name").computed().describe("Name of the image."))
@@ -110,6 +154,7 @@ pub fn schema() -> Schema {
         .attr(Attribute::string("fail_reason").computed().describe("Why the notebook failed, when its status is a failure."))
         .block(NestedBlock::list("volume", 1, 1, volume))
         .block(NestedBlock::list("auto_stop", 0, 1, auto_stop))
+        .block(NestedBlock::list("hooks", 0, 1, hooks))
         .block(NestedBlock::single("timeouts", timeouts));
     mark_replacements(&mut root);
     Schema::new(0, root)
@@ -124,7 +169,20 @@ fn check_ip_list(v: &Value) -> Result<(), String> {
     if n > limits::MAX_ALLOWED_IPS {
         return Err(format!("at most {} addresses may reach the SSH endpoint ({n} given)", limits::MAX_ALLOWED_IPS));
     }
-    Ok(())
+    v.elements().iter().filter_map(Value::as_str).try_for_each(limits::check_access_ip)
+}
+
+fn check_uuid(v: &Value) -> Result<(), String> {
+    match v.as_str() {
+        Some(s) if !limits::is_uuid(s) => {
+            Err(format!("{s:?} is not a UUID (such as \"280a8bd5-03e2-4a5c-bea1-83d81e75bc53\")"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_workspace(v: &Value) -> Result<(), String> {
+    v.as_str().map_or(Ok(()), limits::check_workspace_id)
 }
 
 /// The change table decides which attributes replace the notebook.
@@ -157,10 +215,10 @@ mod tests {
     fn replace_flags_come_from_the_change_table() {
         let s = schema();
         let replaced: Vec<&str> = s.block.attributes.iter().filter(|a| a.requires_replace).map(|a| a.name).collect();
-        assert_eq!(replaced, vec!["workspace_id", "pool_id"]);
+        assert_eq!(replaced, vec!["key_pair", "workspace_id", "pool_id"]);
         let vol = &s.block.nested("volume").unwrap().block;
         let v: Vec<&str> = vol.attributes.iter().filter(|a| a.requires_replace).map(|a| a.name).collect();
-        assert_eq!(v, vec!["type", "ownership", "uri"]);
+        assert_eq!(v, vec!["type", "ownership", "id", "uri"]);
     }
 
     #[test]

@@ -1,0 +1,102 @@
+//! API errors as diagnostics: the API's code and text kept, at the attribute to
+//! blame when the refusal names one, and with what to do for the codes that have a
+//! remedy (the error-code table: 0104 parameter error, 0113 quota, 6301 / 6302).
+
+use crate::client::{codes, ApiError};
+use crate::protocol::Diagnostics;
+
+use super::changes::path_of;
+
+/// Words of an API message, and the attribute each points at.
+const BLAME: &[(&str, &str)] = &[
+    ("flavor", "flavor_id"),
+    ("image", "image_id"),
+    ("storage_new_size", "volume.size"),
+    ("capacity", "volume.size"),
+    ("volume", "volume.type"),
+    ("allowed access ip", "allowed_access_ips"),
+    ("allowed_access_ips", "allowed_access_ips"),
+    ("key pair", "key_pair"),
+    ("hooks", "hooks"),
+    ("workspace", "workspace_id"),
+    ("pool", "pool_id"),
+    ("description", "description"),
+    ("name", "name"),
+    ("auto-stop", "auto_stop"),
+    ("duration", "auto_stop"),
+];
+
+/// The attribute an API refusal is about, among those the request carried.
+pub fn blamed(message: &str, sent: &[&str]) -> Option<&'static str> {
+    let text = message.to_ascii_lowercase();
+    BLAME
+        .iter()
+        .find(|(word, attr)| {
+            text.contains(word) && sent.iter().any(|s| s == attr || attr.starts_with(&format!("{s}.")))
+        })
+        .map(|(_, attr)| *attr)
+}
+
+/// The diagnostic for `e`, which a call carrying the attributes `sent` received.
+pub fn api_error(summary: &str, e: &ApiError, sent: &[&str]) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let text = e.to_string();
+    match e.code() {
+        Some(codes::QUOTA_EXHAUSTED) => d.error(
+            "Notebook quota exhausted",
+            format!("{text}. The project's notebook quota is used up: delete notebooks that are no longer needed, or ask for a higher quota."),
+        ),
+        Some(codes::INSTANCE_LIMIT) => d.error(
+            "Too many notebooks",
+            format!("{text}. The project already has the most notebooks it may have: delete notebooks that are no longer needed."),
+        ),
+        Some(codes::INSTANCE_EXISTS) => {
+            d.error("Notebook already exists", format!("{text}. Import it (terraform import) or choose another name."))
+        }
+        Some(codes::PARAMETER_ERROR) => match e.message().and_then(|m| blamed(m, sent)) {
+            Some(attr) => d.error_at(path_of(attr), summary, format!("The API refused {attr}: {text}.")),
+            None => d.error(summary, format!("{text}.")),
+        },
+        _ => d.error(summary, format!("{text}.")),
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(code: &str, msg: &str) -> ApiError {
+        ApiError::from_response(
+            "POST",
+            "/v1/p/notebooks",
+            400,
+            format!(r#"{{"error_code":"{code}","error_msg":"{msg}"}}"#).as_bytes(),
+        )
+    }
+
+    #[test]
+    fn a_parameter_error_lands_on_its_attribute() {
+        let d = api_error(
+            "Failed to create notebook",
+            &refusal("ModelArts.0104", "Parameter error: flavor x does not exist"),
+            &["name", "flavor_id", "image_id"],
+        );
+        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "flavor_id");
+        assert!(d.0[0].detail.contains("ModelArts.0104") && d.0[0].detail.contains("flavor x does not exist"));
+        let d =
+            api_error("x", &refusal("ModelArts.0104", "Parameter error: capacity must be 5 to 4096 GB"), &["volume"]);
+        assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "volume[0].size");
+        let d = api_error("x", &refusal("ModelArts.0104", "Parameter error: something odd"), &["name"]);
+        assert!(d.0[0].path.is_none());
+    }
+
+    #[test]
+    fn codes_with_a_remedy() {
+        let d =
+            api_error("x", &refusal("ModelArts.0113", "Create Notebook failed. Quota: notebook is exhausted."), &[]);
+        assert_eq!(d.0[0].summary, "Notebook quota exhausted");
+        assert!(d.0[0].detail.contains("higher quota"));
+        assert_eq!(api_error("x", &refusal("ModelArts.6302", "max"), &[]).0[0].summary, "Too many notebooks");
+    }
+}

@@ -1,0 +1,146 @@
+//! Start, stop, update and delete with the API's error codes handled as the error
+//! table says they should be (`crate::client::codes`), each followed by the wait
+//! for its outcome:
+//!
+//! | answer | start | stop | update | delete |
+//! |---|---|---|---|---|
+//! | 6305 already running | done | look and decide | — | — |
+//! | 6307 already stopped | look and decide | done | — | — |
+//! | 6306 / 6308 starting / stopping | wait until settled, then go on | same | same | same |
+//! | 6357 busy | look (wait for the status and the volume to settle), then decide | same | same | same |
+//! | 6304 stop before delete | — | — | — | stop, wait, delete |
+//! | not found | error | error | error | done |
+//!
+//! A lost answer is settled by looking at the notebook.
+
+use std::time::{Duration, Instant};
+
+use crate::client::codes;
+use crate::client::error::human_duration;
+use crate::client::types::{LeaseReq, Notebook, Status, UpdateNotebook};
+use crate::client::{ApiError, Client};
+
+/// How many times a call is sent again after the notebook settled.
+const ATTEMPTS: usize = 3;
+
+fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+/// Whether `e` says "the instance is busy or on its way": wait, then decide.
+fn in_the_way(e: &ApiError) -> bool {
+    matches!(e.code(), Some(codes::STARTING | codes::STOPPING | codes::BUSY))
+}
+
+/// Waits until the notebook is out of any transition and its volume is not resizing.
+pub async fn settle(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
+    let n = api.wait_settled(id, remaining(deadline)).await?;
+    if n.volume.as_ref().is_some_and(|v| v.is_busy()) {
+        return api.wait_volume_settled(id, remaining(deadline)).await;
+    }
+    Ok(n)
+}
+
+/// Starts notebook `id` with `auto_stop` (`None`: off) and waits for RUNNING.
+pub async fn start(
+    api: &Client,
+    id: &str,
+    auto_stop: Option<&LeaseReq>,
+    deadline: Instant,
+) -> Result<Notebook, ApiError> {
+    let started = Instant::now();
+    for attempt in 1..=ATTEMPTS {
+        match api.start_notebook(id, auto_stop).await {
+            Ok(_) => break,
+            Err(e) if e.is_ambiguous() => {
+                tracing::warn!(notebook = id, error = %e, "start answer lost; checking the notebook");
+                break;
+            }
+            Err(e) if e.code() == Some(codes::ALREADY_RUNNING) => {
+                tracing::info!(notebook = id, "the notebook is already running");
+                break;
+            }
+            Err(e) if in_the_way(&e) || e.code() == Some(codes::ALREADY_STOPPED) => {
+                let n = settle(api, id, deadline).await?;
+                match n.status {
+                    Status::Running => return Ok(n),
+                    Status::Stopped | Status::StartFailed if attempt < ATTEMPTS => continue,
+                    _ => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let nb = api.wait_for_status(id, &[Status::Running], remaining(deadline)).await?;
+    tracing::info!(notebook = id, took = %human_duration(started.elapsed()), "notebook running");
+    Ok(nb)
+}
+
+/// Stops notebook `id` and waits for STOPPED.
+pub async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
+    let started = Instant::now();
+    for attempt in 1..=ATTEMPTS {
+        match api.stop_notebook(id).await {
+            Ok(_) => break,
+            Err(e) if e.is_ambiguous() => {
+                tracing::warn!(notebook = id, error = %e, "stop answer lost; checking the notebook");
+                break;
+            }
+            Err(e) if e.code() == Some(codes::ALREADY_STOPPED) => {
+                tracing::info!(notebook = id, "the notebook is already stopped");
+                break;
+            }
+            Err(e) if in_the_way(&e) || e.code() == Some(codes::ALREADY_RUNNING) => {
+                let n = settle(api, id, deadline).await?;
+                match n.status {
+                    Status::Stopped => return Ok(n),
+                    Status::Running if attempt < ATTEMPTS => continue,
+                    _ => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let nb = api.wait_for_status(id, &[Status::Stopped], remaining(deadline)).await?;
+    tracing::info!(notebook = id, took = %human_duration(started.elapsed()), "notebook stopped");
+    Ok(nb)
+}
+
+/// One PUT; when the notebook is in the way (in a transition, its volume resizing),
+/// it waits for it to settle and sends the PUT again.
+pub async fn update(api: &Client, id: &str, body: &UpdateNotebook, deadline: Instant) -> Result<Notebook, ApiError> {
+    let mut attempt = 1;
+    loop {
+        match api.update_notebook(id, body).await {
+            Err(e) if in_the_way(&e) && attempt < ATTEMPTS => {
+                tracing::info!(notebook = id, error = %e, "the notebook is busy; waiting to send the update again");
+                settle(api, id, deadline).await?;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Deletes notebook `id` and waits until it is gone; already gone is success.
+pub async fn delete(api: &Client, id: &str, deadline: Instant) -> Result<(), ApiError> {
+    for attempt in 1..=ATTEMPTS {
+        match api.delete_notebook(id).await {
+            Ok(()) => break,
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) if e.is_ambiguous() => break,
+            Err(e) if e.code() == Some(codes::STOP_BEFORE_DELETE) && attempt < ATTEMPTS => {
+                tracing::info!(notebook = id, "the API asks for a stop before the delete");
+                stop(api, id, deadline).await?;
+            }
+            Err(e) if in_the_way(&e) && attempt < ATTEMPTS => match settle(api, id, deadline).await {
+                Err(gone) if gone.is_not_found() => return Ok(()),
+                Err(other) => return Err(other),
+                Ok(n) if n.status == Status::Deleting => break,
+                Ok(_) => {}
+            },
+            Err(e) => return Err(e),
+        }
+    }
+    api.wait_gone(id, remaining(deadline)).await
+}
