@@ -151,6 +151,7 @@ async fn retries_503s_and_honours_retry_after() {
                     code: "APIGW.0308".into(),
                     message: "throttled".into(),
                     retry_after: Some(1.0),
+                    after_work: false,
                 },
                 times: Some(1),
             },

@@ -125,6 +125,7 @@ fn main() -> ExitCode {
                     code: "APIGW.0308".into(),
                     message: "The throttling threshold has been reached (simulated)".into(),
                     retry_after: Some(args.retry_after.as_secs_f64()),
+                    after_work: false,
                 },
                 times: Some(args.throttle_burst),
             },

@@ -68,7 +68,9 @@ impl Garbage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
-    /// Answer with this HTTP status and error body, without doing anything.
+    /// Answer with this HTTP status and error body, without doing anything — or,
+    /// with `after_work`, after doing the work (as when a concurrent caller got
+    /// there first: a start answered "already running").
     Reply {
         status: u16,
         #[serde(default)]
@@ -77,6 +79,8 @@ pub enum Fault {
         message: String,
         #[serde(default)]
         retry_after: Option<f64>,
+        #[serde(default)]
+        after_work: bool,
     },
     /// Do the work, then drop the connection: the answer is lost.
     DropAnswer,
@@ -180,6 +184,7 @@ impl Rule {
                 code: "ModelArts.9999".into(),
                 message: "simulated failure".into(),
                 retry_after: None,
+                after_work: false,
             },
             _ => return Err(format!("{spec:?}: unknown fault {kind:?}")),
         };

@@ -261,7 +261,7 @@ impl SimState {
         }
         let answer_fault = world.faults.take(op, Family::Answer);
         match &answer_fault {
-            Some(Fault::Reply { status, code, message, retry_after }) => {
+            Some(Fault::Reply { status, code, message, retry_after, after_work: false }) => {
                 let r = Reply::error(*status, code, message);
                 // Whole seconds, as an API gateway sends them.
                 return match retry_after {
@@ -286,6 +286,7 @@ impl SimState {
         drop(world);
         match (result, answer_fault) {
             (Err(e), _) => Reply::error(e.status, e.code, &e.message),
+            (Ok(_), Some(Fault::Reply { status, code, message, .. })) => Reply::error(status, &code, &message),
             (Ok(_), Some(Fault::DropAnswer)) => Reply { drop_connection: true, ..Reply::json(200, &json!({})) },
             (Ok(_), Some(Fault::Garbage { body, .. })) => {
                 let (content_type, text) = body.body();

@@ -19,10 +19,25 @@ pub struct SimProcess {
 }
 
 impl SimProcess {
-    /// Starts the simulator on a free port with `args` and a call log.
+    /// Starts the simulator on a free port with `args` and a call log. With
+    /// `MODELARTS_SIM_LOG_DIR` set, the log is kept there (`.ci/run` checks every
+    /// request in them against the official SDK's models).
     pub fn start(args: &[&str]) -> SimProcess {
         let dir = tempfile::tempdir().unwrap();
-        let log_path = dir.path().join("calls.jsonl");
+        let log_path = match std::env::var_os("MODELARTS_SIM_LOG_DIR") {
+            Some(keep) => {
+                std::fs::create_dir_all(&keep).unwrap();
+                let (_, path) = tempfile::Builder::new()
+                    .prefix("calls-")
+                    .suffix(".jsonl")
+                    .tempfile_in(&keep)
+                    .unwrap()
+                    .keep()
+                    .unwrap();
+                path
+            }
+            None => dir.path().join("calls.jsonl"),
+        };
         let mut child = Command::new(SIM_BIN)
             .args(["--listen", "127.0.0.1:0", "--log"])
             .arg(&log_path)

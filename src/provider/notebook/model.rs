@@ -252,10 +252,12 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
     } else {
         vol.category.clone()
     };
-    // The API reports a capacity for EFS too; only an EVS size is the user's to set.
+    // The API reports the capacity of EFS storage too (only an EVS size is the user's
+    // to set); without one, what was planned stays, and an unknown becomes null.
     let size = match vol.capacity {
-        Some(c) if kind == "EVS" => Value::int(c),
-        _ => carried_vol.attr("size").clone(),
+        Some(c) => Value::int(c),
+        None if carried_vol.attr("size").is_unknown() => Value::Null,
+        None => carried_vol.attr("size").clone(),
     };
     Value::object([
         ("id", Value::from(nb.id.as_str())),

@@ -1,0 +1,128 @@
+"""Drives modelarts-sim with the official SDK client through every call the
+provider makes, and checks every answer against the SDK's response model (every
+key known, recursively, with the model's type and enum values).
+
+Usage: check_answers.py PATH-TO-modelarts-sim
+"""
+
+import json
+import subprocess
+import sys
+import time
+
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions import exceptions
+from huaweicloudsdkmodelarts.v1 import (
+    CreateNotebookRequest,
+    CustomHooks,
+    ContainerHooks,
+    Config,
+    DeleteNotebookRequest,
+    EndpointsReq,
+    LeaseReq,
+    ListFlavorsRequest,
+    ListImageRequest,
+    ListNotebooksRequest,
+    ModelArtsClient,
+    NotebookCreateRequest,
+    NotebookUpdateRequest,
+    RenewLeaseRequest,
+    ShowLeaseRequest,
+    ShowNotebookRequest,
+    ShowSwitchableFlavorsRequest,
+    StartNotebookRequest,
+    StopNotebookRequest,
+    UpdateNotebookRequest,
+    VolumeMountRequest,
+)
+
+from sdk_contract import check
+
+AK, SK, PROJECT = "SIMACCESSKEY", "sim-secret-key", "sim-project"
+CPU_IMAGE = "e1a07296-22a8-4f05-8bc8-e936c8e54090"
+
+
+def start_sim(binary):
+    proc = subprocess.Popen(
+        [binary, "--listen", "127.0.0.1:0", "--create-seconds", "0.2", "--start-seconds", "0.2",
+         "--stop-seconds", "0.2", "--delete-seconds", "0.2", "--resize-seconds", "0.2"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http"):
+        proc.kill()
+        sys.exit(f"modelarts-sim printed {url!r}")
+    return proc, url
+
+
+def main():
+    proc, url = start_sim(sys.argv[1])
+    errors = []
+    checked = []
+    try:
+        client = (ModelArtsClient.new_builder()
+                  .with_credentials(BasicCredentials(AK, SK, PROJECT))
+                  .with_endpoints([url])
+                  .build())
+
+        def call(name, request, response_model):
+            response = getattr(client, name)(request)
+            body = json.loads(response.raw_content.decode("utf-8"))
+            before = len(errors)
+            check(body, response_model, f"{name}:$", errors)
+            checked.append((name, response_model, len(errors) == before))
+            return body
+
+        def wait_for(nid, status):
+            for _ in range(100):
+                n = call("show_notebook", ShowNotebookRequest(id=nid), "ShowNotebookResponse")
+                if n["status"] == status:
+                    return n
+                time.sleep(0.1)
+            sys.exit(f"notebook {nid} never became {status}")
+
+        hooks = CustomHooks(container_hooks=ContainerHooks(
+            pre_start=Config(script="ZWNobyBoaQ==", type="COMMAND", mode="BLOCK"),
+            post_start=Config(script="/home/ma-user/work/post.sh", type="SCRIPT", mode="ASYNC")))
+        created = call("create_notebook", CreateNotebookRequest(body=NotebookCreateRequest(
+            name="contract", description="the SDK's own client", flavor="modelarts.vm.cpu.2u", image_id=CPU_IMAGE,
+            volume=VolumeMountRequest(category="EVS", ownership="MANAGED", capacity=10),
+            endpoints=[EndpointsReq(service="SSH", key_pair_names=["kp-1"])],
+            hooks=hooks, feature="NOTEBOOK", lease=LeaseReq(duration=7200000, type="TIMING"))), "CreateNotebookResponse")
+        nid = created["id"]
+        wait_for(nid, "RUNNING")
+        call("list_notebooks", ListNotebooksRequest(limit=10, offset=0, name="contract"), "ListNotebooksResponse")
+        call("update_notebook", UpdateNotebookRequest(id=nid, body=NotebookUpdateRequest(name="contract-2", description="renamed")), "UpdateNotebookResponse")
+        call("update_notebook", UpdateNotebookRequest(id=nid, body=NotebookUpdateRequest(storage_new_size=20)), "UpdateNotebookResponse")
+        call("renew_lease", RenewLeaseRequest(id=nid, body=LeaseReq(duration=3600000, type="IDLE")), "RenewLeaseResponse")
+        call("show_lease", ShowLeaseRequest(id=nid), "ShowLeaseResponse")
+        call("show_switchable_flavors", ShowSwitchableFlavorsRequest(id=nid), "ShowSwitchableFlavorsResponse")
+        time.sleep(0.3)
+        call("stop_notebook", StopNotebookRequest(id=nid), "StopNotebookResponse")
+        wait_for(nid, "STOPPED")
+        call("update_notebook", UpdateNotebookRequest(id=nid, body=NotebookUpdateRequest(flavor="modelarts.vm.cpu.8u", hooks=hooks)), "UpdateNotebookResponse")
+        call("start_notebook", StartNotebookRequest(id=nid, duration=-1), "StartNotebookResponse")
+        wait_for(nid, "RUNNING")
+        call("list_flavors", ListFlavorsRequest(category="GPU", limit=50, offset=0), "ListFlavorsResponse")
+        call("list_image", ListImageRequest(name="mindspore", name_fuzzy_match=True, limit=50, offset=0), "ListImageResponse")
+        call("delete_notebook", DeleteNotebookRequest(id=nid), "DeleteNotebookResponse")
+        # An error answer is the SDK's error shape too.
+        try:
+            client.show_notebook(ShowNotebookRequest(id="no-such-notebook"))
+            errors.append("show_notebook of a missing notebook succeeded")
+        except exceptions.ClientRequestException as e:
+            if not (e.error_code or "").startswith("ModelArts."):
+                errors.append(f"show_notebook error code {e.error_code!r} is not a ModelArts code")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    for name, model, ok in checked:
+        print(f"{'ok  ' if ok else 'FAIL'} {name} answer against {model}")
+    for e in errors:
+        print(f"UNKNOWN OR MISTYPED: {e}")
+    if errors:
+        sys.exit(1)
+    print(f"{len(checked)} answers match the official SDK's models")
+
+
+if __name__ == "__main__":
+    main()
