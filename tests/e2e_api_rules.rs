@@ -340,7 +340,9 @@ fn each_error_code_has_its_outcome() {
         serde_json::json!({"op": "update", "kind": "reply", "status": 400, "code": "ModelArts.0104", "message": "Parameter error: flavor modelarts.vm.cpu.8u is not available now", "times": 1}),
     );
     let out = s.wd.fails(&["apply", "-auto-approve"]);
-    assert!(out.flat().contains("ModelArts.0104") && out.flat().contains("is not available now"), "{}", out.all());
+    let text = out.flat();
+    assert!(text.contains("ModelArts.0104") && text.contains("is not available now"), "{}", out.all());
+    assert!(text.contains("flavor_id = \"modelarts.vm.cpu.8u\""), "at the attribute the API names: {}", out.all());
     s.sim.control("DELETE", "/_sim/faults", None);
     s.apply();
     // 6304 on a delete: stop, wait, delete.

@@ -181,7 +181,7 @@ impl Rule {
             },
             ("reply", Some(status)) => Fault::Reply {
                 status: status.parse().map_err(|_| format!("{spec:?}: bad status {status:?}"))?,
-                code: "ModelArts.9999".into(),
+                code: String::new(),
                 message: "simulated failure".into(),
                 retry_after: None,
                 after_work: false,

@@ -79,7 +79,7 @@ async fn respond(state: &SimState, req: Request<Body>, lose_answer: &Notify) -> 
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes().to_vec(),
-        Err(_) => return build(Reply::error(413, "APIGW.0413", "request body too large")),
+        Err(_) => return build(Reply::error(413, "APIGW.0201", "Request entity too large")),
     };
     let headers: Vec<(String, String)> = parts
         .headers

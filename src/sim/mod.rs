@@ -127,8 +127,13 @@ impl Reply {
         Reply { status, content_type, body, headers: Vec::new(), drop_connection: false, endless: false }
     }
 
+    /// An error answer; an empty `code` is left out (only real codes are sent).
     pub fn error(status: u16, code: &str, message: &str) -> Reply {
-        Reply::json(status, &json!({ "error_code": code, "error_msg": message }))
+        if code.is_empty() {
+            Reply::json(status, &json!({ "error_msg": message }))
+        } else {
+            Reply::json(status, &json!({ "error_code": code, "error_msg": message }))
+        }
     }
 
     /// Sets a header, replacing one of the same name.
@@ -249,15 +254,12 @@ impl SimState {
             );
         };
         if project != self.config.project_id {
-            return Reply::error(
-                403,
-                "ModelArts.0106",
-                &format!("project {project} is not the project of these credentials"),
-            );
+            // No public code is known for this refusal: the body carries none.
+            return Reply::error(403, "", &format!("project {project} is not the project of these credentials"));
         }
         let mut world = self.lock();
         if world.faults.error_rate > 0.0 && world.random_unit() < world.faults.error_rate {
-            return Reply::error(503, "ModelArts.0503", "Service temporarily unavailable (simulated)");
+            return Reply::error(503, "", "Service temporarily unavailable (simulated)");
         }
         let answer_fault = world.faults.take(op, Family::Answer);
         match &answer_fault {

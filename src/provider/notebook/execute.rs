@@ -32,6 +32,8 @@ pub struct Run<'a> {
 /// What went wrong, and what the notebook looked like last.
 pub struct Failure {
     pub error: String,
+    /// The API's refusal, when an API call failed.
+    pub api: Option<ApiError>,
     pub notebook: Option<Notebook>,
 }
 
@@ -74,6 +76,10 @@ pub async fn execute(api: &Client, run: &Run<'_>, steps: &[Step]) -> Result<Opti
             }
             Err(e) => {
                 let cancelled = matches!(e, StepError::Api(ApiError::Cancelled { .. }));
+                let api_error = match &e {
+                    StepError::Api(a) => Some(a.clone()),
+                    StepError::Refused(_) => None,
+                };
                 let mut error = describe_failure(step, &e);
                 // Never leave a notebook in a power state it should not end in because a
                 // step failed after a start or a stop (unless the failure was that very
@@ -96,7 +102,7 @@ pub async fn execute(api: &Client, run: &Run<'_>, steps: &[Step]) -> Result<Opti
                         Err(e2) => error.push_str(&format!(" Bringing it back to {:?} also failed: {e2}.", run.end)),
                     }
                 }
-                return Err(Failure { error, notebook: last });
+                return Err(Failure { error, api: api_error, notebook: last });
             }
         }
     }

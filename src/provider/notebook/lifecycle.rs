@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::client::codes;
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, EndpointReq, Lease, Notebook, Status, AUTO_STOP_OFF};
@@ -13,7 +14,7 @@ use crate::protocol::{Diagnostics, Value};
 use crate::timefmt::{self, now_millis};
 
 use super::changes::path_of;
-use super::diagnose::api_error;
+use super::diagnose::{api_error, blamed};
 use super::execute::{execute, Run};
 use super::model::{asked_duration_ms, auto_stop_block, state_from_api, timeouts, Spec};
 use super::power;
@@ -286,14 +287,24 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
                 })
                 .flatten()
                 .collect();
-            let d = match sent.as_slice() {
-                // One attribute changed: the error points at it.
-                [one] => {
+            // The error points at the attribute the API's refusal names, or at the one
+            // attribute the update changed.
+            let named = failure
+                .api
+                .as_ref()
+                .filter(|e| e.code() == Some(codes::PARAMETER_ERROR))
+                .and_then(|e| blamed(e.message().unwrap_or_default(), &sent));
+            let attr = named.or(match sent.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            });
+            let d = match attr {
+                Some(attr) => {
                     let mut d = Diagnostics::new();
-                    d.error_at(path_of(one), "Failed to update notebook", failure.error);
+                    d.error_at(path_of(attr), "Failed to update notebook", failure.error);
                     d
                 }
-                _ => error("Failed to update notebook", failure.error),
+                None => error("Failed to update notebook", failure.error),
             };
             Outcome::failed(Some(state), d)
         }
