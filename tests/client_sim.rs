@@ -49,9 +49,15 @@ async fn signed_calls_work_and_a_tampered_one_is_refused() {
     bad.max_retries = 3;
     let err = Client::new(bad).unwrap().get_notebook(&created.id).await.unwrap_err();
     match &err {
-        ApiError::Api { status: 401, code: Some(code), .. } => assert!(code.starts_with("APIGW."), "{err}"),
-        other => panic!("expected 401, got {other:?}"),
+        ApiError::Unauthorized(r) if r.status == 401 => {
+            assert!(r.code.as_deref().is_some_and(|c| c.starts_with("APIGW.")), "{err}")
+        }
+        other => panic!("expected a 401 refusal of the credentials, got {other:?}"),
     }
+    assert!(
+        err.to_string().starts_with(&format!("the API refused the access key SIMA…EY for endpoint {}", sim.url)),
+        "{err}"
+    );
     assert!(!err.to_string().contains("not-the-secret"));
 
     // A body changed after signing no longer matches its signature.

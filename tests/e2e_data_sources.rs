@@ -22,7 +22,8 @@ fn flavors_and_images_with_filters() {
         r#"
 data "modelarts_notebook_flavors" "all" {}
 data "modelarts_notebook_flavors" "gpu" {
-  category = "GPU"
+  category         = "GPU"
+  include_sold_out = true
 }
 data "modelarts_notebook_flavors" "dedicated" {
   type = "DEDICATED"
@@ -34,16 +35,25 @@ data "modelarts_notebook_images" "named" {
   name = "notebook2.0-mul-kernel-cpu-cp36"
   type = "BUILD_IN"
 }
+data "modelarts_notebook_images" "arm" {
+  cpu_arch = "AARCH64"
+}
 output "all" { value = [for f in data.modelarts_notebook_flavors.all.flavors : f.id] }
 output "gpu" { value = data.modelarts_notebook_flavors.gpu.flavors }
 output "dedicated" { value = length(data.modelarts_notebook_flavors.dedicated.flavors) }
 output "gpu_images" { value = sort([for i in data.modelarts_notebook_images.gpu.images : i.name]) }
 output "named" { value = data.modelarts_notebook_images.named.images }
+output "arm" { value = [for i in data.modelarts_notebook_images.arm.images : i.name] }
+output "all_sold_out" { value = [for f in data.modelarts_notebook_flavors.all.flavors : f.sold_out] }
 "#,
     );
     s.wd.ok(&["apply", "-auto-approve"]);
     let o = outputs(&s);
-    assert_eq!(o["all"].as_array().unwrap().len(), 5);
+    // As in the official provider, sold-out flavors are left out unless asked for.
+    assert_eq!(o["all"].as_array().unwrap().len(), 4);
+    assert!(o["all_sold_out"].as_array().unwrap().iter().all(|s| s == false));
+    // The architecture filter ignores case (the SDK spells an image's X86_64 / AARCH64).
+    assert_eq!(o["arm"], serde_json::json!(["mindspore2.2.0-py3.9-euleros2.10-aarch64"]));
     let gpu = o["gpu"].as_array().unwrap();
     assert_eq!(gpu.len(), 2);
     assert!(gpu.iter().all(|f| f["category"] == "GPU"));
@@ -61,6 +71,13 @@ output "named" { value = data.modelarts_notebook_images.named.images }
     assert_eq!(named.len(), 1);
     assert_eq!(named[0]["id"], CPU_IMAGE);
     assert_eq!(named[0]["tag"], "3.3.2-release_v1");
+    assert_eq!(named[0]["cpu_arch"], "X86_64");
+    assert_eq!(named[0]["resource_categories"], serde_json::json!(["CPU"]));
+    assert_eq!(named[0]["dev_services"], serde_json::json!(["NOTEBOOK", "SSH"]));
+    assert_eq!((named[0]["status"].clone(), named[0]["workspace_id"].clone()), ("ACTIVE".into(), "0".into()));
+    let v100 = &o["gpu"].as_array().unwrap().iter().find(|f| f["id"] == "modelarts.vm.gpu.v100").unwrap().clone();
+    assert_eq!(v100["gpu"], serde_json::json!([{"gpu": 1, "gpu_memory": "16GB", "type": "V100"}]));
+    assert_eq!(v100["billing"][0]["unit_num"], 1);
     // Filters are passed to the API.
     let queries: Vec<String> = s.sim.calls().iter().filter(|c| c.op == "flavors").map(|c| c.query.clone()).collect();
     assert!(queries.iter().any(|q| q.contains("category=GPU")), "{queries:?}");

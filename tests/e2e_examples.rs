@@ -129,3 +129,26 @@ fn release_script_builds_the_registry_layout() {
     assert!(sums.lines().any(|l| l == format!("{expected}  {zip_name}")), "{sums}");
     assert_eq!(sums.lines().count(), 2);
 }
+
+/// Every docs page's example is a complete configuration (with `required_providers`
+/// and a provider block) that terraform validates as it is.
+#[test]
+fn every_docs_example_is_complete_and_valid() {
+    let pages = [
+        "docs/index.md",
+        "docs/resources/notebook.md",
+        "docs/data-sources/notebook.md",
+        "docs/data-sources/notebook_flavors.md",
+        "docs/data-sources/notebook_images.md",
+    ];
+    for page in pages {
+        let Some(wd) = common::Workdir::new() else { return };
+        let text = std::fs::read_to_string(Path::new(ROOT).join(page)).unwrap();
+        let usage = text.split("## Example Usage").nth(1).unwrap_or_else(|| panic!("{page} has no Example Usage"));
+        let example = usage.split("```hcl\n").nth(1).and_then(|b| b.split("\n```").next()).unwrap();
+        assert!(example.contains("required_providers"), "{page}'s example declares the provider source");
+        wd.write("main.tf", example);
+        let out = wd.run(&["validate"]);
+        assert!(out.success, "{page}'s example does not validate:\n{example}\n{}", out.all());
+    }
+}

@@ -132,11 +132,16 @@ async fn malformed_source_states_are_diagnostics() {
     let out = s.wd.fails(&["plan"]);
     assert!(out.flat().contains("has no id, so there is no notebook to move"), "{}", out.all());
 
+    // The notebook stays in its region: a region this account has no project in is named.
     let mut wrong = official_attributes(&n);
     wrong["region"] = serde_json::json!("another-region");
     write_state(&s, wrong, 0);
     let out = s.wd.fails(&["plan"]);
-    assert!(out.flat().contains("Region mismatch"), "{}", out.all());
+    assert!(
+        out.flat().contains("Cannot reach region \"another-region\"") && out.flat().contains("knows no project named"),
+        "{}",
+        out.all()
+    );
 
     // A state written by a newer official provider (schema version 1).
     write_state(&s, official_attributes(&n), 1);

@@ -102,16 +102,19 @@ fn lifecycle_with_stop_sequenced_updates() {
     assert!(text.contains("size = 10"), "Terraform points at the line: {}", plan.all());
     assert!(s.sim.ops_since(m, false).is_empty());
 
-    // A flavor the notebook cannot switch to (CPU to GPU): an error, and no stop was sent.
+    // A flavor the notebook cannot switch to (CPU to GPU): a plan-time error at the
+    // attribute, without a restart warning, and nothing was sent.
     s.config(&notebook_with("nb", "nb-renamed", "modelarts.vm.gpu.t4", CPU_IMAGE_2, 20, "running = true"));
     let m = s.mark();
-    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    let out = s.wd.fails(&["plan"]);
+    let text = out.flat();
     assert!(
-        out.flat().contains("cannot switch to flavor modelarts.vm.gpu.t4; it can switch to: modelarts.vm.cpu.2u"),
+        text.contains("cannot switch to flavor \"modelarts.vm.gpu.t4\". It can switch to: modelarts.vm.cpu.2u."),
         "{}",
         out.all()
     );
-    assert!(!out.flat().contains("HTTP 200"), "{}", out.all());
+    assert!(text.contains("flavor_id = \"modelarts.vm.gpu.t4\""), "at the attribute: {}", out.all());
+    assert!(!text.contains("will be restarted") && !text.contains("HTTP 200"), "{}", out.all());
     assert!(s.sim.ops_since(m, false).is_empty(), "nothing was stopped: {:?}", s.sim.ops_since(m, true));
     assert_eq!(s.sim.notebook(&id).status.as_str(), "RUNNING");
 

@@ -66,6 +66,22 @@ async fn serves_logs_and_shuts_down_cleanly() {
 }
 
 #[test]
+fn the_catalogue_subcommand_lists_flavors_and_images() {
+    let out = std::process::Command::new(common::SIM_BIN).arg("catalogue").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "modelarts.vm.cpu.2u",
+        "modelarts.vm.gpu.v100",
+        "(sold out)",
+        "e1a07296-22a8-4f05-8bc8-e936c8e54090",
+        "CPU/GPU",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
+
+#[test]
 fn bad_flags_are_refused_with_a_message() {
     for (args, expected) in [
         (&["--fault", "nope:drop_answer"][..], "unknown operation"),

@@ -14,13 +14,18 @@ use modelarts_provider::sim::auth::Credentials;
 use modelarts_provider::sim::catalogue::Catalogue;
 use modelarts_provider::sim::faults::{Fault, Rule};
 use modelarts_provider::sim::store::Timings;
-use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
+use modelarts_provider::sim::{
+    SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SECRET_KEY,
+};
 
 /// A local ModelArts notebook API: signed requests, real-time status transitions,
-/// the API's rules, fault injection and a call log.
+/// the API's rules, fault injection and a call log. `modelarts-sim catalogue` lists
+/// the flavors and images it offers.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on (port 0 picks a free port; the URL is printed first).
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
@@ -30,6 +35,13 @@ struct Args {
     secret_key: String,
     #[arg(long, env = "MODELARTS_SIM_PROJECT_ID", default_value = DEFAULT_PROJECT_ID)]
     project_id: String,
+    /// The region of --project-id, as IAM's project list names it.
+    #[arg(long, default_value = DEFAULT_REGION)]
+    region: String,
+    /// Another region and its project, REGION=PROJECT_ID, repeatable: each project has
+    /// notebooks of its own, and IAM's GET /v3/projects lists them all.
+    #[arg(long = "project", value_parser = region_project)]
+    projects: Vec<(String, String)>,
     /// Require this X-Security-Token (as with temporary credentials).
     #[arg(long, env = "MODELARTS_SIM_SECURITY_TOKEN", hide_env_values = true)]
     security_token: Option<String>,
@@ -94,6 +106,42 @@ fn seconds(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(s).map_err(|e| format!("{text:?}: {e}"))
 }
 
+#[derive(clap::Subcommand)]
+enum Command {
+    /// List the flavors and images the simulator offers (the built-in ones, or those
+    /// of --catalogue), then exit.
+    Catalogue,
+}
+
+/// The flavors and images, as a newcomer needs them for a configuration.
+fn print_catalogue(c: &Catalogue) {
+    println!("Flavors (flavor_id):");
+    for f in &c.flavors {
+        let memory_gb = f.memory.unwrap_or(0) / 1024;
+        let sold_out = if f.sold_out == Some(true) { "  (sold out)" } else { "" };
+        println!(
+            "  {:<28} {:<7} {:<8} {:>3} vCPUs {:>4} GB{sold_out}",
+            f.id,
+            f.category.as_deref().unwrap_or("-"),
+            f.arch.as_deref().unwrap_or("-"),
+            f.vcpus.unwrap_or(0),
+            memory_gb
+        );
+    }
+    println!("\nImages (image_id, name, runs on):");
+    for i in &c.images {
+        println!("  {}  {:<42} {} {}", i.id, i.name, i.resource_categories.join("/"), i.arch.as_deref().unwrap_or("-"));
+    }
+}
+
+/// `REGION=PROJECT_ID`.
+fn region_project(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((r, p)) if !r.is_empty() && !p.is_empty() => Ok((r.to_string(), p.to_string())),
+        _ => Err(format!("{text:?} is not REGION=PROJECT_ID")),
+    }
+}
+
 /// A fraction from 0 to 1.
 fn fraction(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
@@ -114,6 +162,10 @@ fn main() -> ExitCode {
         },
         None => Catalogue::default(),
     };
+    if let Some(Command::Catalogue) = args.command {
+        print_catalogue(&catalogue);
+        return ExitCode::SUCCESS;
+    }
     let mut rules = args.faults.clone();
     if args.throttle_burst > 0 {
         rules.insert(
@@ -139,6 +191,8 @@ fn main() -> ExitCode {
             security_token: args.security_token,
         },
         project_id: args.project_id,
+        region: args.region,
+        other_projects: args.projects,
         timings: Timings {
             create: args.create_seconds,
             start: args.start_seconds,

@@ -16,8 +16,11 @@ pub enum ApiError {
     Api { method: String, path: String, status: u16, code: Option<String>, message: String },
     /// The request was sent, but its answer was lost: it may or may not have taken effect.
     Ambiguous { method: String, path: String, cause: String },
-    /// The request never reached the API (after any retries).
-    Transport { method: String, path: String, cause: String },
+    /// The request never reached the API.
+    Transport { method: String, path: String, cause: String, tried: Box<Tried> },
+    /// The API gateway refused the credentials (HTTP 401, or 403 with an
+    /// `APIGW.03xx` code): a wrong access key, secret key or security token.
+    Unauthorized(Box<CredentialRefusal>),
     /// The API answered 2xx with a body that does not parse.
     Decode { method: String, path: String, status: u16, cause: String },
     /// A wait saw the instance fail.
@@ -26,6 +29,30 @@ pub enum ApiError {
     Timeout { object: String, status: Status, waited: Duration, wanted: String },
     /// StopProvider (or Ctrl-C) stopped the call.
     Cancelled { status: Option<Status>, waited: Duration },
+}
+
+/// Where and how hard a request was tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tried {
+    /// The base URL tried.
+    pub endpoint: String,
+    pub attempts: u32,
+    pub elapsed: Duration,
+    /// Which setting chose the endpoint.
+    pub origin: String,
+}
+
+/// A refusal of the credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRefusal {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub code: Option<String>,
+    pub message: String,
+    pub endpoint: String,
+    /// The access key, shortened (`SIMA…EY`): an identifier, not the secret.
+    pub access_key: String,
 }
 
 impl ApiError {
@@ -41,6 +68,7 @@ impl ApiError {
     pub fn message(&self) -> Option<&str> {
         match self {
             ApiError::NotFound { message, .. } | ApiError::Api { message, .. } => Some(message),
+            ApiError::Unauthorized(r) => Some(&r.message),
             _ => None,
         }
     }
@@ -49,6 +77,7 @@ impl ApiError {
     pub fn code(&self) -> Option<&str> {
         match self {
             ApiError::NotFound { code, .. } | ApiError::Api { code, .. } => code.as_deref(),
+            ApiError::Unauthorized(r) => r.code.as_deref(),
             _ => None,
         }
     }
@@ -140,8 +169,29 @@ impl fmt::Display for ApiError {
                     "{method} {path}: the request was sent but its answer was lost ({cause}); it may have taken effect"
                 )
             }
-            ApiError::Transport { method, path, cause } => {
-                write!(f, "{method} {path}: could not reach the API: {cause}")
+            ApiError::Transport { method, path, cause, tried } => {
+                let Tried { endpoint, attempts, elapsed, origin } = tried.as_ref();
+                let tries = if *attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
+                write!(
+                    f,
+                    "{method} {path}: could not reach the ModelArts API at {endpoint} ({tries} over {}): {cause}",
+                    human_duration(*elapsed)
+                )?;
+                if !origin.is_empty() {
+                    write!(f, ". {origin}")?;
+                }
+                Ok(())
+            }
+            ApiError::Unauthorized(r) => {
+                let CredentialRefusal { method, path, status, code, message, endpoint, access_key } = r.as_ref();
+                write!(f, "the API refused the access key {access_key} for endpoint {endpoint} ({method} {path}: HTTP {status}")?;
+                if let Some(c) = code {
+                    write!(f, " {c}")?;
+                }
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                write!(f, "). Check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), and security_token with temporary credentials")
             }
             ApiError::Decode { method, path, status, cause } => {
                 write!(f, "{method} {path}: HTTP {status} with a body that could not be read: {cause}")

@@ -21,7 +21,7 @@ use reqwest::{Method, StatusCode, Url};
 use crate::cancel::CancelToken;
 use crate::timefmt::{self, now_millis};
 
-pub use error::ApiError;
+pub use error::{ApiError, CredentialRefusal, Tried};
 pub use retry::Backoff;
 pub use wait::PollSchedule;
 
@@ -43,6 +43,9 @@ pub struct ClientConfig {
     /// Answers larger than this are refused (an error naming the call), read without
     /// holding more than this in memory.
     pub max_answer_bytes: usize,
+    /// Which setting chose `endpoint`, for errors that cannot reach it ("The
+    /// endpoint comes from ...").
+    pub endpoint_origin: String,
 }
 
 /// The default for [`ClientConfig::max_answer_bytes`]: far above any real answer.
@@ -62,6 +65,7 @@ impl ClientConfig {
             backoff: Backoff::default(),
             poll: PollSchedule::default(),
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            endpoint_origin: String::new(),
         }
     }
 }
@@ -85,6 +89,8 @@ struct Inner {
     host: String,
     /// Path prefix of the endpoint plus `/v1/{project_id}/`.
     root: String,
+    /// Path prefix of the endpoint plus `/`.
+    prefix: String,
     config: ClientConfig,
 }
 
@@ -98,15 +104,22 @@ pub struct Client {
 /// One API call before signing.
 pub(crate) struct Call {
     pub method: Method,
-    /// Relative to `/v1/{project_id}/`, e.g. `notebooks/{id}/start`.
+    /// Relative to `/v1/{project_id}/`, e.g. `notebooks/{id}/start` — or, when
+    /// `outside_project`, to the endpoint's root (`v3/projects`).
     pub path: String,
+    pub outside_project: bool,
     pub query: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
 }
 
 impl Call {
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Call { method, path: path.into(), query: Vec::new(), body: None }
+        Call { method, path: path.into(), outside_project: false, query: Vec::new(), body: None }
+    }
+
+    /// A call of another service on the same signing scheme (IAM), not under the project.
+    pub fn outside_project(method: Method, path: impl Into<String>) -> Self {
+        Call { outside_project: true, ..Call::new(method, path) }
     }
 
     pub fn query(mut self, k: &str, v: impl ToString) -> Self {
@@ -143,7 +156,8 @@ impl Client {
             Some(p) => format!("{}:{p}", base.host_str().unwrap_or_default()),
             None => base.host_str().unwrap_or_default().to_string(),
         };
-        let root = format!("{}/v1/{}/", base.path().trim_end_matches('/'), config.project_id);
+        let prefix = format!("{}/", base.path().trim_end_matches('/'));
+        let root = format!("{prefix}v1/{}/", config.project_id);
         let http = reqwest::Client::builder()
             .timeout(config.request_timeout)
             .connect_timeout(Duration::from_secs(10))
@@ -153,7 +167,7 @@ impl Client {
             .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Client { inner: Arc::new(Inner { http, base, host, root, config }), cancel: CancelToken::new() })
+        Ok(Client { inner: Arc::new(Inner { http, base, host, root, prefix, config }), cancel: CancelToken::new() })
     }
 
     /// The same client (same connection pool) observing `cancel`.
@@ -176,7 +190,7 @@ impl Client {
 
     /// Sends a call with signing and retries; returns the 2xx body.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Vec<u8>, ApiError> {
-        let path = format!("{}{}", self.inner.root, call.path);
+        let path = self.path_of(call);
         let method = call.method.as_str();
         let max = self.inner.config.max_retries;
         let started = Instant::now();
@@ -190,7 +204,7 @@ impl Client {
                 }
                 Ok(answer) => {
                     let code = answer.status.as_u16();
-                    let err = ApiError::from_response(method, &path, code, &answer.body);
+                    let err = self.refused_credentials(ApiError::from_response(method, &path, code, &answer.body));
                     tracing::debug!(method, path = %path, status = code, attempt, error = %err, "api call failed");
                     match code {
                         429 | 503 => (true, answer.retry_after, err),
@@ -222,7 +236,7 @@ impl Client {
                 }
                 Err(SendError::NotSent(cause)) => {
                     tracing::debug!(method, path = %path, attempt, cause = %cause, "api call could not connect");
-                    (true, None, ApiError::Transport { method: method.into(), path: path.clone(), cause })
+                    (true, None, self.unreachable(method, &path, cause, attempt, started))
                 }
                 Err(SendError::AnswerLost { status, cause }) => {
                     tracing::debug!(method, path = %path, attempt, cause = %cause, "api call lost its answer");
@@ -233,7 +247,7 @@ impl Client {
                         };
                         return Err(ApiError::Ambiguous { method: method.into(), path, cause });
                     }
-                    (true, None, ApiError::Transport { method: method.into(), path: path.clone(), cause })
+                    (true, None, self.unreachable(method, &path, cause, attempt, started))
                 }
             };
             if !retryable || attempt >= max {
@@ -321,9 +335,47 @@ impl Client {
         }
     }
 
+    /// A transport failure after `attempt` retries, naming the endpoint and the
+    /// setting that chose it.
+    fn unreachable(&self, method: &str, path: &str, cause: String, attempt: u32, started: Instant) -> ApiError {
+        ApiError::Transport {
+            method: method.into(),
+            path: path.into(),
+            cause,
+            tried: Box::new(Tried {
+                endpoint: self.inner.config.endpoint.clone(),
+                attempts: attempt + 1,
+                elapsed: started.elapsed(),
+                origin: self.inner.config.endpoint_origin.clone(),
+            }),
+        }
+    }
+
+    /// A refusal of the credentials (401, or 403 with an `APIGW.03xx` code) becomes
+    /// [`ApiError::Unauthorized`], naming the access key and the endpoint.
+    fn refused_credentials(&self, e: ApiError) -> ApiError {
+        match e {
+            ApiError::Api { method, path, status, code, message }
+                if status == 401 || (status == 403 && code.as_deref().is_some_and(|c| c.starts_with("APIGW.03"))) =>
+            {
+                ApiError::Unauthorized(Box::new(CredentialRefusal {
+                    method,
+                    path,
+                    status,
+                    code,
+                    message,
+                    endpoint: self.inner.config.endpoint.clone(),
+                    access_key: key_hint(&self.inner.config.access_key),
+                }))
+            }
+            other => other,
+        }
+    }
+
     /// The full path of `call`, as errors name it.
     pub(crate) fn path_of(&self, call: &Call) -> String {
-        format!("{}{}", self.inner.root, call.path)
+        let base = if call.outside_project { &self.inner.prefix } else { &self.inner.root };
+        format!("{base}{}", call.path)
     }
 
     /// Decodes a 2xx body; a value of the wrong type is reported with its JSON path.
@@ -350,6 +402,17 @@ impl Client {
         de.end().map_err(|e| failed(e.to_string()))?;
         Ok(value)
     }
+}
+
+/// An access key shortened for messages: `SIMA…EY`.
+fn key_hint(access_key: &str) -> String {
+    let chars: Vec<char> = access_key.chars().collect();
+    if chars.len() <= 8 {
+        return "(a short access key)".to_string();
+    }
+    let head: String = chars.iter().take(4).collect();
+    let tail: String = chars.iter().skip(chars.len() - 2).collect();
+    format!("{head}…{tail}")
 }
 
 /// `16 MiB`, `512 KiB`, `100 bytes`.

@@ -4,7 +4,8 @@ use reqwest::Method;
 
 use super::error::ApiError;
 use super::types::{
-    CreateNotebook, Flavor, Image, Lease, LeaseReq, Notebook, Page, SwitchableFlavors, UpdateNotebook, AUTO_STOP_OFF,
+    CreateNotebook, Flavor, Image, Lease, LeaseReq, Mount, Notebook, Page, SwitchableFlavors, UpdateNotebook,
+    AUTO_STOP_OFF,
 };
 use super::{Call, Client};
 
@@ -32,7 +33,9 @@ pub struct ImageFilter {
     pub name_fuzzy_match: Option<bool>,
     pub kind: Option<String>,
     pub service_type: Option<String>,
+    /// The SWR organization.
     pub namespace: Option<String>,
+    pub workspace_id: Option<String>,
 }
 
 impl Client {
@@ -142,6 +145,37 @@ impl Client {
         self.execute(&Call::new(Method::PATCH, format!("notebooks/{id}/lease")).json(lease)).await.map(|_| ())
     }
 
+    /// The storage mounted into notebook `id` (`GET .../notebooks/{id}/storage`).
+    pub async fn list_mounts(&self, id: &str) -> Result<Vec<Mount>, ApiError> {
+        let page: Page<Mount> = self.call(Call::new(Method::GET, format!("notebooks/{id}/storage"))).await?;
+        Ok(page.into_items())
+    }
+
+    /// The ID of the project named after `region` (IAM's `GET /v3/projects?name=`,
+    /// on an IAM endpoint): how the official provider finds the project of a region
+    /// other than its own. `None` when there is no such project.
+    pub async fn project_of_region(&self, region: &str) -> Result<Option<String>, ApiError> {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct Projects {
+            projects: Vec<Project>,
+        }
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct Project {
+            id: String,
+            name: String,
+        }
+        let listed: Projects =
+            self.call(Call::outside_project(Method::GET, "v3/projects").query("name", region)).await?;
+        Ok(listed.projects.into_iter().find(|p| p.name == region && !p.id.is_empty()).map(|p| p.id))
+    }
+
+    /// One image by its ID (`GET /v1/{project_id}/images/{id}`, SDK `ShowImageRequest`).
+    pub async fn get_image(&self, id: &str) -> Result<Image, ApiError> {
+        self.call(Call::new(Method::GET, format!("images/{id}"))).await
+    }
+
     pub async fn list_images(&self, filter: &ImageFilter) -> Result<Vec<Image>, ApiError> {
         self.all_pages(|| {
             Call::new(Method::GET, "images")
@@ -150,6 +184,7 @@ impl Client {
                 .query_opt("type", filter.kind.as_ref())
                 .query_opt("service_type", filter.service_type.as_ref())
                 .query_opt("namespace", filter.namespace.as_ref())
+                .query_opt("workspace_id", filter.workspace_id.as_ref())
         })
         .await
     }

@@ -422,6 +422,16 @@ pub struct GpuInfo {
     pub kind: Option<String>,
 }
 
+/// How a flavor is billed (SDK `BillingInfo`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct BillingInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_num: Option<i64>,
+}
+
 /// A notebook flavor (SDK `NotebookFlavor`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
@@ -453,6 +463,8 @@ pub struct Flavor {
     pub memory: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<GpuInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<BillingInfo>,
     /// Storage types it supports: `EVS`, `EFS`.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
     pub storages: Vec<String>,
@@ -493,6 +505,38 @@ pub struct Image {
     pub visibility: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
+    /// The SWR organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// Storage mounted into a running notebook (SDK `DataVolumesRes`,
+/// `ShowDynamicStorageResponse`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Mount {
+    #[serde(deserialize_with = "nullable")]
+    pub id: String,
+    /// `OBS`, `OBSFS` or `EFS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The storage path, e.g. `obs://bucket/dir/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Where it is mounted, a sub-directory of `/data/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_path: Option<String>,
+    /// `MOUNTING`, `MOUNTED`, `MOUNT_FAILED`, `UNMOUNTING`, `UNMOUNT_FAILED`, `UNMOUNTED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Why a mount failed (status `MOUNT_FAILED`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efs_id: Option<String>,
+    /// `STATIC` or `DYNAMIC`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_type: Option<String>,
 }
 
 /// One page of a list call.

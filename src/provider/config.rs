@@ -43,7 +43,7 @@ pub fn schema() -> Schema {
             .attr(
                 Attribute::string("endpoint")
                     .optional()
-                    .describe("Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`. Falls back to `HW_MODELARTS_ENDPOINT`; defaults to `https://modelarts.{region}.myhuaweicloud.com`.")
+                    .describe("Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`; `{region}` in it is replaced by the region (that of a resource with a `region` of its own too). Falls back to `HW_MODELARTS_ENDPOINT`; defaults to `https://modelarts.{region}.myhuaweicloud.com`. A region other than the provider's has its project looked up by name through IAM, at this endpoint when it is set and at `https://iam.myhuaweicloud.com` otherwise.")
                     .validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }),
             )
             .attr(Attribute::bool("insecure").optional().describe("Skip TLS certificate verification of the endpoint. Defaults to `false`."))
@@ -74,6 +74,11 @@ pub struct Settings {
     pub insecure: bool,
     pub max_retries: u32,
     pub request_timeout: Duration,
+    /// Which setting chose the endpoint, for errors that cannot reach it.
+    pub endpoint_origin: String,
+    /// The endpoint as configured, `{region}` not yet filled in (`None`: the
+    /// regions' public endpoints).
+    pub endpoint_template: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -177,9 +182,25 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         return None;
     }
     let region = region?;
-    let endpoint = endpoint
-        .map(|e| e.trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("https://modelarts.{region}.myhuaweicloud.com"));
+    let from = |attr: &str, env: &str| {
+        if config.attr(attr).as_str().is_some() {
+            format!("`{attr}` in the provider block")
+        } else {
+            env.to_string()
+        }
+    };
+    let endpoint_origin = match &endpoint {
+        Some(_) => format!("The endpoint comes from {}.", from("endpoint", "HW_MODELARTS_ENDPOINT")),
+        None => format!(
+            "The endpoint is the one of region {region:?} (from {}); set `endpoint` or HW_MODELARTS_ENDPOINT to use another.",
+            from("region", "HW_REGION_NAME")
+        ),
+    };
+    let endpoint_template = endpoint.map(|e| e.trim_end_matches('/').to_string());
+    let endpoint = match &endpoint_template {
+        Some(t) => t.replace("{region}", &region),
+        None => format!("https://modelarts.{region}.myhuaweicloud.com"),
+    };
     Some(Settings {
         region,
         project_id: project_id?,
@@ -190,6 +211,8 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         insecure: config.attr("insecure").as_bool().unwrap_or(false),
         max_retries: max_retries as u32,
         request_timeout,
+        endpoint_origin,
+        endpoint_template,
     })
 }
 
@@ -222,6 +245,10 @@ mod tests {
         assert_eq!(s.endpoint, "https://modelarts.cn-north-4.myhuaweicloud.com");
         assert_eq!(s.max_retries, 5);
         assert_eq!(s.request_timeout, Duration::from_secs(60));
+        assert_eq!(
+            s.endpoint_origin,
+            "The endpoint is the one of region \"cn-north-4\" (from HW_REGION_NAME); set `endpoint` or HW_MODELARTS_ENDPOINT to use another."
+        );
         assert!(!format!("{s:?}").contains("SK\""));
     }
 

@@ -1,6 +1,7 @@
 //! Layer 4: the `modelarts` provider — its provider block, resources and data sources.
 
 pub mod config;
+pub mod configured;
 pub mod data_sources;
 pub mod docs;
 pub mod notebook;
@@ -9,7 +10,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::client::{Client, ClientConfig};
 use crate::framework::{DataSource, Provider, ProviderData, Resource, Schema};
 use crate::protocol::{Diagnostics, Value};
 
@@ -19,11 +19,7 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
 #[derive(Default)]
 pub struct ModelArtsProvider;
 
-/// What every resource and data source gets from the provider block.
-pub struct Configured {
-    pub client: Client,
-    pub region: String,
-}
+pub use configured::Configured;
 
 #[async_trait]
 impl Provider for ModelArtsProvider {
@@ -33,17 +29,9 @@ impl Provider for ModelArtsProvider {
 
     async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<ProviderData> {
         let settings = config::resolve(config, &|k| std::env::var(k).ok(), diags)?;
-        let mut cc =
-            ClientConfig::new(&settings.endpoint, &settings.project_id, &settings.access_key, &settings.secret_key);
-        cc.security_token = settings.security_token.clone();
-        cc.insecure = settings.insecure;
-        cc.max_retries = settings.max_retries;
-        cc.request_timeout = settings.request_timeout;
-        match Client::new(cc) {
-            Ok(client) => {
-                tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
-                Some(Arc::new(Configured { client, region: settings.region }))
-            }
+        tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
+        match Configured::new(settings) {
+            Ok(c) => Some(Arc::new(c)),
             Err(e) => {
                 diags.error("Cannot configure the ModelArts client", e);
                 None

@@ -7,7 +7,7 @@ use serde_json::Value as J;
 use super::catalogue::Catalogue;
 use super::faults::Op;
 use super::notebooks;
-use super::store::{Ending, Store, Timings};
+use super::store::{Ending, Record, Store, Timings};
 use crate::client::codes;
 use crate::client::limits::PAGE_LIMITS;
 use crate::client::types::{Page, Status};
@@ -64,19 +64,32 @@ pub fn route(method: &str, rest: &[&str]) -> Option<(Op, Option<String>)> {
         ("POST", ["notebooks", n, "stop"]) => (Op::Stop, id(n)),
         ("GET", ["notebooks", n, "flavors"]) => (Op::SwitchableFlavors, id(n)),
         ("GET", ["notebooks", n, "lease"]) => (Op::LeaseShow, id(n)),
+        ("GET", ["notebooks", n, "storage"]) => (Op::StorageList, id(n)),
         ("PATCH", ["notebooks", n, "lease"]) => (Op::LeaseRenew, id(n)),
         ("GET", ["images"]) => (Op::Images, None),
+        ("GET", ["images", image]) => (Op::ImageShow, id(image)),
         _ => return None,
     })
 }
 
 /// Everything an operation may touch.
 pub struct Ctx<'a> {
+    /// The project in the request's path: notebooks of other projects do not exist for it.
+    pub project: &'a str,
     pub store: &'a mut Store,
     pub catalogue: &'a Catalogue,
     pub timings: &'a Timings,
     /// How the transition this call starts will end.
     pub ending: Ending,
+}
+
+/// Notebook `id` of `project`, or "does not exist" (HTTP 404 on a show, as
+/// [`not_found`] spells it).
+pub fn notebook<'s>(store: &'s mut Store, project: &str, id: &str, show: bool) -> Result<&'s mut Record, Refused> {
+    match store.get_mut(id) {
+        Some(r) if r.project == project => Ok(r),
+        _ => not_found(id, show),
+    }
 }
 
 /// The first value of query parameter `k`.
@@ -106,13 +119,18 @@ pub fn dispatch(
         Op::List => list(query, ctx),
         Op::Flavors => flavors(query, ctx.catalogue),
         Op::Images => images(query, ctx.catalogue),
-        Op::Show => ctx.store.get_mut(id).map(|r| to_json(&r.notebook)).map_or_else(|| not_found(id, true), Ok),
+        // The id is an image's here, not a notebook's.
+        Op::ImageShow => match ctx.catalogue.image(id) {
+            Some(i) => Ok(to_json(i)),
+            None => refused(404, codes::NOT_FOUND_ALT, format!("The image does not exist: {id}")),
+        },
+        Op::Show => notebook(ctx.store, ctx.project, id, true).map(|r| to_json(&r.notebook)),
         Op::Update => notebooks::update(id, body, ctx),
         Op::Delete => notebooks::delete(id, ctx),
         Op::Start => notebooks::start(id, query, ctx),
         Op::Stop => notebooks::stop(id, ctx),
         Op::SwitchableFlavors => {
-            let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+            let r = notebook(ctx.store, ctx.project, id, false)?;
             let list = ctx.catalogue.switchable_from(&r.notebook.flavor);
             let page = Page {
                 current: 0,
@@ -125,10 +143,16 @@ pub fn dispatch(
             Ok(to_json(&page))
         }
         Op::LeaseShow => {
-            let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+            let r = notebook(ctx.store, ctx.project, id, false)?;
             Ok(to_json(&r.notebook.lease.clone().unwrap_or_default()))
         }
         Op::LeaseRenew => notebooks::renew_lease(id, query, body, ctx),
+        Op::StorageList => {
+            let r = notebook(ctx.store, ctx.project, id, false)?;
+            let mounts = r.mounts.clone();
+            let n = mounts.len() as i64;
+            Ok(to_json(&Page { current: 0, size: n, pages: 1, total: n, data: mounts, flavors: None }))
+        }
     }
 }
 
@@ -159,7 +183,7 @@ fn paginate<T: serde::Serialize>(items: Vec<T>, query: &[(String, String)]) -> R
 }
 
 fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
-    let mut all = ctx.store.all();
+    let mut all = ctx.store.all_of(ctx.project);
     // Newest first, as the API's default sort; names match fuzzily (substring), as the API's do.
     all.reverse();
     all.retain(|n| {
@@ -196,6 +220,7 @@ fn images(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refuse
         .filter(|i| q(query, "type").is_none_or(|t| i.kind.as_deref() == Some(t)))
         .filter(|i| q(query, "service_type").is_none_or(|t| i.service_type.as_deref() == Some(t)))
         .filter(|i| q(query, "workspace_id").is_none_or(|w| i.workspace_id.as_deref() == Some(w)))
+        .filter(|i| q(query, "namespace").is_none_or(|n| i.namespace.as_deref() == Some(n)))
         .cloned()
         .collect();
     paginate(list, query)

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::types::{Flavor, GpuInfo, Image};
+use crate::client::types::{BillingInfo, Flavor, GpuInfo, Image};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Catalogue {
@@ -30,6 +30,7 @@ fn flavor(id: &str, category: &str, arch: &str, vcpus: i64, memory_gb: i64, sold
             gpu_memory: Some("16GB".into()),
             kind: Some(desc.into()),
         }),
+        billing: Some(BillingInfo { code: Some(format!("{id}.hourly")), unit_num: Some(1) }),
         storages: vec!["EVS".into(), "EFS".into()],
     }
 }
@@ -49,6 +50,7 @@ fn image(id: &str, name: &str, tag: &str, categories: &[&str], arch: &str, desc:
         description: Some(desc.into()),
         visibility: Some("PUBLIC".into()),
         workspace_id: Some("0".into()),
+        namespace: Some("atelier".into()),
     }
 }
 

@@ -27,12 +27,8 @@ pub fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) -> Reply 
             let Some(r) = world.store.get_mut(id) else {
                 return Reply::error(404, "SIM.0404", "no such notebook");
             };
-            let n = &mut r.notebook;
             if let Some(s) = input.get("status").and_then(J::as_str) {
-                let status = Status::parse(s);
-                // An explicit status ends any transition in progress.
-                *r = super::store::Record::new(n.clone());
-                r.notebook.status = status;
+                r.force_status(Status::parse(s));
             }
             let n = &mut r.notebook;
             if let Some(v) = input.get("fail_reason") {

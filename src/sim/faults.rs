@@ -20,6 +20,8 @@ pub enum Op {
     LeaseShow,
     LeaseRenew,
     Images,
+    ImageShow,
+    StorageList,
 }
 
 impl Op {

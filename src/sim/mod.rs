@@ -31,12 +31,20 @@ use crate::timefmt::{self, now_millis};
 pub const DEFAULT_ACCESS_KEY: &str = "SIMACCESSKEY";
 pub const DEFAULT_SECRET_KEY: &str = "sim-secret-key";
 pub const DEFAULT_PROJECT_ID: &str = "sim-project";
+pub const DEFAULT_REGION: &str = "sim-region-1";
+/// The call log's name for IAM's project list.
+pub const IAM_PROJECTS_OP: &str = "iam_projects";
 
 #[derive(Clone, Debug)]
 pub struct SimConfig {
     pub listen: SocketAddr,
     pub credentials: Credentials,
+    /// The project of [`SimConfig::region`].
     pub project_id: String,
+    pub region: String,
+    /// More regions and their projects: (region, project ID). Every project's
+    /// notebooks are its own; IAM's `GET /v3/projects` names them all.
+    pub other_projects: Vec<(String, String)>,
     pub timings: Timings,
     pub catalogue: Catalogue,
     /// How far `X-Sdk-Date` may be from the simulator's clock.
@@ -61,6 +69,8 @@ impl Default for SimConfig {
                 security_token: None,
             },
             project_id: DEFAULT_PROJECT_ID.into(),
+            region: DEFAULT_REGION.into(),
+            other_projects: Vec::new(),
             timings: Timings::default(),
             catalogue: Catalogue::default(),
             max_clock_skew_secs: 15 * 60,
@@ -200,6 +210,11 @@ impl SimState {
         if let Some(rest) = req.path.strip_prefix("/_sim/") {
             return control::handle(self, &req.method, rest, &req.body);
         }
+        if req.path.trim_end_matches('/') == "/v3/projects" {
+            let reply = self.projects(&req);
+            self.record(&req, IAM_PROJECTS_OP.to_string(), None, None, &reply);
+            return reply;
+        }
         if !self.config.latency.is_zero() {
             tokio::time::sleep(self.config.latency).await;
         }
@@ -220,18 +235,54 @@ impl SimState {
             let decorations = self.lock().faults.take_decorations(op);
             reply = decorations.iter().fold(reply, Reply::decorate);
         }
+        self.record(&req, op_name, notebook, status_before, &reply);
+        reply
+    }
+
+    /// Appends a call to the call log.
+    fn record(
+        &self,
+        req: &Incoming,
+        op: String,
+        notebook: Option<String>,
+        status_before: Option<String>,
+        reply: &Reply,
+    ) {
         self.log.record(Call {
             time: timefmt::rfc3339(now_millis()).unwrap_or_default(),
             method: req.method.clone(),
             path: req.path.clone(),
             query: req.raw_query.clone(),
             body: serde_json::from_slice(&req.body).unwrap_or(serde_json::Value::Null),
-            op: op_name,
+            op,
             notebook,
             status_before,
             response: if reply.drop_connection { 0 } else { reply.status },
         });
-        reply
+    }
+
+    /// IAM's project list (`GET /v3/projects?name=REGION`): how a provider finds the
+    /// project of another region, as the official provider does.
+    fn projects(&self, req: &Incoming) -> Reply {
+        let query = parse_query(&req.raw_query);
+        let received = auth::Received {
+            method: &req.method,
+            path: &req.path,
+            query: &query,
+            headers: &req.headers,
+            body: &req.body,
+        };
+        if let Err(r) = auth::verify(&self.config.credentials, &received, now_millis(), self.config.max_clock_skew_secs)
+        {
+            return Reply::error(401, r.code, &r.message);
+        }
+        let name = query.iter().find(|(k, _)| k == "name").map(|(_, v)| v.as_str());
+        let projects: Vec<serde_json::Value> = std::iter::once((&self.config.region, &self.config.project_id))
+            .chain(self.config.other_projects.iter().map(|(r, p)| (r, p)))
+            .filter(|(region, _)| name.is_none_or(|n| n == region.as_str()))
+            .map(|(region, id)| json!({"id": id, "name": region, "enabled": true}))
+            .collect();
+        Reply::json(200, &json!({ "projects": projects }))
     }
 
     fn answer(
@@ -253,7 +304,7 @@ impl SimState {
                 "The API does not exist or has not been published in the environment",
             );
         };
-        if project != self.config.project_id {
+        if project != self.config.project_id && !self.config.other_projects.iter().any(|(_, p)| *p == project) {
             // No public code is known for this refusal: the body carries none.
             return Reply::error(403, "", &format!("project {project} is not the project of these credentials"));
         }
@@ -283,7 +334,13 @@ impl SimState {
             _ => Ending::Normal,
         };
         let World { store, .. } = &mut *world;
-        let mut ctx = api::Ctx { store, catalogue: &self.config.catalogue, timings: &self.config.timings, ending };
+        let mut ctx = api::Ctx {
+            project: &project,
+            store,
+            catalogue: &self.config.catalogue,
+            timings: &self.config.timings,
+            ending,
+        };
         let result = api::dispatch(op, id.as_deref(), query, &req.body, &mut ctx);
         drop(world);
         match (result, answer_fault) {

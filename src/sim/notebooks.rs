@@ -20,7 +20,7 @@
 use base64::Engine;
 use serde_json::Value as J;
 
-use super::api::{bad_parameter, busy, not_found, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
+use super::api::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::catalogue::Catalogue;
 use super::store::Record;
 use crate::client::types::{
@@ -273,6 +273,7 @@ pub fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
         ..Default::default()
     };
     let mut record = Record::new(notebook);
+    record.project = ctx.project.to_string();
     record.hooks = req.hooks;
     record.begin(Status::Creating, Status::Running, ctx.timings.create, &ctx.ending);
     let answer = to_json(&record.notebook);
@@ -292,7 +293,7 @@ pub fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let req: UpdateNotebook = parse_body(body)?;
     let catalogue = ctx.catalogue;
     let resize = ctx.timings.resize;
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+    let r = notebook(ctx.store, ctx.project, id, false)?;
     let n = &r.notebook;
     if n.status.is_transitional() || n.volume.as_ref().is_some_and(VolumeRes::is_busy) {
         return busy(n, "update it");
@@ -383,7 +384,7 @@ pub fn start(id: &str, query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<
         None => None,
     };
     let asked = asked_lease(duration, q(query, "type"))?;
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+    let r = notebook(ctx.store, ctx.project, id, false)?;
     match r.notebook.status {
         Status::Stopped | Status::StartFailed => {}
         Status::Running => return refused(400, codes::ALREADY_RUNNING, "The instance is already running."),
@@ -396,7 +397,7 @@ pub fn start(id: &str, query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<
 }
 
 pub fn stop(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+    let r = notebook(ctx.store, ctx.project, id, false)?;
     match r.notebook.status {
         Status::Running if r.notebook.volume.as_ref().is_some_and(VolumeRes::is_busy) => {
             return busy(&r.notebook, "stop it while its volume is resizing")
@@ -413,7 +414,7 @@ pub fn stop(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
 /// its volume resizes ("other operations cannot be performed", the error table
 /// says of 6306); a notebook that hangs in CREATING can be deleted.
 pub fn delete(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+    let r = notebook(ctx.store, ctx.project, id, false)?;
     let n = &r.notebook;
     if matches!(n.status, Status::Starting | Status::Stopping | Status::Deleting)
         || n.volume.as_ref().is_some_and(VolumeRes::is_busy)
@@ -435,7 +436,7 @@ pub fn renew_lease(id: &str, query: &[(String, String)], body: &[u8], ctx: &mut 
         None => parse_body(body)?,
     };
     check_lease(&asked)?;
-    let r = ctx.store.get_mut(id).map_or_else(|| not_found(id, false), Ok)?;
+    let r = notebook(ctx.store, ctx.project, id, false)?;
     if r.notebook.status != Status::Running {
         return bad_parameter(format!(
             "Parameter error: auto-stop can be renewed only while the instance runs; instance {id} is {}",

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::client::types::{CustomHooks, Lease, Notebook, Status};
+use crate::client::types::{CustomHooks, Lease, Mount, Notebook, Status};
 use crate::timefmt::now_millis;
 
 /// How long each transition takes.
@@ -53,11 +53,15 @@ pub struct Record {
     resized_at: Option<Instant>,
     /// The startup scripts applied; the API never shows them.
     pub hooks: Option<CustomHooks>,
+    /// Storage mounted into the running notebook.
+    pub mounts: Vec<Mount>,
+    /// The project the notebook belongs to.
+    pub project: String,
 }
 
 impl Record {
     pub fn new(notebook: Notebook) -> Self {
-        Record { notebook, transition: None, resized_at: None, hooks: None }
+        Record { notebook, transition: None, resized_at: None, hooks: None, mounts: Vec::new(), project: String::new() }
     }
 
     /// Marks the volume `RESIZING` for `during` (the instance stays usable).
@@ -118,6 +122,12 @@ impl Record {
         false
     }
 
+    /// Sets the status outright, ending any transition in progress (the control API).
+    pub fn force_status(&mut self, status: Status) {
+        self.transition = None;
+        self.notebook.status = status;
+    }
+
     pub fn in_transition(&self) -> bool {
         self.transition.is_some()
     }
@@ -153,6 +163,12 @@ impl Store {
     pub fn all(&mut self) -> Vec<Notebook> {
         self.advance_all();
         self.records.iter().map(|r| r.notebook.clone()).collect()
+    }
+
+    /// The notebooks of one project.
+    pub fn all_of(&mut self, project: &str) -> Vec<Notebook> {
+        self.advance_all();
+        self.records.iter().filter(|r| r.project == project).map(|r| r.notebook.clone()).collect()
     }
 
     pub fn len(&self) -> usize {

@@ -21,12 +21,14 @@ from huaweicloudsdkmodelarts.v1 import (
     EndpointsReq,
     LeaseReq,
     ListFlavorsRequest,
+    ListDynamicStoragesRequest,
     ListImageRequest,
     ListNotebooksRequest,
     ModelArtsClient,
     NotebookCreateRequest,
     NotebookUpdateRequest,
     RenewLeaseRequest,
+    ShowImageRequest,
     ShowLeaseRequest,
     ShowNotebookRequest,
     ShowSwitchableFlavorsRequest,
@@ -96,6 +98,7 @@ def main():
         call("renew_lease", RenewLeaseRequest(id=nid, body=LeaseReq(duration=3600000, type="IDLE")), "RenewLeaseResponse")
         call("show_lease", ShowLeaseRequest(id=nid), "ShowLeaseResponse")
         call("show_switchable_flavors", ShowSwitchableFlavorsRequest(id=nid), "ShowSwitchableFlavorsResponse")
+        call("list_dynamic_storages", ListDynamicStoragesRequest(instance_id=nid), "ListDynamicStoragesResponse")
         time.sleep(0.3)
         call("stop_notebook", StopNotebookRequest(id=nid), "StopNotebookResponse")
         wait_for(nid, "STOPPED")
@@ -104,6 +107,7 @@ def main():
         wait_for(nid, "RUNNING")
         call("list_flavors", ListFlavorsRequest(category="GPU", limit=50, offset=0), "ListFlavorsResponse")
         call("list_image", ListImageRequest(name="mindspore", name_fuzzy_match=True, limit=50, offset=0), "ListImageResponse")
+        call("show_image", ShowImageRequest(id=CPU_IMAGE), "ShowImageResponse")
         call("delete_notebook", DeleteNotebookRequest(id=nid), "DeleteNotebookResponse")
         # An error answer is the SDK's error shape too.
         try:

@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 
+use crate::client::types::Flavor;
 use crate::framework::validators::OneOf;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Outcome, Schema};
 use crate::protocol::{Type, Value};
 
-use super::{api, failed, listing};
+use super::{api, failed, listing, region_attribute};
 
 pub struct FlavorsDataSource;
 
@@ -20,26 +21,65 @@ fn flavor_type() -> Type {
         ("category", Type::String),
         ("arch", Type::String),
         ("description", Type::String),
+        ("feature", Type::String),
         ("vcpus", Type::Number),
         ("memory", Type::Number),
         ("free", Type::Bool),
         ("sold_out", Type::Bool),
+        ("billing", Type::list(Type::object([("code", Type::String), ("unit_num", Type::Number)]))),
+        (
+            "gpu",
+            Type::list(Type::object([("gpu", Type::Number), ("gpu_memory", Type::String), ("type", Type::String)])),
+        ),
     ])
 }
 
 pub fn schema() -> Schema {
     Schema::new(
         0,
-        Block::new("Lists the compute flavors notebooks can use, optionally filtered by processor category and cluster type.")
+        Block::new("Lists the compute flavors notebooks can use, optionally filtered by processor category and cluster type. Attribute names follow the official provider's `huaweicloud_modelarts_notebook_flavors`; as there, sold-out flavors are left out unless `include_sold_out` is set.")
             .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
+            .attr(region_attribute())
             .attr(Attribute::string("category").optional().describe("Only flavors of this processor category: `CPU`, `GPU` or `ASCEND`.").validate(OneOf(CATEGORIES)))
             .attr(Attribute::string("type").optional().describe("Only flavors of this cluster type: `MANAGED` (public) or `DEDICATED`.").validate(OneOf(CLUSTER_TYPES)))
+            .attr(Attribute::bool("include_sold_out").optional().describe("Also list flavors that are sold out now (`sold_out = true`). Defaults to `false`."))
             .attr(
                 Attribute::list_of("flavors", flavor_type())
                     .computed()
-                    .describe("The flavors: `id`, `name`, `category`, `arch`, `description`, `vcpus`, `memory` (MB), `free` (free of charge), `sold_out`."),
+                    .describe("The flavors: `id`, `name`, `category`, `arch`, `description`, `feature`, `vcpus`, `memory` (MB), `free` (free of charge), `sold_out`, `billing` (`code`, `unit_num`) and `gpu` (`gpu` count, `gpu_memory`, `type`)."),
             ),
     )
+}
+
+fn opt_int(v: Option<i64>) -> Value {
+    v.map_or(Value::Null, Value::int)
+}
+
+fn flavor_value(f: Flavor) -> Value {
+    let billing = f.billing.map_or_else(Vec::new, |b| {
+        vec![Value::object([("code", Value::opt_string(b.code)), ("unit_num", opt_int(b.unit_num))])]
+    });
+    let gpu = f.gpu.map_or_else(Vec::new, |g| {
+        vec![Value::object([
+            ("gpu", opt_int(g.gpu)),
+            ("gpu_memory", Value::opt_string(g.gpu_memory)),
+            ("type", Value::opt_string(g.kind)),
+        ])]
+    });
+    Value::object([
+        ("id", Value::from(f.id)),
+        ("name", Value::from(f.name)),
+        ("category", Value::opt_string(f.category)),
+        ("arch", Value::opt_string(f.arch)),
+        ("description", Value::opt_string(f.description)),
+        ("feature", Value::opt_string(f.feature)),
+        ("vcpus", opt_int(f.vcpus)),
+        ("memory", opt_int(f.memory)),
+        ("free", f.free.map_or(Value::Null, Value::Bool)),
+        ("sold_out", f.sold_out.map_or(Value::Null, Value::Bool)),
+        ("billing", Value::List(billing)),
+        ("gpu", Value::List(gpu)),
+    ])
 }
 
 #[async_trait]
@@ -53,7 +93,7 @@ impl DataSource for FlavorsDataSource {
     }
 
     async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome {
-        let api = match api(ctx) {
+        let (api, region) = match api(ctx, config).await {
             Ok(a) => a,
             Err(d) => return Outcome::failed(None, d),
         };
@@ -62,22 +102,15 @@ impl DataSource for FlavorsDataSource {
             Ok(f) => f,
             Err(e) => return Outcome::failed(None, failed("Failed to list flavors", e.to_string())),
         };
-        let items = flavors
-            .into_iter()
-            .map(|f| {
-                Value::object([
-                    ("id", Value::from(f.id)),
-                    ("name", Value::from(f.name)),
-                    ("category", Value::opt_string(f.category)),
-                    ("arch", Value::opt_string(f.arch)),
-                    ("description", Value::opt_string(f.description)),
-                    ("vcpus", f.vcpus.map_or(Value::Null, Value::int)),
-                    ("memory", f.memory.map_or(Value::Null, Value::int)),
-                    ("free", f.free.map_or(Value::Null, Value::Bool)),
-                    ("sold_out", f.sold_out.map_or(Value::Null, Value::Bool)),
-                ])
-            })
-            .collect();
-        listing(config, format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*")), "flavors", items)
+        let sold_out_too = config.attr("include_sold_out").as_bool() == Some(true);
+        let items =
+            flavors.into_iter().filter(|f| sold_out_too || f.sold_out != Some(true)).map(flavor_value).collect();
+        listing(
+            config,
+            &region,
+            format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*")),
+            "flavors",
+            items,
+        )
     }
 }

@@ -3,11 +3,11 @@
 use async_trait::async_trait;
 
 use crate::client::notebooks::ImageFilter;
-use crate::framework::validators::OneOf;
+use crate::framework::validators::{Check, OneOf};
 use crate::framework::{Attribute, Block, CallContext, DataSource, Outcome, Schema};
 use crate::protocol::{Type, Value};
 
-use super::{api, failed, listing};
+use super::{api, failed, listing, region_attribute};
 
 pub struct ImagesDataSource;
 
@@ -18,25 +18,46 @@ fn image_type() -> Type {
         ("swr_path", Type::String),
         ("tag", Type::String),
         ("type", Type::String),
-        ("arch", Type::String),
+        ("cpu_arch", Type::String),
         ("service_type", Type::String),
         ("description", Type::String),
+        ("resource_categories", Type::list(Type::String)),
+        ("status", Type::String),
+        ("dev_services", Type::list(Type::String)),
+        ("workspace_id", Type::String),
     ])
+}
+
+/// The architectures, as the official provider spells them; compared without
+/// regard to case (the SDK's docs spell an image's `X86_64`).
+const ARCHES: &[&str] = &["x86_64", "aarch64"];
+
+fn check_arch(v: &Value) -> Result<(), String> {
+    match v.as_str() {
+        Some(a) if !ARCHES.iter().any(|x| x.eq_ignore_ascii_case(a)) => {
+            Err(format!("{a:?} is not a CPU architecture: `x86_64` or `aarch64`"))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn schema() -> Schema {
     Schema::new(
         0,
-        Block::new("Lists the images notebooks can use, optionally filtered.")
+        Block::new("Lists the images notebooks can use, optionally filtered. Attribute names follow the official provider's `huaweicloud_modelarts_notebook_images`.")
             .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
+            .attr(region_attribute())
             .attr(Attribute::string("name").optional().describe("Only the images with exactly this name (an exact match: the provider sends `name_fuzzy_match = false`, where the API would otherwise match any image whose name contains it)."))
-            .attr(Attribute::string("type").optional().describe("Only images of this type: `BUILD_IN` (provided by ModelArts) or `DEDICATED` (your own).").validate(OneOf(&["BUILD_IN", "DEDICATED"])))
+            .attr(Attribute::string("type").default_value("BUILD_IN").describe("Only images of this type: `BUILD_IN` (provided by ModelArts, the default, as in the official provider) or `DEDICATED` (your own).").validate(OneOf(&["BUILD_IN", "DEDICATED"])))
+            .attr(Attribute::string("cpu_arch").optional().describe("Only images for this CPU architecture: `x86_64` or `aarch64` (compared without regard to case).").validate(Check { check: check_arch, description: "`x86_64` or `aarch64`" }))
+            .attr(Attribute::string("organization").optional().describe("Only images of this SWR organization (the API's `namespace`)."))
+            .attr(Attribute::string("workspace_id").optional().describe("Only images of this workspace."))
             .attr(Attribute::string("service_type").optional().describe("Only images for this service, e.g. `DEV`, `COMMON`, `TRAIN`, `INFERENCE`."))
             .attr(Attribute::string("category").optional().describe("Only images that run on this processor category: `CPU`, `GPU` or `ASCEND` (matched on the image's resource categories).").validate(OneOf(&["CPU", "GPU", "ASCEND"])))
             .attr(
                 Attribute::list_of("images", image_type())
                     .computed()
-                    .describe("The images: `id`, `name`, `swr_path`, `tag`, `type`, `arch`, `service_type`, `description`."),
+                    .describe("The images: `id`, `name`, `swr_path`, `tag`, `type`, `cpu_arch`, `service_type`, `description`, `resource_categories` (the flavor categories it runs on), `status`, `dev_services` (`NOTEBOOK`, `SSH`) and `workspace_id`."),
             ),
     )
 }
@@ -52,7 +73,7 @@ impl DataSource for ImagesDataSource {
     }
 
     async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome {
-        let api = match api(ctx) {
+        let (api, region) = match api(ctx, config).await {
             Ok(a) => a,
             Err(d) => return Outcome::failed(None, d),
         };
@@ -62,21 +83,24 @@ impl DataSource for ImagesDataSource {
         let filter = ImageFilter {
             name: s("name"),
             name_fuzzy_match: s("name").map(|_| false),
-            kind: s("type"),
+            kind: s("type").or_else(|| Some("BUILD_IN".into())),
             service_type: s("service_type"),
-            namespace: None,
+            namespace: s("organization"),
+            workspace_id: s("workspace_id"),
         };
         let images = match api.list_images(&filter).await {
             Ok(i) => i,
             Err(e) => return Outcome::failed(None, failed("Failed to list images", e.to_string())),
         };
-        let category = s("category");
+        let (category, arch) = (s("category"), s("cpu_arch"));
+        let strings = |v: Vec<String>| Value::List(v.into_iter().map(Value::from).collect());
         let items = images
             .into_iter()
-            // The API has no category filter: match on the image's resource categories.
+            // The API has no category or architecture filter: match on the image's own.
             .filter(|i| {
                 category.as_ref().is_none_or(|c| i.resource_categories.iter().any(|r| r.eq_ignore_ascii_case(c)))
             })
+            .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
             .filter(|i| filter.name.as_ref().is_none_or(|n| &i.name == n))
             .map(|i| {
                 Value::object([
@@ -85,13 +109,19 @@ impl DataSource for ImagesDataSource {
                     ("swr_path", Value::opt_string(i.swr_path)),
                     ("tag", Value::opt_string(i.tag)),
                     ("type", Value::opt_string(i.kind)),
-                    ("arch", Value::opt_string(i.arch)),
+                    ("cpu_arch", Value::opt_string(i.arch)),
                     ("service_type", Value::opt_string(i.service_type)),
                     ("description", Value::opt_string(i.description)),
+                    ("resource_categories", strings(i.resource_categories)),
+                    ("status", Value::opt_string(i.status)),
+                    ("dev_services", strings(i.dev_services)),
+                    ("workspace_id", Value::opt_string(i.workspace_id)),
                 ])
             })
             .collect();
-        let key = ["name", "type", "service_type", "category"].map(|k| s(k).unwrap_or_else(|| "*".into())).join(":");
-        listing(config, format!("images:{key}"), "images", items)
+        let key = ["name", "type", "cpu_arch", "organization", "workspace_id", "service_type", "category"]
+            .map(|k| s(k).unwrap_or_else(|| "*".into()))
+            .join(":");
+        listing(config, &region, format!("images:{key}"), "images", items)
     }
 }

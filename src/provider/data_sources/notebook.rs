@@ -1,31 +1,64 @@
 //! `data "modelarts_notebook"`: one notebook, by ID or by a unique name, with every
 //! attribute the resource reports.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::Notebook;
-use crate::duration;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, Nesting, Outcome, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Type, Value};
-use crate::provider::notebook::{model::state_from_api, schema as resource_schema};
+use crate::provider::notebook::model::{asked_duration_ms, auto_stop_block, state_from_api};
+use crate::provider::notebook::schema as resource_schema;
 
 use super::{api, failed};
 
 pub struct NotebookDataSource;
 
+/// Resource settings that do not describe the notebook, and so are not read: how
+/// Terraform may change it, how long it waits, and the hooks the API never reports.
+const NOT_READ: &[&str] = &["allow_stopping_for_update", "timeouts", "hooks"];
+
+/// A resource attribute's description for the data source: what the value is,
+/// without how a change to it is applied.
+fn read_only(description: &str) -> String {
+    const ABOUT_CHANGES: &[&str] = &[
+        "Changing",
+        "Changed in place",
+        "a change",
+        "changes ",
+        "replace",
+        "restart",
+        "the plan",
+        "When omitted",
+        "Defaults to",
+        "refused",
+    ];
+    let kept: Vec<&str> = description
+        .split_inclusive(". ")
+        .filter(|sentence| !ABOUT_CHANGES.iter().any(|w| sentence.contains(w)))
+        .collect();
+    kept.concat().trim().to_string()
+}
+
 /// The resource's schema made read-only: blocks become computed list attributes,
-/// `id` and `name` become the two ways to choose a notebook, `timeouts` goes.
+/// `id` and `name` become the two ways to choose a notebook, and what is not read
+/// ([`NOT_READ`]) goes.
 pub fn schema() -> Schema {
     let resource = resource_schema::schema();
     let mut block =
         Block::new("Reads one notebook instance, chosen by `id` or by a `name` that exactly one notebook has.");
-    for a in resource.block.attributes {
+    for a in resource.block.attributes.into_iter().filter(|a| !NOT_READ.contains(&a.name)) {
         let mut a = Attribute { requires_replace: false, use_state_for_unknown: false, default: None, ..a };
         a.validators.clear();
         a.mode = Mode::Computed;
+        a.description = read_only(&a.description);
+        if a.name == "region" {
+            a.mode = Mode::OptionalComputed;
+            a.description = "The region to read in; the provider's when omitted.".into();
+        }
+        if a.name == "running" {
+            a.description = "Whether the notebook is running (or starting).".into();
+        }
         if a.name == "id" {
             a.mode = Mode::OptionalComputed;
             a.description = "ID of the notebook to read. Either `id` or `name` must be set.".into();
@@ -38,25 +71,27 @@ pub fn schema() -> Schema {
         }
         block = block.attr(a);
     }
-    for b in resource.block.blocks.into_iter().filter(|b| b.name != "timeouts") {
+    for b in resource.block.blocks.into_iter().filter(|b| !NOT_READ.contains(&b.name)) {
         let fields = b.block.attributes.iter().map(|a| (a.name, a.ty.clone()));
         let ty = match b.nesting {
             Nesting::List => Type::list(Type::object(fields)),
             Nesting::Single => Type::object(fields),
         };
-        let description = format!("{} (Read-only.)", b.block.description);
+        let description = match b.name {
+            "volume" => "The notebook's storage: `type`, `ownership`, `id`, `uri`, `size` (GB) and `mount_path`.".to_string(),
+            "auto_stop" => "The notebook's auto-stop when it is on: `type` and the `duration` asked for at its last start (empty when auto-stop is off).".to_string(),
+            _ => read_only(&b.block.description),
+        };
         block = block.attr(Attribute::of_type(b.name, ty).computed().describe(description));
     }
     Schema::new(0, block)
 }
 
-/// The notebook's auto-stop, as the API reports it.
+/// The notebook's auto-stop, as the API reports it: the duration asked for at its
+/// last start (the raw lease duration counts from the notebook's creation).
 fn auto_stop_of(n: &Notebook) -> Value {
     match n.lease.as_ref().filter(|l| l.enable == Some(true)) {
-        Some(l) => Value::List(vec![Value::object([
-            ("type", Value::from(l.kind.clone().unwrap_or_else(|| "TIMING".into()))),
-            ("duration", Value::from(duration::format(Duration::from_millis(l.duration.unwrap_or(0).max(0) as u64)))),
-        ])]),
+        Some(l) => auto_stop_block(l.kind.as_deref().unwrap_or("TIMING"), asked_duration_ms(l).unwrap_or(0)),
         None => Value::List(Vec::new()),
     }
 }
@@ -85,7 +120,7 @@ impl DataSource for NotebookDataSource {
     }
 
     async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome {
-        let api = match api(ctx) {
+        let (api, region) = match api(ctx, config).await {
             Ok(a) => a,
             Err(d) => return Outcome::failed(None, d),
         };
@@ -121,9 +156,11 @@ impl DataSource for NotebookDataSource {
         };
         match found {
             Ok(n) => {
-                let mut state = state_from_api(&n, &Value::Null);
+                let mut state = state_from_api(&n, &Value::object([("region", Value::from(region))]));
                 if let Value::Object(m) = &mut state {
-                    m.remove("timeouts");
+                    for gone in NOT_READ {
+                        m.remove(*gone);
+                    }
                 }
                 state.set_attr("auto_stop", auto_stop_of(&n));
                 Outcome::ok(state)
@@ -141,9 +178,10 @@ mod tests {
     fn every_resource_attribute_is_readable() {
         let ds = schema();
         let res = resource_schema::schema();
-        for a in &res.block.attributes {
+        for a in res.block.attributes.iter().filter(|a| !NOT_READ.contains(&a.name)) {
             let d = ds.block.attribute(a.name).unwrap_or_else(|| panic!("{} missing", a.name));
             assert!(d.is_computed());
+            assert!(!d.description.contains("Changing") && !d.description.is_empty(), "{}: {}", a.name, d.description);
         }
         assert!(ds.block.attribute("volume").is_some() && ds.block.attribute("auto_stop").is_some());
         assert!(ds.block.attribute("timeouts").is_none() && ds.block.blocks.is_empty());

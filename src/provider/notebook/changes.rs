@@ -56,6 +56,7 @@ pub const RULES: &[Rule] = &[
     rule("volume.ownership", Applied::Replace),
     rule("volume.uri", Applied::Replace),
     rule("volume.id", Applied::Replace),
+    rule("region", Applied::Replace),
     rule("workspace_id", Applied::Replace),
     rule("pool_id", Applied::Replace),
     rule("running", Applied::Power),
@@ -95,6 +96,8 @@ pub const COMPUTED: &[(&str, Recompute)] = &[
     ("image_type", Recompute::OnChangeOf(&["image_id"])),
     ("ssh_uri", Recompute::OnChangeOf(&["allowed_access_ips"])),
     ("auto_stop_enabled", Recompute::OnTransitionOrChangeOf(&["auto_stop"])),
+    ("pool_name", Recompute::Never),
+    ("mount_storages", Recompute::Never),
 ];
 
 /// The value at a dotted path; a block list contributes its first (only) element.

@@ -16,7 +16,7 @@ use crate::timefmt::{self, now_millis};
 use super::changes::path_of;
 use super::diagnose::{api_error, blamed};
 use super::execute::{execute, Run};
-use super::model::{asked_duration_ms, auto_stop_block, state_from_api, timeouts, Spec};
+use super::model::{asked_duration_ms, auto_stop_block, mounts_value, state_from_api, timeouts, Spec};
 use super::power;
 use super::steps::{self, Changes, Power, Step};
 
@@ -163,7 +163,15 @@ pub async fn read(api: &Client, current: &Value) -> Outcome {
         return Outcome::gone();
     };
     match api.get_notebook(id).await {
-        Ok(n) => Outcome::ok(state_from_api(&n, current)),
+        Ok(n) => {
+            let mut state = state_from_api(&n, current);
+            // As in the official provider, a failed listing of the mounts keeps what was known.
+            match api.list_mounts(id).await {
+                Ok(mounts) => state.set_attr("mount_storages", mounts_value(&mounts)),
+                Err(e) => tracing::warn!(notebook = id, error = %e, "could not list the notebook's mounted storage"),
+            }
+            Outcome::ok(state)
+        }
         Err(e) if e.is_not_found() => {
             tracing::info!(notebook = id, "notebook no longer exists; removing it from the state");
             Outcome::gone()

@@ -8,6 +8,7 @@
 //! - [`power`]: start, stop, update and delete with the API's error codes handled;
 //! - [`model`]: plans read as a wanted notebook, API answers written as state;
 //! - [`diagnose`]: API errors as diagnostics at the attribute to blame;
+//! - [`preflight`]: plan-time checks of a new flavor and image with the API;
 //! - [`lifecycle`]: create, read, update, delete, import;
 //! - [`moved`]: `moved` blocks from the official provider.
 
@@ -19,22 +20,22 @@ pub mod model;
 pub mod moved;
 pub mod plan;
 pub mod power;
+pub mod preflight;
 pub mod schema;
 pub mod steps;
 
 use async_trait::async_trait;
 
-use crate::client::Client;
 use crate::framework::{CallContext, MoveRequest, Moved, Outcome, PlanChange, Resource, Schema};
-use crate::protocol::{Diagnostics, Value};
+use crate::protocol::{Diagnostics, Severity, Value};
 
-use super::Configured;
+use super::configured::{client, Configured};
 
 pub struct NotebookResource;
 
-/// The configured client, observing StopProvider.
-fn api(ctx: &CallContext) -> Result<Client, Diagnostics> {
-    Ok(ctx.data::<Configured>()?.client.with_cancel(ctx.cancel.clone()))
+/// The region a notebook's value names (`None`: the provider's).
+fn region_of(v: &Value) -> Option<&str> {
+    v.attr("region").as_str()
 }
 
 #[async_trait]
@@ -51,45 +52,60 @@ impl Resource for NotebookResource {
         plan::validate(config, diags);
     }
 
-    async fn modify_plan(&self, _ctx: &CallContext, change: &mut PlanChange<'_>) {
+    async fn modify_plan(&self, ctx: &CallContext, change: &mut PlanChange<'_>) {
         plan::modify(change);
+        let Ok(configured) = ctx.data::<Configured>() else { return };
+        // A new notebook without a region of its own goes to the provider's.
+        if change.prior.is_null()
+            && change.planned.attr("region").is_unknown()
+            && change.config.attr("region").is_null()
+        {
+            change.planned.set_attr("region", Value::from(configured.region.as_str()));
+        }
+        // Doomed flavors and images fail here, at plan time.
+        let region = region_of(&change.planned).map(String::from);
+        match configured.client_for(region.as_deref(), ctx).await {
+            Ok(api) => preflight::check(&api, &configured.preflight_for(region.as_deref()), change).await,
+            Err(d) => change.diags.extend(d),
+        }
+        // A plan that fails says why, and nothing about restarts it will not make.
+        if change.diags.has_errors() {
+            change.diags.0.retain(|d| d.severity == Severity::Error);
+        }
     }
 
     async fn create(&self, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome {
-        match api(ctx) {
+        match client(ctx, region_of(planned)).await {
             Ok(api) => lifecycle::create(&api, ctx, planned, config).await,
             Err(d) => Outcome::failed(None, d),
         }
     }
 
-    async fn read(&self, ctx: &CallContext, current: &Value, private: &[u8]) -> Outcome {
+    async fn read(&self, ctx: &CallContext, current: &Value, _private: &[u8]) -> Outcome {
         let configured = match ctx.data::<Configured>() {
             Ok(c) => c,
             Err(d) => return Outcome::failed(Some(current.clone()), d),
         };
-        // A notebook moved in from another provider: now that the provider is
-        // configured, check that it is in this provider's region.
-        if let Err(d) = moved::check_region(private, &configured.region) {
-            return Outcome::failed(Some(current.clone()), d);
+        // A state from before `region` existed (or moved in without one) is in the provider's region.
+        let mut current = current.clone();
+        if region_of(&current).is_none() {
+            current.set_attr("region", Value::from(configured.region.as_str()));
         }
-        let api = configured.client.with_cancel(ctx.cancel.clone());
-        let out = lifecycle::read(&api, current).await;
-        if private.is_empty() {
-            out
-        } else {
-            out.with_private(Vec::new())
+        match configured.client_for(region_of(&current), ctx).await {
+            Ok(api) => lifecycle::read(&api, &current).await,
+            Err(d) => Outcome::failed(Some(current), d),
         }
     }
 
     async fn update(&self, ctx: &CallContext, prior: &Value, planned: &Value, config: &Value) -> Outcome {
-        match api(ctx) {
+        match client(ctx, region_of(prior)).await {
             Ok(api) => lifecycle::update(&api, prior, planned, config).await,
             Err(d) => Outcome::failed(Some(prior.clone()), d),
         }
     }
 
     async fn delete(&self, ctx: &CallContext, prior: &Value) -> Diagnostics {
-        match api(ctx) {
+        match client(ctx, region_of(prior)).await {
             Ok(api) => lifecycle::delete(&api, prior).await,
             Err(d) => d,
         }
@@ -100,8 +116,18 @@ impl Resource for NotebookResource {
     }
 
     async fn import(&self, ctx: &CallContext, id: &str) -> Outcome {
-        match api(ctx) {
-            Ok(api) => lifecycle::import(&api, id).await,
+        let configured = match ctx.data::<Configured>() {
+            Ok(c) => c,
+            Err(d) => return Outcome::failed(None, d),
+        };
+        match configured.client_for(None, ctx).await {
+            Ok(api) => {
+                let mut out = lifecycle::import(&api, id).await;
+                if let Some(state) = out.state.as_mut() {
+                    state.set_attr("region", Value::from(configured.region.as_str()));
+                }
+                out
+            }
             Err(d) => Outcome::failed(None, d),
         }
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use base64::Engine;
 
 use crate::client::types::{
-    ContainerHooks, CustomHooks, EndpointReq, HookConfig, Lease, LeaseReq, Notebook, Status, VolumeReq,
+    ContainerHooks, CustomHooks, EndpointReq, HookConfig, Lease, LeaseReq, Mount, Notebook, Status, VolumeReq,
 };
 use crate::duration;
 use crate::protocol::Value;
@@ -176,6 +176,25 @@ fn time(ms: Option<i64>) -> Value {
     Value::opt_string(ms.and_then(timefmt::rfc3339))
 }
 
+/// The storage mounted into a notebook, as `mount_storages` (the official
+/// provider's names: `type` is the API's `category`, `path` its `uri`).
+pub fn mounts_value(mounts: &[Mount]) -> Value {
+    Value::List(
+        mounts
+            .iter()
+            .map(|m| {
+                Value::object([
+                    ("id", Value::from(m.id.as_str())),
+                    ("type", Value::opt_string(m.category.clone())),
+                    ("mount_path", Value::opt_string(m.mount_path.clone())),
+                    ("path", Value::opt_string(m.uri.clone())),
+                    ("status", Value::opt_string(m.status.clone())),
+                ])
+            })
+            .collect(),
+    )
+}
+
 /// The auto-stop duration asked for at the last start or renew: the API's
 /// `duration` counts from `lease.create_at` (the instance's creation), and a start
 /// or renew for `D` sets it to `(update_at - create_at) + D`, so the raw number
@@ -261,6 +280,7 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
     };
     Value::object([
         ("id", Value::from(nb.id.as_str())),
+        ("region", carry.attr("region").clone()),
         ("name", Value::from(nb.name.as_str())),
         ("description", description),
         ("flavor_id", Value::from(nb.flavor.as_str())),
@@ -306,6 +326,16 @@ pub fn state_from_api(nb: &Notebook, carry: &Value) -> Value {
         ("image_type", Value::opt_string(nb.image.kind.clone())),
         ("created_at", time(nb.create_at)),
         ("updated_at", time(nb.update_at)),
+        ("pool_name", Value::opt_string(nb.pool.as_ref().and_then(|p| p.name.clone()).filter(|p| !p.is_empty()))),
+        // Listed by a read ([`mounts_value`]); otherwise what was known (none for a new notebook).
+        (
+            "mount_storages",
+            if carry.attr("mount_storages").is_wholly_known() && !carry.attr("mount_storages").is_null() {
+                carry.attr("mount_storages").clone()
+            } else {
+                Value::List(Vec::new())
+            },
+        ),
         // Only a failed notebook has a reason to show; the API may keep a stale one.
         ("fail_reason", Value::opt_string(nb.fail_reason.clone().filter(|r| !r.is_empty() && nb.status.is_failure()))),
     ])

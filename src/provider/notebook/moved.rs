@@ -21,25 +21,6 @@ fn error(summary: &str, detail: impl Into<String>) -> Diagnostics {
     d
 }
 
-/// What a move leaves for the first read: the source's region, to check once the
-/// provider is configured (Terraform moves state before configuring providers).
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-struct MovedPrivate {
-    moved_from_region: Option<String>,
-}
-
-/// Refuses a notebook moved in from another region than the provider's.
-pub fn check_region(private: &[u8], configured: &str) -> Result<(), Diagnostics> {
-    let Ok(p) = serde_json::from_slice::<MovedPrivate>(private) else { return Ok(()) };
-    match p.moved_from_region {
-        Some(region) if !region.is_empty() && region != configured => Err(error(
-            "Region mismatch",
-            format!("The notebook moved from {OFFICIAL_TYPE} is in region {region:?}, but this provider is configured for {configured:?}. Configure the modelarts provider for {region:?} (or use a provider alias for it) to take it over."),
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// The moved state, `None` when the source is neither supported type.
 pub fn move_state(req: &MoveRequest, own: &Type) -> Option<Result<Moved, Diagnostics>> {
     let from_ourselves = req.source_type_name == OWN_TYPE && req.source_provider_address == PROVIDER_ADDRESS;
@@ -69,9 +50,7 @@ pub fn move_state(req: &MoveRequest, own: &Type) -> Option<Result<Moved, Diagnos
                 .map_err(|e| error("Malformed source state", e)),
         );
     }
-    let region = parsed.get("region").and_then(J::as_str).map(String::from);
-    let private = serde_json::to_vec(&MovedPrivate { moved_from_region: region }).unwrap_or_default();
-    Some(from_official_state(&parsed).map(|state| Moved { state, private }))
+    Some(from_official_state(&parsed).map(|state| Moved { state, private: Vec::new() }))
 }
 
 /// Reads the official provider's attributes, collecting every problem.
@@ -238,11 +217,13 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
             format!("The {OFFICIAL_TYPE} state has no id, so there is no notebook to move."),
         );
     }
-    src.string("region");
+    // The notebook stays in its region: reads go to that region's endpoint and project.
+    let region = src.optional("region");
     let status = src.string("status");
     let running = status.as_str().map_or(Value::Null, |s| Value::Bool(is_running(&Status::parse(s))));
     let state = Value::object([
         ("id", id),
+        ("region", region),
         ("name", src.string("name")),
         ("description", src.optional("description")),
         ("flavor_id", src.string("flavor_id")),
@@ -267,6 +248,8 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
         ("auto_stop_enabled", src.bool("auto_stop_enabled")),
         ("allow_stopping_for_update", Value::Bool(true)),
         ("hooks", Value::List(Vec::new())),
+        ("pool_name", src.optional("pool_name")),
+        ("mount_storages", Value::List(Vec::new())),
         ("timeouts", Value::Null),
         ("fail_reason", Value::Null),
     ]);
@@ -325,10 +308,8 @@ mod tests {
     fn maps_every_counterpart() {
         let ty = schema().ty();
         let moved = move_state(&request(&official(), 0), &ty).unwrap().unwrap();
-        assert!(check_region(&moved.private, "cn-north-4").is_ok());
-        assert!(check_region(&moved.private, "ap-southeast-1").unwrap_err().0[0].summary.contains("Region mismatch"));
-        assert!(check_region(b"", "x").is_ok());
         let v = moved.state;
+        assert_eq!(v.attr("region"), &Value::from("cn-north-4"), "the notebook stays in its region");
         assert!(crate::protocol::value::conforms(&v, &ty).is_ok());
         assert_eq!(v.attr("id"), &Value::from("0b4bd3ad-6a1b-4d12-8a0c-5c1a2b3c4d5e"));
         assert_eq!(v.attr("running"), &Value::Bool(true));

@@ -109,6 +109,7 @@ pub fn schema() -> Schema {
 
     let mut root = Block::new("A ModelArts notebook instance: a development environment with its own compute flavor, image and storage. Each change is made in the status it needs (see the table below), with the fewest starts and stops; the plan lists the steps apply will take.")
         .attr(Attribute::string("id").computed().use_state_for_unknown().describe("The notebook's ID."))
+        .attr(Attribute::string("region").optional_computed().use_state_for_unknown().describe("Region of the notebook: the provider's when omitted. Another region is reached at its own endpoint, with its project looked up through IAM, as in the official provider. Changing it replaces the notebook."))
         .attr(
             Attribute::string("name")
                 .required()
@@ -152,12 +153,30 @@ pub fn schema() -> Schema {
         .attr(Attribute::string("created_at").computed().use_state_for_unknown().describe("When the notebook was created (RFC 3339, UTC)."))
         .attr(Attribute::string("updated_at").computed().describe("When the notebook was last changed (RFC 3339, UTC)."))
         .attr(Attribute::string("fail_reason").computed().describe("Why the notebook failed, when its status is a failure."))
+        .attr(Attribute::string("pool_name").computed().use_state_for_unknown().describe("Name of the dedicated resource pool it runs in, if any."))
+        .attr(
+            Attribute::list_of("mount_storages", mount_storage_type())
+                .computed()
+                .use_state_for_unknown()
+                .describe("Storage mounted into the running notebook (see `modelarts_notebook_mount_storage`): `id`, `type` (`OBS`, `OBSFS`, `EFS`), `mount_path`, `path` (the storage path) and `status`."),
+        )
         .block(NestedBlock::list("volume", 1, 1, volume))
         .block(NestedBlock::list("auto_stop", 0, 1, auto_stop))
         .block(NestedBlock::list("hooks", 0, 1, hooks))
         .block(NestedBlock::single("timeouts", timeouts));
     mark_replacements(&mut root);
     Schema::new(0, root)
+}
+
+/// One entry of `mount_storages`, named as in the official provider.
+pub fn mount_storage_type() -> Type {
+    Type::object([
+        ("id", Type::String),
+        ("type", Type::String),
+        ("mount_path", Type::String),
+        ("path", Type::String),
+        ("status", Type::String),
+    ])
 }
 
 fn timeout_check() -> Check {
@@ -215,7 +234,7 @@ mod tests {
     fn replace_flags_come_from_the_change_table() {
         let s = schema();
         let replaced: Vec<&str> = s.block.attributes.iter().filter(|a| a.requires_replace).map(|a| a.name).collect();
-        assert_eq!(replaced, vec!["key_pair", "workspace_id", "pool_id"]);
+        assert_eq!(replaced, vec!["region", "key_pair", "workspace_id", "pool_id"]);
         let vol = &s.block.nested("volume").unwrap().block;
         let v: Vec<&str> = vol.attributes.iter().filter(|a| a.requires_replace).map(|a| a.name).collect();
         assert_eq!(v, vec!["type", "ownership", "id", "uri"]);

@@ -1,0 +1,238 @@
+//! Configurations written for the official provider's `huaweicloud_modelarts_notebook`
+//! and its data sources, renamed, against `modelarts-sim` (the cases its acceptance
+//! tests cover); doomed changes refused at plan time at their attribute with
+//! nothing written; a dead endpoint and refused credentials named.
+
+mod common;
+
+use common::scenario::{Scenario, CPU_IMAGE};
+
+const FAST: &[&str] =
+    &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];
+const WRITES: &[&str] = &["create", "update", "delete", "start", "stop", "lease_renew"];
+const GPU_IMAGE: &str = "3b8c7a2e-5f1d-4c9e-9a47-2d6f0e1b8c35";
+
+fn writes_since(s: &Scenario, mark: usize) -> Vec<String> {
+    s.sim.ops_since(mark, false).into_iter().filter(|o| WRITES.contains(&o.as_str())).collect()
+}
+
+/// The official documentation's example, with the type renamed.
+fn official_example(name: &str, extra: &str) -> String {
+    format!(
+        r#"
+resource "modelarts_notebook" "notebook" {{
+  name      = "{name}"
+  flavor_id = "modelarts.vm.cpu.2u"
+  image_id  = "{CPU_IMAGE}"
+{extra}
+  volume {{
+    type = "EFS"
+  }}
+}}
+"#
+    )
+}
+
+#[test]
+fn a_managed_efs_notebook_is_created_renamed_imported_and_destroyed() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&official_example("efs_notebook", ""));
+    s.apply();
+    let id = s.state_attr("modelarts_notebook.notebook", "id").as_str().unwrap().to_string();
+    assert_eq!(s.state_attr("modelarts_notebook.notebook", "region"), "sim-region-1");
+    assert_eq!(s.state_attr("modelarts_notebook.notebook", "auto_stop_enabled"), false);
+    assert_eq!(s.state_attr("modelarts_notebook.notebook", "mount_storages"), serde_json::json!([]));
+    s.config(&official_example("efs_notebook_renamed", ""));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(writes_since(&s, m), ["update"]);
+    s.wd.ok(&["state", "rm", "modelarts_notebook.notebook"]);
+    s.wd.ok(&["import", "modelarts_notebook.notebook", &id]);
+    s.assert_no_changes();
+    s.wd.ok(&["destroy", "-auto-approve"]);
+    assert!(s.sim.notebooks().is_empty());
+}
+
+#[test]
+fn a_dedicated_efs_volume_in_a_pool() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&format!(
+        r#"
+resource "modelarts_notebook" "test" {{
+  name      = "dedicated"
+  flavor_id = "modelarts.vm.cpu.2u"
+  image_id  = "{CPU_IMAGE}"
+  pool_id   = "pool-0001"
+  key_pair  = "kp-official"
+
+  volume {{
+    type      = "EFS"
+    ownership = "DEDICATED"
+    id        = "280a8bd5-03e2-4a5c-bea1-83d81e75bc53"
+    uri       = "192.168.0.3:/share"
+  }}
+}}
+"#
+    ));
+    let m = s.mark();
+    s.apply();
+    let create = s.sim.calls()[m..].iter().find(|c| c.op == "create").unwrap().body.clone();
+    assert_eq!(create["pool_id"], "pool-0001");
+    assert_eq!(create["volume"]["id"], "280a8bd5-03e2-4a5c-bea1-83d81e75bc53");
+    assert_eq!(s.state_attr("modelarts_notebook.test", "pool_name"), "pool-pool-0001");
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}
+
+#[test]
+fn a_resource_level_region_uses_that_regions_endpoint_and_project() {
+    let Some(s) = Scenario::new(&[
+        "--create-seconds",
+        "0.3",
+        "--delete-seconds",
+        "0.3",
+        "--project",
+        "sim-region-2=sim-project-2",
+    ]) else {
+        return;
+    };
+    s.config(&format!(
+        r#"
+resource "modelarts_notebook" "far" {{
+  region    = "sim-region-2"
+  name      = "far-away"
+  flavor_id = "modelarts.vm.cpu.2u"
+  image_id  = "{CPU_IMAGE}"
+  volume {{
+    type = "EVS"
+  }}
+}}
+data "modelarts_notebook_flavors" "far" {{
+  region = "sim-region-2"
+}}
+"#
+    ));
+    let m = s.mark();
+    s.apply();
+    let calls = s.sim.calls();
+    let create = calls[m..].iter().find(|c| c.op == "create").unwrap();
+    assert_eq!(create.path, "/v1/sim-project-2/notebooks", "the other region's project");
+    assert!(
+        calls[m..].iter().any(|c| c.path == "/v3/projects" && c.query == "name=sim-region-2"),
+        "looked up through IAM"
+    );
+    assert_eq!(s.state_attr("modelarts_notebook.far", "region"), "sim-region-2");
+    // Moving it to the provider's region is a replacement.
+    s.wd.write(
+        "main.tf",
+        &s.wd.read_config().replace("region    = \"sim-region-2\"\n  name", "region    = \"sim-region-1\"\n  name"),
+    );
+    let plan = s.wd.ok(&["plan"]);
+    assert!(plan.flat().contains("must be replaced") && plan.flat().contains("region"), "{}", plan.all());
+    s.wd.ok(&["destroy", "-auto-approve"]);
+    assert!(s.sim.notebooks().is_empty());
+}
+
+#[test]
+fn images_by_cpu_arch_as_the_official_data_source_test_asks() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(
+        r#"
+data "modelarts_notebook_images" "test" {
+  cpu_arch = "x86_64"
+}
+output "image_categories" {
+  value = [for i in data.modelarts_notebook_images.test.images : join(",", i.resource_categories)]
+}
+output "statuses" {
+  value = distinct([for i in data.modelarts_notebook_images.test.images : i.status])
+}
+output "dev_services" {
+  value = distinct(flatten([for i in data.modelarts_notebook_images.test.images : i.dev_services]))
+}
+"#,
+    );
+    s.wd.ok(&["apply", "-auto-approve"]);
+    let out = s.wd.ok(&["output", "-json"]);
+    let o: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(o["image_categories"]["value"].as_array().unwrap().len(), 3, "the three x86 images: {o}");
+    assert_eq!(o["statuses"]["value"], serde_json::json!(["ACTIVE"]));
+    assert_eq!(o["dev_services"]["value"], serde_json::json!(["NOTEBOOK", "SSH"]));
+}
+
+#[test]
+fn doomed_flavors_and_images_fail_at_plan_time_at_their_attribute() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    let nb = |flavor: &str, image: &str| {
+        format!(
+            "resource \"modelarts_notebook\" \"nb\" {{\n  name      = \"doomed\"\n  flavor_id = \"{flavor}\"\n  image_id  = \"{image}\"\n  volume {{\n    type = \"EVS\"\n  }}\n}}\n"
+        )
+    };
+    for (flavor, image, expected, line) in [
+        (
+            "modelarts.vm.cpu.2x",
+            CPU_IMAGE,
+            "Flavor \"modelarts.vm.cpu.2x\" does not exist in this region. Did you mean \"modelarts.vm.cpu.2u\"?",
+            "flavor_id = \"modelarts.vm.cpu.2x\"",
+        ),
+        (
+            "modelarts.vm.gpu.v100",
+            GPU_IMAGE,
+            "Flavor \"modelarts.vm.gpu.v100\" is sold out",
+            "flavor_id = \"modelarts.vm.gpu.v100\"",
+        ),
+        (
+            "modelarts.vm.cpu.2u",
+            "e1a07296-22a8-4f05-8bc8-e936c8e54091",
+            "Image \"e1a07296-22a8-4f05-8bc8-e936c8e54091\" does not exist in this project and region",
+            "image_id = \"e1a07296-22a8-4f05-8bc8-e936c8e54091\"",
+        ),
+        (
+            "modelarts.vm.cpu.2u",
+            GPU_IMAGE,
+            "runs on GPU flavors, not CPU, so it cannot run on flavor modelarts.vm.cpu.2u",
+            "image_id = \"3b8c7a2e",
+        ),
+    ] {
+        s.config(&nb(flavor, image));
+        let m = s.mark();
+        let out = s.wd.fails(&["plan"]);
+        let text = out.flat();
+        assert!(text.contains(expected), "{flavor} {image}: {}", out.all());
+        assert!(text.contains(line), "at the attribute: {}", out.all());
+        assert!(writes_since(&s, m).is_empty());
+    }
+    // The image check also explains what fits.
+    s.config(&nb("modelarts.vm.cpu.2u", GPU_IMAGE));
+    let out = s.wd.fails(&["plan"]);
+    assert!(
+        out.flat().contains(&format!("Images that fit it: 7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47, {CPU_IMAGE}")),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn a_dead_endpoint_and_a_wrong_secret_key_are_named() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    // A wrong secret key: the plan's first API call reveals it.
+    s.config(&official_example("creds", ""));
+    s.wd.write("main.tf", &s.wd.read_config().replace("sim-secret-key", "not-the-secret"));
+    let out = s.wd.fails(&["plan"]);
+    assert!(out.flat().contains("the API refused the access key SIMA…EY for endpoint"), "{}", out.all());
+    assert!(!out.flat().contains("not-the-secret"));
+    // A dead endpoint: a warning at plan time, an error naming it at apply.
+    s.provider_settings("max_retries = 1");
+    s.config(&official_example("dead", ""));
+    let dead = "http://127.0.0.1:9";
+    s.wd.write("main.tf", &s.wd.read_config().replace(&s.sim.url, dead));
+    let plan = s.wd.ok(&["plan"]);
+    assert!(plan.flat().contains("Could not check the flavor and image with the API"), "{}", plan.all());
+    let out = s.wd.fails(&["apply", "-auto-approve"]);
+    let text = out.flat();
+    assert!(
+        text.contains(&format!("could not reach the ModelArts API at {dead} (2 attempts over"))
+            && text.contains("The endpoint comes from `endpoint` in the provider block"),
+        "{}",
+        out.all()
+    );
+}
