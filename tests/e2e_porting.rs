@@ -121,6 +121,16 @@ data "modelarts_notebook_flavors" "far" {{
         "looked up through IAM"
     );
     assert_eq!(s.state_attr("modelarts_notebook.far", "region"), "sim-region-2");
+    let id = s.state_attr("modelarts_notebook.far", "id").as_str().unwrap().to_string();
+    // Updated and imported in its region (`REGION/ID`), with empty plans in between.
+    s.wd.write("main.tf", &s.wd.read_config().replace("far-away", "farther-away"));
+    let m = s.mark();
+    s.apply();
+    let update = s.sim.calls()[m..].iter().find(|c| c.op == "update").unwrap().clone();
+    assert_eq!(update.path, format!("/v1/sim-project-2/notebooks/{id}"));
+    s.wd.ok(&["state", "rm", "modelarts_notebook.far"]);
+    s.wd.ok(&["import", "modelarts_notebook.far", &format!("sim-region-2/{id}")]);
+    s.assert_no_changes();
     // Moving it to the provider's region is a replacement.
     s.wd.write(
         "main.tf",

@@ -120,11 +120,16 @@ impl Resource for NotebookResource {
             Ok(c) => c,
             Err(d) => return Outcome::failed(None, d),
         };
-        match configured.client_for(None, ctx).await {
+        // `ID` imports from the provider's region, `REGION/ID` from another.
+        let (region, id) = match id.split_once('/') {
+            Some((region, id)) if !region.is_empty() => (region, id),
+            _ => (configured.region.as_str(), id),
+        };
+        match configured.client_for(Some(region), ctx).await {
             Ok(api) => {
                 let mut out = lifecycle::import(&api, id).await;
                 if let Some(state) = out.state.as_mut() {
-                    state.set_attr("region", Value::from(configured.region.as_str()));
+                    state.set_attr("region", Value::from(region));
                 }
                 out
             }
