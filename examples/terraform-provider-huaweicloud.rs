@@ -9,13 +9,17 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use modelarts_provider::framework::provider::{ConfigureRequest, ConfigureResponse};
+use modelarts_provider::framework::resource::{
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ReadRequest, ReadResponse, ResourceWithUpdate,
+    UpdateRequest, UpdateResponse,
+};
 use modelarts_provider::framework::{
-    Attribute, Block, CallContext, DataSource, NestedBlock, Outcome, Provider, ProviderData, ProviderService, Resource,
-    Schema,
+    Attribute, Block, CallContext, DataSource, NestedBlock, Provider, ProviderService, Resource, Schema,
 };
 use modelarts_provider::protocol::handshake::LaunchEnv;
 use modelarts_provider::protocol::server::{serve, Launch};
-use modelarts_provider::protocol::{Diagnostics, Type, Value};
+use modelarts_provider::protocol::{Diagnostics, Type};
 
 struct StandIn;
 
@@ -31,8 +35,8 @@ impl Provider for StandIn {
         Schema::new(0, block)
     }
 
-    async fn configure(&self, _config: &Value, _diags: &mut Diagnostics) -> Option<ProviderData> {
-        Some(Arc::new(()))
+    async fn configure(&self, _: &ConfigureRequest<'_>, resp: &mut ConfigureResponse) {
+        resp.data = Some(Arc::new(()));
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
@@ -47,9 +51,7 @@ impl Provider for StandIn {
 struct OfficialNotebook;
 
 fn refused() -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error("Stand-in provider", "This stand-in for the official Huawei Cloud provider makes no API calls; move the resource to modelarts_notebook.");
-    d
+    Diagnostics::with_error("Stand-in provider", "This stand-in for the official Huawei Cloud provider makes no API calls; move the resource to modelarts_notebook.")
 }
 
 #[async_trait]
@@ -100,24 +102,27 @@ impl Resource for OfficialNotebook {
         Schema::new(0, block)
     }
 
-    async fn create(&self, _: &CallContext, _: &Value, _: &Value) -> Outcome {
-        Outcome::failed(None, refused())
+    async fn create(&self, _: &CallContext, _: &CreateRequest<'_>, resp: &mut CreateResponse) {
+        resp.diagnostics = refused();
     }
 
-    async fn read(&self, _: &CallContext, current: &Value, _: &[u8]) -> Outcome {
-        Outcome::ok(current.clone())
+    /// Reads return the state as stored (the response comes prefilled with it).
+    async fn read(&self, _: &CallContext, _: &ReadRequest<'_>, _: &mut ReadResponse) {}
+
+    async fn delete(&self, _: &CallContext, _: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
+        resp.diagnostics = refused();
     }
 
-    async fn update(&self, _: &CallContext, prior: &Value, _: &Value, _: &Value) -> Outcome {
-        Outcome::failed(Some(prior.clone()), refused())
+    fn as_update(&self) -> Option<&dyn ResourceWithUpdate> {
+        Some(self)
     }
+}
 
-    async fn delete(&self, _: &CallContext, _: &Value) -> Diagnostics {
-        refused()
-    }
-
-    async fn import(&self, _: &CallContext, _: &str) -> Outcome {
-        Outcome::failed(None, refused())
+#[async_trait]
+impl ResourceWithUpdate for OfficialNotebook {
+    async fn update(&self, _: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
+        resp.state = Some(req.state.clone());
+        resp.diagnostics = refused();
     }
 }
 

@@ -30,6 +30,7 @@ pub mod proto {
 pub mod cancel;
 pub mod client;
 pub mod duration;
+pub mod enums;
 pub mod framework;
 pub mod protocol;
 pub mod provider;

@@ -137,6 +137,7 @@ fn every_docs_example_is_complete_and_valid() {
     let pages = [
         "docs/index.md",
         "docs/resources/notebook.md",
+        "docs/resources/notebook_mount_storage.md",
         "docs/data-sources/notebook.md",
         "docs/data-sources/notebook_flavors.md",
         "docs/data-sources/notebook_images.md",

@@ -60,6 +60,9 @@ struct Args {
     /// Seconds from DELETING to gone.
     #[arg(long, default_value = "1", value_parser = seconds)]
     delete_seconds: Duration,
+    /// Seconds a storage mount stays MOUNTING (and an unmount UNMOUNTING).
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    mount_seconds: Duration,
     /// JSON file with {"flavors": [...], "images": [...]} replacing the built-in catalogue.
     #[arg(long)]
     catalogue: Option<PathBuf>,
@@ -199,6 +202,7 @@ fn main() -> ExitCode {
             stop: args.stop_seconds,
             delete: args.delete_seconds,
             resize: args.resize_seconds,
+            mount: args.mount_seconds,
         },
         catalogue,
         max_clock_skew_secs: args.max_clock_skew_seconds,

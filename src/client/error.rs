@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::types::{ErrorBody, Status};
+use super::types::ErrorBody;
 
 use super::codes::NOT_FOUND_CODES;
 
@@ -23,12 +23,12 @@ pub enum ApiError {
     Unauthorized(Box<CredentialRefusal>),
     /// The API answered 2xx with a body that does not parse.
     Decode { method: String, path: String, status: u16, cause: String },
-    /// A wait saw the instance fail.
-    Failed { id: String, status: Status, reason: String },
-    /// A wait ran out of time; `object` says what was awaited ("notebook …").
-    Timeout { object: String, status: Status, waited: Duration, wanted: String },
-    /// StopProvider (or Ctrl-C) stopped the call.
-    Cancelled { status: Option<Status>, waited: Duration },
+    /// A wait saw the awaited object (`notebook …`, `storage mount …`) fail.
+    Failed { object: String, status: String, reason: String },
+    /// A wait ran out of time; `object` says what was awaited, `status` where it was.
+    Timeout { object: String, status: String, waited: Duration, wanted: String },
+    /// StopProvider (or Ctrl-C) stopped the call; `status` is the last seen by a wait.
+    Cancelled { status: Option<String>, waited: Duration },
 }
 
 /// Where and how hard a request was tried.
@@ -196,8 +196,8 @@ impl fmt::Display for ApiError {
             ApiError::Decode { method, path, status, cause } => {
                 write!(f, "{method} {path}: HTTP {status} with a body that could not be read: {cause}")
             }
-            ApiError::Failed { id, status, reason } => {
-                write!(f, "notebook {id} ended in status {status}")?;
+            ApiError::Failed { object, status, reason } => {
+                write!(f, "{object} ended in status {status}")?;
                 if reason.is_empty() {
                     write!(f, " (the API gave no fail_reason)")
                 } else {
@@ -212,7 +212,7 @@ impl fmt::Display for ApiError {
             ApiError::Cancelled { status, waited } => {
                 write!(f, "cancelled after {}", human_duration(*waited))?;
                 if let Some(s) = status {
-                    write!(f, " (the notebook was {s})")?;
+                    write!(f, " (it was {s})")?;
                 }
                 Ok(())
             }

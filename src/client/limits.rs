@@ -21,16 +21,6 @@ pub const MAX_ALLOWED_IPS: usize = 5;
 /// `VolumeMountRequest.uri`: up to 1024 characters.
 pub const MAX_VOLUME_URI_CHARS: usize = 1024;
 
-/// `VolumeMountRequest.category` (the create enum: there is no `SFS`).
-pub const VOLUME_CATEGORIES: &[&str] = &["EVS", "EFS", "OBS", "OBSFS"];
-/// `VolumeMountRequest.ownership`; `DEDICATED` only with `EFS`.
-pub const OWNERSHIPS: &[&str] = &["MANAGED", "DEDICATED"];
-/// `LeaseReq.type`.
-pub const LEASE_TYPES: &[&str] = &["TIMING", "IDLE"];
-/// `Config.type` of a startup hook: the command itself (base64) or a script's path.
-pub const HOOK_TYPES: &[&str] = &["COMMAND", "SCRIPT"];
-/// `Config.mode` of a startup hook.
-pub const HOOK_MODES: &[&str] = &["BLOCK", "ASYNC"];
 /// The page sizes list calls accept.
 pub const PAGE_LIMITS: &[usize] = &[10, 20, 50];
 /// Characters a description may not contain.
@@ -117,9 +107,51 @@ pub fn check_workspace_id(s: &str) -> Result<(), String> {
     }
 }
 
+/// `DataVolumesReq.mount_path` and `uri`: "up to 256 characters".
+pub const MAX_MOUNT_TEXT_CHARS: usize = 256;
+
+/// Where dynamic storage may be mounted: a sub-directory of `/data/` ending in `/`
+/// (SDK `DataVolumesReq.mount_path`; the official provider checks
+/// `^/data/[a-zA-Z0-9_-]*/$`, and a name is needed for a sub-directory).
+pub fn check_mount_path(p: &str) -> Result<(), String> {
+    let name = p.strip_prefix("/data/").and_then(|rest| rest.strip_suffix('/'));
+    match name {
+        Some(n) if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => Ok(()),
+        _ => Err(format!(
+            "{p:?} is not a sub-directory of /data/ ending in / (such as \"/data/dir1/\"; letters, digits, - and _)"
+        )),
+    }
+}
+
+/// An OBS directory as dynamic storage takes it: `obs://bucket/dir/`, ending in `/`
+/// (SDK `DataVolumesReq.uri`, e.g. `obs://modelarts/notebook/`).
+pub fn check_obs_directory(p: &str) -> Result<(), String> {
+    let rest = p.strip_prefix("obs://").unwrap_or_default();
+    let bucket = rest.split('/').next().unwrap_or_default();
+    if bucket.is_empty() || !p.ends_with('/') || p.chars().count() > MAX_MOUNT_TEXT_CHARS {
+        return Err(format!(
+            "{p:?} is not an OBS directory: obs://BUCKET/PATH/, ending in / (such as \"obs://my-bucket/data/\"), at most {MAX_MOUNT_TEXT_CHARS} characters"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mount_paths_and_obs_directories() {
+        assert!(check_mount_path("/data/dir1/").is_ok());
+        for bad in ["/data/", "/data/dir1", "/home/dir1/", "/data/a/b/", "/data/a b/"] {
+            assert!(check_mount_path(bad).is_err(), "{bad}");
+        }
+        assert!(check_obs_directory("obs://bucket/dir/").is_ok());
+        assert!(check_obs_directory("obs://bucket/").is_ok());
+        for bad in ["obs://bucket/dir", "s3://bucket/dir/", "obs:///dir/", "obs://", "/data/x/"] {
+            assert!(check_obs_directory(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn names_and_descriptions() {

@@ -5,8 +5,10 @@
 //! keep-alive connections.
 
 pub mod codes;
+pub mod enums;
 pub mod error;
 pub mod limits;
+pub mod mounts;
 pub mod notebooks;
 pub mod retry;
 pub mod signer;

@@ -4,8 +4,7 @@ use reqwest::Method;
 
 use super::error::ApiError;
 use super::types::{
-    CreateNotebook, Flavor, Image, Lease, LeaseReq, Mount, Notebook, Page, SwitchableFlavors, UpdateNotebook,
-    AUTO_STOP_OFF,
+    CreateNotebook, Flavor, Image, Lease, LeaseReq, Notebook, Page, SwitchableFlavors, UpdateNotebook, AUTO_STOP_OFF,
 };
 use super::{Call, Client};
 
@@ -39,7 +38,7 @@ pub struct ImageFilter {
 }
 
 impl Client {
-    async fn call<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+    pub(super) async fn call<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
         let body = self.execute(&call).await?;
         self.decode(&call, &body)
     }
@@ -143,12 +142,6 @@ impl Client {
     /// Renews auto-stop of a running notebook.
     pub async fn renew_lease(&self, id: &str, lease: &LeaseReq) -> Result<(), ApiError> {
         self.execute(&Call::new(Method::PATCH, format!("notebooks/{id}/lease")).json(lease)).await.map(|_| ())
-    }
-
-    /// The storage mounted into notebook `id` (`GET .../notebooks/{id}/storage`).
-    pub async fn list_mounts(&self, id: &str) -> Result<Vec<Mount>, ApiError> {
-        let page: Page<Mount> = self.call(Call::new(Method::GET, format!("notebooks/{id}/storage"))).await?;
-        Ok(page.into_items())
     }
 
     /// The ID of the project named after `region` (IAM's `GET /v3/projects?name=`,

@@ -102,10 +102,7 @@ impl Client {
             let next = schedule.next(started.elapsed(), pause);
             pause = Some(next);
             let wake = Instant::now().checked_add(next).unwrap_or(deadline).min(deadline);
-            let cancelled = |status: Option<String>| ApiError::Cancelled {
-                status: status.map(|s| Status::parse(&s)),
-                waited: started.elapsed(),
-            };
+            let cancelled = |status: Option<String>| ApiError::Cancelled { status, waited: started.elapsed() };
             tokio::select! {
                 _ = tokio::time::sleep_until(wake.into()) => {}
                 _ = self.cancel_token().cancelled() => return Err(cancelled(progress.last_status)),
@@ -123,7 +120,7 @@ impl Client {
             if Instant::now() >= deadline {
                 return Err(ApiError::Timeout {
                     object: object.to_string(),
-                    status: Status::parse(progress.last_status.as_deref().unwrap_or_default()),
+                    status: progress.last_status.clone().unwrap_or_else(|| "unknown".into()),
                     waited: started.elapsed(),
                     wanted: wanted.to_string(),
                 });
@@ -193,8 +190,8 @@ fn notebook_label(id: &str) -> String {
 fn failed_or_waiting<T>(id: &str, n: Notebook) -> Result<Seen<T>, ApiError> {
     if n.status.is_failure() {
         return Err(ApiError::Failed {
-            id: id.to_string(),
-            status: n.status,
+            object: notebook_label(id),
+            status: n.status.as_str().to_string(),
             reason: n.fail_reason.unwrap_or_default(),
         });
     }

@@ -13,14 +13,14 @@ pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Va
         }
         _ => Ok(Value::Null),
     };
-    result.map_err(|e| error(format!("Could not decode the {what}"), e))
+    result.map_err(|e| Diagnostics::with_error(format!("Could not decode the {what}"), e))
 }
 
 /// Decodes stored state written as JSON (state upgrades and moves).
 pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
-    let j: serde_json::Value =
-        serde_json::from_slice(raw).map_err(|e| error("Could not parse stored state", e.to_string()))?;
-    json::from_json(&j, ty).map_err(|e| error("Could not decode stored state", e))
+    let j: serde_json::Value = serde_json::from_slice(raw)
+        .map_err(|e| Diagnostics::with_error("Could not parse stored state", e.to_string()))?;
+    json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e))
 }
 
 /// Encodes `v` as msgpack of type `ty`; a value that does not fit is a provider bug,
@@ -28,19 +28,12 @@ pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
 pub fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
     msgpack::encode(v, ty)
         .map(|bytes| pb::DynamicValue { msgpack: bytes, json: Vec::new() })
-        .map_err(|e| error(format!("Provider produced an invalid {what}"), e))
+        .map_err(|e| Diagnostics::with_error(format!("Provider produced an invalid {what}"), e))
 }
 
 /// An error for a type name this provider does not have.
 pub fn unknown_type(kind: &str, name: &str) -> Diagnostics {
-    error(format!("Unknown {kind} type"), format!("This provider has no {kind} type {name:?}."))
-}
-
-/// One error diagnostic.
-pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error(summary, detail);
-    d
+    Diagnostics::with_error(format!("Unknown {kind} type"), format!("This provider has no {kind} type {name:?}."))
 }
 
 #[cfg(test)]

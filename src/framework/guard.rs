@@ -61,6 +61,13 @@ impl Checkpoint {
         }
     }
 
+    /// Forgets the recorded state: the object it named no longer exists.
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = None;
+        }
+    }
+
     /// The last recorded state, if any.
     pub fn latest(&self) -> Option<Value> {
         self.0.lock().ok().and_then(|s| s.clone())
@@ -87,6 +94,8 @@ mod tests {
         let kept = c.clone().latest().unwrap();
         assert_eq!(kept.attr("id"), &Value::from("n1"));
         assert!(kept.attr("status").is_null());
+        c.clear();
+        assert!(c.latest().is_none());
     }
 
     #[test]

@@ -1,19 +1,29 @@
 //! Layer 2: a small provider framework over the protocol layer, shaped after
-//! terraform-plugin-framework: `Provider` / `Resource` / `DataSource` traits, a
-//! schema declared once, default plan behaviour, validators, and docs generation.
+//! terraform-plugin-framework: [`Provider`], [`Resource`] and [`DataSource`] traits
+//! with one request and one response type per operation, optional capabilities as
+//! traits of their own, a schema declared once, typed models, default plan
+//! behaviour, validators, timeouts and docs generation.
 
 pub mod codec;
+pub mod context;
+pub mod data_source;
 pub mod docs;
 pub mod guard;
+pub mod model;
 pub mod plan;
+pub mod provider;
 pub mod resource;
+mod rpc;
 pub mod schema;
 pub mod service;
+pub mod timeouts;
 pub mod validators;
 
+pub use context::{CallContext, ProviderData};
+pub use data_source::DataSource;
 pub use guard::Checkpoint;
-pub use resource::{
-    CallContext, DataSource, MoveRequest, Moved, Outcome, PlanChange, Provider, ProviderData, Resource,
-};
+pub use model::{FromValue, IntoValue, ModelError};
+pub use provider::Provider;
+pub use resource::Resource;
 pub use schema::{Attribute, Block, Mode, NestedBlock, Nesting, Schema};
 pub use service::ProviderService;

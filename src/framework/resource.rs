@@ -1,180 +1,240 @@
-//! The traits a provider implements: [`Provider`], [`Resource`] and [`DataSource`],
-//! and what each call receives.
-
-use std::any::Any;
-use std::sync::Arc;
+//! Managed resources: the [`Resource`] trait, one request and one response type per
+//! operation (as terraform-plugin-framework's `resource` package has them), and the
+//! optional capabilities a resource adds by implementing a trait of its own:
+//! [`ResourceWithUpdate`], [`ResourceWithImportState`], [`ResourceWithUpgradeState`]
+//! and [`ResourceWithMoveState`].
+//!
+//! Each response comes prefilled with what Terraform should get when the resource
+//! does nothing more: a read keeps the state it had, an update records the plan,
+//! a create records nothing (so a create must set `state`, or report an error).
 
 use async_trait::async_trait;
 
-use crate::cancel::CancelToken;
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::guard::Checkpoint;
+use super::context::CallContext;
 use super::schema::Schema;
 
-/// What the provider's `configure` produced, shared with every resource call.
-pub type ProviderData = Arc<dyn Any + Send + Sync>;
+pub use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
 
-/// Per-call context: the configured provider data and the provider-wide
-/// cancellation token that StopProvider trips.
-#[derive(Clone)]
-pub struct CallContext {
-    pub cancel: CancelToken,
-    data: Option<ProviderData>,
-    checkpoint: Checkpoint,
-}
-
-impl CallContext {
-    pub fn new(cancel: CancelToken, data: Option<ProviderData>) -> Self {
-        CallContext { cancel, data, checkpoint: Checkpoint::default() }
-    }
-
-    /// The same context, recording into `checkpoint`.
-    pub fn with_checkpoint(mut self, checkpoint: Checkpoint) -> Self {
-        self.checkpoint = checkpoint;
-        self
-    }
-
-    /// Records the state an apply has reached (call it the moment a remote object
-    /// exists): whatever happens next, even a panic, Terraform is given this state.
-    pub fn record_state(&self, state: &Value) {
-        self.checkpoint.record(state);
-    }
-
-    /// The configured provider data as `T`, or an error diagnostic when the provider
-    /// was not configured (e.g. its configuration had errors).
-    pub fn data<T: Send + Sync + 'static>(&self) -> Result<&T, Diagnostics> {
-        match self.data.as_deref().and_then(|d| d.downcast_ref::<T>()) {
-            Some(t) => Ok(t),
-            None => {
-                let mut d = Diagnostics::new();
-                d.error(
-                    "Provider not configured",
-                    "The provider's configuration was not applied (see the errors about the provider block).",
-                );
-                Err(d)
-            }
-        }
-    }
-}
-
-#[async_trait]
-pub trait Provider: Send + Sync + 'static {
-    fn schema(&self) -> Schema;
-
-    /// Checks beyond the attributes' own validators.
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
-
-    /// Builds what resources will share (e.g. an API client) from the provider block.
-    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<ProviderData>;
-
-    fn resources(&self) -> Vec<Arc<dyn Resource>>;
-
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
-}
-
-/// A plan being made: the framework has applied defaults and the schema's plan
-/// modifiers to `planned`; the resource may refine it.
-pub struct PlanChange<'a> {
-    /// Null when the resource is being created.
-    pub prior: &'a Value,
+/// PlanResourceChange for a create or an update (a destroy is not refined).
+#[derive(Debug)]
+pub struct ModifyPlanRequest<'a> {
     pub config: &'a Value,
-    pub planned: Value,
+    /// The prior state; null for a create.
+    pub state: &'a Value,
+    /// The prior private data.
+    pub private: &'a [u8],
+}
+
+/// The plan being made, prefilled by the framework: defaults applied, computed
+/// attributes "known after apply" where they may change, and the replacements the
+/// schema's requires-replace attributes call for.
+#[derive(Debug)]
+pub struct ModifyPlanResponse {
+    pub plan: Value,
     pub requires_replace: Vec<AttributePath>,
-    pub diags: Diagnostics,
-}
-
-/// The result of create, update or read: the state to record (None = gone) and diagnostics.
-pub struct Outcome {
-    pub state: Option<Value>,
-    pub diags: Diagnostics,
-    /// New private data for the resource (opaque to Terraform); `None` keeps what it had.
-    pub private: Option<Vec<u8>>,
-}
-
-impl Outcome {
-    pub fn ok(state: Value) -> Self {
-        Outcome { state: Some(state), diags: Diagnostics::new(), private: None }
-    }
-
-    pub fn gone() -> Self {
-        Outcome { state: None, diags: Diagnostics::new(), private: None }
-    }
-
-    pub fn failed(state: Option<Value>, diags: Diagnostics) -> Self {
-        Outcome { state, diags, private: None }
-    }
-
-    pub fn with_private(mut self, private: Vec<u8>) -> Self {
-        self.private = Some(private);
-        self
-    }
-}
-
-/// State moved in by a `moved` block, with private data for the first read after it.
-pub struct Moved {
-    pub state: Value,
+    /// Private data the apply will receive; prefilled with the prior's.
     pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
 }
 
-/// A request to move state from another resource type (the `moved` block).
-pub struct MoveRequest {
-    pub source_provider_address: String,
-    pub source_type_name: String,
+/// ApplyResourceChange of a create.
+#[derive(Debug)]
+pub struct CreateRequest<'a> {
+    pub config: &'a Value,
+    /// The planned state; computed attributes may be unknown.
+    pub plan: &'a Value,
+    /// The planned private data.
+    pub private: &'a [u8],
+}
+
+/// A create's result. `state` starts empty: set it to the object created (the
+/// framework reports a create that sets neither state nor an error as a bug, and
+/// keeps anything recorded with [`CallContext::record_state`]).
+#[derive(Debug)]
+pub struct CreateResponse {
+    pub state: Option<Value>,
+    /// Prefilled with the planned private data.
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// ReadResource (refresh).
+#[derive(Debug)]
+pub struct ReadRequest<'a> {
+    pub state: &'a Value,
+    pub private: &'a [u8],
+}
+
+/// A read's result: prefilled with the current state; `None` means the object is
+/// gone (Terraform removes it from the state, and plans to create it again).
+#[derive(Debug)]
+pub struct ReadResponse {
+    pub state: Option<Value>,
+    /// Prefilled with the current private data.
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// ApplyResourceChange of an in-place update.
+#[derive(Debug)]
+pub struct UpdateRequest<'a> {
+    pub config: &'a Value,
+    pub plan: &'a Value,
+    /// The prior state.
+    pub state: &'a Value,
+    /// The planned private data.
+    pub private: &'a [u8],
+}
+
+/// An update's result, prefilled with the plan. An update that fails part-way sets
+/// the state the object is in now.
+#[derive(Debug)]
+pub struct UpdateResponse {
+    pub state: Option<Value>,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// ApplyResourceChange of a destroy.
+#[derive(Debug)]
+pub struct DeleteRequest<'a> {
+    pub state: &'a Value,
+    pub private: &'a [u8],
+}
+
+/// A delete's result: without errors the object leaves the state; with errors it stays.
+#[derive(Debug, Default)]
+pub struct DeleteResponse {
+    pub diagnostics: Diagnostics,
+}
+
+/// ImportResourceState.
+#[derive(Debug)]
+pub struct ImportStateRequest<'a> {
+    /// What the user wrote after the resource address in `terraform import`, or in
+    /// an `import` block's `id`.
+    pub id: &'a str,
+}
+
+/// The state to start from; Terraform reads the resource right after.
+#[derive(Debug, Default)]
+pub struct ImportStateResponse {
+    pub state: Option<Value>,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// UpgradeResourceState of a state written with an older schema version.
+#[derive(Debug)]
+pub struct UpgradeStateRequest<'a> {
+    pub version: i64,
+    /// The stored state, as JSON.
+    pub state: &'a serde_json::Value,
+}
+
+/// The upgraded state, of the current schema.
+#[derive(Debug, Default)]
+pub struct UpgradeStateResponse {
+    pub state: Option<Value>,
+    pub diagnostics: Diagnostics,
+}
+
+/// MoveResourceState: state from another resource type (a `moved` block).
+#[derive(Debug)]
+pub struct MoveStateRequest<'a> {
+    pub source_provider_address: &'a str,
+    pub source_type_name: &'a str,
     pub source_schema_version: i64,
-    pub source_state_json: Vec<u8>,
+    /// The source's stored state, as JSON.
+    pub source_state: &'a [u8],
 }
 
+/// The moved state. A resource that does not take state from the source leaves
+/// `state` empty and adds no error; the framework then says the move is unsupported.
+#[derive(Debug, Default)]
+pub struct MoveStateResponse {
+    pub state: Option<Value>,
+    /// Private data for the first read after the move.
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// A managed resource type: its schema and its lifecycle. Anything more is an
+/// optional capability: a resource returns itself from `as_update`,
+/// `as_import_state`, ... when it implements that capability's trait.
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
     /// The full type name, e.g. `modelarts_notebook`.
     fn type_name(&self) -> &'static str;
 
+    /// The resource block's schema.
     fn schema(&self) -> Schema;
 
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// Checks beyond the attributes' own validators.
+    fn validate_config(&self, _req: &ValidateConfigRequest<'_>, _resp: &mut ValidateConfigResponse) {}
 
-    /// Refines a plan for an update or create (not called for destroy).
-    async fn modify_plan(&self, _ctx: &CallContext, _plan: &mut PlanChange<'_>) {}
+    /// Refines the plan of a create or an update.
+    async fn modify_plan(&self, _ctx: &CallContext, _req: &ModifyPlanRequest<'_>, _resp: &mut ModifyPlanResponse) {}
 
-    async fn create(&self, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome;
+    /// Creates the object the plan describes.
+    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse);
 
-    /// Reads the resource; `private` is the resource's private data (empty when none).
-    async fn read(&self, ctx: &CallContext, current: &Value, private: &[u8]) -> Outcome;
+    /// Reads the object as it is now.
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse);
 
-    async fn update(&self, ctx: &CallContext, prior: &Value, planned: &Value, config: &Value) -> Outcome;
+    /// Deletes the object.
+    async fn delete(&self, ctx: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse);
 
-    async fn delete(&self, ctx: &CallContext, prior: &Value) -> Diagnostics;
-
-    /// The state to start from when importing `id`; Terraform reads it right after.
-    async fn import(&self, ctx: &CallContext, id: &str) -> Outcome;
-
-    /// Upgrades state written with an older schema version. The default accepts
-    /// only the current version.
-    fn upgrade_state(&self, version: i64, _json: &serde_json::Value) -> Result<Value, Diagnostics> {
-        let mut d = Diagnostics::new();
-        d.error(
-            "Unsupported state version",
-            format!("State was written with schema version {version}, which this provider version cannot read."),
-        );
-        Err(d)
+    /// In-place updates. Without them, every attribute the remote object sees must
+    /// require replacement; what remains changeable in place (such as `timeouts`)
+    /// lives only in Terraform's state, and the framework records the plan.
+    fn as_update(&self) -> Option<&dyn ResourceWithUpdate> {
+        None
     }
 
-    /// Accepts state moved from another resource type (a `moved` block); `None`
-    /// when the source is not supported.
-    /// Terraform calls this before the provider is configured.
-    async fn move_state(&self, _ctx: &CallContext, _req: &MoveRequest) -> Option<Result<Moved, Diagnostics>> {
+    /// `terraform import` and `import` blocks.
+    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
+        None
+    }
+
+    /// States written with older schema versions.
+    fn as_upgrade_state(&self) -> Option<&dyn ResourceWithUpgradeState> {
+        None
+    }
+
+    /// `moved` blocks from other resource types.
+    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
         None
     }
 }
 
+/// A resource changeable in place.
 #[async_trait]
-pub trait DataSource: Send + Sync + 'static {
-    fn type_name(&self) -> &'static str;
+pub trait ResourceWithUpdate: Send + Sync {
+    /// Changes the object from the prior state to the plan.
+    async fn update(&self, ctx: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse);
+}
 
-    fn schema(&self) -> Schema;
+/// A resource that can be imported.
+#[async_trait]
+pub trait ResourceWithImportState: Send + Sync {
+    /// The state to start from when importing `req.id`.
+    async fn import_state(&self, ctx: &CallContext, req: &ImportStateRequest<'_>, resp: &mut ImportStateResponse);
+}
 
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+/// A resource whose schema version has moved on.
+pub trait ResourceWithUpgradeState: Send + Sync {
+    /// Upgrades a state of `req.version` to the current schema.
+    fn upgrade_state(&self, req: &UpgradeStateRequest<'_>, resp: &mut UpgradeStateResponse);
+}
 
-    async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome;
+/// A resource that takes state from other resource types. Terraform calls this
+/// before the provider is configured.
+#[async_trait]
+pub trait ResourceWithMoveState: Send + Sync {
+    /// Converts the source's state, or leaves the response empty when the source
+    /// is not one this resource knows.
+    async fn move_state(&self, ctx: &CallContext, req: &MoveStateRequest<'_>, resp: &mut MoveStateResponse);
 }

@@ -141,6 +141,38 @@ impl Validator for Check {
     }
 }
 
+/// A check of a string value written as a function (null and unknown pass).
+pub struct Text {
+    pub check: fn(&str) -> Result<(), String>,
+    pub description: &'static str,
+}
+
+impl Validator for Text {
+    fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        if let Some(Err(detail)) = value.as_str().map(self.check) {
+            diags.error_at(path.clone(), format!("Invalid value for {path}"), detail);
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.description.to_string()
+    }
+}
+
+/// ValidateProviderConfig, ValidateResourceConfig, ValidateDataResourceConfig: the
+/// block's configuration, after the schema's own validators have run.
+#[derive(Debug)]
+pub struct ValidateConfigRequest<'a> {
+    /// The block; values may be unknown.
+    pub config: &'a Value,
+}
+
+/// What a validation found.
+#[derive(Debug, Default)]
+pub struct ValidateConfigResponse {
+    pub diagnostics: Diagnostics,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +197,9 @@ mod tests {
         assert!(run(&IntRange(5, 10), Value::int(5)).is_empty());
         assert!(run(&AtLeast(0), Value::int(-1)).has_errors());
         assert!(run(&AtLeast(0), Value::Number(crate::protocol::Number::Float(0.5))).has_errors());
+        let t =
+            Text { check: |s| if s.ends_with('/') { Ok(()) } else { Err("no slash".into()) }, description: "a dir" };
+        assert!(run(&t, "a/".into()).is_empty() && run(&t, Value::Unknown).is_empty());
+        assert_eq!(run(&t, "a".into()).0[0].detail, "no slash");
     }
 }

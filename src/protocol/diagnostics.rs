@@ -134,6 +134,20 @@ impl Diagnostics {
         Diagnostics(Vec::new())
     }
 
+    /// Diagnostics holding one error.
+    pub fn with_error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        let mut d = Diagnostics::new();
+        d.error(summary, detail);
+        d
+    }
+
+    /// Diagnostics holding one error at `path`.
+    pub fn with_error_at(path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        let mut d = Diagnostics::new();
+        d.error_at(path, summary, detail);
+        d
+    }
+
     pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Error, summary, detail, None);
     }

@@ -112,8 +112,12 @@ impl Configured {
     }
 }
 
-/// The configured provider's client for `region`, or the error that the provider
-/// is not configured.
-pub async fn client(ctx: &CallContext, region: Option<&str>) -> Result<Client, Diagnostics> {
-    ctx.data::<Configured>()?.client_for(region, ctx).await
+/// The configured provider's client for `region` (`None`: the provider's region)
+/// and that region's name; or the error that the provider is not configured, or
+/// that the region cannot be reached. Every resource and data source gets its
+/// client here.
+pub async fn client(ctx: &CallContext, region: Option<&str>) -> Result<(Client, String), Diagnostics> {
+    let configured = ctx.data::<Configured>()?;
+    let region = region.filter(|r| !r.is_empty()).unwrap_or(&configured.region).to_string();
+    Ok((configured.client_for(Some(&region), ctx).await?, region))
 }

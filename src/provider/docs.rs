@@ -43,6 +43,7 @@ pub fn pages() -> Vec<Page> {
     vec![
         schema_page("docs/index.md", &super::config::schema()),
         resource,
+        schema_page("docs/resources/notebook_mount_storage.md", &super::mount_storage::schema()),
         schema_page("docs/data-sources/notebook.md", &data_sources::notebook::schema()),
         schema_page("docs/data-sources/notebook_flavors.md", &data_sources::flavors::schema()),
         schema_page("docs/data-sources/notebook_images.md", &data_sources::images::schema()),

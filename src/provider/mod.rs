@@ -3,15 +3,17 @@
 pub mod config;
 pub mod configured;
 pub mod data_sources;
+pub mod diagnose;
 pub mod docs;
+pub mod mount_storage;
 pub mod notebook;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::framework::{DataSource, Provider, ProviderData, Resource, Schema};
-use crate::protocol::{Diagnostics, Value};
+use crate::framework::provider::{ConfigureRequest, ConfigureResponse};
+use crate::framework::{DataSource, Provider, Resource, Schema};
 
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
@@ -27,20 +29,19 @@ impl Provider for ModelArtsProvider {
         config::schema()
     }
 
-    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<ProviderData> {
-        let settings = config::resolve(config, &|k| std::env::var(k).ok(), diags)?;
+    async fn configure(&self, req: &ConfigureRequest<'_>, resp: &mut ConfigureResponse) {
+        let Some(settings) = config::resolve(req.config, &|k| std::env::var(k).ok(), &mut resp.diagnostics) else {
+            return;
+        };
         tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
         match Configured::new(settings) {
-            Ok(c) => Some(Arc::new(c)),
-            Err(e) => {
-                diags.error("Cannot configure the ModelArts client", e);
-                None
-            }
+            Ok(c) => resp.data = Some(Arc::new(c)),
+            Err(e) => resp.diagnostics.error("Cannot configure the ModelArts client", e),
         }
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(notebook::NotebookResource)]
+        vec![Arc::new(notebook::NotebookResource), Arc::new(mount_storage::MountStorageResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

@@ -6,8 +6,8 @@ use serde_json::Value as J;
 
 use super::catalogue::Catalogue;
 use super::faults::Op;
-use super::notebooks;
 use super::store::{Ending, Record, Store, Timings};
+use super::{mounts, notebooks};
 use crate::client::codes;
 use crate::client::limits::PAGE_LIMITS;
 use crate::client::types::{Page, Status};
@@ -50,10 +50,23 @@ pub fn busy<T>(n: &crate::client::types::Notebook, what: &str) -> Result<T, Refu
     }
 }
 
-/// Maps method and path (after `/v1/{project}/`) to an operation and notebook id.
-pub fn route(method: &str, rest: &[&str]) -> Option<(Op, Option<String>)> {
+/// A request's operation, the notebook (or image) it is about, and the storage
+/// mount within that notebook.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub op: Op,
+    pub id: Option<String>,
+    pub mount: Option<String>,
+}
+
+/// Maps method and path (after `/v1/{project}/`) to a [`Route`].
+pub fn route(method: &str, rest: &[&str]) -> Option<Route> {
     let id = |s: &str| Some(s.to_string());
-    Some(match (method, rest) {
+    if let ("GET" | "DELETE", ["notebooks", n, "storage", m]) = (method, rest) {
+        let op = if method == "GET" { Op::StorageShow } else { Op::StorageUnmount };
+        return Some(Route { op, id: id(n), mount: id(m) });
+    }
+    let (op, id) = match (method, rest) {
         ("GET", ["notebooks"]) => (Op::List, None),
         ("POST", ["notebooks"]) => (Op::Create, None),
         ("GET", ["notebooks", "flavors"]) => (Op::Flavors, None),
@@ -65,11 +78,13 @@ pub fn route(method: &str, rest: &[&str]) -> Option<(Op, Option<String>)> {
         ("GET", ["notebooks", n, "flavors"]) => (Op::SwitchableFlavors, id(n)),
         ("GET", ["notebooks", n, "lease"]) => (Op::LeaseShow, id(n)),
         ("GET", ["notebooks", n, "storage"]) => (Op::StorageList, id(n)),
+        ("POST", ["notebooks", n, "storage"]) => (Op::StorageMount, id(n)),
         ("PATCH", ["notebooks", n, "lease"]) => (Op::LeaseRenew, id(n)),
         ("GET", ["images"]) => (Op::Images, None),
         ("GET", ["images", image]) => (Op::ImageShow, id(image)),
         _ => return None,
-    })
+    };
+    Some(Route { op, id, mount: None })
 }
 
 /// Everything an operation may touch.
@@ -106,15 +121,10 @@ pub fn to_json(n: &impl serde::Serialize) -> J {
     serde_json::to_value(n).unwrap_or(J::Null)
 }
 
-pub fn dispatch(
-    op: Op,
-    id: Option<&str>,
-    query: &[(String, String)],
-    body: &[u8],
-    ctx: &mut Ctx<'_>,
-) -> Result<J, Refused> {
-    let id = id.unwrap_or_default();
-    match op {
+pub fn dispatch(route: &Route, query: &[(String, String)], body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+    let id = route.id.as_deref().unwrap_or_default();
+    let mount = route.mount.as_deref().unwrap_or_default();
+    match route.op {
         Op::Create => notebooks::create(body, ctx),
         Op::List => list(query, ctx),
         Op::Flavors => flavors(query, ctx.catalogue),
@@ -149,9 +159,18 @@ pub fn dispatch(
         Op::LeaseRenew => notebooks::renew_lease(id, query, body, ctx),
         Op::StorageList => {
             let r = notebook(ctx.store, ctx.project, id, false)?;
-            let mounts = r.mounts.clone();
+            let mounts: Vec<_> = r.mounts.iter().map(|m| m.mount.clone()).collect();
             let n = mounts.len() as i64;
             Ok(to_json(&Page { current: 0, size: n, pages: 1, total: n, data: mounts, flavors: None }))
+        }
+        Op::StorageMount => {
+            let during = ctx.timings.mount;
+            mounts::mount(id, body, ctx, during)
+        }
+        Op::StorageShow => mounts::show(id, mount, ctx),
+        Op::StorageUnmount => {
+            let during = ctx.timings.mount;
+            mounts::unmount(id, mount, ctx, during)
         }
     }
 }

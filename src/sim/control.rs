@@ -4,6 +4,9 @@
 //!
 //! - `GET /_sim/notebooks` — every notebook, as the API shows it
 //! - `PATCH /_sim/notebooks/{id}` — overwrite `status`, `fail_reason`, `name`, `flavor`, `description`, `lease`
+//! - `GET /_sim/notebooks/{id}/storage` — the notebook's storage mounts
+//! - `PATCH /_sim/notebooks/{id}/storage/{mount}` — overwrite a mount's `status`, `failure_reason`
+//! - `DELETE /_sim/notebooks/{id}/storage/{mount}` — remove a mount at once
 //! - `POST /_sim/faults` — add a fault rule (JSON, see [`Rule`]); `DELETE /_sim/faults` clears them
 //! - `PUT /_sim/error-rate` — `{"rate": 0.3}`
 //! - `GET /_sim/calls` — the call log; `DELETE /_sim/calls` clears it
@@ -48,6 +51,31 @@ pub fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) -> Reply 
             }
             n.update_at = Some(crate::timefmt::now_millis());
             Reply::json(200, &json!(n))
+        }
+        (_, ["notebooks", id, "storage", rest @ ..]) => {
+            let Some(r) = world.store.get_mut(id) else {
+                return Reply::error(404, "SIM.0404", "no such notebook");
+            };
+            match (method, rest) {
+                ("GET", []) => Reply::json(200, &json!(r.mounts.iter().map(|m| &m.mount).collect::<Vec<_>>())),
+                ("PATCH", [mount]) => match r.mounts.iter_mut().find(|m| m.mount.id == *mount) {
+                    Some(m) => {
+                        if let Some(s) = input.get("status").and_then(J::as_str) {
+                            m.force_status(s);
+                        }
+                        if let Some(v) = input.get("failure_reason") {
+                            m.mount.failure_reason = v.as_str().map(String::from);
+                        }
+                        Reply::json(200, &json!(m.mount))
+                    }
+                    None => Reply::error(404, "SIM.0404", "no such mount"),
+                },
+                ("DELETE", [mount]) => {
+                    r.mounts.retain(|m| m.mount.id != *mount);
+                    Reply::json(200, &json!({}))
+                }
+                _ => Reply::error(404, "SIM.0404", "unknown control endpoint"),
+            }
         }
         ("POST", ["faults"]) => match serde_json::from_value::<Rule>(input) {
             Ok(rule) => {

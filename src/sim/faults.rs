@@ -22,6 +22,9 @@ pub enum Op {
     Images,
     ImageShow,
     StorageList,
+    StorageMount,
+    StorageShow,
+    StorageUnmount,
 }
 
 impl Op {

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod control;
 pub mod faults;
 pub mod http;
+pub mod mounts;
 pub mod notebooks;
 pub mod store;
 
@@ -224,12 +225,11 @@ impl SimState {
             ["v1", project, rest @ ..] => api::route(&req.method, rest).map(|r| (project.to_string(), r)),
             _ => None,
         };
-        let (op_name, notebook) =
-            routed.as_ref().map_or((String::new(), None), |(_, (op, id))| (op.name(), id.clone()));
+        let (op_name, notebook) = routed.as_ref().map_or((String::new(), None), |(_, r)| (r.op.name(), r.id.clone()));
         let status_before = notebook
             .as_ref()
             .and_then(|id| self.lock().store.get_mut(id).map(|r| r.notebook.status.as_str().to_string()));
-        let op = routed.as_ref().map(|(_, (op, _))| *op);
+        let op = routed.as_ref().map(|(_, r)| r.op);
         let mut reply = self.answer(&req, &query, routed);
         if let Some(op) = op {
             let decorations = self.lock().faults.take_decorations(op);
@@ -285,19 +285,14 @@ impl SimState {
         Reply::json(200, &json!({ "projects": projects }))
     }
 
-    fn answer(
-        &self,
-        req: &Incoming,
-        query: &[(String, String)],
-        routed: Option<(String, (faults::Op, Option<String>))>,
-    ) -> Reply {
+    fn answer(&self, req: &Incoming, query: &[(String, String)], routed: Option<(String, api::Route)>) -> Reply {
         let received =
             auth::Received { method: &req.method, path: &req.path, query, headers: &req.headers, body: &req.body };
         if let Err(r) = auth::verify(&self.config.credentials, &received, now_millis(), self.config.max_clock_skew_secs)
         {
             return Reply::error(401, r.code, &r.message);
         }
-        let Some((project, (op, id))) = routed else {
+        let Some((project, route)) = routed else {
             return Reply::error(
                 404,
                 "APIGW.0101",
@@ -312,6 +307,7 @@ impl SimState {
         if world.faults.error_rate > 0.0 && world.random_unit() < world.faults.error_rate {
             return Reply::error(503, "", "Service temporarily unavailable (simulated)");
         }
+        let op = route.op;
         let answer_fault = world.faults.take(op, Family::Answer);
         match &answer_fault {
             Some(Fault::Reply { status, code, message, retry_after, after_work: false }) => {
@@ -341,7 +337,7 @@ impl SimState {
             timings: &self.config.timings,
             ending,
         };
-        let result = api::dispatch(op, id.as_deref(), query, &req.body, &mut ctx);
+        let result = api::dispatch(&route, query, &req.body, &mut ctx);
         drop(world);
         match (result, answer_fault) {
             (Err(e), _) => Reply::error(e.status, e.code, &e.message),

@@ -23,11 +23,13 @@ use serde_json::Value as J;
 use super::api::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::catalogue::Catalogue;
 use super::store::Record;
+use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory};
 use crate::client::types::{
     CreateNotebook, CustomHooks, EndpointReq, EndpointRes, HookConfig, Lease, LeaseReq, Notebook, NotebookImage,
     PoolRef, Secret, Status, UpdateNotebook, VolumeReq, VolumeRes, AUTO_STOP_OFF,
 };
 use crate::client::{codes, limits};
+use crate::enums::StringEnum;
 use crate::timefmt::now_millis;
 
 /// The lease the API applies when a create or start gives no duration.
@@ -35,7 +37,7 @@ const DEFAULT_LEASE: LeaseReq = LeaseReq { duration: limits::MIN_LEASE_MS, kind:
 
 fn check_lease(l: &LeaseReq) -> Result<(), Refused> {
     limits::check_lease_ms(l.duration).or_else(|e| bad_parameter(format!("Parameter error: {e}")))?;
-    if !l.kind.is_empty() && !limits::LEASE_TYPES.contains(&l.kind.as_str()) {
+    if !l.kind.is_empty() && LeaseType::parse(&l.kind).is_none() {
         return bad_parameter(format!("Parameter error: the auto-stop type must be TIMING or IDLE, not {:?}", l.kind));
     }
     Ok(())
@@ -113,10 +115,10 @@ fn endpoints_res(id: &str, eps: &[EndpointReq]) -> Vec<EndpointRes> {
 
 fn check_hook(which: &str, h: &HookConfig) -> Result<(), Refused> {
     let kind = h.kind.as_deref().unwrap_or("SCRIPT");
-    if !limits::HOOK_TYPES.contains(&kind) {
+    if HookType::parse(kind).is_none() {
         return bad_parameter(format!("Parameter error: hooks {which} type must be COMMAND or SCRIPT, not {kind:?}"));
     }
-    if let Some(mode) = h.mode.as_deref().filter(|m| !limits::HOOK_MODES.contains(m)) {
+    if let Some(mode) = h.mode.as_deref().filter(|m| HookMode::parse(m).is_none()) {
         return bad_parameter(format!("Parameter error: hooks {which} mode must be BLOCK or ASYNC, not {mode:?}"));
     }
     match kind {
@@ -167,14 +169,14 @@ fn image_ref(catalogue: &Catalogue, image_id: &str, flavor: &str) -> Result<Note
 /// EFS and then with the file system's `id` (a UUID) and `uri`; `capacity` counts
 /// for EVS only (5–4096 GB; EFS is 50 GB by default).
 fn volume_res(v: &VolumeReq) -> Result<VolumeRes, Refused> {
-    if !limits::VOLUME_CATEGORIES.contains(&v.category.as_str()) {
+    if VolumeCategory::parse(&v.category).is_none() {
         return bad_parameter(format!(
             "Parameter error: volume category must be one of {:?}, not {:?}",
-            limits::VOLUME_CATEGORIES,
+            VolumeCategory::NAMES,
             v.category
         ));
     }
-    if !limits::OWNERSHIPS.contains(&v.ownership.as_str()) {
+    if Ownership::parse(&v.ownership).is_none() {
         return bad_parameter("Parameter error: volume ownership must be MANAGED or DEDICATED");
     }
     let dedicated = v.ownership == "DEDICATED";

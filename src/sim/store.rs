@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::client::types::{CustomHooks, Lease, Mount, Notebook, Status};
+use super::mounts::MountRecord;
+use crate::client::types::{CustomHooks, Lease, Notebook, Status};
 use crate::timefmt::now_millis;
 
 /// How long each transition takes.
@@ -15,12 +16,14 @@ pub struct Timings {
     pub delete: Duration,
     /// How long an EVS volume stays `RESIZING` after it is grown.
     pub resize: Duration,
+    /// How long a storage mount stays `MOUNTING` (and an unmount `UNMOUNTING`).
+    pub mount: Duration,
 }
 
 impl Default for Timings {
     fn default() -> Self {
         let s = Duration::from_secs(1);
-        Timings { create: s, start: s, stop: s, delete: s, resize: s }
+        Timings { create: s, start: s, stop: s, delete: s, resize: s, mount: s }
     }
 }
 
@@ -53,8 +56,9 @@ pub struct Record {
     resized_at: Option<Instant>,
     /// The startup scripts applied; the API never shows them.
     pub hooks: Option<CustomHooks>,
-    /// Storage mounted into the running notebook.
-    pub mounts: Vec<Mount>,
+    /// Storage mounted into the running notebook. Mounts outlive a stop and a start
+    /// of the notebook (the evidence is silent on this); they go with the notebook.
+    pub mounts: Vec<MountRecord>,
     /// The project the notebook belongs to.
     pub project: String,
 }
@@ -88,6 +92,7 @@ impl Record {
 
     /// Brings the status up to date; returns true when the notebook is gone.
     pub fn advance(&mut self, now: Instant) -> bool {
+        self.mounts.retain_mut(|m| !m.advance(now));
         if self.resized_at.is_some_and(|at| now >= at) {
             self.resized_at = None;
             if let Some(v) = self.notebook.volume.as_mut() {

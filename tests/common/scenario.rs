@@ -5,6 +5,19 @@ use super::sim::SimProcess;
 use super::{TfOutput, Workdir, REQUIRED_PROVIDERS};
 
 pub const CPU_IMAGE: &str = "e1a07296-22a8-4f05-8bc8-e936c8e54090";
+/// Simulator flags for quick transitions: 0.3 s to create, start, stop, delete, mount.
+pub const QUICK_TRANSITIONS: &[&str] = &[
+    "--create-seconds",
+    "0.3",
+    "--start-seconds",
+    "0.3",
+    "--stop-seconds",
+    "0.3",
+    "--delete-seconds",
+    "0.3",
+    "--mount-seconds",
+    "0.3",
+];
 pub const CPU_IMAGE_2: &str = "7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47";
 
 /// An API create request for a small CPU notebook (10 GB EVS), for tests that

@@ -66,8 +66,17 @@ impl SimProcess {
     /// The operations since call number `from`, as `op` strings, skipping reads
     /// (show, list, flavors...) unless `with_reads`.
     pub fn ops_since(&self, from: usize, with_reads: bool) -> Vec<String> {
-        const READS: &[&str] =
-            &["show", "list", "flavors", "switchable_flavors", "lease_show", "images", "image_show", "storage_list"];
+        const READS: &[&str] = &[
+            "show",
+            "list",
+            "flavors",
+            "switchable_flavors",
+            "lease_show",
+            "images",
+            "image_show",
+            "storage_list",
+            "storage_show",
+        ];
         self.calls()[from..]
             .iter()
             .filter(|c| with_reads || !READS.contains(&c.op.as_str()))

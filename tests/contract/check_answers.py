@@ -13,7 +13,10 @@ import time
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkmodelarts.v1 import (
+    AttachDynamicStorageRequest,
     CreateNotebookRequest,
+    DataVolumesReq,
+    DetachDynamicStorageRequest,
     CustomHooks,
     ContainerHooks,
     Config,
@@ -28,6 +31,7 @@ from huaweicloudsdkmodelarts.v1 import (
     NotebookCreateRequest,
     NotebookUpdateRequest,
     RenewLeaseRequest,
+    ShowDynamicStorageRequest,
     ShowImageRequest,
     ShowLeaseRequest,
     ShowNotebookRequest,
@@ -47,7 +51,7 @@ CPU_IMAGE = "e1a07296-22a8-4f05-8bc8-e936c8e54090"
 def start_sim(binary):
     proc = subprocess.Popen(
         [binary, "--listen", "127.0.0.1:0", "--create-seconds", "0.2", "--start-seconds", "0.2",
-         "--stop-seconds", "0.2", "--delete-seconds", "0.2", "--resize-seconds", "0.2"],
+         "--stop-seconds", "0.2", "--delete-seconds", "0.2", "--resize-seconds", "0.2", "--mount-seconds", "0.2"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     url = proc.stdout.readline().strip()
     if not url.startswith("http"):
@@ -98,7 +102,12 @@ def main():
         call("renew_lease", RenewLeaseRequest(id=nid, body=LeaseReq(duration=3600000, type="IDLE")), "RenewLeaseResponse")
         call("show_lease", ShowLeaseRequest(id=nid), "ShowLeaseResponse")
         call("show_switchable_flavors", ShowSwitchableFlavorsRequest(id=nid), "ShowSwitchableFlavorsResponse")
+        mount = call("attach_dynamic_storage", AttachDynamicStorageRequest(instance_id=nid, body=DataVolumesReq(
+            category="OBS", mount_path="/data/contract/", uri="obs://contract-bucket/data/")), "AttachDynamicStorageResponse")
+        call("show_dynamic_storage", ShowDynamicStorageRequest(instance_id=nid, storage_id=mount["id"]), "ShowDynamicStorageResponse")
         call("list_dynamic_storages", ListDynamicStoragesRequest(instance_id=nid), "ListDynamicStoragesResponse")
+        time.sleep(0.3)
+        call("detach_dynamic_storage", DetachDynamicStorageRequest(instance_id=nid, storage_id=mount["id"]), "DetachDynamicStorageResponse")
         time.sleep(0.3)
         call("stop_notebook", StopNotebookRequest(id=nid), "StopNotebookResponse")
         wait_for(nid, "STOPPED")

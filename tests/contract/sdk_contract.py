@@ -25,6 +25,9 @@ EXTENSIONS = {
     "EndpointsRes": {
         "allowed_access_ips": ("list[str]", "seeds/start-notebook.txt, Table 5 EndpointsRes; golangsdk Endpoints"),
     },
+    "DataVolumesReq": {
+        "read_only": ("bool", "../shared/modelarts-api.md, Dynamic storage mounts (body {category, uri, mount_path, read_only}); absent from the SDK's DataVolumesReq"),
+    },
     "ShowNotebookResponse": dict(_INSTANCE_TIMES),
     "CreateNotebookResponse": dict(_INSTANCE_TIMES),
     "UpdateNotebookResponse": dict(_INSTANCE_TIMES),

@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 
 use crate::client::types::Flavor;
+use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::validators::OneOf;
-use crate::framework::{Attribute, Block, CallContext, DataSource, Outcome, Schema};
-use crate::protocol::{Type, Value};
+use crate::framework::{Attribute, Block, CallContext, DataSource, Schema};
+use crate::protocol::{Diagnostics, Type, Value};
 
-use super::{api, failed, listing, region_attribute};
+use super::{api, listing, region_attribute, respond};
 
 pub struct FlavorsDataSource;
 
@@ -92,25 +93,25 @@ impl DataSource for FlavorsDataSource {
         schema()
     }
 
-    async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome {
-        let (api, region) = match api(ctx, config).await {
-            Ok(a) => a,
-            Err(d) => return Outcome::failed(None, d),
-        };
-        let (category, kind) = (config.attr("category").as_str(), config.attr("type").as_str());
-        let flavors = match api.list_flavors(category, kind).await {
-            Ok(f) => f,
-            Err(e) => return Outcome::failed(None, failed("Failed to list flavors", e.to_string())),
-        };
-        let sold_out_too = config.attr("include_sold_out").as_bool() == Some(true);
-        let items =
-            flavors.into_iter().filter(|f| sold_out_too || f.sold_out != Some(true)).map(flavor_value).collect();
-        listing(
-            config,
-            &region,
-            format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*")),
-            "flavors",
-            items,
-        )
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        respond(resp, read(ctx, req.config).await);
     }
+}
+
+async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
+    let (api, region) = api(ctx, config).await?;
+    let (category, kind) = (config.attr("category").as_str(), config.attr("type").as_str());
+    let flavors = api
+        .list_flavors(category, kind)
+        .await
+        .map_err(|e| Diagnostics::with_error("Failed to list flavors", e.to_string()))?;
+    let sold_out_too = config.attr("include_sold_out").as_bool() == Some(true);
+    let items = flavors.into_iter().filter(|f| sold_out_too || f.sold_out != Some(true)).map(flavor_value).collect();
+    Ok(listing(
+        config,
+        &region,
+        format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*")),
+        "flavors",
+        items,
+    ))
 }

@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 
 use crate::client::notebooks::ImageFilter;
+use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::validators::{Check, OneOf};
-use crate::framework::{Attribute, Block, CallContext, DataSource, Outcome, Schema};
-use crate::protocol::{Type, Value};
+use crate::framework::{Attribute, Block, CallContext, DataSource, Schema};
+use crate::protocol::{Diagnostics, Type, Value};
 
-use super::{api, failed, listing, region_attribute};
+use super::{api, listing, region_attribute, respond};
 
 pub struct ImagesDataSource;
 
@@ -72,56 +73,53 @@ impl DataSource for ImagesDataSource {
         schema()
     }
 
-    async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome {
-        let (api, region) = match api(ctx, config).await {
-            Ok(a) => a,
-            Err(d) => return Outcome::failed(None, d),
-        };
-        let s = |k: &str| config.attr(k).as_str().map(String::from);
-        // The API matches names fuzzily by default; this data source promises an exact
-        // match, so it asks for one (and checks it again below).
-        let filter = ImageFilter {
-            name: s("name"),
-            name_fuzzy_match: s("name").map(|_| false),
-            kind: s("type").or_else(|| Some("BUILD_IN".into())),
-            service_type: s("service_type"),
-            namespace: s("organization"),
-            workspace_id: s("workspace_id"),
-        };
-        let images = match api.list_images(&filter).await {
-            Ok(i) => i,
-            Err(e) => return Outcome::failed(None, failed("Failed to list images", e.to_string())),
-        };
-        let (category, arch) = (s("category"), s("cpu_arch"));
-        let strings = |v: Vec<String>| Value::List(v.into_iter().map(Value::from).collect());
-        let items = images
-            .into_iter()
-            // The API has no category or architecture filter: match on the image's own.
-            .filter(|i| {
-                category.as_ref().is_none_or(|c| i.resource_categories.iter().any(|r| r.eq_ignore_ascii_case(c)))
-            })
-            .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
-            .filter(|i| filter.name.as_ref().is_none_or(|n| &i.name == n))
-            .map(|i| {
-                Value::object([
-                    ("id", Value::from(i.id)),
-                    ("name", Value::from(i.name)),
-                    ("swr_path", Value::opt_string(i.swr_path)),
-                    ("tag", Value::opt_string(i.tag)),
-                    ("type", Value::opt_string(i.kind)),
-                    ("cpu_arch", Value::opt_string(i.arch)),
-                    ("service_type", Value::opt_string(i.service_type)),
-                    ("description", Value::opt_string(i.description)),
-                    ("resource_categories", strings(i.resource_categories)),
-                    ("status", Value::opt_string(i.status)),
-                    ("dev_services", strings(i.dev_services)),
-                    ("workspace_id", Value::opt_string(i.workspace_id)),
-                ])
-            })
-            .collect();
-        let key = ["name", "type", "cpu_arch", "organization", "workspace_id", "service_type", "category"]
-            .map(|k| s(k).unwrap_or_else(|| "*".into()))
-            .join(":");
-        listing(config, &region, format!("images:{key}"), "images", items)
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        respond(resp, read(ctx, req.config).await);
     }
+}
+
+async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
+    let (api, region) = api(ctx, config).await?;
+    let s = |k: &str| config.attr(k).as_str().map(String::from);
+    // The API matches names fuzzily by default; this data source promises an exact
+    // match, so it asks for one (and checks it again below).
+    let filter = ImageFilter {
+        name: s("name"),
+        name_fuzzy_match: s("name").map(|_| false),
+        kind: s("type").or_else(|| Some("BUILD_IN".into())),
+        service_type: s("service_type"),
+        namespace: s("organization"),
+        workspace_id: s("workspace_id"),
+    };
+    let images =
+        api.list_images(&filter).await.map_err(|e| Diagnostics::with_error("Failed to list images", e.to_string()))?;
+    let (category, arch) = (s("category"), s("cpu_arch"));
+    let strings = |v: Vec<String>| Value::List(v.into_iter().map(Value::from).collect());
+    let items = images
+        .into_iter()
+        // The API has no category or architecture filter: match on the image's own.
+        .filter(|i| category.as_ref().is_none_or(|c| i.resource_categories.iter().any(|r| r.eq_ignore_ascii_case(c))))
+        .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
+        .filter(|i| filter.name.as_ref().is_none_or(|n| &i.name == n))
+        .map(|i| {
+            Value::object([
+                ("id", Value::from(i.id)),
+                ("name", Value::from(i.name)),
+                ("swr_path", Value::opt_string(i.swr_path)),
+                ("tag", Value::opt_string(i.tag)),
+                ("type", Value::opt_string(i.kind)),
+                ("cpu_arch", Value::opt_string(i.arch)),
+                ("service_type", Value::opt_string(i.service_type)),
+                ("description", Value::opt_string(i.description)),
+                ("resource_categories", strings(i.resource_categories)),
+                ("status", Value::opt_string(i.status)),
+                ("dev_services", strings(i.dev_services)),
+                ("workspace_id", Value::opt_string(i.workspace_id)),
+            ])
+        })
+        .collect();
+    let key = ["name", "type", "cpu_arch", "organization", "workspace_id", "service_type", "category"]
+        .map(|k| s(k).unwrap_or_else(|| "*".into()))
+        .join(":");
+    Ok(listing(config, &region, format!("images:{key}"), "images", items))
 }

@@ -5,17 +5,14 @@ pub mod images;
 pub mod notebook;
 
 use crate::client::Client;
-use crate::framework::{Attribute, CallContext, Outcome};
+use crate::framework::data_source::ReadResponse;
+use crate::framework::{Attribute, CallContext};
 use crate::protocol::{Diagnostics, Value};
-
-use super::Configured;
 
 /// The client of the data source's `region` (the provider's when not set), and
 /// that region's name.
 async fn api(ctx: &CallContext, config: &Value) -> Result<(Client, String), Diagnostics> {
-    let configured = ctx.data::<Configured>()?;
-    let region = config.attr("region").as_str().unwrap_or(&configured.region).to_string();
-    Ok((configured.client_for(Some(&region), ctx).await?, region))
+    super::configured::client(ctx, config.attr("region").as_str()).await
 }
 
 /// `region`, as the official provider's data sources have it.
@@ -26,16 +23,18 @@ fn region_attribute() -> Attribute {
 }
 
 /// A listing data source's state: its configuration, its region, a query `id`, and the items.
-fn listing(config: &Value, region: &str, id: String, attr: &str, items: Vec<Value>) -> Outcome {
+fn listing(config: &Value, region: &str, id: String, attr: &str, items: Vec<Value>) -> Value {
     let mut state = config.clone();
     state.set_attr("region", Value::from(region));
     state.set_attr("id", Value::from(id));
     state.set_attr(attr, Value::List(items));
-    Outcome::ok(state)
+    state
 }
 
-fn failed(summary: &str, detail: impl Into<String>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error(summary, detail);
-    d
+/// A read's result as the response: the state, or why there is none.
+fn respond(resp: &mut ReadResponse, result: Result<Value, Diagnostics>) {
+    match result {
+        Ok(state) => resp.state = Some(state),
+        Err(d) => resp.diagnostics.extend(d),
+    }
 }

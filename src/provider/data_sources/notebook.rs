@@ -5,12 +5,16 @@ use async_trait::async_trait;
 
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::Notebook;
-use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, Nesting, Outcome, Schema};
+use crate::framework::data_source::{ReadRequest, ReadResponse, ValidateConfigRequest, ValidateConfigResponse};
+use crate::framework::model::block_list;
+use crate::framework::IntoValue;
+use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, Nesting, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Type, Value};
-use crate::provider::notebook::model::{asked_duration_ms, auto_stop_block, state_from_api};
-use crate::provider::notebook::schema as resource_schema;
+use crate::provider::notebook::model::NotebookModel;
+use crate::provider::notebook::schema::{self as resource_schema, attr};
+use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
 
-use super::{api, failed};
+use super::{api, respond};
 
 pub struct NotebookDataSource;
 
@@ -87,15 +91,6 @@ pub fn schema() -> Schema {
     Schema::new(0, block)
 }
 
-/// The notebook's auto-stop, as the API reports it: the duration asked for at its
-/// last start (the raw lease duration counts from the notebook's creation).
-fn auto_stop_of(n: &Notebook) -> Value {
-    match n.lease.as_ref().filter(|l| l.enable == Some(true)) {
-        Some(l) => auto_stop_block(l.kind.as_deref().unwrap_or("TIMING"), asked_duration_ms(l).unwrap_or(0)),
-        None => Value::List(Vec::new()),
-    }
-}
-
 #[async_trait]
 impl DataSource for NotebookDataSource {
     fn type_name(&self) -> &'static str {
@@ -106,12 +101,12 @@ impl DataSource for NotebookDataSource {
         schema()
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let (id, name) = (config.attr("id"), config.attr("name"));
+    fn validate_config(&self, req: &ValidateConfigRequest<'_>, resp: &mut ValidateConfigResponse) {
+        let (id, name) = (req.config.attr("id"), req.config.attr("name"));
         if id.is_null() && name.is_null() {
-            diags.error("Missing notebook selector", "Set id, or the name of the notebook to read.");
+            resp.diagnostics.error("Missing notebook selector", "Set id, or the name of the notebook to read.");
         } else if !id.is_null() && !name.is_null() {
-            diags.error_at(
+            resp.diagnostics.error_at(
                 AttributePath::attr("name"),
                 "Conflicting notebook selectors",
                 "Set either id or name, not both.",
@@ -119,55 +114,57 @@ impl DataSource for NotebookDataSource {
         }
     }
 
-    async fn read(&self, ctx: &CallContext, config: &Value) -> Outcome {
-        let (api, region) = match api(ctx, config).await {
-            Ok(a) => a,
-            Err(d) => return Outcome::failed(None, d),
-        };
-        let found = match (config.attr("id").as_str(), config.attr("name").as_str()) {
-            (Some(id), _) => match api.get_notebook(id).await {
-                Ok(n) => Ok(n),
-                Err(e) if e.is_not_found() => {
-                    Err(failed("Notebook not found", format!("There is no notebook with ID {id:?}.")))
-                }
-                Err(e) => Err(failed("Failed to read notebook", e.to_string())),
-            },
-            (None, Some(name)) => {
-                match api.list_notebooks(&NotebookFilter { name: Some(name.to_string()), ..Default::default() }).await {
-                    // The API matches names loosely; only an exact match counts.
-                    Ok(list) => {
-                        let mut exact: Vec<Notebook> = list.into_iter().filter(|n| n.name == name).collect();
-                        match exact.len() {
-                            1 => Ok(exact.remove(0)),
-                            0 => Err(failed("Notebook not found", format!("No notebook is named {name:?}."))),
-                            n => {
-                                let ids: Vec<String> = exact.iter().map(|x| x.id.clone()).collect();
-                                Err(failed(
-                                    "Ambiguous notebook name",
-                                    format!("{n} notebooks are named {name:?} ({}); choose one by id.", ids.join(", ")),
-                                ))
-                            }
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        respond(resp, read(ctx, req.config).await);
+    }
+}
+
+async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
+    let (api, region) = api(ctx, config).await?;
+    let found = match (config.attr("id").as_str(), config.attr("name").as_str()) {
+        (Some(id), _) => match api.get_notebook(id).await {
+            Ok(n) => Ok(n),
+            Err(e) if e.is_not_found() => {
+                Err(Diagnostics::with_error("Notebook not found", format!("There is no notebook with ID {id:?}.")))
+            }
+            Err(e) => Err(Diagnostics::with_error("Failed to read notebook", e.to_string())),
+        },
+        (None, Some(name)) => {
+            match api.list_notebooks(&NotebookFilter { name: Some(name.to_string()), ..Default::default() }).await {
+                // The API matches names loosely; only an exact match counts.
+                Ok(list) => {
+                    let mut exact: Vec<Notebook> = list.into_iter().filter(|n| n.name == name).collect();
+                    match exact.len() {
+                        1 => Ok(exact.remove(0)),
+                        0 => Err(Diagnostics::with_error(
+                            "Notebook not found",
+                            format!("No notebook is named {name:?}."),
+                        )),
+                        n => {
+                            let ids: Vec<String> = exact.iter().map(|x| x.id.clone()).collect();
+                            Err(Diagnostics::with_error(
+                                "Ambiguous notebook name",
+                                format!("{n} notebooks are named {name:?} ({}); choose one by id.", ids.join(", ")),
+                            ))
                         }
                     }
-                    Err(e) => Err(failed("Failed to list notebooks", e.to_string())),
                 }
+                Err(e) => Err(Diagnostics::with_error("Failed to list notebooks", e.to_string())),
             }
-            _ => Err(failed("Missing notebook selector", "Set id or name.")),
-        };
-        match found {
-            Ok(n) => {
-                let mut state = state_from_api(&n, &Value::object([("region", Value::from(region))]));
-                if let Value::Object(m) = &mut state {
-                    for gone in NOT_READ {
-                        m.remove(*gone);
-                    }
-                }
-                state.set_attr("auto_stop", auto_stop_of(&n));
-                Outcome::ok(state)
-            }
-            Err(d) => Outcome::failed(None, d),
+        }
+        _ => Err(Diagnostics::with_error("Missing notebook selector", "Set id or name.")),
+    };
+    let n = found?;
+    let carry = NotebookModel { region: Some(region), ..Default::default() };
+    let mut state = state_from_api(&n, &carry).into_value();
+    if let Value::Object(m) = &mut state {
+        for gone in NOT_READ {
+            m.remove(*gone);
         }
     }
+    // The auto-stop the API reports: the duration asked for at its last start.
+    state.set_attr(attr::AUTO_STOP, block_list(reported_auto_stop(n.lease.as_ref())));
+    Ok(state)
 }
 
 #[cfg(test)]

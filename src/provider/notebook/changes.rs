@@ -3,7 +3,9 @@
 //! from `../shared/modelarts-api.md`, "Which status each change needs": the update
 //! page, the SDK's `VolumeRes.status`, and the official Go provider.
 
-use crate::protocol::{AttributePath, Value};
+use crate::protocol::Value;
+
+pub use crate::provider::diagnose::path_of;
 
 /// The status an update (PUT) of an attribute needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -132,16 +134,6 @@ pub fn set_at(v: &mut Value, dotted: &str, new: Value) {
     }
 }
 
-/// The attribute path of a dotted path, with index 0 for blocks.
-pub fn path_of(dotted: &str) -> AttributePath {
-    let mut parts = dotted.split('.');
-    let mut p = AttributePath::attr(parts.next().unwrap_or_default());
-    for part in parts {
-        p = p.then_index(0).then_attr(part);
-    }
-    p
-}
-
 /// The rules whose attribute differs between `prior` and `planned` (an unknown
 /// planned value counts as a difference).
 pub fn changed<'r>(prior: &Value, planned: &Value) -> Vec<&'r Rule> {
@@ -185,8 +177,6 @@ mod tests {
         assert_eq!(value_at(&a, "volume.size").as_i64(), Some(10));
         set_at(&mut a, "volume.size", Value::int(30));
         assert_eq!(value_at(&a, "volume.size").as_i64(), Some(30));
-        assert_eq!(path_of("volume.size").to_string(), "volume[0].size");
-        assert_eq!(path_of("name").to_string(), "name");
         assert!(value_at(&a, "auto_stop.type").is_null());
     }
 

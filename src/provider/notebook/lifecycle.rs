@@ -5,26 +5,25 @@
 use std::time::{Duration, Instant};
 
 use crate::client::codes;
+use crate::client::enums::{LeaseType, VolumeCategory};
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, EndpointReq, Lease, Notebook, Status, AUTO_STOP_OFF};
 use crate::client::{ApiError, Client};
-use crate::framework::{CallContext, Outcome};
-use crate::protocol::{Diagnostics, Value};
+use crate::enums::StringEnum;
+use crate::framework::resource::{CreateResponse, DeleteResponse, ImportStateResponse, ReadResponse, UpdateResponse};
+use crate::framework::{CallContext, IntoValue};
+use crate::protocol::Diagnostics;
 use crate::timefmt::{self, now_millis};
 
 use super::changes::path_of;
-use super::diagnose::{api_error, blamed};
 use super::execute::{execute, Run};
-use super::model::{asked_duration_ms, auto_stop_block, mounts_value, state_from_api, timeouts, Spec};
+use super::model::NotebookModel;
 use super::power;
+use super::spec::{Spec, Timeouts};
+use super::state::{asked_duration_ms, auto_stop_block, mount_storages, state_from_api};
 use super::steps::{self, Changes, Power, Step};
-
-fn error(summary: &str, detail: impl Into<String>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error(summary, detail);
-    d
-}
+use crate::provider::diagnose::{api_error, blamed, NOTEBOOK_BLAME};
 
 /// How far the API's clock may be from ours when matching a lost create.
 const CLOCK_SLACK_MS: i64 = 120_000;
@@ -91,12 +90,13 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
     Err(format!("no notebook named {name:?} has appeared"))
 }
 
-pub async fn create(api: &Client, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome {
-    let spec = Spec::from_plan(planned, config);
+/// Creates the notebook `planned` describes and waits for it; the state records
+/// it from the moment the API answers.
+pub async fn create(api: &Client, ctx: &CallContext, planned: &NotebookModel, spec: &Spec, resp: &mut CreateResponse) {
     let deadline = Instant::now() + spec.timeouts.create;
     let sent_at = now_millis();
     tracing::info!(name = %spec.name, flavor = %spec.flavor_id, "creating notebook");
-    let created = match api.create_notebook(&create_request(&spec)).await {
+    let created = match api.create_notebook(&create_request(spec)).await {
         Ok(n) => n,
         Err(e) if e.is_ambiguous() => {
             tracing::warn!(name = %spec.name, error = %e, "create answer lost; looking for the notebook it made");
@@ -107,21 +107,22 @@ pub async fn create(api: &Client, ctx: &CallContext, planned: &Value, config: &V
                 }
                 Err(why) => {
                     let since = timefmt::rfc3339(sent_at).unwrap_or_default();
-                    return Outcome::failed(
-                        None,
-                        error(
-                            "Notebook may have been created",
-                            format!("The create request was sent but its answer was lost ({e}), and {why}. A notebook named {:?} created after {since} may exist and keep costing money: check the ModelArts console and import it (terraform import) or delete it before applying again.", spec.name),
-                        ),
+                    resp.diagnostics.error(
+                        "Notebook may have been created",
+                        format!("The create request was sent but its answer was lost ({e}), and {why}. A notebook named {:?} created after {since} may exist and keep costing money: check the ModelArts console and import it (terraform import) or delete it before applying again.", spec.name),
                     );
+                    return;
                 }
             }
         }
-        Err(e) => return Outcome::failed(None, api_error("Failed to create notebook", &e, CREATE_ATTRIBUTES)),
+        Err(e) => {
+            resp.diagnostics.extend(api_error("Failed to create notebook", &e, CREATE_ATTRIBUTES, NOTEBOOK_BLAME));
+            return;
+        }
     };
     let id = created.id.clone();
     // From here on the notebook exists: whatever happens next, it is in the state.
-    ctx.record_state(&state_from_api(&created, planned));
+    ctx.record_state(&state_from_api(&created, planned).into_value());
     crate::testhook::panic_point("after_create");
     let mut last = created;
     let result: Result<(), ApiError> = async {
@@ -133,22 +134,21 @@ pub async fn create(api: &Client, ctx: &CallContext, planned: &Value, config: &V
         Ok(())
     }
     .await;
-    let state = state_from_api(&last, planned);
     match result {
-        Ok(()) => Outcome::ok(state),
+        Ok(()) => resp.state = Some(state_from_api(&last, planned).into_value()),
         // Recorded (and tainted by Terraform): never an orphan that keeps costing money.
-        Err(e) => Outcome::failed(
-            Some(refresh_or(api, &id, &last, planned).await),
-            error(
+        Err(e) => {
+            resp.state = Some(refresh_or(api, &id, &last, planned).await.into_value());
+            resp.diagnostics.error(
                 "Notebook created, but it did not become ready",
                 format!("Notebook {id} was created and is kept in the state (Terraform marks it tainted): {e}."),
-            ),
-        ),
+            );
+        }
     }
 }
 
 /// The latest state of notebook `id`, or the last one seen if the API cannot tell now.
-async fn refresh_or(api: &Client, id: &str, last: &Notebook, carry: &Value) -> Value {
+async fn refresh_or(api: &Client, id: &str, last: &Notebook, carry: &NotebookModel) -> NotebookModel {
     if api.cancel_requested() {
         return state_from_api(last, carry);
     }
@@ -158,32 +158,34 @@ async fn refresh_or(api: &Client, id: &str, last: &Notebook, carry: &Value) -> V
     }
 }
 
-pub async fn read(api: &Client, current: &Value) -> Outcome {
-    let Some(id) = current.attr("id").as_str() else {
-        return Outcome::gone();
+/// Reads notebook `current` and the storage mounted into it.
+pub async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadResponse) {
+    let Some(id) = current.id.as_deref() else {
+        resp.state = None;
+        return;
     };
     match api.get_notebook(id).await {
         Ok(n) => {
             let mut state = state_from_api(&n, current);
             // As in the official provider, a failed listing of the mounts keeps what was known.
             match api.list_mounts(id).await {
-                Ok(mounts) => state.set_attr("mount_storages", mounts_value(&mounts)),
+                Ok(mounts) => state.mount_storages = Some(mount_storages(&mounts)),
                 Err(e) => tracing::warn!(notebook = id, error = %e, "could not list the notebook's mounted storage"),
             }
-            Outcome::ok(state)
+            resp.state = Some(state.into_value());
         }
         Err(e) if e.is_not_found() => {
             tracing::info!(notebook = id, "notebook no longer exists; removing it from the state");
-            Outcome::gone()
+            resp.state = None;
         }
-        Err(e) => Outcome::failed(Some(current.clone()), error("Failed to read notebook", e.to_string())),
+        Err(e) => resp.diagnostics.error("Failed to read notebook", e.to_string()),
     }
 }
 
 /// What an update must change, found by comparing the notebook as the API reports
 /// it with the plan; for what the API never reports (hooks) or reports in another
 /// form (auto-stop), by comparing the prior state with the plan.
-pub fn changes(current: &Notebook, prior: &Value, planned: &Value, spec: &Spec) -> Changes {
+pub fn changes(current: &Notebook, prior: &NotebookModel, planned: &NotebookModel, spec: &Spec) -> Changes {
     let mut c = Changes::default();
     if spec.name != current.name {
         c.any.name = Some(spec.name.clone());
@@ -193,7 +195,8 @@ pub fn changes(current: &Notebook, prior: &Value, planned: &Value, spec: &Spec) 
         c.any.description = Some(wanted_desc);
     }
     let capacity = current.volume.as_ref().and_then(|v| v.capacity);
-    if let Some(size) = spec.volume.size.filter(|s| spec.volume.kind == "EVS" && Some(*s) != capacity) {
+    let evs = spec.volume.kind == VolumeCategory::Evs;
+    if let Some(size) = spec.volume.size.filter(|s| evs && Some(*s) != capacity) {
         c.running.storage_new_size = Some(size);
     }
     if spec.flavor_id != current.flavor {
@@ -216,30 +219,43 @@ pub fn changes(current: &Notebook, prior: &Value, planned: &Value, spec: &Spec) 
             }]);
         }
     }
-    if prior.attr("hooks") != planned.attr("hooks") {
+    if prior.hooks != planned.hooks {
         // Removing the block clears the scripts.
         c.stopped.hooks = Some(spec.hooks.clone().unwrap_or_default());
     }
-    c.auto_stop_changed = prior.attr("auto_stop") != planned.attr("auto_stop");
+    c.auto_stop_changed = prior.auto_stop != planned.auto_stop;
     c
 }
 
-pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value) -> Outcome {
-    let spec = Spec::from_plan(planned, config);
-    let id = prior.attr("id").as_str().unwrap_or_default().to_string();
+/// Updates notebook `prior` to `planned` with the fewest starts and stops.
+pub async fn update(
+    api: &Client,
+    prior: &NotebookModel,
+    planned: &NotebookModel,
+    spec: &Spec,
+    resp: &mut UpdateResponse,
+) {
+    let id = prior.id.clone().unwrap_or_default();
     let deadline = Instant::now() + spec.timeouts.update;
+    let fail = |resp: &mut UpdateResponse, state: Option<NotebookModel>, d: Diagnostics| {
+        resp.state = state.map(IntoValue::into_value);
+        resp.diagnostics.extend(d);
+    };
     let mut current = match api.get_notebook(&id).await {
         Ok(n) => n,
         Err(e) if e.is_not_found() => {
-            return Outcome::failed(
+            return fail(
+                resp,
                 None,
-                error(
+                Diagnostics::with_error(
                     "Notebook no longer exists",
                     format!("Notebook {id} was deleted outside Terraform; the next plan will create it again."),
                 ),
             )
         }
-        Err(e) => return Outcome::failed(Some(prior.clone()), error("Failed to update notebook", e.to_string())),
+        Err(e) => {
+            return fail(resp, Some(prior.clone()), Diagnostics::with_error("Failed to update notebook", e.to_string()))
+        }
     };
     if current.status.is_transitional() || current.volume.as_ref().is_some_and(|v| v.is_busy()) {
         tracing::info!(notebook = %id, status = %current.status, "waiting for the notebook to settle before changing it");
@@ -247,22 +263,27 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
             Ok(n) => current = n,
             Err(e) => {
                 let state = state_from_api(&current, prior);
-                return Outcome::failed(
+                return fail(
+                    resp,
                     Some(state),
-                    error("Failed to update notebook", format!("It did not settle before the update: {e}.")),
+                    Diagnostics::with_error(
+                        "Failed to update notebook",
+                        format!("It did not settle before the update: {e}."),
+                    ),
                 );
             }
         }
     }
     let now = Power::of(current.status == Status::Running);
     let end = spec.running.map_or(now, Power::of);
-    let changes = changes(&current, prior, planned, &spec);
+    let changes = changes(&current, prior, planned, spec);
     let steps = steps::plan(&changes, now, end, spec.auto_stop.as_ref());
     tracing::debug!(notebook = %id, steps = ?steps, "update steps");
     if !spec.allow_stopping_for_update && steps::extra_transitions(&steps, now, end) > 0 {
-        return Outcome::failed(
+        return fail(
+            resp,
             Some(state_from_api(&current, prior)),
-            error(
+            Diagnostics::with_error(
                 "Update needs a restart that is not allowed",
                 format!("Notebook {id} is {} now, and applying this change would {}; allow_stopping_for_update = false forbids that. Nothing was changed. Set running to stop or start it deliberately, or allow it.", current.status, steps::describe(&steps, now)),
             ),
@@ -280,8 +301,7 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
     match execute(api, &run, &steps).await {
         Ok(last) => {
             let fallback = last.unwrap_or(current);
-            let state = refresh_or(api, &id, &fallback, planned).await;
-            Outcome::ok(state)
+            resp.state = Some(refresh_or(api, &id, &fallback, planned).await.into_value());
         }
         Err(failure) => {
             let fallback = failure.notebook.unwrap_or(current);
@@ -301,56 +321,54 @@ pub async fn update(api: &Client, prior: &Value, planned: &Value, config: &Value
                 .api
                 .as_ref()
                 .filter(|e| e.code() == Some(codes::PARAMETER_ERROR))
-                .and_then(|e| blamed(e.message().unwrap_or_default(), &sent));
+                .and_then(|e| blamed(e.message().unwrap_or_default(), &sent, NOTEBOOK_BLAME));
             let attr = named.or(match sent.as_slice() {
                 [one] => Some(*one),
                 _ => None,
             });
             let d = match attr {
-                Some(attr) => {
-                    let mut d = Diagnostics::new();
-                    d.error_at(path_of(attr), "Failed to update notebook", failure.error);
-                    d
-                }
-                None => error("Failed to update notebook", failure.error),
+                Some(attr) => Diagnostics::with_error_at(path_of(attr), "Failed to update notebook", failure.error),
+                None => Diagnostics::with_error("Failed to update notebook", failure.error),
             };
-            Outcome::failed(Some(state), d)
+            fail(resp, Some(state), d);
         }
     }
 }
 
-pub async fn delete(api: &Client, prior: &Value) -> Diagnostics {
-    let Some(id) = prior.attr("id").as_str() else { return Diagnostics::new() };
-    let deadline = Instant::now() + timeouts(prior).delete;
+/// Deletes notebook `prior` and waits until it is gone.
+pub async fn delete(api: &Client, prior: &NotebookModel, resp: &mut DeleteResponse) {
+    let Some(id) = prior.id.as_deref() else { return };
+    let deadline = Instant::now() + Timeouts::of(&prior.timeouts).delete;
     tracing::info!(notebook = id, "deleting notebook");
-    match power::delete(api, id, deadline).await {
-        Ok(()) => Diagnostics::new(),
-        Err(e) => error("Failed to delete notebook", e.to_string()),
+    if let Err(e) = power::delete(api, id, deadline).await {
+        resp.diagnostics.error("Failed to delete notebook", e.to_string());
     }
 }
 
 /// The lease every console start gets by default (1 h, TIMING): an imported notebook
 /// with it is imported without `auto_stop`.
 fn is_default_lease(l: &Lease) -> bool {
-    asked_duration_ms(l) == Some(MIN_LEASE_MS) && l.kind.as_deref().is_none_or(|k| k == "TIMING")
+    asked_duration_ms(l) == Some(MIN_LEASE_MS) && l.kind.as_deref().is_none_or(|k| k == LeaseType::Timing.as_str())
 }
 
-/// Imports notebook `id`. An auto-stop other than the API's default is imported as
-/// `auto_stop`, with the duration asked for at its last start; hooks cannot be read.
-pub async fn import(api: &Client, id: &str) -> Outcome {
+/// Imports notebook `id` of `region`. An auto-stop other than the API's default is
+/// imported as `auto_stop`, with the duration asked for at its last start; hooks
+/// cannot be read.
+pub async fn import(api: &Client, id: &str, region: &str, resp: &mut ImportStateResponse) {
     match api.get_notebook(id).await {
         Ok(n) => {
-            let mut carry = Value::object([("timeouts", Value::Null)]);
+            let mut carry = NotebookModel { region: Some(region.to_string()), ..Default::default() };
             if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
                 let asked = asked_duration_ms(lease).unwrap_or(MIN_LEASE_MS);
-                carry.set_attr("auto_stop", auto_stop_block(lease.kind.as_deref().unwrap_or("TIMING"), asked));
+                carry.auto_stop =
+                    Some(auto_stop_block(lease.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked));
             }
-            Outcome::ok(state_from_api(&n, &carry))
+            resp.state = Some(state_from_api(&n, &carry).into_value());
         }
-        Err(e) if e.is_not_found() => Outcome::failed(
-            None,
-            error("Cannot import notebook", format!("There is no notebook with ID {id:?} in this project and region.")),
+        Err(e) if e.is_not_found() => resp.diagnostics.error(
+            "Cannot import notebook",
+            format!("There is no notebook with ID {id:?} in this project and region ({region})."),
         ),
-        Err(e) => Outcome::failed(None, error("Cannot import notebook", e.to_string())),
+        Err(e) => resp.diagnostics.error("Cannot import notebook", e.to_string()),
     }
 }

@@ -1,19 +1,19 @@
 //! The `modelarts_notebook` resource.
 //!
-//! - [`schema`]: the attribute table;
+//! - [`schema`]: the attribute table (and the attribute names, [`schema::attr`]);
+//! - [`model`]: the Terraform value as a Rust struct;
+//! - [`spec`]: the notebook a plan asks for, with the API's words as enums;
+//! - [`state`]: API answers written as state;
 //! - [`changes`]: how each change is applied (the status it needs, replace, power);
 //! - [`plan`]: plan-time checks, computed values, the steps apply will take;
 //! - [`steps`]: a diff turned into API steps with the fewest starts and stops;
 //! - [`execute`]: the steps run, and the power state restored after a failure;
 //! - [`power`]: start, stop, update and delete with the API's error codes handled;
-//! - [`model`]: plans read as a wanted notebook, API answers written as state;
-//! - [`diagnose`]: API errors as diagnostics at the attribute to blame;
 //! - [`preflight`]: plan-time checks of a new flavor and image with the API;
 //! - [`lifecycle`]: create, read, update, delete, import;
 //! - [`moved`]: `moved` blocks from the official provider.
 
 pub mod changes;
-pub mod diagnose;
 pub mod execute;
 pub mod lifecycle;
 pub mod model;
@@ -22,20 +22,50 @@ pub mod plan;
 pub mod power;
 pub mod preflight;
 pub mod schema;
+pub mod spec;
+pub mod state;
 pub mod steps;
 
 use async_trait::async_trait;
 
-use crate::framework::{CallContext, MoveRequest, Moved, Outcome, PlanChange, Resource, Schema};
+use crate::client::Client;
+use crate::framework::model::decode;
+use crate::framework::resource::{
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
+    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
+    ResourceWithImportState, ResourceWithMoveState, ResourceWithUpdate, UpdateRequest, UpdateResponse,
+    ValidateConfigRequest, ValidateConfigResponse,
+};
+use crate::framework::{CallContext, Resource, Schema};
 use crate::protocol::{Diagnostics, Severity, Value};
 
+use self::model::NotebookModel;
+use self::schema::attr;
+use self::spec::Spec;
 use super::configured::{client, Configured};
 
+/// `modelarts_notebook`.
+#[derive(Debug)]
 pub struct NotebookResource;
 
-/// The region a notebook's value names (`None`: the provider's).
-fn region_of(v: &Value) -> Option<&str> {
-    v.attr("region").as_str()
+/// A resource value as the typed model.
+fn model_of(v: &Value) -> Result<NotebookModel, Diagnostics> {
+    decode(v).map_err(|e| e.to_diagnostics("Unexpected notebook value"))
+}
+
+/// What an apply works with: the typed plan, the notebook it asks for, and the
+/// client of the notebook's region.
+async fn prepare(
+    ctx: &CallContext,
+    plan: &Value,
+    config: &Value,
+    region: Option<&str>,
+) -> Result<(NotebookModel, Spec, Client), Diagnostics> {
+    let planned = model_of(plan)?;
+    let spec = Spec::from_plan(&planned, config.attr(attr::RUNNING).as_bool())
+        .map_err(|e| e.to_diagnostics("Unexpected notebook value"))?;
+    let (api, _) = client(ctx, region).await?;
+    Ok((planned, spec, api))
 }
 
 #[async_trait]
@@ -48,92 +78,121 @@ impl Resource for NotebookResource {
         schema::schema()
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        plan::validate(config, diags);
+    fn validate_config(&self, req: &ValidateConfigRequest<'_>, resp: &mut ValidateConfigResponse) {
+        plan::validate(req.config, &mut resp.diagnostics);
     }
 
-    async fn modify_plan(&self, ctx: &CallContext, change: &mut PlanChange<'_>) {
-        plan::modify(change);
+    async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+        plan::modify(req, resp);
         let Ok(configured) = ctx.data::<Configured>() else { return };
         // A new notebook without a region of its own goes to the provider's.
-        if change.prior.is_null()
-            && change.planned.attr("region").is_unknown()
-            && change.config.attr("region").is_null()
-        {
-            change.planned.set_attr("region", Value::from(configured.region.as_str()));
+        if req.state.is_null() && resp.plan.attr(attr::REGION).is_unknown() && req.config.attr(attr::REGION).is_null() {
+            resp.plan.set_attr(attr::REGION, Value::from(configured.region.as_str()));
         }
         // Doomed flavors and images fail here, at plan time.
-        let region = region_of(&change.planned).map(String::from);
+        let region = resp.plan.attr(attr::REGION).as_str().map(String::from);
         match configured.client_for(region.as_deref(), ctx).await {
-            Ok(api) => preflight::check(&api, &configured.preflight_for(region.as_deref()), change).await,
-            Err(d) => change.diags.extend(d),
+            Ok(api) => preflight::check(&api, &configured.preflight_for(region.as_deref()), req, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
         }
         // A plan that fails says why, and nothing about restarts it will not make.
-        if change.diags.has_errors() {
-            change.diags.0.retain(|d| d.severity == Severity::Error);
+        if resp.diagnostics.has_errors() {
+            resp.diagnostics.0.retain(|d| d.severity == Severity::Error);
         }
     }
 
-    async fn create(&self, ctx: &CallContext, planned: &Value, config: &Value) -> Outcome {
-        match client(ctx, region_of(planned)).await {
-            Ok(api) => lifecycle::create(&api, ctx, planned, config).await,
-            Err(d) => Outcome::failed(None, d),
+    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
+        let region = req.plan.attr(attr::REGION).as_str();
+        match prepare(ctx, req.plan, req.config, region).await {
+            Ok((planned, spec, api)) => lifecycle::create(&api, ctx, &planned, &spec, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
         }
     }
 
-    async fn read(&self, ctx: &CallContext, current: &Value, _private: &[u8]) -> Outcome {
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        let prepared = async {
+            let configured = ctx.data::<Configured>()?;
+            let mut current = model_of(req.state)?;
+            // A state from before `region` existed (or moved in without one) is in the provider's region.
+            current.region.get_or_insert_with(|| configured.region.clone());
+            let api = configured.client_for(current.region.as_deref(), ctx).await?;
+            Ok::<_, Diagnostics>((current, api))
+        };
+        match prepared.await {
+            Ok((current, api)) => lifecycle::read(&api, &current, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
+        }
+    }
+
+    async fn delete(&self, ctx: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
+        let prepared = async {
+            let prior = model_of(req.state)?;
+            let (api, _) = client(ctx, prior.region.as_deref()).await?;
+            Ok::<_, Diagnostics>((prior, api))
+        };
+        match prepared.await {
+            Ok((prior, api)) => lifecycle::delete(&api, &prior, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
+        }
+    }
+
+    fn as_update(&self) -> Option<&dyn ResourceWithUpdate> {
+        Some(self)
+    }
+
+    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
+        Some(self)
+    }
+
+    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl ResourceWithUpdate for NotebookResource {
+    async fn update(&self, ctx: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
+        let region = req.state.attr(attr::REGION).as_str();
+        let prepared = async {
+            let (planned, spec, api) = prepare(ctx, req.plan, req.config, region).await?;
+            Ok::<_, Diagnostics>((model_of(req.state)?, planned, spec, api))
+        };
+        match prepared.await {
+            Ok((prior, planned, spec, api)) => lifecycle::update(&api, &prior, &planned, &spec, resp).await,
+            Err(d) => {
+                resp.state = Some(req.state.clone());
+                resp.diagnostics.extend(d);
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl ResourceWithImportState for NotebookResource {
+    /// `ID` imports from the provider's region, `REGION/ID` from another.
+    async fn import_state(&self, ctx: &CallContext, req: &ImportStateRequest<'_>, resp: &mut ImportStateResponse) {
         let configured = match ctx.data::<Configured>() {
             Ok(c) => c,
-            Err(d) => return Outcome::failed(Some(current.clone()), d),
+            Err(d) => return resp.diagnostics.extend(d),
         };
-        // A state from before `region` existed (or moved in without one) is in the provider's region.
-        let mut current = current.clone();
-        if region_of(&current).is_none() {
-            current.set_attr("region", Value::from(configured.region.as_str()));
-        }
-        match configured.client_for(region_of(&current), ctx).await {
-            Ok(api) => lifecycle::read(&api, &current).await,
-            Err(d) => Outcome::failed(Some(current), d),
-        }
-    }
-
-    async fn update(&self, ctx: &CallContext, prior: &Value, planned: &Value, config: &Value) -> Outcome {
-        match client(ctx, region_of(prior)).await {
-            Ok(api) => lifecycle::update(&api, prior, planned, config).await,
-            Err(d) => Outcome::failed(Some(prior.clone()), d),
-        }
-    }
-
-    async fn delete(&self, ctx: &CallContext, prior: &Value) -> Diagnostics {
-        match client(ctx, region_of(prior)).await {
-            Ok(api) => lifecycle::delete(&api, prior).await,
-            Err(d) => d,
-        }
-    }
-
-    async fn move_state(&self, _ctx: &CallContext, req: &MoveRequest) -> Option<Result<Moved, Diagnostics>> {
-        moved::move_state(req, &schema::schema().ty())
-    }
-
-    async fn import(&self, ctx: &CallContext, id: &str) -> Outcome {
-        let configured = match ctx.data::<Configured>() {
-            Ok(c) => c,
-            Err(d) => return Outcome::failed(None, d),
-        };
-        // `ID` imports from the provider's region, `REGION/ID` from another.
-        let (region, id) = match id.split_once('/') {
+        let (region, id) = match req.id.split_once('/') {
             Some((region, id)) if !region.is_empty() => (region, id),
-            _ => (configured.region.as_str(), id),
+            _ => (configured.region.as_str(), req.id),
         };
         match configured.client_for(Some(region), ctx).await {
-            Ok(api) => {
-                let mut out = lifecycle::import(&api, id).await;
-                if let Some(state) = out.state.as_mut() {
-                    state.set_attr("region", Value::from(region));
-                }
-                out
-            }
-            Err(d) => Outcome::failed(None, d),
+            Ok(api) => lifecycle::import(&api, id, region, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
+        }
+    }
+}
+
+#[async_trait]
+impl ResourceWithMoveState for NotebookResource {
+    async fn move_state(&self, _ctx: &CallContext, req: &MoveStateRequest<'_>, resp: &mut MoveStateResponse) {
+        match moved::move_state(req, &schema::schema().ty()) {
+            Some(Ok(state)) => resp.state = Some(state),
+            Some(Err(d)) => resp.diagnostics.extend(d),
+            None => {}
         }
     }
 }

@@ -4,32 +4,26 @@
 use serde_json::{Map, Value as J};
 
 use crate::client::types::Status;
-use crate::framework::{MoveRequest, Moved};
+use crate::framework::resource::MoveStateRequest;
 use crate::protocol::{json, Diagnostics, Type, Value};
 use crate::provider::PROVIDER_ADDRESS;
 use crate::timefmt::{parse_go_utc, rfc3339};
 
-use super::model::is_running;
+use super::state::is_running;
 
 pub const OFFICIAL_PROVIDER: &str = "registry.terraform.io/huaweicloud/huaweicloud";
 pub const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook";
 pub const OWN_TYPE: &str = "modelarts_notebook";
 
-fn error(summary: &str, detail: impl Into<String>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error(summary, detail);
-    d
-}
-
 /// The moved state, `None` when the source is neither supported type.
-pub fn move_state(req: &MoveRequest, own: &Type) -> Option<Result<Moved, Diagnostics>> {
+pub fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Result<Value, Diagnostics>> {
     let from_ourselves = req.source_type_name == OWN_TYPE && req.source_provider_address == PROVIDER_ADDRESS;
     let from_official = req.source_type_name == OFFICIAL_TYPE && req.source_provider_address == OFFICIAL_PROVIDER;
     if !from_ourselves && !from_official {
         return None;
     }
     if req.source_schema_version != 0 {
-        return Some(Err(error(
+        return Some(Err(Diagnostics::with_error(
             "Unsupported source schema version",
             format!(
                 "{} state of schema version {} cannot be moved; this provider reads schema version 0. Upgrade this provider, or move from a state written by a provider version that uses schema version 0.",
@@ -37,20 +31,19 @@ pub fn move_state(req: &MoveRequest, own: &Type) -> Option<Result<Moved, Diagnos
             ),
         )));
     }
-    let parsed: J = match serde_json::from_slice(&req.source_state_json) {
+    let parsed: J = match serde_json::from_slice(req.source_state) {
         Ok(j) => j,
         Err(e) => {
-            return Some(Err(error("Malformed source state", format!("The moved state is not valid JSON: {e}."))))
+            return Some(Err(Diagnostics::with_error(
+                "Malformed source state",
+                format!("The moved state is not valid JSON: {e}."),
+            )))
         }
     };
     if from_ourselves {
-        return Some(
-            json::from_json(&parsed, own)
-                .map(|state| Moved { state, private: Vec::new() })
-                .map_err(|e| error("Malformed source state", e)),
-        );
+        return Some(json::from_json(&parsed, own).map_err(|e| Diagnostics::with_error("Malformed source state", e)));
     }
-    Some(from_official_state(&parsed).map(|state| Moved { state, private: Vec::new() }))
+    Some(from_official_state(&parsed))
 }
 
 /// Reads the official provider's attributes, collecting every problem.
@@ -207,7 +200,10 @@ impl<'a> Source<'a> {
 
 fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
     let J::Object(obj) = parsed else {
-        return Err(error("Malformed source state", format!("The {OFFICIAL_TYPE} state is not an object.")));
+        return Err(Diagnostics::with_error(
+            "Malformed source state",
+            format!("The {OFFICIAL_TYPE} state is not an object."),
+        ));
     };
     let mut src = Source { obj, diags: Diagnostics::new() };
     let id = src.string("id");
@@ -286,7 +282,7 @@ mod tests {
         fn err_of(self) -> Diagnostics;
     }
 
-    impl ErrOf for Option<Result<Moved, Diagnostics>> {
+    impl ErrOf for Option<Result<Value, Diagnostics>> {
         fn err_of(self) -> Diagnostics {
             match self {
                 Some(Err(d)) => d,
@@ -295,20 +291,21 @@ mod tests {
         }
     }
 
-    fn request(source: &J, version: i64) -> MoveRequest {
-        MoveRequest {
-            source_provider_address: OFFICIAL_PROVIDER.into(),
-            source_type_name: OFFICIAL_TYPE.into(),
+    /// The request to move `source`, whose JSON is kept in `bytes`.
+    fn request<'a>(bytes: &'a mut Vec<u8>, source: &J, version: i64) -> MoveStateRequest<'a> {
+        *bytes = serde_json::to_vec(source).unwrap();
+        MoveStateRequest {
+            source_provider_address: OFFICIAL_PROVIDER,
+            source_type_name: OFFICIAL_TYPE,
             source_schema_version: version,
-            source_state_json: serde_json::to_vec(source).unwrap(),
+            source_state: bytes,
         }
     }
 
     #[test]
     fn maps_every_counterpart() {
         let ty = schema().ty();
-        let moved = move_state(&request(&official(), 0), &ty).unwrap().unwrap();
-        let v = moved.state;
+        let v = move_state(&request(&mut Vec::new(), &official(), 0), &ty).unwrap().unwrap();
         assert_eq!(v.attr("region"), &Value::from("cn-north-4"), "the notebook stays in its region");
         assert!(crate::protocol::value::conforms(&v, &ty).is_ok());
         assert_eq!(v.attr("id"), &Value::from("0b4bd3ad-6a1b-4d12-8a0c-5c1a2b3c4d5e"));
@@ -325,20 +322,22 @@ mod tests {
         let ty = schema().ty();
         let mut no_id = official();
         no_id.as_object_mut().unwrap().remove("id");
-        let e = move_state(&request(&no_id, 0), &ty).err_of();
+        let e = move_state(&request(&mut Vec::new(), &no_id, 0), &ty).err_of();
         assert!(e.0[0].detail.contains("no id"));
         let mut wrong = official();
         wrong["volume"] = J::from("big");
         wrong["name"] = J::from(5);
-        let e = move_state(&request(&wrong, 0), &ty).err_of();
+        let e = move_state(&request(&mut Vec::new(), &wrong, 0), &ty).err_of();
         assert_eq!(e.0.len(), 2, "{e:?}");
-        assert!(move_state(&request(&official(), 1), &ty).unwrap().is_err());
-        let mut bad_json = request(&official(), 0);
-        bad_json.source_state_json = b"{not json".to_vec();
+        assert!(move_state(&request(&mut Vec::new(), &official(), 1), &ty).unwrap().is_err());
+        let mut bytes = Vec::new();
+        let mut bad_json = request(&mut bytes, &official(), 0);
+        bad_json.source_state = b"{not json";
         assert!(move_state(&bad_json, &ty).unwrap().is_err());
-        let mut other = request(&official(), 0);
-        other.source_type_name = "huaweicloud_compute_instance".into();
+        let mut bytes = Vec::new();
+        let mut other = request(&mut bytes, &official(), 0);
+        other.source_type_name = "huaweicloud_compute_instance";
         assert!(move_state(&other, &ty).is_none());
-        assert!(move_state(&request(&J::from(3), 0), &ty).unwrap().is_err());
+        assert!(move_state(&request(&mut Vec::new(), &J::from(3), 0), &ty).unwrap().is_err());
     }
 }

@@ -4,11 +4,11 @@
 //! a restart that `allow_stopping_for_update = false` forbids.
 
 use crate::client::types::{EndpointReq, UpdateNotebook};
-use crate::framework::PlanChange;
+use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::changes::{changed, needing, path_of, set_at, value_at, Applied, Needs, Recompute, Rule, COMPUTED};
-use super::model::{auto_stop, hooks};
+use super::spec::{auto_stop_of, hooks_of};
 use super::steps::{self, Changes, Power, Step};
 
 /// Checks that need more than one attribute.
@@ -89,24 +89,24 @@ fn validate_volume(vol: &Value, diags: &mut Diagnostics) {
     }
 }
 
-pub fn modify(plan: &mut PlanChange<'_>) {
-    if plan.prior.is_null() {
-        plan_create(plan);
+pub fn modify(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+    if req.state.is_null() {
+        plan_create(req, resp);
     } else {
-        plan_update(plan);
+        plan_update(req, resp);
     }
 }
 
-fn plan_create(plan: &mut PlanChange<'_>) {
+fn plan_create(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     // A new notebook ends up running unless told otherwise: say so in the plan.
-    if plan.config.attr("running").is_null() {
-        plan.planned.set_attr("running", Value::Bool(true));
+    if req.config.attr("running").is_null() {
+        resp.plan.set_attr("running", Value::Bool(true));
     }
     // A create that fails reports an error; one that succeeds has no fail reason.
-    plan.planned.set_attr("fail_reason", Value::Null);
+    resp.plan.set_attr("fail_reason", Value::Null);
     // Auto-stop is on exactly when configured.
-    if !plan.config.attr("auto_stop").is_unknown() {
-        plan.planned.set_attr("auto_stop_enabled", Value::Bool(!plan.config.attr("auto_stop").elements().is_empty()));
+    if !req.config.attr("auto_stop").is_unknown() {
+        resp.plan.set_attr("auto_stop_enabled", Value::Bool(!req.config.attr("auto_stop").elements().is_empty()));
     }
 }
 
@@ -123,24 +123,24 @@ fn planned_changes(changes: &[&Rule], planned: &Value) -> Changes {
         flavor: has("flavor_id").then(|| text("flavor_id")),
         image_id: has("image_id").then(|| text("image_id")),
         endpoints: has("allowed_access_ips").then(Vec::<EndpointReq>::new),
-        hooks: has("hooks").then(|| hooks(planned).unwrap_or_default()),
+        hooks: has("hooks").then(|| hooks_of(planned).unwrap_or_default()),
         ..Default::default()
     };
     c.auto_stop_changed = has("auto_stop");
     c
 }
 
-fn plan_update(plan: &mut PlanChange<'_>) {
-    let prior = plan.prior;
-    check_size(prior, &plan.planned, &mut plan.diags);
-    if !plan.requires_replace.is_empty() {
+fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+    let prior = req.state;
+    check_size(prior, &resp.plan, &mut resp.diagnostics);
+    if !resp.requires_replace.is_empty() {
         return;
     }
-    let changes = changed(prior, &plan.planned);
+    let changes = changed(prior, &resp.plan);
     let now = Power::of(prior.attr("running").as_bool() == Some(true));
-    let running_cfg = plan.config.attr("running");
+    let running_cfg = req.config.attr("running");
     let end = running_cfg.as_bool().map_or(now, Power::of);
-    let steps = steps::plan(&planned_changes(&changes, &plan.planned), now, end, auto_stop(&plan.planned).as_ref());
+    let steps = steps::plan(&planned_changes(&changes, &resp.plan), now, end, auto_stop_of(&resp.plan).as_ref());
     let transition = running_cfg.is_unknown() || steps.iter().any(|s| matches!(s, Step::Start(_) | Step::Stop));
     let api_change = changes.iter().any(|r| r.applied != Applied::NoApiCall);
     let changed_attr = |deps: &[&str]| changes.iter().any(|r| deps.contains(&r.attr));
@@ -153,9 +153,9 @@ fn plan_update(plan: &mut PlanChange<'_>) {
             Recompute::OnTransitionOrChangeOf(deps) if transition || changed_attr(deps) => Value::Unknown,
             _ => value_at(prior, attr).clone(),
         };
-        set_at(&mut plan.planned, attr, v);
+        set_at(&mut resp.plan, attr, v);
     }
-    if plan.diags.has_errors() {
+    if resp.diagnostics.has_errors() {
         return;
     }
     let name = prior.attr("name").as_str().unwrap_or_default();
@@ -168,15 +168,15 @@ fn plan_update(plan: &mut PlanChange<'_>) {
             Power::Stopped => (needing(&changes, Needs::Running), "start the stopped notebook"),
         };
         let first = blamed.first().copied().unwrap_or("running");
-        let shown = shown_attributes(&blamed, &plan.planned);
-        if plan.planned.attr("allow_stopping_for_update").as_bool() == Some(false) {
+        let shown = shown_attributes(&blamed, &resp.plan);
+        if resp.plan.attr("allow_stopping_for_update").as_bool() == Some(false) {
             let deliberate = match now {
                 Power::Running => {
                     "set running = false to stop it deliberately (the change is then made while it is stopped)"
                 }
                 Power::Stopped => "set running = true to start it deliberately",
             };
-            plan.diags.error_at(
+            resp.diagnostics.error_at(
                 path_of(first),
                 "Changing this needs a restart, and allow_stopping_for_update = false",
                 format!("Changing {shown} would {verb} {name:?} ({id}) only to make the change: apply would {}. allow_stopping_for_update = false forbids that, so nothing will be changed. To proceed, {deliberate}, or set allow_stopping_for_update = true.", steps::describe(&steps, now)),
@@ -186,7 +186,7 @@ fn plan_update(plan: &mut PlanChange<'_>) {
                 Power::Running => "The notebook will be restarted",
                 Power::Stopped => "The notebook will be started temporarily",
             };
-            plan.diags.warning_at(
+            resp.diagnostics.warning_at(
                 path_of(first),
                 summary,
                 format!(
@@ -200,17 +200,17 @@ fn plan_update(plan: &mut PlanChange<'_>) {
     let renames_while_stopped = steps.iter().any(|s| matches!(s, Step::Update { needs: Needs::AnyStatus, .. }))
         && now == Power::Stopped
         && !steps.iter().any(|s| matches!(s, Step::Start(_)));
-    if renames_while_stopped && plan.planned.attr("allow_stopping_for_update").as_bool() != Some(false) {
-        let attrs = shown_attributes(&needing(&changes, Needs::AnyStatus), &plan.planned);
-        plan.diags.warning_at(
+    if renames_while_stopped && resp.plan.attr("allow_stopping_for_update").as_bool() != Some(false) {
+        let attrs = shown_attributes(&needing(&changes, Needs::AnyStatus), &resp.plan);
+        resp.diagnostics.warning_at(
             path_of(needing(&changes, Needs::AnyStatus).first().copied().unwrap_or("name")),
             "A stopped notebook may be started briefly",
             format!("Notebook {name:?} ({id}) is stopped. Should the API refuse to change {attrs} of a stopped notebook, apply will start it, make the change and stop it again."),
         );
     }
-    let auto_stop_removed = changed_attr(&["auto_stop"]) && plan.planned.attr("auto_stop").elements().is_empty();
+    let auto_stop_removed = changed_attr(&["auto_stop"]) && resp.plan.attr("auto_stop").elements().is_empty();
     if auto_stop_removed && now == Power::Running && end == Power::Running && !transition {
-        plan.diags.warning_at(
+        resp.diagnostics.warning_at(
             AttributePath::attr("auto_stop"),
             "Auto-stop stays on until the next start",
             format!("The API cannot turn auto-stop off while notebook {name:?} ({id}) runs: it is turned off at its next start (every start the provider makes sends duration -1)."),
@@ -308,9 +308,15 @@ mod tests {
         }
         let s = schema();
         let (planned, replace) = plan_defaults(&s.block, prior, config, &proposed);
-        let mut change = PlanChange { prior, config, planned, requires_replace: replace, diags: Diagnostics::new() };
-        modify(&mut change);
-        (change.planned, change.diags, change.requires_replace.len())
+        let req = ModifyPlanRequest { config, state: prior, private: &[] };
+        let mut resp = ModifyPlanResponse {
+            plan: planned,
+            requires_replace: replace,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        };
+        modify(&req, &mut resp);
+        (resp.plan, resp.diagnostics, resp.requires_replace.len())
     }
 
     #[test]

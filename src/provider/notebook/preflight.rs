@@ -15,7 +15,7 @@ use tokio::sync::OnceCell;
 use crate::client::notebooks::ImageFilter;
 use crate::client::types::{Flavor, Image};
 use crate::client::{ApiError, Client};
-use crate::framework::PlanChange;
+use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
 /// One answer, asked for once however many plans want it at the same time.
@@ -74,18 +74,18 @@ impl Cache {
 }
 
 /// Runs the checks on a plan (create or in-place update) of `modelarts_notebook`.
-pub async fn check(api: &Client, cache: &Cache, plan: &mut PlanChange<'_>) {
+pub async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     // A plan that already fails needs no more calls; a replacement is checked when
     // Terraform plans its create (with no prior state).
-    if plan.diags.has_errors() || !plan.requires_replace.is_empty() {
+    if resp.diagnostics.has_errors() || !resp.requires_replace.is_empty() {
         return;
     }
-    let creating = plan.prior.is_null();
+    let creating = req.state.is_null();
     let known = |v: &Value| v.as_str().map(String::from);
-    let flavor = known(plan.planned.attr("flavor_id"));
-    let image = known(plan.planned.attr("image_id"));
-    let flavor_changed = creating || plan.prior.attr("flavor_id") != plan.planned.attr("flavor_id");
-    let image_changed = creating || plan.prior.attr("image_id") != plan.planned.attr("image_id");
+    let flavor = known(resp.plan.attr("flavor_id"));
+    let image = known(resp.plan.attr("image_id"));
+    let flavor_changed = creating || req.state.attr("flavor_id") != resp.plan.attr("flavor_id");
+    let image_changed = creating || req.state.attr("image_id") != resp.plan.attr("image_id");
     let mut checks = Checks { diags: Diagnostics::new(), warned: false };
 
     // A create always lists the flavors: it also proves the endpoint and credentials.
@@ -125,8 +125,8 @@ pub async fn check(api: &Client, cache: &Cache, plan: &mut PlanChange<'_>) {
             ),
             Some(_) => {}
         }
-        let id = plan.prior.attr("id").as_str();
-        let current = plan.prior.attr("flavor_id").as_str();
+        let id = req.state.attr("id").as_str();
+        let current = req.state.attr("flavor_id").as_str();
         if let (false, Some(id), Some(current), false) = (creating, id, current, checks.diags.has_errors()) {
             match cache.switchable(api, id, current).await {
                 Ok(options) if !options.iter().any(|x| &x.id == f) => checks.refuse(
@@ -182,7 +182,7 @@ pub async fn check(api: &Client, cache: &Cache, plan: &mut PlanChange<'_>) {
             Err(e) => checks.unchecked("image_id", &e),
         }
     }
-    plan.diags.extend(checks.diags);
+    resp.diagnostics.extend(checks.diags);
 }
 
 /// Why `image` cannot run on `flavor`, if it cannot.

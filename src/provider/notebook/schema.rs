@@ -1,17 +1,29 @@
 //! The `modelarts_notebook` schema. Attribute names follow the official provider's
 //! `huaweicloud_modelarts_notebook`, so configurations port by renaming the type.
 
+use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory};
 use crate::client::limits;
-use crate::framework::validators::{Chars, Check, IntRange, Length, OneOf};
+use crate::enums::StringEnum;
+use crate::framework::timeouts::{self, Timeout};
+use crate::framework::validators::{Chars, Check, IntRange, Length, OneOf, Text};
 use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Type, Value};
 
 use super::changes::{Applied, RULES};
 use crate::duration;
 
-pub const DEFAULT_CREATE_TIMEOUT: &str = "30m";
-pub const DEFAULT_UPDATE_TIMEOUT: &str = "30m";
-pub const DEFAULT_DELETE_TIMEOUT: &str = "15m";
+/// How long creating may wait.
+pub const CREATE_TIMEOUT: Timeout = Timeout {
+    operation: "create",
+    default: "30m",
+    covers: "Creating, including the wait for RUNNING (and for STOPPED when `running = false`).",
+};
+/// How long an update may wait.
+pub const UPDATE_TIMEOUT: Timeout =
+    Timeout { operation: "update", default: "30m", covers: "Updating, including stopping and starting." };
+/// How long deleting may wait.
+pub const DELETE_TIMEOUT: Timeout =
+    Timeout { operation: "delete", default: "15m", covers: "Deleting, including the wait until the notebook is gone." };
 
 fn check_auto_stop_duration(v: &Value) -> Result<(), String> {
     let Some(s) = v.as_str() else { return Ok(()) };
@@ -19,59 +31,121 @@ fn check_auto_stop_duration(v: &Value) -> Result<(), String> {
     limits::check_lease_ms(d.as_millis() as i64).map_err(|_| format!("{s:?} is outside the allowed 1h to 72h"))
 }
 
-fn check_timeout(v: &Value) -> Result<(), String> {
-    let Some(s) = v.as_str() else { return Ok(()) };
-    duration::parse(s).map(|_| ())
-}
-
 fn no_forbidden_description_char(c: char) -> bool {
     !limits::DESCRIPTION_FORBIDDEN.contains(&c)
+}
+
+/// The attribute names, written once: the schema, the typed model ([`super::model`])
+/// and the plan read them from here.
+pub mod attr {
+    pub const ID: &str = "id";
+    pub const REGION: &str = "region";
+    pub const NAME: &str = "name";
+    pub const DESCRIPTION: &str = "description";
+    pub const FLAVOR_ID: &str = "flavor_id";
+    pub const IMAGE_ID: &str = "image_id";
+    pub const KEY_PAIR: &str = "key_pair";
+    pub const ALLOWED_ACCESS_IPS: &str = "allowed_access_ips";
+    pub const WORKSPACE_ID: &str = "workspace_id";
+    pub const POOL_ID: &str = "pool_id";
+    pub const RUNNING: &str = "running";
+    pub const ALLOW_STOPPING_FOR_UPDATE: &str = "allow_stopping_for_update";
+    pub const STATUS: &str = "status";
+    pub const AUTO_STOP_ENABLED: &str = "auto_stop_enabled";
+    pub const URL: &str = "url";
+    pub const SSH_URI: &str = "ssh_uri";
+    pub const IMAGE_NAME: &str = "image_name";
+    pub const IMAGE_SWR_PATH: &str = "image_swr_path";
+    pub const IMAGE_TYPE: &str = "image_type";
+    pub const CREATED_AT: &str = "created_at";
+    pub const UPDATED_AT: &str = "updated_at";
+    pub const FAIL_REASON: &str = "fail_reason";
+    pub const POOL_NAME: &str = "pool_name";
+    pub const MOUNT_STORAGES: &str = "mount_storages";
+    pub const VOLUME: &str = "volume";
+    pub const AUTO_STOP: &str = "auto_stop";
+    pub const HOOKS: &str = "hooks";
+    pub const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
+
+    /// The `volume` block.
+    pub mod volume {
+        pub const TYPE: &str = "type";
+        pub const OWNERSHIP: &str = "ownership";
+        pub const ID: &str = "id";
+        pub const URI: &str = "uri";
+        pub const SIZE: &str = "size";
+        pub const MOUNT_PATH: &str = "mount_path";
+    }
+
+    /// The `auto_stop` block.
+    pub mod auto_stop {
+        pub const TYPE: &str = "type";
+        pub const DURATION: &str = "duration";
+    }
+
+    /// The `hooks` block, and each of its hooks.
+    pub mod hooks {
+        pub const PRE_START: &str = "pre_start";
+        pub const POST_START: &str = "post_start";
+        pub const SCRIPT: &str = "script";
+        pub const TYPE: &str = "type";
+        pub const MODE: &str = "mode";
+    }
+
+    /// An entry of `mount_storages`, named as in the official provider.
+    pub mod mount_storage {
+        pub const ID: &str = "id";
+        pub const TYPE: &str = "type";
+        pub const MOUNT_PATH: &str = "mount_path";
+        pub const PATH: &str = "path";
+        pub const STATUS: &str = "status";
+    }
 }
 
 pub fn schema() -> Schema {
     let volume = Block::new("The notebook's storage.")
         .attr(
-            Attribute::string("type")
+            Attribute::string(attr::volume::TYPE)
                 .required()
                 .describe("Storage type: `EVS` (a disk of its own), `EFS` (SFS Turbo), `OBS` or `OBSFS` (a parallel file system). Changing it replaces the notebook.")
-                .validate(OneOf(limits::VOLUME_CATEGORIES)),
+                .validate(OneOf(VolumeCategory::NAMES)),
         )
         .attr(
-            Attribute::string("ownership")
-                .default_value("MANAGED")
+            Attribute::string(attr::volume::OWNERSHIP)
+                .default_value(Ownership::Managed.as_str())
                 .describe("Who owns the storage: `MANAGED` (by ModelArts, the default) or `DEDICATED` (your own SFS Turbo file system; `EFS` only, with `id` and `uri`). Changing it replaces the notebook.")
-                .validate(OneOf(limits::OWNERSHIPS)),
+                .validate(OneOf(Ownership::NAMES)),
         )
         .attr(
-            Attribute::string("id")
+            Attribute::string(attr::volume::ID)
                 .optional()
                 .describe("ID (a UUID) of your own SFS Turbo file system, for a `DEDICATED` `EFS` volume. Changing it replaces the notebook.")
                 .validate(Check { check: check_uuid, description: "a UUID" }),
         )
         .attr(
-            Attribute::string("uri")
+            Attribute::string(attr::volume::URI)
                 .optional()
                 .describe("Share path of a `DEDICATED` `EFS` volume, or the path of an `OBS` / `OBSFS` volume; not for `EVS`. Changing it replaces the notebook.")
                 .validate(Length(1, limits::MAX_VOLUME_URI_CHARS)),
         )
         .attr(
-            Attribute::number("size")
+            Attribute::number(attr::volume::SIZE)
                 .optional_computed()
                 .use_state_for_unknown()
                 .describe("Capacity in GB of an `EVS` volume, 5 to 4096 (5 when omitted); not for other types. It can only grow, and grows while the notebook runs (a stopped notebook is started for it, and stopped again when `running = false`); shrinking it is refused at plan time.")
                 .validate(IntRange(limits::MIN_STORAGE_GB, limits::MAX_STORAGE_GB)),
         )
-        .attr(Attribute::string("mount_path").computed().use_state_for_unknown().describe("Where the storage is mounted in the notebook."));
+        .attr(Attribute::string(attr::volume::MOUNT_PATH).computed().use_state_for_unknown().describe("Where the storage is mounted in the notebook."));
 
     let auto_stop = Block::new("Stops the notebook automatically. Without this block auto-stop is off: the provider sends `duration = -1` at create and at every start, as the official provider does. Applied at create and at every start; a change while the notebook runs is applied through the lease API, without a restart.")
         .attr(
-            Attribute::string("type")
-                .default_value("TIMING")
+            Attribute::string(attr::auto_stop::TYPE)
+                .default_value(LeaseType::Timing.as_str())
                 .describe("`TIMING` stops the notebook `duration` after it starts; `IDLE` stops it after `duration` without activity. Defaults to `TIMING`.")
-                .validate(OneOf(limits::LEASE_TYPES)),
+                .validate(OneOf(LeaseType::NAMES)),
         )
         .attr(
-            Attribute::string("duration")
+            Attribute::string(attr::auto_stop::DURATION)
                 .required()
                 .describe("How long, such as `\"4h\"` or `\"90m\"`: from 1 hour to 72 hours.")
                 .validate(Check { check: check_auto_stop_duration, description: "a duration from `1h` to `72h`" }),
@@ -80,90 +154,85 @@ pub fn schema() -> Schema {
     let hook = |when: &str| {
         Block::new(format!("A script run {when}."))
             .attr(
-                Attribute::string("script")
+                Attribute::string(attr::hooks::SCRIPT)
                     .required()
                     .describe("For `COMMAND`, the command itself as plain text (the provider base64-encodes it for the API); for `SCRIPT`, the absolute path of a script in the notebook's container.")
                     .validate(Length(1, 65_536)),
             )
             .attr(
-                Attribute::string("type")
-                    .default_value("SCRIPT")
+                Attribute::string(attr::hooks::TYPE)
+                    .default_value(HookType::Script.as_str())
                     .describe("`COMMAND` or `SCRIPT`. Defaults to `SCRIPT`.")
-                    .validate(OneOf(limits::HOOK_TYPES)),
+                    .validate(OneOf(HookType::NAMES)),
             )
             .attr(
-                Attribute::string("mode")
-                    .default_value("ASYNC")
+                Attribute::string(attr::hooks::MODE)
+                    .default_value(HookMode::Async.as_str())
                     .describe("`BLOCK` (the start waits for it) or `ASYNC`. Defaults to `ASYNC`.")
-                    .validate(OneOf(limits::HOOK_MODES)),
+                    .validate(OneOf(HookMode::NAMES)),
             )
     };
     let hooks = Block::new("Startup scripts of the notebook's container. Changing them needs a stopped notebook (they run at the next start). The API never reports hooks back, so a change made outside Terraform cannot be seen.")
-        .block(NestedBlock::list("pre_start", 0, 1, hook("before the notebook's services start")))
-        .block(NestedBlock::list("post_start", 0, 1, hook("after the notebook's services have started")));
-
-    let timeouts = Block::new("How long each operation may wait for the notebook.")
-        .attr(Attribute::string("create").optional().describe("Creating, including the wait for RUNNING (and for STOPPED when `running = false`). Defaults to `30m`.").validate(timeout_check()))
-        .attr(Attribute::string("update").optional().describe("Updating, including stopping and starting. Defaults to `30m`.").validate(timeout_check()))
-        .attr(Attribute::string("delete").optional().describe("Deleting, including the wait until the notebook is gone. Defaults to `15m`.").validate(timeout_check()));
+        .block(NestedBlock::list(attr::hooks::PRE_START, 0, 1, hook("before the notebook's services start")))
+        .block(NestedBlock::list(attr::hooks::POST_START, 0, 1, hook("after the notebook's services have started")));
 
     let mut root = Block::new("A ModelArts notebook instance: a development environment with its own compute flavor, image and storage. Each change is made in the status it needs (see the table below), with the fewest starts and stops; the plan lists the steps apply will take.")
-        .attr(Attribute::string("id").computed().use_state_for_unknown().describe("The notebook's ID."))
-        .attr(Attribute::string("region").optional_computed().use_state_for_unknown().describe("Region of the notebook: the provider's when omitted. Another region is reached at its own endpoint, with its project looked up through IAM, as in the official provider. Changing it replaces the notebook."))
+        .attr(Attribute::string(attr::ID).computed().use_state_for_unknown().describe("The notebook's ID."))
+        .attr(Attribute::string(attr::REGION).optional_computed().use_state_for_unknown().describe("Region of the notebook: the provider's when omitted. Another region is reached at its own endpoint, with its project looked up through IAM, as in the official provider. Changing it replaces the notebook."))
         .attr(
-            Attribute::string("name")
+            Attribute::string(attr::NAME)
                 .required()
                 .describe("Name, 1 to 128 letters (Latin or Chinese), digits, `-` or `_`. Names need not be unique. Changed in place.")
                 .validate(Length(1, limits::MAX_NAME_CHARS))
                 .validate(Chars { allowed: limits::name_char_allowed, description: "letters, digits, `-` and `_`" }),
         )
         .attr(
-            Attribute::string("description")
+            Attribute::string(attr::DESCRIPTION)
                 .optional()
                 .describe("Description, at most 512 characters, neither `<` nor `>`. Changed in place.")
                 .validate(Length(0, limits::MAX_DESCRIPTION_CHARS))
                 .validate(Chars { allowed: no_forbidden_description_char, description: "any character but `<` and `>`" }),
         )
-        .attr(Attribute::string("flavor_id").required().describe("Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source). Changing it needs a stopped notebook; a flavor the notebook cannot switch to is refused before anything is stopped."))
-        .attr(Attribute::string("image_id").required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it needs a stopped notebook."))
-        .attr(Attribute::string("key_pair").optional().describe("Name of the key pair for SSH access. A new key pair (adding or removing one too) replaces the notebook, as in the official provider."))
+        .attr(Attribute::string(attr::FLAVOR_ID).required().describe("Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source). Changing it needs a stopped notebook; a flavor the notebook cannot switch to is refused before anything is stopped."))
+        .attr(Attribute::string(attr::IMAGE_ID).required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it needs a stopped notebook."))
+        .attr(Attribute::string(attr::KEY_PAIR).optional().describe("Name of the key pair for SSH access. A new key pair (adding or removing one too) replaces the notebook, as in the official provider."))
         .attr(
-            Attribute::list_of("allowed_access_ips", Type::String)
+            Attribute::list_of(attr::ALLOWED_ACCESS_IPS, Type::String)
                 .optional()
                 .describe("IPv4 addresses or CIDR blocks allowed to reach the SSH endpoint, at most 5 (needs `key_pair`); omitted, any address may. Changing them needs a stopped notebook.")
                 .validate(Check { check: check_ip_list, description: "at most 5 IPv4 addresses or CIDR blocks" }),
         )
         .attr(
-            Attribute::string("workspace_id")
+            Attribute::string(attr::WORKSPACE_ID)
                 .optional_computed()
                 .use_state_for_unknown()
                 .describe("Workspace ID; `0` (the default workspace) when omitted. Changing it replaces the notebook.")
-                .validate(Check { check: check_workspace, description: "`0` or 32 lower-case letters and digits" }),
+                .validate(Text { check: limits::check_workspace_id, description: "`0` or 32 lower-case letters and digits" }),
         )
-        .attr(Attribute::string("pool_id").optional().describe("ID of a dedicated resource pool to run in. Changing it replaces the notebook."))
-        .attr(Attribute::bool("running").optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a temporary start or stop leaves the notebook as it found it)."))
-        .attr(Attribute::bool("allow_stopping_for_update").default_value(Value::Bool(true)).describe("Whether an update may stop a running notebook, or start a stopped one, only to make a change. When `false`, such a plan fails at plan time, at the attribute that needs it; changing `running` itself is always allowed. Defaults to `true`."))
-        .attr(Attribute::string("status").computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."))
-        .attr(Attribute::bool("auto_stop_enabled").computed().describe("Whether auto-stop is on, as the API reports it (`lease.enable`)."))
-        .attr(Attribute::string("url").computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored.)"))
-        .attr(Attribute::string("ssh_uri").computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
-        .attr(Attribute::string("image_name").computed().describe("Name of the image."))
-        .attr(Attribute::string("image_swr_path").computed().describe("SWR path of the image."))
-        .attr(Attribute::string("image_type").computed().describe("Image type: `BUILD_IN` or `DEDICATED`."))
-        .attr(Attribute::string("created_at").computed().use_state_for_unknown().describe("When the notebook was created (RFC 3339, UTC)."))
-        .attr(Attribute::string("updated_at").computed().describe("When the notebook was last changed (RFC 3339, UTC)."))
-        .attr(Attribute::string("fail_reason").computed().describe("Why the notebook failed, when its status is a failure."))
-        .attr(Attribute::string("pool_name").computed().use_state_for_unknown().describe("Name of the dedicated resource pool it runs in, if any."))
+        .attr(Attribute::string(attr::POOL_ID).optional().describe("ID of a dedicated resource pool to run in. Changing it replaces the notebook."))
+        .attr(Attribute::bool(attr::RUNNING).optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a temporary start or stop leaves the notebook as it found it)."))
+        .attr(Attribute::bool(attr::ALLOW_STOPPING_FOR_UPDATE).default_value(Value::Bool(true)).describe("Whether an update may stop a running notebook, or start a stopped one, only to make a change. When `false`, such a plan fails at plan time, at the attribute that needs it; changing `running` itself is always allowed. Defaults to `true`."))
+        .attr(Attribute::string(attr::STATUS).computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."))
+        .attr(Attribute::bool(attr::AUTO_STOP_ENABLED).computed().describe("Whether auto-stop is on, as the API reports it (`lease.enable`)."))
+        .attr(Attribute::string(attr::URL).computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored.)"))
+        .attr(Attribute::string(attr::SSH_URI).computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
+        .attr(Attribute::string(attr::IMAGE_NAME).computed().describe("Name of the image."))
+        .attr(Attribute::string(attr::IMAGE_SWR_PATH).computed().describe("SWR path of the image."))
+        .attr(Attribute::string(attr::IMAGE_TYPE).computed().describe("Image type: `BUILD_IN` or `DEDICATED`."))
+        .attr(Attribute::string(attr::CREATED_AT).computed().use_state_for_unknown().describe("When the notebook was created (RFC 3339, UTC)."))
+        .attr(Attribute::string(attr::UPDATED_AT).computed().describe("When the notebook was last changed (RFC 3339, UTC)."))
+        .attr(Attribute::string(attr::FAIL_REASON).computed().describe("Why the notebook failed, when its status is a failure."))
+        .attr(Attribute::string(attr::POOL_NAME).computed().use_state_for_unknown().describe("Name of the dedicated resource pool it runs in, if any."))
         .attr(
-            Attribute::list_of("mount_storages", mount_storage_type())
+            Attribute::list_of(attr::MOUNT_STORAGES, mount_storage_type())
                 .computed()
                 .use_state_for_unknown()
                 .describe("Storage mounted into the running notebook (see `modelarts_notebook_mount_storage`): `id`, `type` (`OBS`, `OBSFS`, `EFS`), `mount_path`, `path` (the storage path) and `status`."),
         )
-        .block(NestedBlock::list("volume", 1, 1, volume))
-        .block(NestedBlock::list("auto_stop", 0, 1, auto_stop))
-        .block(NestedBlock::list("hooks", 0, 1, hooks))
-        .block(NestedBlock::single("timeouts", timeouts));
+        .block(NestedBlock::list(attr::VOLUME, 1, 1, volume))
+        .block(NestedBlock::list(attr::AUTO_STOP, 0, 1, auto_stop))
+        .block(NestedBlock::list(attr::HOOKS, 0, 1, hooks))
+        .block(timeouts::block(&[CREATE_TIMEOUT, UPDATE_TIMEOUT, DELETE_TIMEOUT]));
     mark_replacements(&mut root);
     Schema::new(0, root)
 }
@@ -171,16 +240,12 @@ pub fn schema() -> Schema {
 /// One entry of `mount_storages`, named as in the official provider.
 pub fn mount_storage_type() -> Type {
     Type::object([
-        ("id", Type::String),
-        ("type", Type::String),
-        ("mount_path", Type::String),
-        ("path", Type::String),
-        ("status", Type::String),
+        (attr::mount_storage::ID, Type::String),
+        (attr::mount_storage::TYPE, Type::String),
+        (attr::mount_storage::MOUNT_PATH, Type::String),
+        (attr::mount_storage::PATH, Type::String),
+        (attr::mount_storage::STATUS, Type::String),
     ])
-}
-
-fn timeout_check() -> Check {
-    Check { check: check_timeout, description: "a duration such as `30m`" }
 }
 
 fn check_ip_list(v: &Value) -> Result<(), String> {
@@ -198,10 +263,6 @@ fn check_uuid(v: &Value) -> Result<(), String> {
         }
         _ => Ok(()),
     }
-}
-
-fn check_workspace(v: &Value) -> Result<(), String> {
-    v.as_str().map_or(Ok(()), limits::check_workspace_id)
 }
 
 /// The change table decides which attributes replace the notebook.

@@ -1,14 +1,26 @@
-//! API errors as diagnostics: the API's code and text kept, at the attribute to
-//! blame when the refusal names one, and with what to do for the codes that have a
-//! remedy (the error-code table: 0104 parameter error, 0113 quota, 6301 / 6302).
+//! API errors as diagnostics, for every resource: the API's code and text kept,
+//! at the attribute to blame when the refusal names one, and with what to do for
+//! the codes that have a remedy (the error-code table: 0104 parameter error, 0113
+//! quota, 6301 / 6302).
 
 use crate::client::{codes, ApiError};
-use crate::protocol::Diagnostics;
+use crate::protocol::{AttributePath, Diagnostics};
 
-use super::changes::path_of;
+/// Words an API message may use, each with the (dotted) attribute it points at.
+pub type Blame = [(&'static str, &'static str)];
 
-/// Words of an API message, and the attribute each points at.
-const BLAME: &[(&str, &str)] = &[
+/// The attribute path of a dotted path (`volume.size`), with index 0 for blocks.
+pub fn path_of(dotted: &str) -> AttributePath {
+    let mut parts = dotted.split('.');
+    let mut p = AttributePath::attr(parts.next().unwrap_or_default());
+    for part in parts {
+        p = p.then_index(0).then_attr(part);
+    }
+    p
+}
+
+/// The words of the notebook API's messages.
+pub const NOTEBOOK_BLAME: &Blame = &[
     ("flavor", "flavor_id"),
     ("image", "image_id"),
     ("storage_new_size", "volume.size"),
@@ -27,9 +39,9 @@ const BLAME: &[(&str, &str)] = &[
 ];
 
 /// The attribute an API refusal is about, among those the request carried.
-pub fn blamed(message: &str, sent: &[&str]) -> Option<&'static str> {
+pub fn blamed(message: &str, sent: &[&str], blame: &Blame) -> Option<&'static str> {
     let text = message.to_ascii_lowercase();
-    BLAME
+    blame
         .iter()
         .find(|(word, attr)| {
             text.contains(word) && sent.iter().any(|s| s == attr || attr.starts_with(&format!("{s}.")))
@@ -37,8 +49,9 @@ pub fn blamed(message: &str, sent: &[&str]) -> Option<&'static str> {
         .map(|(_, attr)| *attr)
 }
 
-/// The diagnostic for `e`, which a call carrying the attributes `sent` received.
-pub fn api_error(summary: &str, e: &ApiError, sent: &[&str]) -> Diagnostics {
+/// The diagnostic for `e`, which a call carrying the attributes `sent` received;
+/// `blame` says which words of a refusal point at which attribute.
+pub fn api_error(summary: &str, e: &ApiError, sent: &[&str], blame: &Blame) -> Diagnostics {
     let mut d = Diagnostics::new();
     let text = e.to_string();
     match e.code() {
@@ -53,7 +66,7 @@ pub fn api_error(summary: &str, e: &ApiError, sent: &[&str]) -> Diagnostics {
         Some(codes::INSTANCE_EXISTS) => {
             d.error("Notebook already exists", format!("{text}. Import it (terraform import) or choose another name."))
         }
-        Some(codes::PARAMETER_ERROR) => match e.message().and_then(|m| blamed(m, sent)) {
+        Some(codes::PARAMETER_ERROR) => match e.message().and_then(|m| blamed(m, sent, blame)) {
             Some(attr) => d.error_at(path_of(attr), summary, format!("The API refused {attr}: {text}.")),
             None => d.error(summary, format!("{text}.")),
         },
@@ -81,22 +94,32 @@ mod tests {
             "Failed to create notebook",
             &refusal("ModelArts.0104", "Parameter error: flavor x does not exist"),
             &["name", "flavor_id", "image_id"],
+            NOTEBOOK_BLAME,
         );
         assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "flavor_id");
         assert!(d.0[0].detail.contains("ModelArts.0104") && d.0[0].detail.contains("flavor x does not exist"));
-        let d =
-            api_error("x", &refusal("ModelArts.0104", "Parameter error: capacity must be 5 to 4096 GB"), &["volume"]);
+        let d = api_error(
+            "x",
+            &refusal("ModelArts.0104", "Parameter error: capacity must be 5 to 4096 GB"),
+            &["volume"],
+            NOTEBOOK_BLAME,
+        );
         assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "volume[0].size");
-        let d = api_error("x", &refusal("ModelArts.0104", "Parameter error: something odd"), &["name"]);
+        let d = api_error("x", &refusal("ModelArts.0104", "Parameter error: something odd"), &["name"], NOTEBOOK_BLAME);
         assert!(d.0[0].path.is_none());
     }
 
     #[test]
     fn codes_with_a_remedy() {
-        let d =
-            api_error("x", &refusal("ModelArts.0113", "Create Notebook failed. Quota: notebook is exhausted."), &[]);
+        let quota = refusal("ModelArts.0113", "Create Notebook failed. Quota: notebook is exhausted.");
+        let d = api_error("x", &quota, &[], NOTEBOOK_BLAME);
         assert_eq!(d.0[0].summary, "Notebook quota exhausted");
         assert!(d.0[0].detail.contains("higher quota"));
-        assert_eq!(api_error("x", &refusal("ModelArts.6302", "max"), &[]).0[0].summary, "Too many notebooks");
+        assert_eq!(
+            api_error("x", &refusal("ModelArts.6302", "max"), &[], NOTEBOOK_BLAME).0[0].summary,
+            "Too many notebooks"
+        );
+        assert_eq!(path_of("volume.size").to_string(), "volume[0].size");
+        assert_eq!(path_of("name").to_string(), "name");
     }
 }

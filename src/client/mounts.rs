@@ -1,0 +1,102 @@
+//! Storage mounted into a running notebook ("dynamic storage"): the SDK's
+//! `AttachDynamicStorage`, `ShowDynamicStorage`, `DetachDynamicStorage` and
+//! `ListDynamicStorages` calls, and the waits that follow them.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+
+use super::enums::MountStatus;
+use super::error::ApiError;
+use super::types::{Mount, Page};
+use super::wait::Seen;
+use super::{Call, Client};
+use crate::enums::StringEnum;
+
+/// The mount request (SDK `DataVolumesReq`).
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+pub struct MountRequest {
+    /// `OBS`, `OBSFS` or `EFS` ([`super::enums::MountCategory`]).
+    pub category: String,
+    /// A sub-directory of `/data/`, ending in `/`.
+    pub mount_path: String,
+    /// `obs://bucket/dir/`, or an SFS Turbo share path.
+    pub uri: String,
+    /// The SFS Turbo file system, for `EFS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efs_id: Option<String>,
+    /// Mount read-only. Not in the SDK's `DataVolumesReq` (3.1.219); listed in
+    /// `../shared/modelarts-api.md`, "Dynamic storage mounts". Sent only when true,
+    /// so a default mount is exactly the official provider's request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+}
+
+fn mount_label(notebook: &str, mount: &str) -> String {
+    format!("storage mount {mount} of notebook {notebook}")
+}
+
+impl Client {
+    /// Mounts storage into running notebook `notebook`; the answer is `MOUNTING`.
+    pub async fn mount_storage(&self, notebook: &str, req: &MountRequest) -> Result<Mount, ApiError> {
+        self.call(Call::new(Method::POST, format!("notebooks/{notebook}/storage")).json(req)).await
+    }
+
+    /// One mount of notebook `notebook`.
+    pub async fn get_mount(&self, notebook: &str, mount: &str) -> Result<Mount, ApiError> {
+        self.call(Call::new(Method::GET, format!("notebooks/{notebook}/storage/{mount}"))).await
+    }
+
+    /// Unmounts; the answer is `UNMOUNTING`, and the mount is gone later.
+    pub async fn unmount_storage(&self, notebook: &str, mount: &str) -> Result<(), ApiError> {
+        self.execute(&Call::new(Method::DELETE, format!("notebooks/{notebook}/storage/{mount}"))).await.map(|_| ())
+    }
+
+    /// The storage mounted into notebook `id` (`GET .../notebooks/{id}/storage`).
+    pub async fn list_mounts(&self, id: &str) -> Result<Vec<Mount>, ApiError> {
+        let page: Page<Mount> = self.call(Call::new(Method::GET, format!("notebooks/{id}/storage"))).await?;
+        Ok(page.into_items())
+    }
+
+    /// Waits until the mount is `MOUNTED`; `MOUNT_FAILED` ends the wait with the
+    /// API's `failure_reason`.
+    pub async fn wait_mounted(&self, notebook: &str, mount: &str, timeout: Duration) -> Result<Mount, ApiError> {
+        let object = mount_label(notebook, mount);
+        self.wait_until(&object, MountStatus::Mounted.as_str(), timeout, || async {
+            let m = self.get_mount(notebook, mount).await?;
+            match m.status.as_deref().and_then(MountStatus::parse) {
+                Some(MountStatus::Mounted) => Ok(Seen::Reached(m)),
+                Some(status @ (MountStatus::MountFailed | MountStatus::Unmounted)) => Err(ApiError::Failed {
+                    object: object.clone(),
+                    status: status.as_str().to_string(),
+                    reason: m.failure_reason.unwrap_or_default(),
+                }),
+                _ => Ok(Seen::Waiting { status: m.status.unwrap_or_else(|| "unknown".into()) }),
+            }
+        })
+        .await
+    }
+
+    /// Waits until the mount is gone (not found, or `UNMOUNTED`); `UNMOUNT_FAILED`
+    /// ends the wait with the API's `failure_reason`.
+    pub async fn wait_unmounted(&self, notebook: &str, mount: &str, timeout: Duration) -> Result<(), ApiError> {
+        let object = mount_label(notebook, mount);
+        self.wait_until(&object, "unmounted", timeout, || async {
+            let m = match self.get_mount(notebook, mount).await {
+                Err(e) if e.is_not_found() => return Ok(Seen::Reached(())),
+                other => other?,
+            };
+            match m.status.as_deref().and_then(MountStatus::parse) {
+                Some(MountStatus::Unmounted) => Ok(Seen::Reached(())),
+                Some(MountStatus::UnmountFailed) => Err(ApiError::Failed {
+                    object: object.clone(),
+                    status: MountStatus::UnmountFailed.as_str().to_string(),
+                    reason: m.failure_reason.unwrap_or_default(),
+                }),
+                _ => Ok(Seen::Waiting { status: m.status.unwrap_or_else(|| "unknown".into()) }),
+            }
+        })
+        .await
+    }
+}

@@ -1,0 +1,285 @@
+//! Typed models: a resource's Terraform value decoded once into a Rust struct
+//! ([`FromValue`]) and encoded back ([`IntoValue`]), with the attribute names
+//! written once, as constants the schema uses too.
+//!
+//! Decoding is lenient where Terraform is: null and unknown ("known after apply")
+//! both decode to `None` in an `Option`; a required value that is missing, or a
+//! value of the wrong kind, is a [`ModelError`] naming its attribute path.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::enums::StringEnum;
+use crate::protocol::value::kind_name;
+use crate::protocol::{AttributePath, Diagnostics, Value};
+
+/// A value that does not fit its model, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelError {
+    pub path: AttributePath,
+    pub message: String,
+}
+
+impl ModelError {
+    /// An error at `path`.
+    pub fn at(path: &AttributePath, message: impl Into<String>) -> Self {
+        ModelError { path: path.clone(), message: message.into() }
+    }
+
+    /// An error diagnostic with `summary`, at the attribute (unless it is the root).
+    pub fn to_diagnostics(&self, summary: &str) -> Diagnostics {
+        if self.path.is_root() {
+            Diagnostics::with_error(summary, self.message.clone())
+        } else {
+            Diagnostics::with_error_at(self.path.clone(), summary, format!("{}: {}", self.path, self.message))
+        }
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_root() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+impl From<ModelError> for Diagnostics {
+    fn from(e: ModelError) -> Self {
+        e.to_diagnostics("Unexpected value")
+    }
+}
+
+/// Decodes a Rust value from a Terraform value found at `path`.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError>;
+}
+
+/// Encodes a Rust value as a Terraform value.
+pub trait IntoValue {
+    fn into_value(self) -> Value;
+}
+
+/// Decodes a whole resource (or data source) value.
+pub fn decode<T: FromValue>(v: &Value) -> Result<T, ModelError> {
+    T::from_value(v, &AttributePath::root())
+}
+
+fn mismatch(v: &Value, path: &AttributePath, wanted: &str) -> ModelError {
+    match v {
+        Value::Null => ModelError::at(path, format!("a value is required (expected {wanted})")),
+        Value::Unknown => ModelError::at(path, "the value is not known yet"),
+        other => ModelError::at(path, format!("expected {wanted}, found a {}", kind_name(other))),
+    }
+}
+
+impl FromValue for String {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        v.as_str().map(String::from).ok_or_else(|| mismatch(v, path, "a string"))
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        v.as_bool().ok_or_else(|| mismatch(v, path, "a bool"))
+    }
+}
+
+impl FromValue for i64 {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        v.as_i64().ok_or_else(|| mismatch(v, path, "a whole number"))
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        match v {
+            Value::Null | Value::Unknown => Ok(None),
+            v => T::from_value(v, path).map(Some),
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        match v {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                items.iter().enumerate().map(|(i, x)| T::from_value(x, &path.then_index(i))).collect()
+            }
+            other => Err(mismatch(other, path, "a list")),
+        }
+    }
+}
+
+impl IntoValue for String {
+    fn into_value(self) -> Value {
+        Value::String(self)
+    }
+}
+
+impl IntoValue for &str {
+    fn into_value(self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl IntoValue for bool {
+    fn into_value(self) -> Value {
+        Value::Bool(self)
+    }
+}
+
+impl IntoValue for i64 {
+    fn into_value(self) -> Value {
+        Value::int(self)
+    }
+}
+
+impl IntoValue for Value {
+    fn into_value(self) -> Value {
+        self
+    }
+}
+
+impl<T: IntoValue> IntoValue for Option<T> {
+    fn into_value(self) -> Value {
+        self.map_or(Value::Null, IntoValue::into_value)
+    }
+}
+
+impl<T: IntoValue> IntoValue for Vec<T> {
+    fn into_value(self) -> Value {
+        Value::List(self.into_iter().map(IntoValue::into_value).collect())
+    }
+}
+
+/// Word `w` of `E`, found at `path`.
+pub fn parse_word<E: StringEnum>(w: &str, path: &AttributePath) -> Result<E, ModelError> {
+    E::parse(w).ok_or_else(|| ModelError::at(path, format!("{w:?} is not one of {}", E::NAMES.join(", "))))
+}
+
+/// A block of at most one item (`NestedBlock::list(name, 0, 1, ...)`): the item,
+/// or an empty list.
+pub fn block_list<T: IntoValue>(item: Option<T>) -> Value {
+    Value::List(item.map(IntoValue::into_value).into_iter().collect())
+}
+
+/// The attributes of an object value being decoded.
+#[derive(Debug)]
+pub struct Fields<'a> {
+    map: Option<&'a BTreeMap<String, Value>>,
+    path: AttributePath,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of object `v` at `path`; a null or unknown object has only nulls.
+    pub fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
+        match v {
+            Value::Object(m) => Ok(Fields { map: Some(m), path: path.clone() }),
+            Value::Null | Value::Unknown => Ok(Fields { map: None, path: path.clone() }),
+            other => Err(mismatch(other, path, "an object")),
+        }
+    }
+
+    /// The raw value of attribute `name` (null when absent).
+    pub fn raw(&self, name: &str) -> &'a Value {
+        static NULL: Value = Value::Null;
+        self.map.and_then(|m| m.get(name)).unwrap_or(&NULL)
+    }
+
+    /// The path of attribute `name`.
+    pub fn path_of(&self, name: &str) -> AttributePath {
+        self.path.then_attr(name)
+    }
+
+    /// Attribute `name`, decoded.
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
+        T::from_value(self.raw(name), &self.path_of(name))
+    }
+
+    /// Attribute `name`, a word of `E` (`None` when null or unknown).
+    pub fn word<E: StringEnum>(&self, name: &str) -> Result<Option<E>, ModelError> {
+        let path = self.path_of(name);
+        self.get::<Option<String>>(name)?.map(|w| parse_word(&w, &path)).transpose()
+    }
+
+    /// The one item of block `name` (a list block of at most one item, or a single
+    /// block), decoded; `None` when there is none.
+    pub fn block<T: FromValue>(&self, name: &str) -> Result<Option<T>, ModelError> {
+        let path = self.path_of(name);
+        match self.raw(name) {
+            Value::List(items) | Value::Set(items) => match items.first() {
+                Some(item) => T::from_value(item, &path.then_index(0)).map(Some),
+                None => Ok(None),
+            },
+            Value::Null | Value::Unknown => Ok(None),
+            object @ Value::Object(_) => T::from_value(object, &path).map(Some),
+            other => Err(mismatch(other, &path, "a block")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Sample {
+        name: String,
+        size: Option<i64>,
+        tags: Vec<String>,
+        inner: Option<Inner>,
+    }
+
+    struct Inner {
+        on: bool,
+    }
+
+    impl FromValue for Inner {
+        fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+            Ok(Inner { on: Fields::of(v, path)?.get("on")? })
+        }
+    }
+
+    impl FromValue for Sample {
+        fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+            let f = Fields::of(v, path)?;
+            Ok(Sample { name: f.get("name")?, size: f.get("size")?, tags: f.get("tags")?, inner: f.block("inner")? })
+        }
+    }
+
+    #[test]
+    fn decodes_with_paths_in_errors() {
+        let v = Value::object([
+            ("name", "a".into()),
+            ("size", Value::Unknown),
+            ("tags", Value::List(vec!["x".into()])),
+            ("inner", Value::List(vec![Value::object([("on", Value::Bool(true))])])),
+        ]);
+        let s: Sample = decode(&v).unwrap();
+        assert_eq!((s.name.as_str(), s.size, s.tags.len()), ("a", None, 1));
+        assert!(s.inner.unwrap().on);
+
+        let bad = Value::object([
+            ("name", "a".into()),
+            ("tags", Value::List(vec![])),
+            ("inner", Value::List(vec![Value::object([("on", "yes".into())])])),
+        ]);
+        let e = decode::<Sample>(&bad).err().unwrap();
+        assert_eq!(e.to_string(), "inner[0].on: expected a bool, found a string");
+        let missing = decode::<Sample>(&Value::object([("tags", Value::List(vec![]))])).err().unwrap();
+        assert_eq!(missing.path, AttributePath::attr("name"));
+        assert_eq!(missing.to_diagnostics("Bad").0[0].path, Some(AttributePath::attr("name")));
+    }
+
+    #[test]
+    fn encodes_options_and_blocks() {
+        assert_eq!(None::<String>.into_value(), Value::Null);
+        assert_eq!(block_list(Some("x")), Value::List(vec!["x".into()]));
+        assert_eq!(block_list(None::<String>), Value::List(vec![]));
+        assert_eq!(vec![1i64, 2].into_value(), Value::List(vec![Value::int(1), Value::int(2)]));
+    }
+}

@@ -1,0 +1,392 @@
+//! `modelarts_notebook_mount_storage`: an OBS directory mounted into a running
+//! notebook. Attribute names, the ID (`{notebook_id}/{mount_id}`) and the request
+//! (category `OBS`) are the official provider's
+//! `huaweicloud_modelarts_notebook_mount_storage`; the API's rules are in
+//! `../shared/modelarts-api.md`, "Dynamic storage mounts". Every argument replaces
+//! the mount, so there is no in-place update.
+
+use std::time::Instant;
+
+use async_trait::async_trait;
+
+use crate::client::enums::{MountCategory, MountStatus};
+use crate::client::mounts::MountRequest;
+use crate::client::types::{Mount, Status};
+use crate::client::{limits, ApiError, Client};
+use crate::enums::StringEnum;
+use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
+use crate::framework::resource::{
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
+    ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse, ResourceWithImportState,
+};
+use crate::framework::timeouts::{self, Timeout};
+use crate::framework::validators::Text;
+use crate::framework::{Attribute, Block, CallContext, Resource, Schema};
+use crate::protocol::{AttributePath, Diagnostics, Value};
+
+use super::configured::client;
+use super::diagnose::{api_error, Blame};
+
+/// The attribute names.
+pub mod attr {
+    pub const ID: &str = "id";
+    pub const REGION: &str = "region";
+    pub const NOTEBOOK_ID: &str = "notebook_id";
+    pub const STORAGE_PATH: &str = "storage_path";
+    pub const LOCAL_MOUNT_DIRECTORY: &str = "local_mount_directory";
+    pub const READ_ONLY: &str = "read_only";
+    pub const MOUNT_ID: &str = "mount_id";
+    pub const TYPE: &str = "type";
+    pub const STATUS: &str = "status";
+    pub const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
+}
+
+const CREATE_TIMEOUT: Timeout =
+    Timeout { operation: "create", default: "10m", covers: "Mounting, including the wait for MOUNTED." };
+const DELETE_TIMEOUT: Timeout =
+    Timeout { operation: "delete", default: "10m", covers: "Unmounting, including the wait until the mount is gone." };
+
+/// Private data of an imported mount: the API never reports `read_only`, so the
+/// first plan after an import takes the configured value without replacing the
+/// mount (Terraform-side only), and forgets this mark.
+const READ_ONLY_UNKNOWN: &[u8] = b"read_only=unknown";
+
+/// Words of a refusal, and the attribute each points at.
+const BLAME: &Blame = &[("mount_path", attr::LOCAL_MOUNT_DIRECTORY), ("uri", attr::STORAGE_PATH)];
+
+pub fn schema() -> Schema {
+    let root = Block::new("Storage mounted into a running notebook: an OBS directory appears as a local directory under `/data/`. The notebook must be running when the mount is made. Changing any argument replaces the mount (unmount, then mount again).")
+        .attr(Attribute::string(attr::ID).computed().use_state_for_unknown().describe("`{notebook_id}/{mount_id}`, as in the official provider."))
+        .attr(Attribute::string(attr::REGION).optional_computed().use_state_for_unknown().requires_replace().describe("Region of the notebook: the provider's when omitted."))
+        .attr(Attribute::string(attr::NOTEBOOK_ID).required().requires_replace().describe("ID of the running notebook to mount into."))
+        .attr(
+            Attribute::string(attr::STORAGE_PATH)
+                .required()
+                .requires_replace()
+                .describe("The OBS directory to mount, `obs://BUCKET/PATH/` (ending in `/`).")
+                .validate(Text { check: limits::check_obs_directory, description: "an OBS directory, `obs://bucket/dir/`" }),
+        )
+        .attr(
+            Attribute::string(attr::LOCAL_MOUNT_DIRECTORY)
+                .required()
+                .requires_replace()
+                .describe("Where it appears in the notebook: a sub-directory of `/data/` ending in `/`, such as `/data/dir1/`.")
+                .validate(Text { check: limits::check_mount_path, description: "a sub-directory of `/data/`, such as `/data/dir1/`" }),
+        )
+        .attr(Attribute::bool(attr::READ_ONLY).default_value(false).requires_replace().describe("Mount read-only. Sent to the API as `read_only` only when `true` (the SDK's request model lacks the field; the API's answers never report it). Defaults to `false`."))
+        .attr(Attribute::string(attr::MOUNT_ID).computed().use_state_for_unknown().describe("The mount's ID."))
+        .attr(Attribute::string(attr::TYPE).computed().use_state_for_unknown().describe("The storage type the API reports: `OBS`."))
+        .attr(Attribute::string(attr::STATUS).computed().use_state_for_unknown().describe("The mount's status: `MOUNTED` when all is well; a mount found `MOUNT_FAILED` is replaced at the next apply."))
+        .block(timeouts::block(&[CREATE_TIMEOUT, DELETE_TIMEOUT]));
+    Schema::new(0, root)
+}
+
+/// The resource's value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MountModel {
+    pub id: Option<String>,
+    pub region: Option<String>,
+    pub notebook_id: String,
+    pub storage_path: String,
+    pub local_mount_directory: String,
+    pub read_only: Option<bool>,
+    pub mount_id: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub timeouts: Value,
+}
+
+impl FromValue for MountModel {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        let f = Fields::of(v, path)?;
+        Ok(MountModel {
+            id: f.get(attr::ID)?,
+            region: f.get(attr::REGION)?,
+            notebook_id: f.get(attr::NOTEBOOK_ID)?,
+            storage_path: f.get(attr::STORAGE_PATH)?,
+            local_mount_directory: f.get(attr::LOCAL_MOUNT_DIRECTORY)?,
+            read_only: f.get(attr::READ_ONLY)?,
+            mount_id: f.get(attr::MOUNT_ID)?,
+            kind: f.get(attr::TYPE)?,
+            status: f.get(attr::STATUS)?,
+            timeouts: f.raw(attr::TIMEOUTS).clone(),
+        })
+    }
+}
+
+impl IntoValue for MountModel {
+    fn into_value(self) -> Value {
+        Value::object([
+            (attr::ID, self.id.into_value()),
+            (attr::REGION, self.region.into_value()),
+            (attr::NOTEBOOK_ID, self.notebook_id.into_value()),
+            (attr::STORAGE_PATH, self.storage_path.into_value()),
+            (attr::LOCAL_MOUNT_DIRECTORY, self.local_mount_directory.into_value()),
+            (attr::READ_ONLY, self.read_only.into_value()),
+            (attr::MOUNT_ID, self.mount_id.into_value()),
+            (attr::TYPE, self.kind.into_value()),
+            (attr::STATUS, self.status.into_value()),
+            (attr::TIMEOUTS, self.timeouts),
+        ])
+    }
+}
+
+impl MountModel {
+    /// This model with what the API reports about mount `m`.
+    fn with(mut self, m: &Mount) -> MountModel {
+        self.id = Some(format!("{}/{}", self.notebook_id, m.id));
+        self.mount_id = Some(m.id.clone());
+        self.storage_path = m.uri.clone().unwrap_or(self.storage_path);
+        self.local_mount_directory = m.mount_path.clone().unwrap_or(self.local_mount_directory);
+        self.kind = m.category.clone().or(self.kind);
+        self.status = m.status.clone().or(self.status);
+        self
+    }
+}
+
+/// The typed value, and the client of its region.
+async fn prepare(ctx: &CallContext, v: &Value) -> Result<(MountModel, Client), Diagnostics> {
+    let model: MountModel = decode(v).map_err(|e| e.to_diagnostics("Unexpected mount value"))?;
+    let (api, region) = client(ctx, model.region.as_deref()).await?;
+    Ok((MountModel { region: Some(region), ..model }, api))
+}
+
+/// Why a notebook in `status` cannot take a mount.
+fn not_running(id: &str, status: &Status) -> String {
+    format!("Storage can be mounted only into a running notebook, and notebook {id} is {status}. If this configuration manages it with running = false, set running = true on its modelarts_notebook (a mount needs it running); otherwise start it, and apply again.")
+}
+
+/// `modelarts_notebook_mount_storage`.
+#[derive(Debug)]
+pub struct MountStorageResource;
+
+#[async_trait]
+impl Resource for MountStorageResource {
+    fn type_name(&self) -> &'static str {
+        "modelarts_notebook_mount_storage"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    /// A mount found failed is replaced; an imported mount takes the configured
+    /// `read_only`; a new mount's notebook is looked at now, so a missing notebook
+    /// fails the plan and a stopped one is pointed out.
+    async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+        if req.private == READ_ONLY_UNKNOWN {
+            resp.requires_replace.retain(|p| *p != AttributePath::attr(attr::READ_ONLY));
+            resp.private = Vec::new();
+        }
+        let failed = [MountStatus::MountFailed.as_str(), MountStatus::UnmountFailed.as_str()];
+        if req.state.attr(attr::STATUS).as_str().is_some_and(|s| failed.contains(&s)) {
+            resp.plan.set_attr(attr::STATUS, Value::Unknown);
+            resp.requires_replace.push(AttributePath::attr(attr::STATUS));
+        }
+        let Some(notebook) = resp.plan.attr(attr::NOTEBOOK_ID).as_str().map(String::from) else { return };
+        if !req.state.is_null() {
+            return;
+        }
+        let Ok((api, region)) = client(ctx, req.config.attr(attr::REGION).as_str()).await else { return };
+        if resp.plan.attr(attr::REGION).is_unknown() {
+            resp.plan.set_attr(attr::REGION, Value::from(region));
+        }
+        let at = AttributePath::attr(attr::NOTEBOOK_ID);
+        match api.get_notebook(&notebook).await {
+            Ok(n) if n.status == Status::Running || n.status.is_transitional() => {}
+            Ok(n) => resp.diagnostics.warning_at(at, "The notebook is not running", not_running(&notebook, &n.status)),
+            Err(e @ (ApiError::NotFound { .. } | ApiError::Unauthorized(_))) => {
+                resp.diagnostics.error_at(at, "Cannot mount into this notebook", e.to_string());
+            }
+            Err(e) => tracing::warn!(notebook, error = %e, "could not look at the notebook at plan time"),
+        }
+    }
+
+    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
+        match prepare(ctx, req.plan).await {
+            Ok((planned, api)) => create(&api, ctx, planned, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
+        }
+    }
+
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        let (current, api) = match prepare(ctx, req.state).await {
+            Ok(p) => p,
+            Err(d) => return resp.diagnostics.extend(d),
+        };
+        let Some(mount_id) = current.mount_id.clone() else {
+            resp.state = None;
+            return;
+        };
+        match api.get_mount(&current.notebook_id, &mount_id).await {
+            // The notebook or the mount is gone: so is this resource.
+            Err(e) if e.is_not_found() => resp.state = None,
+            Err(e) => resp.diagnostics.error("Failed to read the storage mount", e.to_string()),
+            Ok(m) if m.status.as_deref() == Some(MountStatus::Unmounted.as_str()) => resp.state = None,
+            Ok(m) => resp.state = Some(current.with(&m).into_value()),
+        }
+    }
+
+    async fn delete(&self, ctx: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
+        let (prior, api) = match prepare(ctx, req.state).await {
+            Ok(p) => p,
+            Err(d) => return resp.diagnostics.extend(d),
+        };
+        let Some(mount_id) = prior.mount_id.as_deref() else { return };
+        if let Err(e) = unmount(&api, &prior.notebook_id, mount_id, &prior.timeouts).await {
+            resp.diagnostics.error("Failed to unmount the storage", e.to_string());
+        }
+    }
+
+    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
+        Some(self)
+    }
+}
+
+/// Unmounts and waits until the mount is gone; one already gone is fine.
+async fn unmount(api: &Client, notebook: &str, mount_id: &str, timeouts: &Value) -> Result<(), ApiError> {
+    tracing::info!(notebook, mount = mount_id, "unmounting storage");
+    match api.unmount_storage(notebook, mount_id).await {
+        Err(e) if e.is_not_found() => return Ok(()),
+        other => other?,
+    }
+    api.wait_unmounted(notebook, mount_id, DELETE_TIMEOUT.of(timeouts)).await
+}
+
+/// Mounts the storage and waits for `MOUNTED`; a mount that fails is removed again.
+async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut CreateResponse) {
+    let notebook = planned.notebook_id.clone();
+    let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
+    let at_notebook = AttributePath::attr(attr::NOTEBOOK_ID);
+    // The notebook must be running (a starting one is waited for).
+    let status = match api.get_notebook(&notebook).await {
+        Ok(n) if n.status.is_transitional() && n.status != Status::Stopping => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            api.wait_for_status(&notebook, &[Status::Running], left).await.map(|n| n.status)
+        }
+        other => other.map(|n| n.status),
+    };
+    match status {
+        Ok(Status::Running) => {}
+        Ok(s) => {
+            return resp.diagnostics.error_at(at_notebook, "The notebook is not running", not_running(&notebook, &s))
+        }
+        Err(e) => return resp.diagnostics.error_at(at_notebook, "Cannot mount into this notebook", e.to_string()),
+    }
+    let request = MountRequest {
+        category: MountCategory::Obs.as_str().into(),
+        mount_path: planned.local_mount_directory.clone(),
+        uri: planned.storage_path.clone(),
+        efs_id: None,
+        read_only: planned.read_only.filter(|r| *r),
+    };
+    tracing::info!(notebook = %notebook, path = %request.mount_path, "mounting storage");
+    let mounted = match api.mount_storage(&notebook, &request).await {
+        Ok(m) => m,
+        Err(e) => {
+            let sent = [attr::LOCAL_MOUNT_DIRECTORY, attr::STORAGE_PATH];
+            return resp.diagnostics.extend(api_error("Failed to mount the storage", &e, &sent, BLAME));
+        }
+    };
+    // From here on the mount exists: whatever happens next, it is in the state.
+    let what = format!("Mounting {} at {}", planned.storage_path, planned.local_mount_directory);
+    let timeouts = planned.timeouts.clone();
+    let state = planned.with(&mounted);
+    ctx.record_state(&state.clone().into_value());
+    let left = deadline.saturating_duration_since(Instant::now());
+    match api.wait_mounted(&notebook, &mounted.id, left).await {
+        Ok(m) => resp.state = Some(state.with(&m).into_value()),
+        Err(ApiError::Failed { status, reason, .. }) => {
+            // Nothing is left behind: the failed mount is removed again.
+            let removed = unmount(api, &notebook, &mounted.id, &timeouts).await;
+            let reason = if reason.is_empty() { "the API gave no reason".to_string() } else { reason };
+            let detail = match &removed {
+                Ok(()) => format!("{what} ended in {status}: {reason}. The failed mount was removed."),
+                Err(e) => format!("{what} ended in {status}: {reason}. Removing the failed mount failed too ({e}); it is kept in the state, and the next apply replaces it."),
+            };
+            match removed {
+                Ok(()) => ctx.forget_state(),
+                Err(_) => resp.state = Some(state.into_value()),
+            }
+            resp.diagnostics.error("Failed to mount the storage", detail);
+        }
+        Err(e) => {
+            // Kept in the state (Terraform taints it): never a mount nobody knows about.
+            resp.state = Some(state.into_value());
+            resp.diagnostics.error(
+                "Storage mount did not finish",
+                format!(
+                    "Mount {} of notebook {notebook} is kept in the state (Terraform marks it tainted): {e}.",
+                    mounted.id
+                ),
+            );
+        }
+    }
+}
+
+#[async_trait]
+impl ResourceWithImportState for MountStorageResource {
+    /// `NOTEBOOK_ID/MOUNT_ID`, as in the official provider, or `REGION/NOTEBOOK_ID/MOUNT_ID`.
+    async fn import_state(&self, ctx: &CallContext, req: &ImportStateRequest<'_>, resp: &mut ImportStateResponse) {
+        let parts: Vec<&str> = req.id.split('/').collect();
+        let (region, notebook, mount) = match parts.as_slice() {
+            [n, m] if !n.is_empty() && !m.is_empty() => (None, *n, *m),
+            [r, n, m] if !r.is_empty() && !n.is_empty() && !m.is_empty() => (Some(*r), *n, *m),
+            _ => {
+                return resp.diagnostics.error(
+                    "Invalid import ID",
+                    format!("{:?} is not NOTEBOOK_ID/MOUNT_ID (or REGION/NOTEBOOK_ID/MOUNT_ID).", req.id),
+                )
+            }
+        };
+        let (api, region) = match client(ctx, region).await {
+            Ok(c) => c,
+            Err(d) => return resp.diagnostics.extend(d),
+        };
+        match api.get_mount(notebook, mount).await {
+            Ok(m) => {
+                let base = MountModel {
+                    region: Some(region),
+                    notebook_id: notebook.to_string(),
+                    read_only: Some(false),
+                    ..Default::default()
+                };
+                resp.state = Some(base.with(&m).into_value());
+                resp.private = READ_ONLY_UNKNOWN.to_vec();
+            }
+            Err(e) if e.is_not_found() => resp.diagnostics.error(
+                "Cannot import the storage mount",
+                format!("Notebook {notebook} has no storage mount {mount:?} in region {region}."),
+            ),
+            Err(e) => resp.diagnostics.error("Cannot import the storage mount", e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_covers_the_schema() {
+        let s = schema();
+        let mut names: Vec<&str> =
+            s.block.attributes.iter().map(|a| a.name).chain(s.block.blocks.iter().map(|b| b.name)).collect();
+        names.sort();
+        let model = MountModel { notebook_id: "n".into(), ..Default::default() }.into_value();
+        let Value::Object(m) = &model else { panic!("an object") };
+        assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), names);
+        assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
+        let back: MountModel = decode(&model).unwrap();
+        assert_eq!(back.notebook_id, "n");
+    }
+
+    #[test]
+    fn every_argument_replaces_the_mount() {
+        // Without an in-place update, only Terraform-side settings may change in place.
+        let s = schema();
+        for a in s.block.attributes.iter().filter(|a| a.mode != crate::framework::Mode::Computed) {
+            assert!(a.requires_replace, "{} must replace the mount", a.name);
+        }
+    }
+}

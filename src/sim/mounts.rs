@@ -1,0 +1,149 @@
+//! Storage mounted into a running notebook ("dynamic storage mounts"), as the
+//! evidence says the API treats it (`../shared/modelarts-api.md`, "Dynamic storage
+//! mounts"; SDK `DataVolumesReq` / `DataVolumesRes`; the official Go provider's
+//! `huaweicloud_modelarts_notebook_mount_storage`): the notebook must be RUNNING;
+//! the path is a sub-directory of `/data/` ending in `/`; an OBS path is
+//! `obs://bucket/dir/`; a mount goes `MOUNTING` → `MOUNTED` (or `MOUNT_FAILED` with
+//! a `failure_reason`), an unmount `UNMOUNTING` → gone.
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::Value as J;
+
+use super::api::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
+use super::store::Ending;
+use crate::client::enums::{MountCategory, MountStatus};
+use crate::client::types::{Mount, Status};
+use crate::client::{codes, limits};
+use crate::enums::StringEnum;
+
+/// The mount request (SDK `DataVolumesReq`, with `read_only` as the notes give it).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MountRequest {
+    category: String,
+    mount_path: String,
+    uri: String,
+    efs_id: Option<String>,
+    read_only: Option<bool>,
+}
+
+/// A mount and the transition it is in.
+#[derive(Clone, Debug)]
+pub struct MountRecord {
+    pub mount: Mount,
+    /// When the transition ends (`None`: settled, or never ends).
+    until: Option<Instant>,
+    in_transition: bool,
+    /// The transition ends in `MOUNT_FAILED` with this reason.
+    fail: Option<String>,
+    /// Unmounting: gone at the end.
+    removing: bool,
+}
+
+impl MountRecord {
+    /// Sets the status outright, ending any transition (the control API).
+    pub fn force_status(&mut self, status: &str) {
+        self.in_transition = false;
+        self.mount.status = Some(status.to_string());
+    }
+
+    /// Brings the status up to date; true when the mount is gone.
+    pub fn advance(&mut self, now: Instant) -> bool {
+        if !self.in_transition || self.until.is_none_or(|at| now < at) {
+            return false;
+        }
+        self.in_transition = false;
+        if self.removing {
+            return true;
+        }
+        match self.fail.take() {
+            Some(reason) => {
+                self.mount.status = Some(MountStatus::MountFailed.as_str().into());
+                self.mount.failure_reason = Some(reason);
+            }
+            None => self.mount.status = Some(MountStatus::Mounted.as_str().into()),
+        }
+        false
+    }
+}
+
+fn mount_not_found<T>(id: &str) -> Result<T, Refused> {
+    refused(404, codes::NOT_FOUND_ALT, format!("The storage mount does not exist: {id}"))
+}
+
+pub fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -> Result<J, Refused> {
+    let req: MountRequest = parse_body(body)?;
+    let ending = ctx.ending.clone();
+    let r = notebook(ctx.store, ctx.project, id, false)?;
+    if r.notebook.status != Status::Running {
+        return bad_parameter(format!(
+            "Parameter error: storage can be mounted only into a running instance; instance {id} is {}",
+            r.notebook.status
+        ));
+    }
+    if MountCategory::parse(&req.category).is_none() {
+        return bad_parameter(format!(
+            "Parameter error: category must be one of {}, not {:?}",
+            MountCategory::NAMES.join(", "),
+            req.category
+        ));
+    }
+    if let Err(e) = limits::check_mount_path(&req.mount_path) {
+        return bad_parameter(format!("Parameter error: mount_path {e}"));
+    }
+    if req.category != "EFS" {
+        if let Err(e) = limits::check_obs_directory(&req.uri) {
+            return bad_parameter(format!("Parameter error: uri {e}"));
+        }
+    }
+    if req.category == "EFS" && req.efs_id.is_none() {
+        return bad_parameter("Parameter error: an EFS mount needs efs_id");
+    }
+    if r.mounts.iter().any(|m| m.mount.mount_path.as_deref() == Some(req.mount_path.as_str())) {
+        return bad_parameter(format!("Parameter error: {} is already a mount point of instance {id}", req.mount_path));
+    }
+    // `read_only` is accepted (the notes list it); no answer model has a field for it.
+    let _ = req.read_only;
+    let mount = Mount {
+        id: uuid_v4(),
+        category: Some(req.category),
+        uri: Some(req.uri),
+        mount_path: Some(req.mount_path),
+        status: Some(MountStatus::Mounting.as_str().into()),
+        failure_reason: None,
+        efs_id: req.efs_id,
+        mount_type: Some("DYNAMIC".into()),
+    };
+    let (until, fail) = match ending {
+        Ending::Normal => (Instant::now().checked_add(during), None),
+        Ending::Error(reason) => (Instant::now().checked_add(during), Some(reason)),
+        Ending::Stuck => (None, None),
+    };
+    r.mounts.push(MountRecord { mount: mount.clone(), until, in_transition: true, fail, removing: false });
+    Ok(to_json(&mount))
+}
+
+pub fn show(id: &str, storage_id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+    let r = notebook(ctx.store, ctx.project, id, false)?;
+    match r.mounts.iter().find(|m| m.mount.id == storage_id) {
+        Some(m) => Ok(to_json(&m.mount)),
+        None => mount_not_found(storage_id),
+    }
+}
+
+pub fn unmount(id: &str, storage_id: &str, ctx: &mut Ctx<'_>, during: Duration) -> Result<J, Refused> {
+    let r = notebook(ctx.store, ctx.project, id, false)?;
+    let Some(m) = r.mounts.iter_mut().find(|m| m.mount.id == storage_id) else {
+        return mount_not_found(storage_id);
+    };
+    if m.removing {
+        return refused(400, codes::BUSY, format!("The storage mount {storage_id} is already being unmounted."));
+    }
+    m.mount.status = Some(MountStatus::Unmounting.as_str().into());
+    m.removing = true;
+    m.in_transition = true;
+    m.until = Instant::now().checked_add(during);
+    Ok(to_json(&m.mount))
+}
