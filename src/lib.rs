@@ -11,6 +11,10 @@
 //! Nothing from outside — an HTTP answer, a state file, a configuration, a flag —
 //! may panic the provider: outside tests, indexing, unwrapping and `panic!` are
 //! refused by the lints below (with a reasoned `allow` where a case is provably safe).
+//!
+//! Every public type implements `Debug` (types that hold credentials print without
+//! them), and nothing is `pub` that cannot be reached from outside the crate.
+#![warn(missing_debug_implementations, unreachable_pub)]
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod proto {
@@ -27,7 +31,6 @@ pub mod proto {
     }
 }
 
-pub mod cancel;
 pub mod client;
 pub mod duration;
 pub mod enums;

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use common::scenario::cpu_notebook_request;
 
-use modelarts_provider::cancel::CancelToken;
 use modelarts_provider::client::codes;
 use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
 use modelarts_provider::client::types::{LeaseReq, Status, UpdateNotebook};
@@ -14,6 +13,7 @@ use modelarts_provider::client::{ApiError, Backoff, Client, ClientConfig};
 use modelarts_provider::sim::faults::Rule;
 use modelarts_provider::sim::store::Timings;
 use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
+use tokio_util::sync::CancellationToken;
 
 fn timings(secs: f64) -> Timings {
     let d = Duration::from_secs_f64(secs);
@@ -273,7 +273,7 @@ async fn wait_times_out_naming_the_status_and_time() {
 async fn cancellation_ends_a_wait_within_100ms() {
     let sim =
         sim(SimConfig { rules: vec![Rule::parse("create:transition_stuck").unwrap()], ..Default::default() }).await;
-    let cancel = CancelToken::new();
+    let cancel = CancellationToken::new();
     let api = client_for(&sim.url).with_cancel(cancel.clone());
     let n = api.create_notebook(&cpu_notebook_request("c")).await.unwrap();
     let waiter = tokio::spawn({

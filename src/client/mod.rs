@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
 
-use crate::cancel::CancelToken;
 use crate::timefmt::{self, now_millis};
+use tokio_util::sync::CancellationToken;
 
 pub use error::{ApiError, CredentialRefusal, Tried};
 pub use retry::Backoff;
@@ -84,6 +84,7 @@ impl std::fmt::Debug for ClientConfig {
     }
 }
 
+#[derive(Debug)]
 struct Inner {
     http: reqwest::Client,
     base: Url,
@@ -97,10 +98,10 @@ struct Inner {
 }
 
 /// A ModelArts API client. Calls observe the client's cancellation token, if any.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
-    cancel: CancelToken,
+    cancel: CancellationToken,
 }
 
 /// One API call before signing.
@@ -115,28 +116,28 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
+    pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
         Call { method, path: path.into(), outside_project: false, query: Vec::new(), body: None }
     }
 
     /// A call of another service on the same signing scheme (IAM), not under the project.
-    pub fn outside_project(method: Method, path: impl Into<String>) -> Self {
+    pub(crate) fn outside_project(method: Method, path: impl Into<String>) -> Self {
         Call { outside_project: true, ..Call::new(method, path) }
     }
 
-    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+    pub(crate) fn query(mut self, k: &str, v: impl ToString) -> Self {
         self.query.push((k.to_string(), v.to_string()));
         self
     }
 
-    pub fn query_opt(self, k: &str, v: Option<impl ToString>) -> Self {
+    pub(crate) fn query_opt(self, k: &str, v: Option<impl ToString>) -> Self {
         match v {
             Some(v) => self.query(k, v),
             None => self,
         }
     }
 
-    pub fn json(mut self, body: &impl serde::Serialize) -> Self {
+    pub(crate) fn json(mut self, body: &impl serde::Serialize) -> Self {
         self.body = Some(serde_json::to_vec(body).unwrap_or_default());
         self
     }
@@ -148,11 +149,46 @@ impl Call {
     }
 }
 
+/// Why a client could not be made from its configuration.
+#[derive(Debug)]
+pub enum ClientConfigError {
+    /// The endpoint is not a URL.
+    Endpoint { endpoint: String, source: <Url as std::str::FromStr>::Err },
+    /// The endpoint is a URL, but not an `http://` or `https://` one with a host.
+    NotHttp { endpoint: String },
+    /// The HTTP client could not be built (its TLS backend).
+    Http(reqwest::Error),
+}
+
+impl std::fmt::Display for ClientConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientConfigError::Endpoint { endpoint, source } => write!(f, "endpoint {endpoint:?}: {source}"),
+            ClientConfigError::NotHttp { endpoint } => {
+                write!(f, "endpoint {endpoint:?} must be an http:// or https:// URL with a host")
+            }
+            ClientConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientConfigError::Endpoint { source, .. } => Some(source),
+            ClientConfigError::NotHttp { .. } => None,
+            ClientConfigError::Http(e) => Some(e),
+        }
+    }
+}
+
 impl Client {
-    pub fn new(config: ClientConfig) -> Result<Client, String> {
-        let base = Url::parse(&config.endpoint).map_err(|e| format!("endpoint {:?}: {e}", config.endpoint))?;
+    /// A client for `config`'s endpoint and project.
+    pub fn new(config: ClientConfig) -> Result<Client, ClientConfigError> {
+        let base = Url::parse(&config.endpoint)
+            .map_err(|source| ClientConfigError::Endpoint { endpoint: config.endpoint.clone(), source })?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
-            return Err(format!("endpoint {:?} must be an http:// or https:// URL with a host", config.endpoint));
+            return Err(ClientConfigError::NotHttp { endpoint: config.endpoint.clone() });
         }
         let host = match base.port() {
             Some(p) => format!("{}:{p}", base.host_str().unwrap_or_default()),
@@ -168,12 +204,15 @@ impl Client {
             .danger_accept_invalid_certs(config.insecure)
             .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Client { inner: Arc::new(Inner { http, base, host, root, prefix, config }), cancel: CancelToken::new() })
+            .map_err(ClientConfigError::Http)?;
+        Ok(Client {
+            inner: Arc::new(Inner { http, base, host, root, prefix, config }),
+            cancel: CancellationToken::new(),
+        })
     }
 
     /// The same client (same connection pool) observing `cancel`.
-    pub fn with_cancel(&self, cancel: CancelToken) -> Client {
+    pub fn with_cancel(&self, cancel: CancellationToken) -> Client {
         Client { inner: self.inner.clone(), cancel }
     }
 
@@ -181,7 +220,7 @@ impl Client {
         &self.inner.config
     }
 
-    pub(crate) fn cancel_token(&self) -> &CancelToken {
+    pub(crate) fn cancel_token(&self) -> &CancellationToken {
         &self.cancel
     }
 

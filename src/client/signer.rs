@@ -10,6 +10,7 @@ pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// What a signature covers. `headers` are the signed headers, names in any case.
+/// `Debug` shows header names only: a security token travels in a header.
 pub struct SignInput<'a> {
     pub method: &'a str,
     /// The URL path, percent-encoded or not (it is decoded, then each segment re-encoded).
@@ -21,6 +22,17 @@ pub struct SignInput<'a> {
     pub body: &'a [u8],
     /// `X-Sdk-Date`, `YYYYMMDDTHHMMSSZ`.
     pub sdk_date: &'a str,
+}
+
+impl std::fmt::Debug for SignInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInput")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("header_names", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("sdk_date", &self.sdk_date)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the signing algorithm escapes: everything but RFC 3986's unreserved characters.
@@ -62,12 +74,9 @@ pub fn signed_header_names(headers: &[(String, String)]) -> Vec<String> {
     names
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// The SHA-256 of `data`, in lower-case hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA256, data).as_ref())
+    hex::encode(digest::digest(&digest::SHA256, data))
 }
 
 pub fn canonical_request(input: &SignInput<'_>) -> String {
@@ -104,7 +113,7 @@ pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
 
 pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret_key.as_bytes());
-    hex(hmac::sign(&key, string_to_sign.as_bytes()).as_ref())
+    hex::encode(hmac::sign(&key, string_to_sign.as_bytes()))
 }
 
 /// The `Authorization` header value for `input`.

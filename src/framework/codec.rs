@@ -8,9 +8,9 @@ use crate::protocol::{json, msgpack, Diagnostics, Type, Value};
 pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
     let result = match dv {
         Some(dv) if !dv.msgpack.is_empty() => msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string()),
-        Some(dv) if !dv.json.is_empty() => {
-            serde_json::from_slice(&dv.json).map_err(|e| e.to_string()).and_then(|j| json::from_json(&j, ty))
-        }
+        Some(dv) if !dv.json.is_empty() => serde_json::from_slice(&dv.json)
+            .map_err(|e| e.to_string())
+            .and_then(|j| json::from_json(&j, ty).map_err(|e| e.to_string())),
         _ => Ok(Value::Null),
     };
     result.map_err(|e| Diagnostics::with_error(format!("Could not decode the {what}"), e))
@@ -20,7 +20,7 @@ pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Va
 pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
     let j: serde_json::Value = serde_json::from_slice(raw)
         .map_err(|e| Diagnostics::with_error("Could not parse stored state", e.to_string()))?;
-    json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e))
+    json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e.to_string()))
 }
 
 /// Encodes `v` as msgpack of type `ty`; a value that does not fit is a provider bug,
@@ -28,7 +28,7 @@ pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
 pub fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
     msgpack::encode(v, ty)
         .map(|bytes| pb::DynamicValue { msgpack: bytes, json: Vec::new() })
-        .map_err(|e| Diagnostics::with_error(format!("Provider produced an invalid {what}"), e))
+        .map_err(|e| Diagnostics::with_error(format!("Provider produced an invalid {what}"), e.to_string()))
 }
 
 /// An error for a type name this provider does not have.

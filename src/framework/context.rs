@@ -4,8 +4,8 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use crate::cancel::CancelToken;
 use crate::protocol::{Diagnostics, Value};
+use tokio_util::sync::CancellationToken;
 
 use super::guard::Checkpoint;
 
@@ -17,7 +17,7 @@ pub type ProviderData = Arc<dyn Any + Send + Sync>;
 #[derive(Clone)]
 pub struct CallContext {
     /// Tripped by StopProvider (Ctrl-C in Terraform): waits end promptly.
-    pub cancel: CancelToken,
+    pub cancel: CancellationToken,
     data: Option<ProviderData>,
     checkpoint: Checkpoint,
 }
@@ -33,7 +33,7 @@ impl std::fmt::Debug for CallContext {
 
 impl CallContext {
     /// A context with the provider's data (`None` before ConfigureProvider).
-    pub fn new(cancel: CancelToken, data: Option<ProviderData>) -> Self {
+    pub fn new(cancel: CancellationToken, data: Option<ProviderData>) -> Self {
         CallContext { cancel, data, checkpoint: Checkpoint::default() }
     }
 

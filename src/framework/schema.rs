@@ -20,7 +20,7 @@ pub enum Mode {
     OptionalComputed,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Attribute {
     pub name: &'static str,
     pub ty: Type,
@@ -138,7 +138,7 @@ pub enum Nesting {
     List,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NestedBlock {
     pub name: &'static str,
     pub nesting: Nesting,
@@ -164,7 +164,7 @@ impl NestedBlock {
     }
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct Block {
     pub description: String,
     pub attributes: Vec<Attribute>,
@@ -256,7 +256,7 @@ impl Block {
 }
 
 /// A versioned schema: the root block of a provider, resource or data source.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Schema {
     pub version: i64,
     pub block: Block,

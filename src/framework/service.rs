@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::cancel::CancelToken;
 use crate::proto::tfplugin6 as pb;
 use crate::protocol::{Diagnostics, Type, Value};
+use tokio_util::sync::CancellationToken;
 
 use super::codec::{decode, decode_json_state, encode, unknown_type};
 use super::context::{CallContext, ProviderData};
@@ -35,7 +35,7 @@ pub struct ProviderService {
     pub(super) data_sources: HashMap<&'static str, Registered<dyn DataSource>>,
     pub(super) schema_response: pb::get_provider_schema::Response,
     data: RwLock<Option<ProviderData>>,
-    pub(super) cancel: CancelToken,
+    pub(super) cancel: CancellationToken,
 }
 
 impl std::fmt::Debug for ProviderService {
@@ -81,7 +81,7 @@ impl ProviderService {
             data_sources,
             schema_response,
             data: RwLock::new(None),
-            cancel: CancelToken::new(),
+            cancel: CancellationToken::new(),
         }
     }
 

@@ -3,13 +3,14 @@
 
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-pub trait Validator: Send + Sync {
+pub trait Validator: std::fmt::Debug + Send + Sync {
     fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics);
     /// A short phrase for the docs, e.g. "one of `EVS`, `EFS`".
     fn describe(&self) -> String;
 }
 
 /// The value must be one of a fixed set of strings.
+#[derive(Debug)]
 pub struct OneOf(pub &'static [&'static str]);
 
 impl Validator for OneOf {
@@ -32,6 +33,7 @@ impl Validator for OneOf {
 }
 
 /// String length in characters, inclusive.
+#[derive(Debug)]
 pub struct Length(pub usize, pub usize);
 
 impl Validator for Length {
@@ -58,6 +60,7 @@ impl Validator for Length {
 }
 
 /// Every character must satisfy a predicate.
+#[derive(Debug)]
 pub struct Chars {
     pub allowed: fn(char) -> bool,
     pub description: &'static str,
@@ -82,6 +85,7 @@ impl Validator for Chars {
 }
 
 /// A whole number in an inclusive range.
+#[derive(Debug)]
 pub struct IntRange(pub i64, pub i64);
 
 impl Validator for IntRange {
@@ -103,6 +107,7 @@ impl Validator for IntRange {
 }
 
 /// A whole number not below a minimum.
+#[derive(Debug)]
 pub struct AtLeast(pub i64);
 
 impl Validator for AtLeast {
@@ -124,6 +129,7 @@ impl Validator for AtLeast {
 }
 
 /// Any check written as a function returning an error detail.
+#[derive(Debug)]
 pub struct Check {
     pub check: fn(&Value) -> Result<(), String>,
     pub description: &'static str,
@@ -142,6 +148,7 @@ impl Validator for Check {
 }
 
 /// A check of a string value written as a function (null and unknown pass).
+#[derive(Debug)]
 pub struct Text {
     pub check: fn(&str) -> Result<(), String>,
     pub description: &'static str,

@@ -17,6 +17,34 @@ pub const CORE_PROTOCOL_VERSION: u32 = 1;
 /// The Terraform plugin protocol this provider speaks.
 pub const PLUGIN_PROTOCOL_VERSION: u32 = 6;
 
+/// A launch environment this plugin cannot serve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LaunchError {
+    /// Terraform offered none of the protocol versions this provider speaks.
+    NoCommonVersion { offered: String },
+    /// `PLUGIN_MIN_PORT` or `PLUGIN_MAX_PORT` is not a port number.
+    BadPort { name: &'static str, value: String },
+    /// The port range is empty.
+    InvertedPortRange { min: u16, max: u16 },
+}
+
+impl std::fmt::Display for LaunchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LaunchError::NoCommonVersion { offered } => write!(
+                f,
+                "Terraform offered plugin protocol versions {offered}, but this provider speaks only version {PLUGIN_PROTOCOL_VERSION}; use Terraform 1.0 or later"
+            ),
+            LaunchError::BadPort { name, value } => write!(f, "{name}={value:?} is not a port number"),
+            LaunchError::InvertedPortRange { min, max } => {
+                write!(f, "PLUGIN_MIN_PORT {min} is above PLUGIN_MAX_PORT {max}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LaunchError {}
+
 /// What Terraform put in the plugin's environment.
 #[derive(Clone, Debug, Default)]
 pub struct LaunchEnv {
@@ -45,7 +73,7 @@ impl LaunchEnv {
 
     /// Picks protocol 6 from the versions Terraform offers; with no list, go-plugin's
     /// rule applies and the plugin's own version is used.
-    pub fn negotiate_version(&self) -> Result<u32, String> {
+    pub fn negotiate_version(&self) -> Result<u32, LaunchError> {
         let Some(list) = &self.protocol_versions else {
             return Ok(PLUGIN_PROTOCOL_VERSION);
         };
@@ -53,17 +81,15 @@ impl LaunchEnv {
         if offered.iter().any(|v| v.parse::<u32>() == Ok(PLUGIN_PROTOCOL_VERSION)) {
             Ok(PLUGIN_PROTOCOL_VERSION)
         } else {
-            Err(format!(
-                "Terraform offered plugin protocol versions {list}, but this provider speaks only version {PLUGIN_PROTOCOL_VERSION}; use Terraform 1.0 or later"
-            ))
+            Err(LaunchError::NoCommonVersion { offered: list.clone() })
         }
     }
 
     /// The inclusive port range to listen in; `None` lets the OS choose.
-    pub fn port_range(&self) -> Result<Option<(u16, u16)>, String> {
-        let parse = |name: &str, v: &Option<String>| -> Result<Option<u16>, String> {
+    pub fn port_range(&self) -> Result<Option<(u16, u16)>, LaunchError> {
+        let parse = |name: &'static str, v: &Option<String>| -> Result<Option<u16>, LaunchError> {
             v.as_deref()
-                .map(|s| s.trim().parse::<u16>().map_err(|_| format!("{name}={s:?} is not a port number")))
+                .map(|s| s.trim().parse::<u16>().map_err(|_| LaunchError::BadPort { name, value: s.to_string() }))
                 .transpose()
         };
         match (parse("PLUGIN_MIN_PORT", &self.min_port)?, parse("PLUGIN_MAX_PORT", &self.max_port)?) {
@@ -71,7 +97,7 @@ impl LaunchEnv {
             (min, max) => {
                 let (min, max) = (min.unwrap_or(1024), max.unwrap_or(u16::MAX));
                 if min > max {
-                    return Err(format!("PLUGIN_MIN_PORT {min} is above PLUGIN_MAX_PORT {max}"));
+                    return Err(LaunchError::InvertedPortRange { min, max });
                 }
                 Ok(Some((min, max)))
             }
@@ -115,7 +141,7 @@ mod tests {
         assert_eq!(env(Some("6")).negotiate_version(), Ok(6));
         assert_eq!(env(None).negotiate_version(), Ok(6));
         let e = env(Some("4,5")).negotiate_version().unwrap_err();
-        assert!(e.contains("4,5"), "{e}");
+        assert!(e.to_string().contains("4,5"), "{e}");
     }
 
     #[test]

@@ -5,18 +5,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as J;
 
+use super::diagnostics::Step;
 use super::types::Type;
-use super::value::{Number, Value};
+use super::value::{Number, ShapeError, Value};
 
 /// Decodes a JSON value against `ty`. Object attributes absent from the JSON become
 /// null; attributes the type does not know are dropped (an older or newer schema
 /// may have had them), which is what state upgrades need.
-pub fn from_json(json: &J, ty: &Type) -> Result<Value, String> {
-    from_json_at(json, ty, "")
-}
-
-fn from_json_at(json: &J, ty: &Type, at: &str) -> Result<Value, String> {
-    let mismatch = |what: &str| Err(format!("{}: expected {what}, found {}", path_or_root(at), json_kind(json)));
+pub fn from_json(json: &J, ty: &Type) -> Result<Value, ShapeError> {
+    let mismatch = |what: &str| Err(ShapeError::new(format!("expected {what}, found {}", json_kind(json))));
     if json.is_null() {
         return Ok(Value::Null);
     }
@@ -43,7 +40,7 @@ fn from_json_at(json: &J, ty: &Type, at: &str) -> Result<Value, String> {
             let vals = items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| from_json_at(x, e, &format!("{at}[{i}]")))
+                .map(|(i, x)| from_json(x, e).map_err(|err| err.within(Step::Index(i as i64))))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::List(_)) { Value::List(vals) } else { Value::Set(vals) })
         }
@@ -56,7 +53,7 @@ fn from_json_at(json: &J, ty: &Type, at: &str) -> Result<Value, String> {
                 .iter()
                 .zip(ts)
                 .enumerate()
-                .map(|(i, (x, t))| from_json_at(x, t, &format!("{at}[{i}]")))
+                .map(|(i, (x, t))| from_json(x, t).map_err(|err| err.within(Step::Index(i as i64))))
                 .collect::<Result<_, _>>()
                 .map(Value::Tuple)
         }
@@ -64,7 +61,7 @@ fn from_json_at(json: &J, ty: &Type, at: &str) -> Result<Value, String> {
             let J::Object(m) = json else { return mismatch("an object") };
             let mut out = BTreeMap::new();
             for (k, x) in m {
-                out.insert(k.clone(), from_json_at(x, e, &format!("{at}[{k:?}]"))?);
+                out.insert(k.clone(), from_json(x, e).map_err(|err| err.within(Step::Key(k.clone())))?);
             }
             Ok(Value::Map(out))
         }
@@ -72,16 +69,15 @@ fn from_json_at(json: &J, ty: &Type, at: &str) -> Result<Value, String> {
             let J::Object(m) = json else { return mismatch("an object") };
             let mut out = BTreeMap::new();
             for (k, t) in attrs {
-                let child = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
                 let v = match m.get(k) {
-                    Some(x) => from_json_at(x, t, &child)?,
+                    Some(x) => from_json(x, t).map_err(|err| err.in_attr(k))?,
                     None => Value::Null,
                 };
                 out.insert(k.clone(), v);
             }
             Ok(Value::Object(out))
         }
-        Type::Dynamic => Err(format!("{}: dynamic values are not supported in stored state", path_or_root(at))),
+        Type::Dynamic => Err(ShapeError::new("dynamic values are not supported in stored state")),
     }
 }
 
@@ -95,14 +91,6 @@ pub fn to_json(v: &Value) -> J {
         Value::String(s) => J::String(s.clone()),
         Value::List(items) | Value::Set(items) | Value::Tuple(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Map(m) | Value::Object(m) => J::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
-    }
-}
-
-fn path_or_root(at: &str) -> &str {
-    if at.is_empty() {
-        "(root)"
-    } else {
-        at
     }
 }
 
@@ -144,6 +132,6 @@ mod tests {
         let ty = Type::object([("volume", Type::list(Type::object([("size", Type::Number)])))]);
         let j: J = serde_json::from_str(r#"{"volume":[{"size":[1]}]}"#).unwrap();
         let e = from_json(&j, &ty).unwrap_err();
-        assert!(e.contains("volume[0].size"), "{e}");
+        assert_eq!(e.to_string(), "volume[0].size: expected a number, found an array");
     }
 }

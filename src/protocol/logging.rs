@@ -52,6 +52,7 @@ pub fn init(module: &'static str) {
     let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
 }
 
+#[derive(Debug)]
 pub struct HclogLayer {
     module: &'static str,
     max_level: Level,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::diagnostics::{AttributePath, Step};
 use super::types::Type;
-use super::value::{kind_name, Number, Value};
+use super::value::{kind_name, Number, ShapeError, Value};
 
 /// cty encodes an unknown as extension 0; refined unknowns (Terraform ≥ 1.6) as 12.
 const EXT_UNKNOWN: i8 = 0;
@@ -276,7 +276,7 @@ impl<'a> Decoder<'a> {
                 };
                 let parsed: serde_json::Value = serde_json::from_slice(type_json)
                     .map_err(|e| DecodeError::new(format!("dynamic value type: {e}")))?;
-                let inner = Type::from_json(&parsed).map_err(DecodeError::new)?;
+                let inner = Type::from_json(&parsed).map_err(|e| DecodeError::new(e.message))?;
                 self.value(&inner, depth + 1)
             }
         }
@@ -292,13 +292,13 @@ impl<'a> Decoder<'a> {
 
 /// Encodes `value` as a value of type `ty`. Missing object attributes are written as
 /// null; a value that does not fit the type is an error.
-pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, String> {
+pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, ShapeError> {
     let mut out = Vec::with_capacity(256);
     encode_into(&mut out, value, ty)?;
     Ok(out)
 }
 
-fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), String> {
+fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), ShapeError> {
     match (value, ty) {
         (Value::Null, _) => out.push(0xc0),
         (Value::Unknown, _) => out.extend_from_slice(&[0xd4, EXT_UNKNOWN as u8, 0]),
@@ -332,22 +332,22 @@ fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), String
         }
         (Value::Object(m), Type::Object(attrs)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(format!("attribute {extra:?} is not in the schema"));
+                return Err(ShapeError::new(format!("attribute {extra:?} is not in the schema")));
             }
             write_len(out, attrs.len(), [0x80, 0xde, 0xdf]);
             for (k, t) in attrs {
                 write_str(out, k);
                 let v = m.get(k).unwrap_or(&Value::Null);
-                encode_into(out, v, t).map_err(|e| format!("{k}: {e}"))?;
+                encode_into(out, v, t).map_err(|e| e.in_attr(k))?;
             }
         }
         (v, Type::Dynamic) => {
-            let inner = infer_type(v).ok_or("cannot infer the type of a dynamic value")?;
+            let inner = infer_type(v).ok_or_else(|| ShapeError::new("cannot infer the type of a dynamic value"))?;
             write_len(out, 2, [0x90, 0xdc, 0xdd]);
             write_bin(out, inner.to_json().to_string().as_bytes());
             encode_into(out, v, &inner)?;
         }
-        (v, t) => return Err(format!("cannot encode a {} value as {t}", kind_name(v))),
+        (v, t) => return Err(ShapeError::new(format!("cannot encode a {} value as {t}", kind_name(v)))),
     }
     Ok(())
 }

@@ -18,8 +18,8 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
-use super::handshake::{handshake_line, reattach_line, LaunchEnv};
-use super::tls;
+use super::handshake::{handshake_line, reattach_line, LaunchEnv, LaunchError};
+use super::tls::{self, TlsError};
 use crate::proto::health::health_server::{Health, HealthServer};
 use crate::proto::health::{health_check_response::ServingStatus, HealthCheckRequest, HealthCheckResponse};
 use crate::proto::plugin::grpc_broker_server::{GrpcBroker, GrpcBrokerServer};
@@ -32,7 +32,67 @@ use crate::proto::tfplugin6::provider_server::{Provider, ProviderServer};
 /// single resource's state, so this only guards against garbage.
 const MAX_MESSAGE_BYTES: usize = 256 << 20;
 
+/// Why the plugin could not serve.
+#[derive(Debug)]
+pub enum ServeError {
+    /// Terraform's launch environment is unusable.
+    Launch(LaunchError),
+    /// `PLUGIN_CLIENT_CERT` holds no certificate.
+    ClientCert(TlsError),
+    /// The plugin's own certificate or TLS configuration.
+    Tls(TlsError),
+    /// Listening or writing the handshake line failed.
+    Io { doing: &'static str, source: io::Error },
+    /// No free port in the range Terraform gave.
+    NoFreePort { min: u16, max: u16 },
+    /// The gRPC server stopped with an error.
+    Transport(tonic::transport::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Launch(e) => e.fmt(f),
+            ServeError::ClientCert(e) => write!(f, "PLUGIN_CLIENT_CERT: {e}"),
+            ServeError::Tls(e) => write!(f, "TLS: {e}"),
+            ServeError::Io { doing, source } => write!(f, "{doing}: {source}"),
+            ServeError::NoFreePort { min, max } => write!(f, "no free port between {min} and {max}"),
+            ServeError::Transport(e) => write!(f, "the gRPC server failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Launch(e) => Some(e),
+            ServeError::ClientCert(e) | ServeError::Tls(e) => Some(e),
+            ServeError::Io { source, .. } => Some(source),
+            ServeError::NoFreePort { .. } => None,
+            ServeError::Transport(e) => Some(e),
+        }
+    }
+}
+
+impl From<LaunchError> for ServeError {
+    fn from(e: LaunchError) -> Self {
+        ServeError::Launch(e)
+    }
+}
+
+impl From<TlsError> for ServeError {
+    fn from(e: TlsError) -> Self {
+        ServeError::Tls(e)
+    }
+}
+
+/// An I/O failure while `doing` something.
+fn io_error(doing: &'static str) -> impl FnOnce(io::Error) -> ServeError {
+    move |source| ServeError::Io { doing, source }
+}
+
 /// How the plugin was started.
+#[derive(Debug)]
 pub enum Launch {
     /// By Terraform, with the handshake environment.
     Terraform(LaunchEnv),
@@ -52,16 +112,16 @@ pub async fn serve<P: Provider>(provider: P, launch: Launch) -> ExitCode {
     }
 }
 
-async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), String> {
+async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let (listener, acceptor, announce) = match &launch {
         Launch::Terraform(env) => {
             env.negotiate_version()?;
             let listener = bind_in_range(env.port_range()?).await?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let addr = listener.local_addr().map_err(io_error("reading the listening address"))?;
             match &env.client_cert {
                 Some(pem) => {
-                    let client_der = tls::pem_certificate_der(pem).map_err(|e| format!("PLUGIN_CLIENT_CERT: {e}"))?;
+                    let client_der = tls::pem_certificate_der(pem).map_err(ServeError::ClientCert)?;
                     let identity = tls::generate_identity()?;
                     let config = identity.mtls_server_config(client_der)?;
                     let line = handshake_line(addr, Some(&identity.cert_der));
@@ -71,8 +131,8 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), String> {
             }
         }
         Launch::Debug { provider_address } => {
-            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(|e| e.to_string())?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(io_error("listening"))?;
+            let addr = listener.local_addr().map_err(io_error("reading the listening address"))?;
             let text = format!(
                 "Provider started in debug mode. To attach Terraform, export this in the shell that runs terraform:\n\n\texport {}\n\nStop the provider with Ctrl-C.",
                 reattach_line(provider_address, addr)
@@ -86,8 +146,8 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), String> {
     spawn_interrupt_watch(debug, shutdown_tx.clone());
 
     let mut stdout = tokio::io::stdout();
-    stdout.write_all(format!("{announce}\n").as_bytes()).await.map_err(|e| e.to_string())?;
-    stdout.flush().await.map_err(|e| e.to_string())?;
+    stdout.write_all(format!("{announce}\n").as_bytes()).await.map_err(io_error("writing the handshake line"))?;
+    stdout.flush().await.map_err(io_error("writing the handshake line"))?;
     tracing::debug!(line = %announce, "plugin handshake sent");
 
     let provider_svc = ProviderServer::new(provider)
@@ -108,7 +168,7 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), String> {
     // gone within a couple of seconds of Shutdown, so cap the wait.
     let mut deadline = shutdown_rx.clone();
     tokio::select! {
-        r = server => r.map_err(|e| e.to_string())?,
+        r = server => r.map_err(ServeError::Transport)?,
         _ = async move {
             let _ = deadline.wait_for(|s| *s).await;
             tokio::time::sleep(Duration::from_millis(500)).await;
@@ -120,9 +180,9 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), String> {
 
 /// Binds 127.0.0.1 on a free port in `range`, starting at a random point so that
 /// plugins started together do not race for the same ports.
-async fn bind_in_range(range: Option<(u16, u16)>) -> Result<TcpListener, String> {
+async fn bind_in_range(range: Option<(u16, u16)>) -> Result<TcpListener, ServeError> {
     let Some((min, max)) = range else {
-        return TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(|e| e.to_string());
+        return TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(io_error("listening"));
     };
     let span = u32::from(max - min) + 1;
     let start = (std::process::id().wrapping_mul(2_654_435_761)) % span;
@@ -132,7 +192,7 @@ async fn bind_in_range(range: Option<(u16, u16)>) -> Result<TcpListener, String>
             return Ok(l);
         }
     }
-    Err(format!("no free port between {min} and {max}"))
+    Err(ServeError::NoFreePort { min, max })
 }
 
 /// Accepts connections, sets TCP_NODELAY (each RPC round otherwise waits on delayed
@@ -201,6 +261,7 @@ fn spawn_interrupt_watch(debug: bool, shutdown: watch::Sender<bool>) {
 }
 
 /// One accepted connection, with or without TLS.
+#[derive(Debug)]
 pub enum PluginConn {
     Plain(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),

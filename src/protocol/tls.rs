@@ -10,10 +10,61 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixT
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme};
 
-/// A server certificate made for this process, in DER, with its key.
+/// Why a TLS identity or configuration could not be made.
+#[derive(Debug)]
+pub enum TlsError {
+    /// Generating the key or the certificate failed.
+    Certificate(rcgen::Error),
+    /// rustls refused the configuration.
+    Config(rustls::Error),
+    /// The PEM document holds no readable certificate.
+    Pem(rustls::pki_types::pem::Error),
+}
+
+impl std::fmt::Display for TlsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsError::Certificate(e) => write!(f, "could not make a certificate: {e}"),
+            TlsError::Config(e) => write!(f, "could not configure TLS: {e}"),
+            TlsError::Pem(e) => write!(f, "no readable CERTIFICATE block in PEM ({e})"),
+        }
+    }
+}
+
+impl std::error::Error for TlsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TlsError::Certificate(e) => Some(e),
+            TlsError::Config(e) => Some(e),
+            TlsError::Pem(e) => Some(e),
+        }
+    }
+}
+
+impl From<rcgen::Error> for TlsError {
+    fn from(e: rcgen::Error) -> Self {
+        TlsError::Certificate(e)
+    }
+}
+
+impl From<rustls::Error> for TlsError {
+    fn from(e: rustls::Error) -> Self {
+        TlsError::Config(e)
+    }
+}
+
+/// A server certificate made for this process, in DER and PEM, with its key.
 pub struct ServerIdentity {
     pub cert_der: Vec<u8>,
+    cert_pem: String,
     key_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for ServerIdentity {
+    /// The certificate is public; the key is not shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerIdentity").field("cert_der", &self.cert_der.len()).finish_non_exhaustive()
+    }
 }
 
 /// The crypto provider used for every TLS endpoint in this crate: aws-lc-rs, which
@@ -26,17 +77,17 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
 /// verifies. go-plugin's client adds it to its roots and accepts it as its own chain;
 /// unlike go-plugin's own certificates it is not marked as a CA, so that clients
 /// built on webpki (which refuse a CA certificate as an end entity) accept it too.
-pub fn generate_identity() -> Result<ServerIdentity, String> {
+pub fn generate_identity() -> Result<ServerIdentity, TlsError> {
     generate_identity_for(&["localhost".to_string()])
 }
 
 /// Generates a self-signed certificate for the given DNS names or IP addresses.
-pub fn generate_identity_for(names: &[String]) -> Result<ServerIdentity, String> {
+pub fn generate_identity_for(names: &[String]) -> Result<ServerIdentity, TlsError> {
     use rcgen::{
         CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
     };
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
-    let mut params = CertificateParams::new(names.to_vec()).map_err(|e| e.to_string())?;
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+    let mut params = CertificateParams::new(names.to_vec())?;
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, names.first().cloned().unwrap_or_default());
     dn.push(DnType::OrganizationName, "terraform-provider-modelarts");
@@ -47,17 +98,14 @@ pub fn generate_identity_for(names: &[String]) -> Result<ServerIdentity, String>
     let now = std::time::SystemTime::now();
     params.not_before = (now - std::time::Duration::from_secs(30)).into();
     params.not_after = (now + std::time::Duration::from_secs(30 * 365 * 24 * 3600)).into();
-    let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
-    Ok(ServerIdentity { cert_der: cert.der().to_vec(), key_der: key.serialize_der() })
+    let cert = params.self_signed(&key)?;
+    Ok(ServerIdentity { cert_der: cert.der().to_vec(), cert_pem: cert.pem(), key_der: key.serialize_der() })
 }
 
 impl ServerIdentity {
+    /// The certificate in PEM (go-plugin's handshake line carries it base64-encoded).
     pub fn cert_pem(&self) -> String {
-        pem_encode("CERTIFICATE", &self.cert_der)
-    }
-
-    pub fn key_pem(&self) -> String {
-        pem_encode("PRIVATE KEY", &self.key_der)
+        self.cert_pem.clone()
     }
 
     fn chain(&self) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
@@ -68,7 +116,7 @@ impl ServerIdentity {
     }
 
     /// A TLS server config presenting this identity, accepting only `client_cert_der`.
-    pub fn mtls_server_config(&self, client_cert_der: Vec<u8>) -> Result<ServerConfig, String> {
+    pub fn mtls_server_config(&self, client_cert_der: Vec<u8>) -> Result<ServerConfig, TlsError> {
         let provider = crypto_provider();
         let verifier = Arc::new(PinnedClientCert {
             expected: client_cert_der,
@@ -76,50 +124,29 @@ impl ServerIdentity {
         });
         let (chain, key) = self.chain();
         let mut cfg = ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
+            .with_safe_default_protocol_versions()?
             .with_client_cert_verifier(verifier)
-            .with_single_cert(chain, key)
-            .map_err(|e| e.to_string())?;
+            .with_single_cert(chain, key)?;
         cfg.alpn_protocols = vec![b"h2".to_vec()];
         Ok(cfg)
     }
 
     /// A TLS server config presenting this identity to any client (the simulator's HTTPS mode).
-    pub fn server_config(&self) -> Result<ServerConfig, String> {
+    pub fn server_config(&self) -> Result<ServerConfig, TlsError> {
         let (chain, key) = self.chain();
         let mut cfg = ServerConfig::builder_with_provider(crypto_provider())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
+            .with_safe_default_protocol_versions()?
             .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .map_err(|e| e.to_string())?;
+            .with_single_cert(chain, key)?;
         cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(cfg)
     }
 }
 
 /// Decodes the first `CERTIFICATE` block of a PEM document to DER.
-pub fn pem_certificate_der(pem: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine;
-    let begin = "-----BEGIN CERTIFICATE-----";
-    let end = "-----END CERTIFICATE-----";
-    let start = pem.find(begin).ok_or("no CERTIFICATE block in PEM")? + begin.len();
-    let stop = pem[start..].find(end).ok_or("unterminated CERTIFICATE block")? + start;
-    let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD.decode(body).map_err(|e| format!("bad base64 in PEM: {e}"))
-}
-
-fn pem_encode(label: &str, der: &[u8]) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
+pub fn pem_certificate_der(pem: &str) -> Result<Vec<u8>, TlsError> {
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::from_pem_slice(pem.as_bytes()).map(|c| c.to_vec()).map_err(TlsError::Pem)
 }
 
 /// Trusts exactly one client certificate, byte for byte. Terraform's certificate is a

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::value::ShapeError;
+
 /// A Terraform type. Object attributes are kept sorted by name, which is also the
 /// order the msgpack encoding uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +62,11 @@ impl Type {
     }
 
     /// Parses the JSON form of a type (as carried by dynamic values).
-    pub fn from_json(json: &serde_json::Value) -> Result<Type, String> {
+    pub fn from_json(json: &serde_json::Value) -> Result<Type, ShapeError> {
+        Type::from_json_text(json).map_err(ShapeError::new)
+    }
+
+    fn from_json_text(json: &serde_json::Value) -> Result<Type, String> {
         use serde_json::Value as J;
         match json {
             J::String(s) => match s.as_str() {
@@ -74,20 +80,20 @@ impl Type {
                 let [kind, arg] = parts.as_slice() else { return Err(format!("malformed type {json}")) };
                 let kind = kind.as_str().ok_or("type kind must be a string")?;
                 match kind {
-                    "list" => Ok(Type::list(Type::from_json(arg)?)),
-                    "set" => Ok(Type::set(Type::from_json(arg)?)),
-                    "map" => Ok(Type::map(Type::from_json(arg)?)),
+                    "list" => Ok(Type::list(Type::from_json_text(arg)?)),
+                    "set" => Ok(Type::set(Type::from_json_text(arg)?)),
+                    "map" => Ok(Type::map(Type::from_json_text(arg)?)),
                     "object" => {
                         let fields = arg.as_object().ok_or("object type needs a map")?;
                         let mut attrs = BTreeMap::new();
                         for (k, v) in fields {
-                            attrs.insert(k.clone(), Type::from_json(v)?);
+                            attrs.insert(k.clone(), Type::from_json_text(v)?);
                         }
                         Ok(Type::Object(attrs))
                     }
                     "tuple" => {
                         let elems = arg.as_array().ok_or("tuple type needs a list")?;
-                        Ok(Type::Tuple(elems.iter().map(Type::from_json).collect::<Result<_, _>>()?))
+                        Ok(Type::Tuple(elems.iter().map(Type::from_json_text).collect::<Result<_, _>>()?))
                     }
                     other => Err(format!("unknown type kind {other:?}")),
                 }

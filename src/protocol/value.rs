@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::diagnostics::{AttributePath, Step};
 use super::types::Type;
 
 /// A number as Terraform sends it: msgpack integers stay exact, anything else is a float.
@@ -197,25 +198,71 @@ impl From<i64> for Value {
     }
 }
 
+/// A value that does not fit its type, and where in it: `volume[0].size`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    pub path: AttributePath,
+    pub message: String,
+}
+
+impl ShapeError {
+    /// An error at the root of the value.
+    pub fn new(message: impl Into<String>) -> Self {
+        ShapeError { path: AttributePath::root(), message: message.into() }
+    }
+
+    /// The same error, one step further from the root.
+    pub fn within(mut self, step: Step) -> Self {
+        self.path.0.insert(0, step);
+        self
+    }
+
+    /// The same error, inside attribute `name`.
+    pub fn in_attr(self, name: &str) -> Self {
+        self.within(Step::Attr(name.to_string()))
+    }
+}
+
+impl fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_root() {
+            write!(f, "(root): {}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ShapeError {}
+
 /// Checks that `value` has the shape of `ty`, so a provider bug is reported as a
 /// diagnostic rather than as a value Terraform cannot decode.
-pub fn conforms(value: &Value, ty: &Type) -> Result<(), String> {
+pub fn conforms(value: &Value, ty: &Type) -> Result<(), ShapeError> {
     match (value, ty) {
         (Value::Null | Value::Unknown, _) => Ok(()),
         (_, Type::Dynamic) => Ok(()),
         (Value::Bool(_), Type::Bool) | (Value::Number(_), Type::Number) | (Value::String(_), Type::String) => Ok(()),
-        (Value::List(v), Type::List(e)) | (Value::Set(v), Type::Set(e)) => v.iter().try_for_each(|x| conforms(x, e)),
-        (Value::Map(m), Type::Map(e)) => m.values().try_for_each(|x| conforms(x, e)),
-        (Value::Tuple(v), Type::Tuple(ts)) if v.len() == ts.len() => {
-            v.iter().zip(ts).try_for_each(|(x, t)| conforms(x, t))
+        (Value::List(v), Type::List(e)) | (Value::Set(v), Type::Set(e)) => {
+            v.iter().enumerate().try_for_each(|(i, x)| conforms(x, e).map_err(|err| err.within(Step::Index(i as i64))))
         }
+        (Value::Map(m), Type::Map(e)) => {
+            m.iter().try_for_each(|(k, x)| conforms(x, e).map_err(|err| err.within(Step::Key(k.clone()))))
+        }
+        (Value::Tuple(v), Type::Tuple(ts)) if v.len() == ts.len() => v
+            .iter()
+            .zip(ts)
+            .enumerate()
+            .try_for_each(|(i, (x, t))| conforms(x, t).map_err(|err| err.within(Step::Index(i as i64)))),
         (Value::Object(m), Type::Object(attrs)) => {
             if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(format!("unexpected attribute {extra:?}"));
+                return Err(ShapeError::new(format!("unexpected attribute {extra:?}")));
             }
-            m.iter().try_for_each(|(k, x)| conforms(x, &attrs[k]).map_err(|e| format!("{k}: {e}")))
+            m.iter().try_for_each(|(k, x)| match attrs.get(k) {
+                Some(t) => conforms(x, t).map_err(|e| e.in_attr(k)),
+                None => Ok(()),
+            })
         }
-        (v, t) => Err(format!("a {} value where {t} was expected", kind_name(v))),
+        (v, t) => Err(ShapeError::new(format!("a {} value where {t} was expected", kind_name(v)))),
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::client::{Client, ClientConfig};
+use crate::client::{Client, ClientConfig, ClientConfigError};
 use crate::framework::CallContext;
 use crate::protocol::Diagnostics;
 
@@ -45,7 +45,7 @@ pub fn client_config(settings: &Settings, endpoint: &str, project_id: &str) -> C
 }
 
 impl Configured {
-    pub fn new(settings: Settings) -> Result<Configured, String> {
+    pub fn new(settings: Settings) -> Result<Configured, ClientConfigError> {
         let client = Client::new(client_config(&settings, &settings.endpoint, &settings.project_id))?;
         Ok(Configured {
             region: settings.region.clone(),
@@ -76,10 +76,8 @@ impl Configured {
         if let Some(c) = others.get(region) {
             return Ok(c.with_cancel(ctx.cancel.clone()));
         }
-        let fail = |detail: String| {
-            let mut d = Diagnostics::new();
-            d.error(format!("Cannot reach region {region:?}"), detail);
-            d
+        let fail = |detail: &dyn std::fmt::Display| {
+            Diagnostics::with_error(format!("Cannot reach region {region:?}"), detail.to_string())
         };
         // IAM answers at the provider's own endpoint when one was set (a private cloud,
         // the simulator); at the global IAM endpoint otherwise.
@@ -88,16 +86,16 @@ impl Configured {
             None => IAM_ENDPOINT.to_string(),
         };
         let iam = Client::new(client_config(&self.settings, &iam_endpoint, ""))
-            .map_err(fail)?
+            .map_err(|e| fail(&e))?
             .with_cancel(ctx.cancel.clone());
         let project = match iam.project_of_region(region).await {
             Ok(Some(p)) => p,
-            Ok(None) => return Err(fail(format!("IAM at {iam_endpoint} knows no project named {region:?}: is the region's name right, and is it enabled for the account?"))),
-            Err(e) => return Err(fail(format!("Looking up the project of region {region:?} through IAM failed: {e}"))),
+            Ok(None) => return Err(fail(&format!("IAM at {iam_endpoint} knows no project named {region:?}: is the region's name right, and is it enabled for the account?"))),
+            Err(e) => return Err(fail(&format!("Looking up the project of region {region:?} through IAM failed: {e}"))),
         };
         let endpoint = self.endpoint_of(region);
         tracing::debug!(region, project = %project, endpoint = %endpoint, "client for another region");
-        let client = Client::new(client_config(&self.settings, &endpoint, &project)).map_err(fail)?;
+        let client = Client::new(client_config(&self.settings, &endpoint, &project)).map_err(|e| fail(&e))?;
         others.insert(region.to_string(), client.clone());
         Ok(client.with_cancel(ctx.cancel.clone()))
     }

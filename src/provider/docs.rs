@@ -9,6 +9,7 @@ use super::notebook::changes::{Applied, Needs, RULES};
 use super::notebook::schema as notebook_schema;
 
 /// A docs page and its generated sections (name, content).
+#[derive(Debug)]
 pub struct Page {
     pub path: &'static str,
     pub sections: Vec<(&'static str, String)>,

@@ -18,7 +18,7 @@ use crate::framework::{DataSource, Provider, Resource, Schema};
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct ModelArtsProvider;
 
 pub use configured::Configured;
@@ -36,7 +36,7 @@ impl Provider for ModelArtsProvider {
         tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
         match Configured::new(settings) {
             Ok(c) => resp.data = Some(Arc::new(c)),
-            Err(e) => resp.diagnostics.error("Cannot configure the ModelArts client", e),
+            Err(e) => resp.diagnostics.error("Cannot configure the ModelArts client", e.to_string()),
         }
     }
 

@@ -88,6 +88,7 @@ pub fn route(method: &str, rest: &[&str]) -> Option<Route> {
 }
 
 /// Everything an operation may touch.
+#[derive(Debug)]
 pub struct Ctx<'a> {
     /// The project in the request's path: notebooks of other projects do not exist for it.
     pub project: &'a str,
@@ -256,7 +257,7 @@ pub fn uuid_v4() -> String {
     if let Some(variant) = b.get_mut(8) {
         *variant = (*variant & 0x3f) | 0x80;
     }
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let h = hex::encode(b);
     let part = |r: std::ops::Range<usize>| h.get(r).unwrap_or_default().to_string();
     format!("{}-{}-{}-{}-{}", part(0..8), part(8..12), part(12..16), part(16..20), part(20..32))
 }

@@ -5,12 +5,19 @@
 use crate::client::signer;
 use crate::timefmt::parse_sdk_date;
 
-#[derive(Clone, Debug)]
+/// The credentials the simulator accepts. `Debug` shows the access key only.
+#[derive(Clone)]
 pub struct Credentials {
     pub access_key: String,
     pub secret_key: String,
     /// When set, requests must carry this `X-Security-Token` (temporary credentials).
     pub security_token: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("access_key", &self.access_key).finish_non_exhaustive()
+    }
 }
 
 /// Why a request was refused: an `APIGW.xxxx` code and a message (HTTP 401).
@@ -24,7 +31,8 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Result<(), Refusal>
     Err(Refusal { code, message: message.into() })
 }
 
-/// A received request, as the verifier needs it.
+/// A received request, as the verifier needs it. `Debug` shows header names only
+/// (`Authorization` and `X-Security-Token` are among them).
 pub struct Received<'a> {
     pub method: &'a str,
     pub path: &'a str,
@@ -32,6 +40,16 @@ pub struct Received<'a> {
     /// Header names in any case.
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
+}
+
+impl std::fmt::Debug for Received<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Received")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("header_names", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -28,21 +28,21 @@ pub struct Call {
     pub response: u16,
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct CallLog {
     calls: Mutex<Vec<Call>>,
     file: Option<Mutex<std::fs::File>>,
 }
 
 impl CallLog {
-    pub fn new(path: Option<&std::path::Path>) -> Result<CallLog, String> {
+    pub fn new(path: Option<&std::path::Path>) -> Result<CallLog, super::SimError> {
         let file = match path {
             Some(p) => Some(Mutex::new(
                 std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
                     .open(p)
-                    .map_err(|e| format!("{}: {e}", p.display()))?,
+                    .map_err(|source| super::SimError::File { path: p.to_path_buf(), source })?,
             )),
             None => None,
         };

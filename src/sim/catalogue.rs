@@ -103,9 +103,11 @@ impl Default for Catalogue {
 }
 
 impl Catalogue {
-    pub fn load(path: &std::path::Path) -> Result<Catalogue, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    /// A catalogue from a JSON file (`{"flavors": [...], "images": [...]}`).
+    pub fn load(path: &std::path::Path) -> Result<Catalogue, super::SimError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| super::SimError::File { path: path.to_path_buf(), source })?;
+        serde_json::from_str(&text).map_err(|source| super::SimError::Catalogue { path: path.to_path_buf(), source })
     }
 
     pub fn flavor(&self, id: &str) -> Option<&Flavor> {

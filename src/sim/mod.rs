@@ -84,7 +84,42 @@ impl Default for SimConfig {
     }
 }
 
+/// Why the simulator could not start.
+#[derive(Debug)]
+pub enum SimError {
+    /// A file (the call log, the catalogue) could not be opened or read.
+    File { path: PathBuf, source: std::io::Error },
+    /// The catalogue file is not the JSON the simulator expects.
+    Catalogue { path: PathBuf, source: serde_json::Error },
+    /// Listening failed.
+    Listen { addr: SocketAddr, source: std::io::Error },
+    /// The HTTPS mode's certificate could not be made.
+    Tls(crate::protocol::tls::TlsError),
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::File { path, source } => write!(f, "{}: {source}", path.display()),
+            SimError::Catalogue { path, source } => write!(f, "{}: {source}", path.display()),
+            SimError::Listen { addr, source } => write!(f, "listen on {addr}: {source}"),
+            SimError::Tls(e) => write!(f, "HTTPS: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SimError::File { source, .. } | SimError::Listen { source, .. } => Some(source),
+            SimError::Catalogue { source, .. } => Some(source),
+            SimError::Tls(e) => Some(e),
+        }
+    }
+}
+
 /// Mutable simulator state, behind one lock so every request sees a consistent world.
+#[derive(Debug)]
 pub struct World {
     pub store: Store,
     pub faults: Faults,
@@ -101,13 +136,14 @@ impl World {
     }
 }
 
+#[derive(Debug)]
 pub struct SimState {
     pub config: SimConfig,
     pub world: Mutex<World>,
     pub log: CallLog,
 }
 
-/// A received request.
+/// A received request. `Debug` leaves out headers and body (credentials travel there).
 pub struct Incoming {
     pub method: String,
     pub path: String,
@@ -116,7 +152,14 @@ pub struct Incoming {
     pub body: Vec<u8>,
 }
 
+impl std::fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incoming").field("method", &self.method).field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
 /// What to answer.
+#[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
@@ -192,7 +235,7 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 }
 
 impl SimState {
-    pub fn new(config: SimConfig) -> Result<SimState, String> {
+    pub fn new(config: SimConfig) -> Result<SimState, SimError> {
         let log = CallLog::new(config.log_path.as_deref())?;
         let world = World {
             store: Store::default(),
@@ -362,6 +405,7 @@ impl SimState {
 }
 
 /// A running simulator.
+#[derive(Debug)]
 pub struct SimHandle {
     /// `http://127.0.0.1:PORT` (or `https://`).
     pub url: String,
@@ -373,14 +417,14 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
-    pub async fn start(config: SimConfig) -> Result<SimHandle, String> {
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
-            .map_err(|e| format!("listen on {}: {e}", config.listen))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
+        let listen_error = |source| SimError::Listen { addr: config.listen, source };
+        let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(listen_error)?;
+        let addr = listener.local_addr().map_err(listen_error)?;
         let (acceptor, cert_pem) = if config.tls {
-            let id = crate::protocol::tls::generate_identity_for(&["localhost".into(), addr.ip().to_string()])?;
-            let cfg = id.server_config()?;
+            let id = crate::protocol::tls::generate_identity_for(&["localhost".into(), addr.ip().to_string()])
+                .map_err(SimError::Tls)?;
+            let cfg = id.server_config().map_err(SimError::Tls)?;
             (Some(tokio_rustls::TlsAcceptor::from(Arc::new(cfg))), Some(id.cert_pem()))
         } else {
             (None, None)

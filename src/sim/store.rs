@@ -139,7 +139,7 @@ impl Record {
 }
 
 /// All notebooks, oldest first.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Store {
     records: Vec<Record>,
 }

@@ -10,6 +10,7 @@ use crate::protocol::{Diagnostics, Type, Value};
 
 use super::{api, listing, region_attribute, respond};
 
+#[derive(Debug)]
 pub struct FlavorsDataSource;
 
 const CATEGORIES: &[&str] = &["CPU", "GPU", "ASCEND"];

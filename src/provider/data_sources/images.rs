@@ -10,6 +10,7 @@ use crate::protocol::{Diagnostics, Type, Value};
 
 use super::{api, listing, region_attribute, respond};
 
+#[derive(Debug)]
 pub struct ImagesDataSource;
 
 fn image_type() -> Type {

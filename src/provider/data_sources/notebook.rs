@@ -16,6 +16,7 @@ use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
 
 use super::{api, respond};
 
+#[derive(Debug)]
 pub struct NotebookDataSource;
 
 /// Resource settings that do not describe the notebook, and so are not read: how

@@ -33,6 +33,7 @@ pub enum Applied {
     NoApiCall,
 }
 
+#[derive(Debug)]
 pub struct Rule {
     /// Dotted attribute path; `volume.size` is the size of the single volume block.
     pub attr: &'static str,

@@ -14,6 +14,7 @@ use super::power;
 use super::steps::{Power, Step};
 
 /// What an execution may do, and by when.
+#[derive(Debug)]
 pub struct Run<'a> {
     pub id: &'a str,
     /// Where the notebook is now, and where it should end.
@@ -30,6 +31,7 @@ pub struct Run<'a> {
 }
 
 /// What went wrong, and what the notebook looked like last.
+#[derive(Debug)]
 pub struct Failure {
     pub error: String,
     /// The API's refusal, when an API call failed.

@@ -41,7 +41,9 @@ pub fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Result<Value
         }
     };
     if from_ourselves {
-        return Some(json::from_json(&parsed, own).map_err(|e| Diagnostics::with_error("Malformed source state", e)));
+        return Some(
+            json::from_json(&parsed, own).map_err(|e| Diagnostics::with_error("Malformed source state", e.to_string())),
+        );
     }
     Some(from_official_state(&parsed))
 }
