@@ -38,5 +38,5 @@ pub mod framework;
 pub mod protocol;
 pub mod provider;
 pub mod sim;
-pub mod testhook;
+pub(crate) mod testhook;
 pub mod timefmt;

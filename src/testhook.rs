@@ -6,7 +6,7 @@
 /// Panics when the test hook names `point` (debug builds only).
 #[cfg(debug_assertions)]
 #[allow(clippy::panic, reason = "the whole point of this test hook")]
-pub fn panic_point(point: &str) {
+pub(crate) fn panic_point(point: &str) {
     if std::env::var("MODELARTS_PROVIDER_TEST_PANIC").is_ok_and(|p| p == point) {
         panic!("test hook: MODELARTS_PROVIDER_TEST_PANIC={point}");
     }

@@ -7,39 +7,39 @@ use crate::string_enum;
 string_enum! {
     /// Storage of a notebook at create (SDK `VolumeMountRequest.category`: the create
     /// enum has no `SFS`).
-    pub enum VolumeCategory { Evs = "EVS", Efs = "EFS", Obs = "OBS", Obsfs = "OBSFS" }
+    pub(crate) enum VolumeCategory { Evs = "EVS", Efs = "EFS", Obs = "OBS", Obsfs = "OBSFS" }
 }
 
 string_enum! {
     /// Who owns a notebook's storage (SDK `VolumeMountRequest.ownership`); `DEDICATED`
     /// only with `EFS`.
-    pub enum Ownership { Managed = "MANAGED", Dedicated = "DEDICATED" }
+    pub(crate) enum Ownership { Managed = "MANAGED", Dedicated = "DEDICATED" }
 }
 
 string_enum! {
     /// How auto-stop counts (SDK `LeaseReq.type`).
-    pub enum LeaseType { Timing = "TIMING", Idle = "IDLE" }
+    pub(crate) enum LeaseType { Timing = "TIMING", Idle = "IDLE" }
 }
 
 string_enum! {
     /// What a startup hook's `script` is (SDK `Config.type`): the command itself
     /// (sent base64-encoded) or a script's path in the container.
-    pub enum HookType { Command = "COMMAND", Script = "SCRIPT" }
+    pub(crate) enum HookType { Command = "COMMAND", Script = "SCRIPT" }
 }
 
 string_enum! {
     /// Whether the start waits for a hook (SDK `Config.mode`).
-    pub enum HookMode { Block = "BLOCK", Async = "ASYNC" }
+    pub(crate) enum HookMode { Block = "BLOCK", Async = "ASYNC" }
 }
 
 string_enum! {
     /// Storage mounted into a running notebook (SDK `DataVolumesReq.category`).
-    pub enum MountCategory { Obs = "OBS", Obsfs = "OBSFS", Efs = "EFS" }
+    pub(crate) enum MountCategory { Obs = "OBS", Obsfs = "OBSFS", Efs = "EFS" }
 }
 
 string_enum! {
     /// Where a dynamic mount is (SDK `DataVolumesRes.status`).
-    pub enum MountStatus {
+    pub(crate) enum MountStatus {
         Mounting = "MOUNTING",
         Mounted = "MOUNTED",
         MountFailed = "MOUNT_FAILED",

@@ -5,30 +5,30 @@
 
 /// Storage: EVS volumes from 5 GB (the API's default) and grow up to 4096 GB
 /// (`storage_new_size`: "maximum 4096"; `VolumeRes.capacity`).
-pub const MAX_STORAGE_GB: i64 = 4096;
-pub const MIN_STORAGE_GB: i64 = 5;
+pub(crate) const MAX_STORAGE_GB: i64 = 4096;
+pub(crate) const MIN_STORAGE_GB: i64 = 5;
 /// Auto-stop (lease) duration bounds, in milliseconds: 1 hour to 72 hours
 /// (`LeaseReq.duration`: 3600000-259200000, default 3600000).
-pub const MIN_LEASE_MS: i64 = 3_600_000;
-pub const MAX_LEASE_MS: i64 = 259_200_000;
+pub(crate) const MIN_LEASE_MS: i64 = 3_600_000;
+pub(crate) const MAX_LEASE_MS: i64 = 259_200_000;
 /// `NotebookCreateRequest.name`: up to 128 characters.
-pub const MAX_NAME_CHARS: usize = 128;
+pub(crate) const MAX_NAME_CHARS: usize = 128;
 /// `NotebookCreateRequest.description`: up to 512 characters, none of `<>`.
-pub const MAX_DESCRIPTION_CHARS: usize = 512;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 512;
 /// At most this many addresses may reach the SSH endpoint (`EndpointsReq.allowed_access_ips`
 /// on the update page: "A maximum of five public IP addresses").
-pub const MAX_ALLOWED_IPS: usize = 5;
+pub(crate) const MAX_ALLOWED_IPS: usize = 5;
 /// `VolumeMountRequest.uri`: up to 1024 characters.
-pub const MAX_VOLUME_URI_CHARS: usize = 1024;
+pub(crate) const MAX_VOLUME_URI_CHARS: usize = 1024;
 
 /// The page sizes list calls accept.
-pub const PAGE_LIMITS: &[usize] = &[10, 20, 50];
+pub(crate) const PAGE_LIMITS: &[usize] = &[10, 20, 50];
 /// Characters a description may not contain.
-pub const DESCRIPTION_FORBIDDEN: &[char] = &['<', '>'];
+pub(crate) const DESCRIPTION_FORBIDDEN: &[char] = &['<', '>'];
 
 /// Letters (Latin or Chinese), digits, `-` and `_` (`NotebookCreateRequest.name`:
 /// "大小写字母、数字、中划线、下划线和中文").
-pub fn name_char_allowed(c: char) -> bool {
+pub(crate) fn name_char_allowed(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_' || is_chinese(c)
 }
 
@@ -38,7 +38,7 @@ fn is_chinese(c: char) -> bool {
 }
 
 /// 1–128 letters (Latin or Chinese), digits, `-` or `_`.
-pub fn check_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
     let n = name.chars().count();
     if n == 0 || n > MAX_NAME_CHARS {
         return Err(format!("the name must be 1 to {MAX_NAME_CHARS} characters long (it is {n})"));
@@ -50,7 +50,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
 }
 
 /// At most 512 characters, none of `<>`.
-pub fn check_description(d: &str) -> Result<(), String> {
+pub(crate) fn check_description(d: &str) -> Result<(), String> {
     let n = d.chars().count();
     if n > MAX_DESCRIPTION_CHARS {
         return Err(format!("the description may be at most {MAX_DESCRIPTION_CHARS} characters long (it is {n})"));
@@ -61,7 +61,7 @@ pub fn check_description(d: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn check_lease_ms(ms: i64) -> Result<(), String> {
+pub(crate) fn check_lease_ms(ms: i64) -> Result<(), String> {
     if (MIN_LEASE_MS..=MAX_LEASE_MS).contains(&ms) {
         Ok(())
     } else {
@@ -72,14 +72,14 @@ pub fn check_lease_ms(ms: i64) -> Result<(), String> {
 }
 
 /// A UUID in its canonical 8-4-4-4-12 hex form (a dedicated EFS file system's `id`).
-pub fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
         && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// An IPv4 address, or an IPv4 CIDR block (`10.0.0.0/8`), as `allowed_access_ips` takes them.
-pub fn check_access_ip(s: &str) -> Result<(), String> {
+pub(crate) fn check_access_ip(s: &str) -> Result<(), String> {
     let (addr, prefix) = match s.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (s, None),
@@ -99,7 +99,7 @@ pub fn check_access_ip(s: &str) -> Result<(), String> {
 }
 
 /// `0` (the default workspace) or 32 lower-case letters and digits.
-pub fn check_workspace_id(s: &str) -> Result<(), String> {
+pub(crate) fn check_workspace_id(s: &str) -> Result<(), String> {
     if s == "0" || (s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())) {
         Ok(())
     } else {
@@ -108,12 +108,12 @@ pub fn check_workspace_id(s: &str) -> Result<(), String> {
 }
 
 /// `DataVolumesReq.mount_path` and `uri`: "up to 256 characters".
-pub const MAX_MOUNT_TEXT_CHARS: usize = 256;
+pub(crate) const MAX_MOUNT_TEXT_CHARS: usize = 256;
 
 /// Where dynamic storage may be mounted: a sub-directory of `/data/` ending in `/`
 /// (SDK `DataVolumesReq.mount_path`; the official provider checks
 /// `^/data/[a-zA-Z0-9_-]*/$`, and a name is needed for a sub-directory).
-pub fn check_mount_path(p: &str) -> Result<(), String> {
+pub(crate) fn check_mount_path(p: &str) -> Result<(), String> {
     let name = p.strip_prefix("/data/").and_then(|rest| rest.strip_suffix('/'));
     match name {
         Some(n) if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => Ok(()),
@@ -125,7 +125,7 @@ pub fn check_mount_path(p: &str) -> Result<(), String> {
 
 /// An OBS directory as dynamic storage takes it: `obs://bucket/dir/`, ending in `/`
 /// (SDK `DataVolumesReq.uri`, e.g. `obs://modelarts/notebook/`).
-pub fn check_obs_directory(p: &str) -> Result<(), String> {
+pub(crate) fn check_obs_directory(p: &str) -> Result<(), String> {
     let rest = p.strip_prefix("obs://").unwrap_or_default();
     let bucket = rest.split('/').next().unwrap_or_default();
     if bucket.is_empty() || !p.ends_with('/') || p.chars().count() > MAX_MOUNT_TEXT_CHARS {

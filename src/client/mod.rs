@@ -5,15 +5,15 @@
 //! keep-alive connections.
 
 pub mod codes;
-pub mod enums;
+pub(crate) mod enums;
 pub mod error;
-pub mod limits;
-pub mod mounts;
+pub(crate) mod limits;
+pub(crate) mod mounts;
 pub mod notebooks;
 pub mod retry;
 pub mod signer;
 pub mod types;
-pub mod wait;
+pub(crate) mod wait;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@ use crate::proto::tfplugin6 as pb;
 use crate::protocol::{json, msgpack, Diagnostics, Type, Value};
 
 /// Decodes a `DynamicValue` (msgpack, or JSON) as `ty`; absent means null.
-pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+pub(crate) fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
     let result = match dv {
         Some(dv) if !dv.msgpack.is_empty() => msgpack::decode(&dv.msgpack, ty).map_err(|e| e.to_string()),
         Some(dv) if !dv.json.is_empty() => serde_json::from_slice(&dv.json)
@@ -17,7 +17,7 @@ pub fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Va
 }
 
 /// Decodes stored state written as JSON (state upgrades and moves).
-pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
+pub(crate) fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
     let j: serde_json::Value = serde_json::from_slice(raw)
         .map_err(|e| Diagnostics::with_error("Could not parse stored state", e.to_string()))?;
     json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e.to_string()))
@@ -25,14 +25,14 @@ pub fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnostics> {
 
 /// Encodes `v` as msgpack of type `ty`; a value that does not fit is a provider bug,
 /// reported as an error diagnostic.
-pub fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
+pub(crate) fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
     msgpack::encode(v, ty)
         .map(|bytes| pb::DynamicValue { msgpack: bytes, json: Vec::new() })
         .map_err(|e| Diagnostics::with_error(format!("Provider produced an invalid {what}"), e.to_string()))
 }
 
 /// An error for a type name this provider does not have.
-pub fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+pub(crate) fn unknown_type(kind: &str, name: &str) -> Diagnostics {
     Diagnostics::with_error(format!("Unknown {kind} type"), format!("This provider has no {kind} type {name:?}."))
 }
 

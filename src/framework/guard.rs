@@ -12,7 +12,7 @@ use crate::protocol::{Diagnostics, Value};
 
 /// Runs `fut` on its own task; a panic (or the task being cancelled) becomes an
 /// error diagnostic that names `rpc`.
-pub async fn guarded<T: Send + 'static>(
+pub(crate) async fn guarded<T: Send + 'static>(
     rpc: &'static str,
     fut: impl Future<Output = T> + Send + 'static,
 ) -> Result<T, Diagnostics> {
@@ -33,7 +33,7 @@ pub async fn guarded<T: Send + 'static>(
 }
 
 /// The message a panic carried, shortened.
-pub fn panic_text(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
     let text = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -4,18 +4,18 @@
 //! traits of their own, a schema declared once, typed models, default plan
 //! behaviour, validators, timeouts and docs generation.
 
-pub mod codec;
-pub mod context;
+pub(crate) mod codec;
+pub(crate) mod context;
 pub mod data_source;
 pub mod docs;
-pub mod guard;
-pub mod model;
-pub mod plan;
+pub(crate) mod guard;
+pub(crate) mod model;
+pub(crate) mod plan;
 pub mod provider;
 pub mod resource;
 mod rpc;
 pub mod schema;
-pub mod service;
+pub(crate) mod service;
 pub mod timeouts;
 pub mod validators;
 

@@ -65,7 +65,7 @@ pub trait IntoValue {
 }
 
 /// Decodes a whole resource (or data source) value.
-pub fn decode<T: FromValue>(v: &Value) -> Result<T, ModelError> {
+pub(crate) fn decode<T: FromValue>(v: &Value) -> Result<T, ModelError> {
     T::from_value(v, &AttributePath::root())
 }
 
@@ -158,26 +158,26 @@ impl<T: IntoValue> IntoValue for Vec<T> {
 }
 
 /// Word `w` of `E`, found at `path`.
-pub fn parse_word<E: StringEnum>(w: &str, path: &AttributePath) -> Result<E, ModelError> {
+pub(crate) fn parse_word<E: StringEnum>(w: &str, path: &AttributePath) -> Result<E, ModelError> {
     E::parse(w).ok_or_else(|| ModelError::at(path, format!("{w:?} is not one of {}", E::NAMES.join(", "))))
 }
 
 /// A block of at most one item (`NestedBlock::list(name, 0, 1, ...)`): the item,
 /// or an empty list.
-pub fn block_list<T: IntoValue>(item: Option<T>) -> Value {
+pub(crate) fn block_list<T: IntoValue>(item: Option<T>) -> Value {
     Value::List(item.map(IntoValue::into_value).into_iter().collect())
 }
 
 /// The attributes of an object value being decoded.
 #[derive(Debug)]
-pub struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     map: Option<&'a BTreeMap<String, Value>>,
     path: AttributePath,
 }
 
 impl<'a> Fields<'a> {
     /// The fields of object `v` at `path`; a null or unknown object has only nulls.
-    pub fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
+    pub(crate) fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
         match v {
             Value::Object(m) => Ok(Fields { map: Some(m), path: path.clone() }),
             Value::Null | Value::Unknown => Ok(Fields { map: None, path: path.clone() }),
@@ -186,30 +186,24 @@ impl<'a> Fields<'a> {
     }
 
     /// The raw value of attribute `name` (null when absent).
-    pub fn raw(&self, name: &str) -> &'a Value {
+    pub(crate) fn raw(&self, name: &str) -> &'a Value {
         static NULL: Value = Value::Null;
         self.map.and_then(|m| m.get(name)).unwrap_or(&NULL)
     }
 
     /// The path of attribute `name`.
-    pub fn path_of(&self, name: &str) -> AttributePath {
+    pub(crate) fn path_of(&self, name: &str) -> AttributePath {
         self.path.then_attr(name)
     }
 
     /// Attribute `name`, decoded.
-    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
+    pub(crate) fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
         T::from_value(self.raw(name), &self.path_of(name))
-    }
-
-    /// Attribute `name`, a word of `E` (`None` when null or unknown).
-    pub fn word<E: StringEnum>(&self, name: &str) -> Result<Option<E>, ModelError> {
-        let path = self.path_of(name);
-        self.get::<Option<String>>(name)?.map(|w| parse_word(&w, &path)).transpose()
     }
 
     /// The one item of block `name` (a list block of at most one item, or a single
     /// block), decoded; `None` when there is none.
-    pub fn block<T: FromValue>(&self, name: &str) -> Result<Option<T>, ModelError> {
+    pub(crate) fn block<T: FromValue>(&self, name: &str) -> Result<Option<T>, ModelError> {
         let path = self.path_of(name);
         match self.raw(name) {
             Value::List(items) | Value::Set(items) => match items.first() {

@@ -34,7 +34,7 @@ impl std::fmt::Debug for Configured {
 }
 
 /// A client configuration from the provider's settings, for `endpoint` and `project_id`.
-pub fn client_config(settings: &Settings, endpoint: &str, project_id: &str) -> ClientConfig {
+pub(crate) fn client_config(settings: &Settings, endpoint: &str, project_id: &str) -> ClientConfig {
     let mut cc = ClientConfig::new(endpoint, project_id, &settings.access_key, &settings.secret_key);
     cc.security_token = settings.security_token.clone();
     cc.insecure = settings.insecure;
@@ -114,7 +114,7 @@ impl Configured {
 /// and that region's name; or the error that the provider is not configured, or
 /// that the region cannot be reached. Every resource and data source gets its
 /// client here.
-pub async fn client(ctx: &CallContext, region: Option<&str>) -> Result<(Client, String), Diagnostics> {
+pub(crate) async fn client(ctx: &CallContext, region: Option<&str>) -> Result<(Client, String), Diagnostics> {
     let configured = ctx.data::<Configured>()?;
     let region = region.filter(|r| !r.is_empty()).unwrap_or(&configured.region).to_string();
     Ok((configured.client_for(Some(&region), ctx).await?, region))

@@ -7,10 +7,10 @@ use crate::client::{codes, ApiError};
 use crate::protocol::{AttributePath, Diagnostics};
 
 /// Words an API message may use, each with the (dotted) attribute it points at.
-pub type Blame = [(&'static str, &'static str)];
+pub(crate) type Blame = [(&'static str, &'static str)];
 
 /// The attribute path of a dotted path (`volume.size`), with index 0 for blocks.
-pub fn path_of(dotted: &str) -> AttributePath {
+pub(crate) fn path_of(dotted: &str) -> AttributePath {
     let mut parts = dotted.split('.');
     let mut p = AttributePath::attr(parts.next().unwrap_or_default());
     for part in parts {
@@ -20,7 +20,7 @@ pub fn path_of(dotted: &str) -> AttributePath {
 }
 
 /// The words of the notebook API's messages.
-pub const NOTEBOOK_BLAME: &Blame = &[
+pub(crate) const NOTEBOOK_BLAME: &Blame = &[
     ("flavor", "flavor_id"),
     ("image", "image_id"),
     ("storage_new_size", "volume.size"),
@@ -39,7 +39,7 @@ pub const NOTEBOOK_BLAME: &Blame = &[
 ];
 
 /// The attribute an API refusal is about, among those the request carried.
-pub fn blamed(message: &str, sent: &[&str], blame: &Blame) -> Option<&'static str> {
+pub(crate) fn blamed(message: &str, sent: &[&str], blame: &Blame) -> Option<&'static str> {
     let text = message.to_ascii_lowercase();
     blame
         .iter()
@@ -51,7 +51,7 @@ pub fn blamed(message: &str, sent: &[&str], blame: &Blame) -> Option<&'static st
 
 /// The diagnostic for `e`, which a call carrying the attributes `sent` received;
 /// `blame` says which words of a refusal point at which attribute.
-pub fn api_error(summary: &str, e: &ApiError, sent: &[&str], blame: &Blame) -> Diagnostics {
+pub(crate) fn api_error(summary: &str, e: &ApiError, sent: &[&str], blame: &Blame) -> Diagnostics {
     let mut d = Diagnostics::new();
     let text = e.to_string();
     match e.code() {

@@ -1,11 +1,11 @@
 //! Layer 4: the `modelarts` provider — its provider block, resources and data sources.
 
 pub mod config;
-pub mod configured;
+pub(crate) mod configured;
 pub mod data_sources;
-pub mod diagnose;
+pub(crate) mod diagnose;
 pub mod docs;
-pub mod mount_storage;
+pub(crate) mod mount_storage;
 pub mod notebook;
 
 use std::sync::Arc;

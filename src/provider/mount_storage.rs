@@ -28,17 +28,17 @@ use super::configured::client;
 use super::diagnose::{api_error, Blame};
 
 /// The attribute names.
-pub mod attr {
-    pub const ID: &str = "id";
-    pub const REGION: &str = "region";
-    pub const NOTEBOOK_ID: &str = "notebook_id";
-    pub const STORAGE_PATH: &str = "storage_path";
-    pub const LOCAL_MOUNT_DIRECTORY: &str = "local_mount_directory";
-    pub const READ_ONLY: &str = "read_only";
-    pub const MOUNT_ID: &str = "mount_id";
-    pub const TYPE: &str = "type";
-    pub const STATUS: &str = "status";
-    pub const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
+pub(crate) mod attr {
+    pub(crate) const ID: &str = "id";
+    pub(crate) const REGION: &str = "region";
+    pub(crate) const NOTEBOOK_ID: &str = "notebook_id";
+    pub(crate) const STORAGE_PATH: &str = "storage_path";
+    pub(crate) const LOCAL_MOUNT_DIRECTORY: &str = "local_mount_directory";
+    pub(crate) const READ_ONLY: &str = "read_only";
+    pub(crate) const MOUNT_ID: &str = "mount_id";
+    pub(crate) const TYPE: &str = "type";
+    pub(crate) const STATUS: &str = "status";
+    pub(crate) const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
 }
 
 const CREATE_TIMEOUT: Timeout =
@@ -54,7 +54,7 @@ const READ_ONLY_UNKNOWN: &[u8] = b"read_only=unknown";
 /// Words of a refusal, and the attribute each points at.
 const BLAME: &Blame = &[("mount_path", attr::LOCAL_MOUNT_DIRECTORY), ("uri", attr::STORAGE_PATH)];
 
-pub fn schema() -> Schema {
+pub(crate) fn schema() -> Schema {
     let root = Block::new("Storage mounted into a running notebook: an OBS directory appears as a local directory under `/data/`. The notebook must be running when the mount is made. Changing any argument replaces the mount (unmount, then mount again).")
         .attr(Attribute::string(attr::ID).computed().use_state_for_unknown().describe("`{notebook_id}/{mount_id}`, as in the official provider."))
         .attr(Attribute::string(attr::REGION).optional_computed().use_state_for_unknown().requires_replace().describe("Region of the notebook: the provider's when omitted."))
@@ -83,7 +83,7 @@ pub fn schema() -> Schema {
 
 /// The resource's value.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct MountModel {
+pub(crate) struct MountModel {
     pub id: Option<String>,
     pub region: Option<String>,
     pub notebook_id: String,
@@ -158,7 +158,7 @@ fn not_running(id: &str, status: &Status) -> String {
 
 /// `modelarts_notebook_mount_storage`.
 #[derive(Debug)]
-pub struct MountStorageResource;
+pub(crate) struct MountStorageResource;
 
 #[async_trait]
 impl Resource for MountStorageResource {

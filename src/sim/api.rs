@@ -14,25 +14,25 @@ use crate::client::types::{Page, Status};
 
 /// An API error answer.
 #[derive(Debug)]
-pub struct Refused {
+pub(crate) struct Refused {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
 }
 
-pub fn refused<T>(status: u16, code: &'static str, message: impl Into<String>) -> Result<T, Refused> {
+pub(crate) fn refused<T>(status: u16, code: &'static str, message: impl Into<String>) -> Result<T, Refused> {
     Err(Refused { status, code, message: message.into() })
 }
 
 /// `ModelArts.0104`, "Parameter error", with the API-style message naming the parameter.
-pub fn bad_parameter<T>(message: impl Into<String>) -> Result<T, Refused> {
+pub(crate) fn bad_parameter<T>(message: impl Into<String>) -> Result<T, Refused> {
     refused(400, codes::PARAMETER_ERROR, message)
 }
 
 /// "The instance does not exist": HTTP 404 with `ModelArts.6404` on a show (as some
 /// regions answer), 400 with `ModelArts.6309` elsewhere — the three spellings the
 /// official provider maps to "not found".
-pub fn not_found<T>(id: &str, show: bool) -> Result<T, Refused> {
+pub(crate) fn not_found<T>(id: &str, show: bool) -> Result<T, Refused> {
     if show {
         refused(404, codes::NOT_FOUND_ALT, format!("The instance does not exist: {id}"))
     } else {
@@ -42,7 +42,7 @@ pub fn not_found<T>(id: &str, show: bool) -> Result<T, Refused> {
 
 /// Refuses a call that needs a settled instance, with the code of the transition
 /// under way (the error table: 6306 starting, 6308 stopping, 6357 otherwise busy).
-pub fn busy<T>(n: &crate::client::types::Notebook, what: &str) -> Result<T, Refused> {
+pub(crate) fn busy<T>(n: &crate::client::types::Notebook, what: &str) -> Result<T, Refused> {
     match n.status {
         Status::Starting => refused(400, codes::STARTING, format!("The instance is starting; cannot {what} now.")),
         Status::Stopping => refused(400, codes::STOPPING, format!("The instance is stopping; cannot {what} now.")),
@@ -53,14 +53,14 @@ pub fn busy<T>(n: &crate::client::types::Notebook, what: &str) -> Result<T, Refu
 /// A request's operation, the notebook (or image) it is about, and the storage
 /// mount within that notebook.
 #[derive(Clone, Debug)]
-pub struct Route {
+pub(crate) struct Route {
     pub op: Op,
     pub id: Option<String>,
     pub mount: Option<String>,
 }
 
 /// Maps method and path (after `/v1/{project}/`) to a [`Route`].
-pub fn route(method: &str, rest: &[&str]) -> Option<Route> {
+pub(crate) fn route(method: &str, rest: &[&str]) -> Option<Route> {
     let id = |s: &str| Some(s.to_string());
     if let ("GET" | "DELETE", ["notebooks", n, "storage", m]) = (method, rest) {
         let op = if method == "GET" { Op::StorageShow } else { Op::StorageUnmount };
@@ -89,7 +89,7 @@ pub fn route(method: &str, rest: &[&str]) -> Option<Route> {
 
 /// Everything an operation may touch.
 #[derive(Debug)]
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     /// The project in the request's path: notebooks of other projects do not exist for it.
     pub project: &'a str,
     pub store: &'a mut Store,
@@ -101,7 +101,12 @@ pub struct Ctx<'a> {
 
 /// Notebook `id` of `project`, or "does not exist" (HTTP 404 on a show, as
 /// [`not_found`] spells it).
-pub fn notebook<'s>(store: &'s mut Store, project: &str, id: &str, show: bool) -> Result<&'s mut Record, Refused> {
+pub(crate) fn notebook<'s>(
+    store: &'s mut Store,
+    project: &str,
+    id: &str,
+    show: bool,
+) -> Result<&'s mut Record, Refused> {
     match store.get_mut(id) {
         Some(r) if r.project == project => Ok(r),
         _ => not_found(id, show),
@@ -109,20 +114,25 @@ pub fn notebook<'s>(store: &'s mut Store, project: &str, id: &str, show: bool) -
 }
 
 /// The first value of query parameter `k`.
-pub fn q<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
+pub(crate) fn q<'a>(query: &'a [(String, String)], k: &str) -> Option<&'a str> {
     query.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str())
 }
 
-pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refused> {
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refused> {
     serde_json::from_slice(body)
         .or_else(|e| bad_parameter(format!("Parameter error: the request body is invalid: {e}")))
 }
 
-pub fn to_json(n: &impl serde::Serialize) -> J {
+pub(crate) fn to_json(n: &impl serde::Serialize) -> J {
     serde_json::to_value(n).unwrap_or(J::Null)
 }
 
-pub fn dispatch(route: &Route, query: &[(String, String)], body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn dispatch(
+    route: &Route,
+    query: &[(String, String)],
+    body: &[u8],
+    ctx: &mut Ctx<'_>,
+) -> Result<J, Refused> {
     let id = route.id.as_deref().unwrap_or_default();
     let mount = route.mount.as_deref().unwrap_or_default();
     match route.op {
@@ -247,7 +257,7 @@ fn images(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refuse
 }
 
 /// A random (version 4) UUID.
-pub fn uuid_v4() -> String {
+pub(crate) fn uuid_v4() -> String {
     use aws_lc_rs::rand::{SecureRandom, SystemRandom};
     let mut b = [0u8; 16];
     let _ = SystemRandom::new().fill(&mut b);

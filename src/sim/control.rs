@@ -17,7 +17,7 @@ use super::faults::Rule;
 use super::{Reply, SimState};
 use crate::client::types::{Lease, Status};
 
-pub fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) -> Reply {
+pub(crate) fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) -> Reply {
     let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
     let parsed: Result<J, _> = if body.is_empty() { Ok(J::Null) } else { serde_json::from_slice(body) };
     let Ok(input) = parsed else {

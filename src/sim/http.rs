@@ -24,7 +24,7 @@ use super::{Incoming, Reply, SimState};
 
 const MAX_BODY: usize = 1 << 20;
 
-pub async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     state: Arc<SimState>,

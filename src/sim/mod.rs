@@ -3,15 +3,15 @@
 //! enforces the API's rules, injects faults on request, and logs every call.
 //! It reuses the client's API types and signing code.
 
-pub mod api;
+pub(crate) mod api;
 pub mod auth;
 pub mod calllog;
 pub mod catalogue;
-pub mod control;
+pub(crate) mod control;
 pub mod faults;
-pub mod http;
-pub mod mounts;
-pub mod notebooks;
+pub(crate) mod http;
+pub(crate) mod mounts;
+pub(crate) mod notebooks;
 pub mod store;
 
 use std::net::SocketAddr;

@@ -73,7 +73,7 @@ fn mount_not_found<T>(id: &str) -> Result<T, Refused> {
     refused(404, codes::NOT_FOUND_ALT, format!("The storage mount does not exist: {id}"))
 }
 
-pub fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -> Result<J, Refused> {
+pub(crate) fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -> Result<J, Refused> {
     let req: MountRequest = parse_body(body)?;
     let ending = ctx.ending.clone();
     let r = notebook(ctx.store, ctx.project, id, false)?;
@@ -125,7 +125,7 @@ pub fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -> Resu
     Ok(to_json(&mount))
 }
 
-pub fn show(id: &str, storage_id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn show(id: &str, storage_id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let r = notebook(ctx.store, ctx.project, id, false)?;
     match r.mounts.iter().find(|m| m.mount.id == storage_id) {
         Some(m) => Ok(to_json(&m.mount)),
@@ -133,7 +133,7 @@ pub fn show(id: &str, storage_id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused>
     }
 }
 
-pub fn unmount(id: &str, storage_id: &str, ctx: &mut Ctx<'_>, during: Duration) -> Result<J, Refused> {
+pub(crate) fn unmount(id: &str, storage_id: &str, ctx: &mut Ctx<'_>, during: Duration) -> Result<J, Refused> {
     let r = notebook(ctx.store, ctx.project, id, false)?;
     let Some(m) = r.mounts.iter_mut().find(|m| m.mount.id == storage_id) else {
         return mount_not_found(storage_id);

@@ -229,7 +229,7 @@ fn check_flavor(catalogue: &Catalogue, flavor: &str) -> Result<(), Refused> {
     }
 }
 
-pub fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let req: CreateNotebook = parse_body(body)?;
     limits::check_name(&req.name).or_else(|e| bad_parameter(format!("Parameter error: {e}")))?;
     if let Some(d) = &req.description {
@@ -291,7 +291,7 @@ fn wrong_status<T>(n: &Notebook, fields: &str, needs: &str) -> Result<T, Refused
     ))
 }
 
-pub fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let req: UpdateNotebook = parse_body(body)?;
     let catalogue = ctx.catalogue;
     let resize = ctx.timings.resize;
@@ -380,7 +380,7 @@ pub fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     Ok(to_json(&r.notebook))
 }
 
-pub fn start(id: &str, query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn start(id: &str, query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let duration = match q(query, "duration") {
         Some(d) => Some(d.parse::<i64>().or_else(|_| bad_parameter(format!("Parameter error: duration {d:?}")))?),
         None => None,
@@ -398,7 +398,7 @@ pub fn start(id: &str, query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<
     Ok(to_json(&r.notebook))
 }
 
-pub fn stop(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn stop(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let r = notebook(ctx.store, ctx.project, id, false)?;
     match r.notebook.status {
         Status::Running if r.notebook.volume.as_ref().is_some_and(VolumeRes::is_busy) => {
@@ -415,7 +415,7 @@ pub fn stop(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
 /// Deletes a notebook. Refused while it starts, stops or is being deleted, or while
 /// its volume resizes ("other operations cannot be performed", the error table
 /// says of 6306); a notebook that hangs in CREATING can be deleted.
-pub fn delete(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn delete(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let r = notebook(ctx.store, ctx.project, id, false)?;
     let n = &r.notebook;
     if matches!(n.status, Status::Starting | Status::Stopping | Status::Deleting)
@@ -429,7 +429,7 @@ pub fn delete(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
 
 /// Renews auto-stop of a running notebook: body `LeaseReq`, or the `duration` query
 /// (which wins, and means TIMING: SDK `RenewLeaseRequest.duration`).
-pub fn renew_lease(id: &str, query: &[(String, String)], body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+pub(crate) fn renew_lease(id: &str, query: &[(String, String)], body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let asked = match q(query, "duration") {
         Some(d) => LeaseReq {
             duration: d.parse().or_else(|_| bad_parameter(format!("Parameter error: duration {d:?}")))?,

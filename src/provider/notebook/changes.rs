@@ -5,11 +5,11 @@
 
 use crate::protocol::Value;
 
-pub use crate::provider::diagnose::path_of;
+pub(crate) use crate::provider::diagnose::path_of;
 
 /// The status an update (PUT) of an attribute needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Needs {
+pub(crate) enum Needs {
     /// Any settled status (`name`, `description`).
     AnyStatus,
     /// A RUNNING notebook: EVS storage grows "dynamically" while the instance runs.
@@ -20,7 +20,7 @@ pub enum Needs {
 
 /// How a change to an attribute is applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Applied {
+pub(crate) enum Applied {
     /// One PUT, in the status it needs.
     Update(Needs),
     /// Destroy and create a new notebook.
@@ -34,7 +34,7 @@ pub enum Applied {
 }
 
 #[derive(Debug)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// Dotted attribute path; `volume.size` is the size of the single volume block.
     pub attr: &'static str,
     pub applied: Applied,
@@ -45,7 +45,7 @@ const fn rule(attr: &'static str, applied: Applied) -> Rule {
 }
 
 /// Every configurable attribute and how its change is applied.
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     rule("name", Applied::Update(Needs::AnyStatus)),
     rule("description", Applied::Update(Needs::AnyStatus)),
     rule("volume.size", Applied::Update(Needs::Running)),
@@ -70,7 +70,7 @@ pub const RULES: &[Rule] = &[
 
 /// When a computed attribute's value may change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Recompute {
+pub(crate) enum Recompute {
     /// Stays as it is.
     Never,
     /// When the notebook goes through a status transition.
@@ -86,7 +86,7 @@ pub enum Recompute {
 }
 
 /// Every computed-only attribute, and when it may change in an update.
-pub const COMPUTED: &[(&str, Recompute)] = &[
+pub(crate) const COMPUTED: &[(&str, Recompute)] = &[
     ("id", Recompute::Never),
     ("url", Recompute::Never),
     ("created_at", Recompute::Never),
@@ -104,7 +104,7 @@ pub const COMPUTED: &[(&str, Recompute)] = &[
 ];
 
 /// The value at a dotted path; a block list contributes its first (only) element.
-pub fn value_at<'a>(v: &'a Value, dotted: &str) -> &'a Value {
+pub(crate) fn value_at<'a>(v: &'a Value, dotted: &str) -> &'a Value {
     static NULL: Value = Value::Null;
     let mut cur = v;
     for part in dotted.split('.') {
@@ -118,7 +118,7 @@ pub fn value_at<'a>(v: &'a Value, dotted: &str) -> &'a Value {
 }
 
 /// Sets the value at a dotted path, if the path exists.
-pub fn set_at(v: &mut Value, dotted: &str, new: Value) {
+pub(crate) fn set_at(v: &mut Value, dotted: &str, new: Value) {
     let mut cur = v;
     let parts: Vec<&str> = dotted.split('.').collect();
     for (i, part) in parts.iter().enumerate() {
@@ -137,12 +137,12 @@ pub fn set_at(v: &mut Value, dotted: &str, new: Value) {
 
 /// The rules whose attribute differs between `prior` and `planned` (an unknown
 /// planned value counts as a difference).
-pub fn changed<'r>(prior: &Value, planned: &Value) -> Vec<&'r Rule> {
+pub(crate) fn changed<'r>(prior: &Value, planned: &Value) -> Vec<&'r Rule> {
     RULES.iter().filter(|r| value_at(prior, r.attr) != value_at(planned, r.attr)).collect()
 }
 
 /// The changed attributes whose update needs `needs`.
-pub fn needing<'r>(changes: &[&'r Rule], needs: Needs) -> Vec<&'r str> {
+pub(crate) fn needing<'r>(changes: &[&'r Rule], needs: Needs) -> Vec<&'r str> {
     changes.iter().filter(|r| r.applied == Applied::Update(needs)).map(|r| r.attr).collect()
 }
 

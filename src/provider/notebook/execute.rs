@@ -15,7 +15,7 @@ use super::steps::{Power, Step};
 
 /// What an execution may do, and by when.
 #[derive(Debug)]
-pub struct Run<'a> {
+pub(crate) struct Run<'a> {
     pub id: &'a str,
     /// Where the notebook is now, and where it should end.
     pub now: Power,
@@ -32,7 +32,7 @@ pub struct Run<'a> {
 
 /// What went wrong, and what the notebook looked like last.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub error: String,
     /// The API's refusal, when an API call failed.
     pub api: Option<ApiError>,
@@ -53,7 +53,7 @@ impl From<ApiError> for StepError {
 }
 
 /// Runs `steps`; returns the notebook as the last step saw it.
-pub async fn execute(api: &Client, run: &Run<'_>, steps: &[Step]) -> Result<Option<Notebook>, Failure> {
+pub(crate) async fn execute(api: &Client, run: &Run<'_>, steps: &[Step]) -> Result<Option<Notebook>, Failure> {
     let mut last: Option<Notebook> = None;
     let mut power = run.now;
     let mut transitioned = false;

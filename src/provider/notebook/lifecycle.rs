@@ -92,7 +92,13 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
 
 /// Creates the notebook `planned` describes and waits for it; the state records
 /// it from the moment the API answers.
-pub async fn create(api: &Client, ctx: &CallContext, planned: &NotebookModel, spec: &Spec, resp: &mut CreateResponse) {
+pub(crate) async fn create(
+    api: &Client,
+    ctx: &CallContext,
+    planned: &NotebookModel,
+    spec: &Spec,
+    resp: &mut CreateResponse,
+) {
     let deadline = Instant::now() + spec.timeouts.create;
     let sent_at = now_millis();
     tracing::info!(name = %spec.name, flavor = %spec.flavor_id, "creating notebook");
@@ -159,7 +165,7 @@ async fn refresh_or(api: &Client, id: &str, last: &Notebook, carry: &NotebookMod
 }
 
 /// Reads notebook `current` and the storage mounted into it.
-pub async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadResponse) {
+pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadResponse) {
     let Some(id) = current.id.as_deref() else {
         resp.state = None;
         return;
@@ -185,7 +191,7 @@ pub async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadResponse
 /// What an update must change, found by comparing the notebook as the API reports
 /// it with the plan; for what the API never reports (hooks) or reports in another
 /// form (auto-stop), by comparing the prior state with the plan.
-pub fn changes(current: &Notebook, prior: &NotebookModel, planned: &NotebookModel, spec: &Spec) -> Changes {
+pub(crate) fn changes(current: &Notebook, prior: &NotebookModel, planned: &NotebookModel, spec: &Spec) -> Changes {
     let mut c = Changes::default();
     if spec.name != current.name {
         c.any.name = Some(spec.name.clone());
@@ -228,7 +234,7 @@ pub fn changes(current: &Notebook, prior: &NotebookModel, planned: &NotebookMode
 }
 
 /// Updates notebook `prior` to `planned` with the fewest starts and stops.
-pub async fn update(
+pub(crate) async fn update(
     api: &Client,
     prior: &NotebookModel,
     planned: &NotebookModel,
@@ -336,7 +342,7 @@ pub async fn update(
 }
 
 /// Deletes notebook `prior` and waits until it is gone.
-pub async fn delete(api: &Client, prior: &NotebookModel, resp: &mut DeleteResponse) {
+pub(crate) async fn delete(api: &Client, prior: &NotebookModel, resp: &mut DeleteResponse) {
     let Some(id) = prior.id.as_deref() else { return };
     let deadline = Instant::now() + Timeouts::of(&prior.timeouts).delete;
     tracing::info!(notebook = id, "deleting notebook");
@@ -354,7 +360,7 @@ fn is_default_lease(l: &Lease) -> bool {
 /// Imports notebook `id` of `region`. An auto-stop other than the API's default is
 /// imported as `auto_stop`, with the duration asked for at its last start; hooks
 /// cannot be read.
-pub async fn import(api: &Client, id: &str, region: &str, resp: &mut ImportStateResponse) {
+pub(crate) async fn import(api: &Client, id: &str, region: &str, resp: &mut ImportStateResponse) {
     match api.get_notebook(id).await {
         Ok(n) => {
             let mut carry = NotebookModel { region: Some(region.to_string()), ..Default::default() };

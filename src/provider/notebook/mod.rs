@@ -13,18 +13,18 @@
 //! - [`lifecycle`]: create, read, update, delete, import;
 //! - [`moved`]: `moved` blocks from the official provider.
 
-pub mod changes;
-pub mod execute;
-pub mod lifecycle;
-pub mod model;
-pub mod moved;
-pub mod plan;
-pub mod power;
-pub mod preflight;
+pub(crate) mod changes;
+pub(crate) mod execute;
+pub(crate) mod lifecycle;
+pub(crate) mod model;
+pub(crate) mod moved;
+pub(crate) mod plan;
+pub(crate) mod power;
+pub(crate) mod preflight;
 pub mod schema;
-pub mod spec;
-pub mod state;
-pub mod steps;
+pub(crate) mod spec;
+pub(crate) mod state;
+pub(crate) mod steps;
 
 use async_trait::async_trait;
 

@@ -12,7 +12,7 @@ use super::schema::attr;
 /// A `modelarts_notebook` value. Null and unknown ("known after apply") both read
 /// as `None`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct NotebookModel {
+pub(crate) struct NotebookModel {
     pub id: Option<String>,
     pub region: Option<String>,
     pub name: String,
@@ -47,7 +47,7 @@ pub struct NotebookModel {
 
 /// The `volume` block.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct VolumeModel {
+pub(crate) struct VolumeModel {
     pub kind: Option<String>,
     pub ownership: Option<String>,
     pub id: Option<String>,
@@ -58,21 +58,21 @@ pub struct VolumeModel {
 
 /// The `auto_stop` block.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct AutoStopModel {
+pub(crate) struct AutoStopModel {
     pub kind: Option<String>,
     pub duration: Option<String>,
 }
 
 /// The `hooks` block.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct HooksModel {
+pub(crate) struct HooksModel {
     pub pre_start: Option<HookModel>,
     pub post_start: Option<HookModel>,
 }
 
 /// One startup hook.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct HookModel {
+pub(crate) struct HookModel {
     pub script: Option<String>,
     pub kind: Option<String>,
     pub mode: Option<String>,
@@ -80,7 +80,7 @@ pub struct HookModel {
 
 /// An entry of `mount_storages`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct MountStorageModel {
+pub(crate) struct MountStorageModel {
     pub id: Option<String>,
     pub kind: Option<String>,
     pub mount_path: Option<String>,

@@ -11,12 +11,12 @@ use crate::timefmt::{parse_go_utc, rfc3339};
 
 use super::state::is_running;
 
-pub const OFFICIAL_PROVIDER: &str = "registry.terraform.io/huaweicloud/huaweicloud";
-pub const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook";
-pub const OWN_TYPE: &str = "modelarts_notebook";
+pub(crate) const OFFICIAL_PROVIDER: &str = "registry.terraform.io/huaweicloud/huaweicloud";
+pub(crate) const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook";
+pub(crate) const OWN_TYPE: &str = "modelarts_notebook";
 
 /// The moved state, `None` when the source is neither supported type.
-pub fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Result<Value, Diagnostics>> {
+pub(crate) fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Result<Value, Diagnostics>> {
     let from_ourselves = req.source_type_name == OWN_TYPE && req.source_provider_address == PROVIDER_ADDRESS;
     let from_official = req.source_type_name == OFFICIAL_TYPE && req.source_provider_address == OFFICIAL_PROVIDER;
     if !from_ourselves && !from_official {

@@ -12,7 +12,7 @@ use super::spec::{auto_stop_of, hooks_of};
 use super::steps::{self, Changes, Power, Step};
 
 /// Checks that need more than one attribute.
-pub fn validate(config: &Value, diags: &mut Diagnostics) {
+pub(crate) fn validate(config: &Value, diags: &mut Diagnostics) {
     let (kp, ips) = (config.attr("key_pair"), config.attr("allowed_access_ips"));
     if kp.is_null() && !ips.is_null() && !ips.is_unknown() {
         diags.error_at(
@@ -89,7 +89,7 @@ fn validate_volume(vol: &Value, diags: &mut Diagnostics) {
     }
 }
 
-pub fn modify(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+pub(crate) fn modify(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     if req.state.is_null() {
         plan_create(req, resp);
     } else {

@@ -33,7 +33,7 @@ fn in_the_way(e: &ApiError) -> bool {
 }
 
 /// Waits until the notebook is out of any transition and its volume is not resizing.
-pub async fn settle(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
+pub(crate) async fn settle(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
     let n = api.wait_settled(id, remaining(deadline)).await?;
     if n.volume.as_ref().is_some_and(|v| v.is_busy()) {
         return api.wait_volume_settled(id, remaining(deadline)).await;
@@ -42,7 +42,7 @@ pub async fn settle(api: &Client, id: &str, deadline: Instant) -> Result<Noteboo
 }
 
 /// Starts notebook `id` with `auto_stop` (`None`: off) and waits for RUNNING.
-pub async fn start(
+pub(crate) async fn start(
     api: &Client,
     id: &str,
     auto_stop: Option<&LeaseReq>,
@@ -77,7 +77,7 @@ pub async fn start(
 }
 
 /// Stops notebook `id` and waits for STOPPED.
-pub async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
+pub(crate) async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
     let started = Instant::now();
     for attempt in 1..=ATTEMPTS {
         match api.stop_notebook(id).await {
@@ -108,7 +108,12 @@ pub async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<Notebook,
 
 /// One PUT; when the notebook is in the way (in a transition, its volume resizing),
 /// it waits for it to settle and sends the PUT again.
-pub async fn update(api: &Client, id: &str, body: &UpdateNotebook, deadline: Instant) -> Result<Notebook, ApiError> {
+pub(crate) async fn update(
+    api: &Client,
+    id: &str,
+    body: &UpdateNotebook,
+    deadline: Instant,
+) -> Result<Notebook, ApiError> {
     let mut attempt = 1;
     loop {
         match api.update_notebook(id, body).await {
@@ -123,7 +128,7 @@ pub async fn update(api: &Client, id: &str, body: &UpdateNotebook, deadline: Ins
 }
 
 /// Deletes notebook `id` and waits until it is gone; already gone is success.
-pub async fn delete(api: &Client, id: &str, deadline: Instant) -> Result<(), ApiError> {
+pub(crate) async fn delete(api: &Client, id: &str, deadline: Instant) -> Result<(), ApiError> {
     for attempt in 1..=ATTEMPTS {
         match api.delete_notebook(id).await {
             Ok(()) => break,

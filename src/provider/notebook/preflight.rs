@@ -74,7 +74,7 @@ impl Cache {
 }
 
 /// Runs the checks on a plan (create or in-place update) of `modelarts_notebook`.
-pub async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     // A plan that already fails needs no more calls; a replacement is checked when
     // Terraform plans its create (with no prior state).
     if resp.diagnostics.has_errors() || !resp.requires_replace.is_empty() {

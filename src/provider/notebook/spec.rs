@@ -17,7 +17,7 @@ use super::schema::{attr, CREATE_TIMEOUT, DELETE_TIMEOUT, UPDATE_TIMEOUT};
 
 /// The storage asked for.
 #[derive(Clone, Debug, PartialEq)]
-pub struct VolumeSpec {
+pub(crate) struct VolumeSpec {
     pub kind: VolumeCategory,
     pub ownership: Ownership,
     pub uri: Option<String>,
@@ -29,7 +29,7 @@ pub struct VolumeSpec {
 
 /// How long each operation may wait.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Timeouts {
+pub(crate) struct Timeouts {
     pub create: Duration,
     pub update: Duration,
     pub delete: Duration,
@@ -37,7 +37,7 @@ pub struct Timeouts {
 
 impl Timeouts {
     /// The times of a `timeouts` block (null: every default).
-    pub fn of(block: &Value) -> Timeouts {
+    pub(crate) fn of(block: &Value) -> Timeouts {
         Timeouts {
             create: CREATE_TIMEOUT.of(block),
             update: UPDATE_TIMEOUT.of(block),
@@ -48,7 +48,7 @@ impl Timeouts {
 
 /// The notebook a plan asks for.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Spec {
+pub(crate) struct Spec {
     pub name: String,
     pub description: Option<String>,
     pub flavor_id: String,
@@ -75,7 +75,7 @@ fn word<E: StringEnum>(text: Option<&str>, path: AttributePath, default: E) -> R
 }
 
 /// An `auto_stop` block as a lease request.
-pub fn lease_request(block: &AutoStopModel) -> Result<Option<LeaseReq>, ModelError> {
+pub(crate) fn lease_request(block: &AutoStopModel) -> Result<Option<LeaseReq>, ModelError> {
     let path = AttributePath::attr(attr::AUTO_STOP).then_index(0);
     let kind = word(block.kind.as_deref(), path.then_attr(attr::auto_stop::TYPE), LeaseType::Timing)?;
     let Some(text) = block.duration.as_deref() else { return Ok(None) };
@@ -96,7 +96,7 @@ fn hook(h: &HookModel, path: AttributePath) -> Result<Option<HookConfig>, ModelE
 }
 
 /// A `hooks` block as the API takes it.
-pub fn hooks_request(block: &HooksModel) -> Result<CustomHooks, ModelError> {
+pub(crate) fn hooks_request(block: &HooksModel) -> Result<CustomHooks, ModelError> {
     let at = |which: &str| AttributePath::attr(attr::HOOKS).then_index(0).then_attr(which).then_index(0);
     let each = |h: &Option<HookModel>, which: &str| h.as_ref().map_or(Ok(None), |h| hook(h, at(which)));
     Ok(CustomHooks {
@@ -110,7 +110,7 @@ pub fn hooks_request(block: &HooksModel) -> Result<CustomHooks, ModelError> {
 impl Spec {
     /// The notebook `planned` asks for; `running` is the configured power state
     /// (`None`: not managed).
-    pub fn from_plan(planned: &NotebookModel, running: Option<bool>) -> Result<Spec, ModelError> {
+    pub(crate) fn from_plan(planned: &NotebookModel, running: Option<bool>) -> Result<Spec, ModelError> {
         let vol = planned.volume.clone().unwrap_or_default();
         let vol_path = |a: &str| AttributePath::attr(attr::VOLUME).then_index(0).then_attr(a);
         Ok(Spec {
@@ -139,7 +139,7 @@ impl Spec {
 
     /// The SSH endpoint as the API takes it; empty when SSH is not configured.
     /// Without addresses the field is left out: any address may connect.
-    pub fn endpoints(&self) -> Vec<EndpointReq> {
+    pub(crate) fn endpoints(&self) -> Vec<EndpointReq> {
         match &self.key_pair {
             Some(kp) => vec![EndpointReq {
                 service: "SSH".into(),
@@ -150,7 +150,7 @@ impl Spec {
         }
     }
 
-    pub fn volume_request(&self) -> VolumeReq {
+    pub(crate) fn volume_request(&self) -> VolumeReq {
         let v = &self.volume;
         VolumeReq {
             category: v.kind.as_str().into(),
@@ -164,14 +164,14 @@ impl Spec {
 }
 
 /// The `hooks` of a plan value, as the API takes them (for plan-time wording).
-pub fn hooks_of(planned: &Value) -> Option<CustomHooks> {
+pub(crate) fn hooks_of(planned: &Value) -> Option<CustomHooks> {
     let f = Fields::of(planned, &AttributePath::root()).ok()?;
     let block: HooksModel = f.block(attr::HOOKS).ok()??;
     hooks_request(&block).ok()
 }
 
 /// The `auto_stop` of a plan value, as a lease request (for plan-time wording).
-pub fn auto_stop_of(planned: &Value) -> Option<LeaseReq> {
+pub(crate) fn auto_stop_of(planned: &Value) -> Option<LeaseReq> {
     let f = Fields::of(planned, &AttributePath::root()).ok()?;
     let block: AutoStopModel = f.block(attr::AUTO_STOP).ok()??;
     lease_request(&block).ok()?

@@ -12,7 +12,7 @@ use super::model::{AutoStopModel, MountStorageModel, NotebookModel, VolumeModel}
 use super::spec::lease_request;
 
 /// RUNNING and STARTING (and CREATING, which ends RUNNING) count as running.
-pub fn is_running(status: &Status) -> bool {
+pub(crate) fn is_running(status: &Status) -> bool {
     matches!(status, Status::Running | Status::Starting | Status::Creating | Status::Init)
 }
 
@@ -22,7 +22,7 @@ fn time(ms: Option<i64>) -> Option<String> {
 
 /// The storage mounted into a notebook, as `mount_storages` (the official
 /// provider's names: `type` is the API's `category`, `path` its `uri`).
-pub fn mount_storages(mounts: &[Mount]) -> Vec<MountStorageModel> {
+pub(crate) fn mount_storages(mounts: &[Mount]) -> Vec<MountStorageModel> {
     mounts
         .iter()
         .map(|m| MountStorageModel {
@@ -39,7 +39,7 @@ pub fn mount_storages(mounts: &[Mount]) -> Vec<MountStorageModel> {
 /// `duration` counts from `lease.create_at` (the instance's creation), and a start
 /// or renew for `D` sets it to `(update_at - create_at) + D`, so the raw number
 /// grows at every start and is never compared with the configured value.
-pub fn asked_duration_ms(lease: &Lease) -> Option<i64> {
+pub(crate) fn asked_duration_ms(lease: &Lease) -> Option<i64> {
     let raw = lease.duration?;
     match (lease.create_at, lease.update_at) {
         (Some(c), Some(u)) if u >= c => Some(raw.saturating_sub(u.saturating_sub(c))),
@@ -52,7 +52,7 @@ pub fn asked_duration_ms(lease: &Lease) -> Option<i64> {
 const LEASE_TOLERANCE_MS: i64 = 60_000;
 
 /// A lease as an `auto_stop` block.
-pub fn auto_stop_block(kind: &str, asked_ms: i64) -> AutoStopModel {
+pub(crate) fn auto_stop_block(kind: &str, asked_ms: i64) -> AutoStopModel {
     let secs = u64::try_from(asked_ms.max(0).saturating_add(500) / 1000).unwrap_or(0);
     AutoStopModel { kind: Some(kind.to_string()), duration: Some(duration::format(Duration::from_secs(secs))) }
 }
@@ -83,7 +83,7 @@ fn reconcile_auto_stop(nb: &Notebook, carry: &NotebookModel) -> Option<AutoStopM
 /// The state of notebook `nb`. Attributes the API does not echo (volume URI,
 /// hooks, timeouts, an unmanaged power state...) come from `carry`: the plan being
 /// applied, or the prior state.
-pub fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookModel {
+pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookModel {
     let vol = nb.volume.clone().unwrap_or_default();
     let carried_vol = carry.volume.clone().unwrap_or_default();
     let ssh = nb.ssh_endpoint();
@@ -150,7 +150,7 @@ pub fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookModel {
 
 /// The auto-stop the API reports, for a notebook read without configuration (an
 /// import, the data source): the duration asked for at its last start.
-pub fn reported_auto_stop(lease: Option<&Lease>) -> Option<AutoStopModel> {
+pub(crate) fn reported_auto_stop(lease: Option<&Lease>) -> Option<AutoStopModel> {
     let l = lease.filter(|l| l.enable == Some(true))?;
     Some(auto_stop_block(l.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked_duration_ms(l).unwrap_or(0)))
 }

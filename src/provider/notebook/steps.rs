@@ -10,13 +10,13 @@ use super::changes::Needs;
 
 /// A settled power state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Power {
+pub(crate) enum Power {
     Running,
     Stopped,
 }
 
 impl Power {
-    pub fn of(running: bool) -> Power {
+    pub(crate) fn of(running: bool) -> Power {
         if running {
             Power::Running
         } else {
@@ -27,7 +27,7 @@ impl Power {
 
 /// The updates to make, grouped by the status each needs.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// `name`, `description`.
     pub any: UpdateNotebook,
     /// `storage_new_size`.
@@ -40,7 +40,7 @@ pub struct Changes {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Refuse a flavor the notebook cannot switch to, before touching anything.
     CheckFlavor(String),
     /// One PUT, sent while the notebook is in the status it needs.
@@ -59,7 +59,7 @@ pub enum Step {
 
 /// The steps that take a notebook from `now` to `end` while making `changes`.
 /// `auto_stop` rides along with every start.
-pub fn plan(changes: &Changes, now: Power, end: Power, auto_stop: Option<&LeaseReq>) -> Vec<Step> {
+pub(crate) fn plan(changes: &Changes, now: Power, end: Power, auto_stop: Option<&LeaseReq>) -> Vec<Step> {
     let running = !changes.running.is_empty();
     let stopped = !changes.stopped.is_empty();
     // The candidate orders of the constrained groups; on a tie the running group goes
@@ -146,13 +146,13 @@ fn merge(into: &mut UpdateNotebook, from: UpdateNotebook) {
 
 /// Starts or stops made only to change the notebook: all of them but the one a
 /// change of `running` itself asks for.
-pub fn extra_transitions(steps: &[Step], now: Power, end: Power) -> usize {
+pub(crate) fn extra_transitions(steps: &[Step], now: Power, end: Power) -> usize {
     let made = steps.iter().filter(|s| matches!(s, Step::Start(_) | Step::Stop)).count();
     made.saturating_sub(usize::from(now != end))
 }
 
 /// The attributes a PUT body changes, as Terraform names them.
-pub fn attributes_of(body: &UpdateNotebook) -> Vec<&'static str> {
+pub(crate) fn attributes_of(body: &UpdateNotebook) -> Vec<&'static str> {
     let mut out = Vec::new();
     for (present, attr) in [
         (body.name.is_some(), "name"),
@@ -172,7 +172,7 @@ pub fn attributes_of(body: &UpdateNotebook) -> Vec<&'static str> {
 
 /// The steps in words, for the plan: "grow the volume to 40 GB while running,
 /// stop, change flavor_id, start again".
-pub fn describe(steps: &[Step], now: Power) -> String {
+pub(crate) fn describe(steps: &[Step], now: Power) -> String {
     let mut words = Vec::new();
     let mut was_running = now == Power::Running;
     for step in steps {
