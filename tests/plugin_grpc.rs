@@ -207,6 +207,7 @@ async fn hostile_requests_are_diagnostics_never_crashes() {
             prior_private: b"\xff\xfe not json".to_vec(),
             provider_meta: None,
             client_capabilities: None,
+            prior_identity: Some(pb::ResourceIdentityData { identity_data: garbage() }),
         })
         .await
         .unwrap()
@@ -220,6 +221,7 @@ async fn hostile_requests_are_diagnostics_never_crashes() {
             config: garbage(),
             planned_private: vec![0xff],
             provider_meta: None,
+            planned_identity: Some(pb::ResourceIdentityData { identity_data: odd_json() }),
         })
         .await
         .unwrap()
@@ -232,6 +234,7 @@ async fn hostile_requests_are_diagnostics_never_crashes() {
             private: b"{\"moved_from_region\": 5}".to_vec(),
             provider_meta: None,
             client_capabilities: None,
+            current_identity: Some(pb::ResourceIdentityData { identity_data: garbage() }),
         })
         .await
         .unwrap()
@@ -262,11 +265,48 @@ async fn hostile_requests_are_diagnostics_never_crashes() {
             }),
             target_type_name: nb.clone(),
             source_private: vec![0xff],
+            source_identity: Some(pb::RawState { json: b"[".to_vec(), flatmap: Default::default() }),
+            source_identity_schema_version: 9,
         })
         .await
         .unwrap()
         .into_inner();
     all.push(("MoveResourceState", moved.diagnostics));
+    for (version, json) in [(0, br#"{"id": {"x": 1}}"#.to_vec()), (3, b"{}".to_vec()), (0, b"\xff".to_vec())] {
+        let up = client
+            .upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+                type_name: nb.clone(),
+                version,
+                raw_identity: Some(pb::RawState { json, flatmap: Default::default() }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        all.push(("UpgradeResourceIdentity", up.diagnostics));
+    }
+    let import = client
+        .import_resource_state(pb::import_resource_state::Request {
+            type_name: nb.clone(),
+            id: String::new(),
+            client_capabilities: None,
+            identity: Some(pb::ResourceIdentityData { identity_data: odd_json() }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    all.push(("ImportResourceState", import.diagnostics));
+    let mut listing = client
+        .list_resource(pb::list_resource::Request {
+            type_name: nb.clone(),
+            config: garbage(),
+            include_resource_object: true,
+            limit: -1,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = listing.message().await.unwrap().expect("one event with the error");
+    all.push(("ListResource", first.diagnostic));
     for (rpc, diags) in all {
         assert!(!diags.is_empty(), "{rpc} answered without a diagnostic");
         assert!(diags.iter().any(|d| d.severity == pb::diagnostic::Severity::Error as i32), "{rpc}: {diags:?}");

@@ -22,6 +22,8 @@ pub struct NotebookFilter {
     pub status: Option<String>,
     pub pool_id: Option<String>,
     pub feature: Option<String>,
+    /// SDK `ListNotebooksRequest.workspace_id`.
+    pub workspace_id: Option<String>,
 }
 
 /// Filters of the images call.
@@ -95,6 +97,7 @@ impl Client {
                 .query_opt("status", filter.status.as_ref())
                 .query_opt("pool_id", filter.pool_id.as_ref())
                 .query_opt("feature", filter.feature.as_ref())
+                .query_opt("workspace_id", filter.workspace_id.as_ref())
         })
         .await
     }

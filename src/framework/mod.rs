@@ -1,14 +1,19 @@
 //! Layer 2: a small provider framework over the protocol layer, shaped after
-//! terraform-plugin-framework: [`Provider`], [`Resource`] and [`DataSource`] traits
-//! with one request and one response type per operation, optional capabilities as
+//! terraform-plugin-framework: [`Provider`], [`Resource`], [`DataSource`],
+//! [`ListResource`], [`Action`] and [`EphemeralResource`] traits with one request
+//! and one response type per operation, optional capabilities as
 //! traits of their own, a schema declared once, typed models, default plan
 //! behaviour, validators, timeouts and docs generation.
 
+pub mod action;
 pub(crate) mod codec;
 pub(crate) mod context;
 pub mod data_source;
 pub mod docs;
+pub mod ephemeral;
 pub(crate) mod guard;
+pub mod identity;
+pub mod list;
 pub(crate) mod model;
 pub(crate) mod plan;
 pub mod provider;
@@ -19,9 +24,12 @@ pub(crate) mod service;
 pub mod timeouts;
 pub mod validators;
 
+pub use action::Action;
 pub use context::{CallContext, ProviderData};
 pub use data_source::DataSource;
+pub use ephemeral::EphemeralResource;
 pub use guard::Checkpoint;
+pub use list::ListResource;
 pub use model::{FromValue, IntoValue, ModelError};
 pub use provider::Provider;
 pub use resource::Resource;

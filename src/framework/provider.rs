@@ -1,5 +1,5 @@
-//! The [`Provider`] trait: the provider block, and the resources and data sources
-//! it serves.
+//! The [`Provider`] trait: the provider block, and the resources, data sources,
+//! list resources, actions and ephemeral resources it serves.
 
 use std::sync::Arc;
 
@@ -7,8 +7,11 @@ use async_trait::async_trait;
 
 use crate::protocol::{Diagnostics, Value};
 
+use super::action::Action;
 use super::context::ProviderData;
 use super::data_source::DataSource;
+use super::ephemeral::EphemeralResource;
+use super::list::ListResource;
 use super::resource::Resource;
 use super::schema::Schema;
 
@@ -56,4 +59,19 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The data source types.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+
+    /// The list resource types (`terraform query`, Terraform 1.14+).
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+
+    /// The action types (Terraform 1.14+).
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        Vec::new()
+    }
+
+    /// The ephemeral resource types (Terraform 1.10+).
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
 }

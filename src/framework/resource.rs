@@ -1,8 +1,8 @@
 //! Managed resources: the [`Resource`] trait, one request and one response type per
 //! operation (as terraform-plugin-framework's `resource` package has them), and the
 //! optional capabilities a resource adds by implementing a trait of its own:
-//! [`ResourceWithUpdate`], [`ResourceWithImportState`], [`ResourceWithUpgradeState`]
-//! and [`ResourceWithMoveState`].
+//! [`ResourceWithUpdate`], [`ResourceWithImportState`], [`ResourceWithUpgradeState`],
+//! [`ResourceWithMoveState`] and [`ResourceWithIdentity`].
 //!
 //! Each response comes prefilled with what Terraform should get when the resource
 //! does nothing more: a read keeps the state it had, an update records the plan,
@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::context::CallContext;
+pub use super::identity::{IdentityAttribute, IdentitySchema, ResourceWithIdentity};
 use super::schema::Schema;
 
 pub use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
@@ -206,6 +207,11 @@ pub trait Resource: Send + Sync + 'static {
 
     /// `moved` blocks from other resource types.
     fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
+        None
+    }
+
+    /// Resource identity (Terraform 1.12+): import by identity, `terraform query`.
+    fn as_identity(&self) -> Option<&dyn ResourceWithIdentity> {
         None
     }
 }

@@ -3,22 +3,33 @@
 //! diagnostic naming the RPC, with the state an apply reached kept.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
 use crate::protocol::Diagnostics;
 
-use super::codec::{encode, unknown_type};
+use super::action::Progress;
+use super::codec::encode;
 use super::guard::{guarded, Checkpoint};
 use super::service::ProviderService;
 
 type RpcResult<T> = Result<Response<T>, Status>;
+type EventStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
 pub(super) fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: true }
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        move_resource_state: true,
+        generate_resource_config: false,
+    }
 }
 
 /// Runs one RPC's work inside the guard; any failure is answered as `fallback`
@@ -41,14 +52,128 @@ fn diagnostics_only(d: Result<Diagnostics, Diagnostics>) -> Result<Vec<pb::Diagn
 
 #[tonic::async_trait]
 impl ProviderRpc for Arc<ProviderService> {
+    type ListResourceStream = EventStream<pb::list_resource::Event>;
+    type InvokeActionStream = EventStream<pb::invoke_action::Event>;
+
     async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> RpcResult<pb::get_metadata::Response> {
-        use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
+        use pb::get_metadata::{
+            ActionMetadata, DataSourceMetadata, EphemeralMetadata, ListResourceMetadata, ResourceMetadata,
+        };
+        fn names<'a, T>(keys: impl Iterator<Item = &'a &'static str>, make: impl Fn(String) -> T) -> Vec<T> {
+            keys.map(|k| make(k.to_string())).collect()
+        }
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
-            resources: self.resources.keys().map(|k| ResourceMetadata { type_name: k.to_string() }).collect(),
-            data_sources: self.data_sources.keys().map(|k| DataSourceMetadata { type_name: k.to_string() }).collect(),
+            resources: names(self.resources.keys(), |type_name| ResourceMetadata { type_name }),
+            data_sources: names(self.data_sources.keys(), |type_name| DataSourceMetadata { type_name }),
+            list_resources: names(self.list_resources.keys(), |type_name| ListResourceMetadata { type_name }),
+            actions: names(self.actions.keys(), |type_name| ActionMetadata { type_name }),
+            ephemeral_resources: names(self.ephemeral_resources.keys(), |type_name| EphemeralMetadata { type_name }),
             ..Default::default()
         }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
+        Ok(Response::new(self.handle_get_resource_identity_schemas()))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> RpcResult<pb::upgrade_resource_identity::Response> {
+        use pb::upgrade_resource_identity::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("UpgradeResourceIdentity", |d| R { upgraded_identity: None, diagnostics: d.to_proto() }, async move {
+            svc.handle_upgrade_resource_identity(req)
+        })
+        .await
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> RpcResult<pb::generate_resource_config::Response> {
+        // Not declared in the capabilities: Terraform generates configuration itself.
+        let d = Diagnostics::with_error(
+            "Configuration generation not supported",
+            format!("This provider leaves generating configuration for {} to Terraform.", req.get_ref().type_name),
+        );
+        Ok(Response::new(pb::generate_resource_config::Response { config: None, diagnostics: d.to_proto() }))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> RpcResult<pb::validate_list_resource_config::Response> {
+        use pb::validate_list_resource_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ValidateListResourceConfig", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_validate_list_resource_config(req)).map(|diagnostics| R { diagnostics })
+        })
+        .await
+    }
+
+    async fn list_resource(&self, req: Request<pb::list_resource::Request>) -> RpcResult<Self::ListResourceStream> {
+        let (svc, req) = (self.clone(), req.into_inner());
+        let failed = |d: Diagnostics| vec![pb::list_resource::Event { diagnostic: d.to_proto(), ..Default::default() }];
+        let events = answer("ListResource", failed, async move { svc.handle_list_resource(req).await }).await?;
+        Ok(Response::new(Box::pin(tokio_stream::iter(events.into_inner().into_iter().map(Ok)))))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> RpcResult<pb::validate_action_config::Response> {
+        use pb::validate_action_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ValidateActionConfig", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_validate_action_config(req)).map(|diagnostics| R { diagnostics })
+        })
+        .await
+    }
+
+    async fn plan_action(&self, req: Request<pb::plan_action::Request>) -> RpcResult<pb::plan_action::Response> {
+        use pb::plan_action::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("PlanAction", |d| R { diagnostics: d.to_proto(), deferred: None }, async move {
+            diagnostics_only(svc.handle_plan_action(req).await).map(|diagnostics| R { diagnostics, deferred: None })
+        })
+        .await
+    }
+
+    /// Streams the action's progress while it runs, then its outcome.
+    async fn invoke_action(&self, req: Request<pb::invoke_action::Request>) -> RpcResult<Self::InvokeActionStream> {
+        use pb::invoke_action::event::{Completed, Progress as Message, Type};
+        use pb::invoke_action::Event;
+        let (svc, req) = (self.clone(), req.into_inner());
+        let (progress, mut messages) = Progress::channel();
+        let (events, stream) = mpsc::channel(16);
+        tokio::spawn(async move {
+            let work = guarded("InvokeAction", async move { svc.handle_invoke_action(req, progress).await });
+            tokio::pin!(work);
+            let outcome = loop {
+                tokio::select! {
+                    biased;
+                    Some(message) = messages.recv() => {
+                        // Terraform may have stopped listening; the action still runs to its end.
+                        let _ = events.send(Ok(Event { r#type: Some(Type::Progress(Message { message })) })).await;
+                    }
+                    outcome = &mut work => break outcome,
+                }
+            };
+            while let Ok(message) = messages.try_recv() {
+                let _ = events.send(Ok(Event { r#type: Some(Type::Progress(Message { message })) })).await;
+            }
+            let diagnostics = match outcome {
+                Ok(Ok(d)) | Ok(Err(d)) | Err(d) => d,
+            };
+            let completed = Completed { diagnostics: diagnostics.to_proto() };
+            let _ = events.send(Ok(Event { r#type: Some(Type::Completed(completed)) })).await;
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(stream))))
     }
 
     async fn get_provider_schema(
@@ -125,7 +250,7 @@ impl ProviderRpc for Arc<ProviderService> {
         let (kept, private) = (req.current_state.clone(), req.private.clone());
         answer(
             "ReadResource",
-            |d| R { new_state: kept, diagnostics: d.to_proto(), private, deferred: None },
+            |d| R { new_state: kept, diagnostics: d.to_proto(), private, deferred: None, new_identity: None },
             async move { svc.handle_read_resource(req).await },
         )
         .await
@@ -187,11 +312,9 @@ impl ProviderRpc for Arc<ProviderService> {
     ) -> RpcResult<pb::move_resource_state::Response> {
         use pb::move_resource_state::Response as R;
         let (svc, req) = (self.clone(), req.into_inner());
-        answer(
-            "MoveResourceState",
-            |d| R { target_state: None, diagnostics: d.to_proto(), target_private: Vec::new() },
-            async move { svc.handle_move_resource_state(req).await },
-        )
+        answer("MoveResourceState", |d| R { diagnostics: d.to_proto(), ..Default::default() }, async move {
+            svc.handle_move_resource_state(req).await
+        })
         .await
     }
 
@@ -211,23 +334,31 @@ impl ProviderRpc for Arc<ProviderService> {
         &self,
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
-        let d = unknown_type("ephemeral resource", &req.get_ref().type_name);
-        Ok(Response::new(pb::validate_ephemeral_resource_config::Response { diagnostics: d.to_proto() }))
+        use pb::validate_ephemeral_resource_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("ValidateEphemeralResourceConfig", |d| R { diagnostics: d.to_proto() }, async move {
+            diagnostics_only(svc.handle_validate_ephemeral_resource_config(req)).map(|diagnostics| R { diagnostics })
+        })
+        .await
     }
 
     async fn open_ephemeral_resource(
         &self,
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> RpcResult<pb::open_ephemeral_resource::Response> {
-        let d = unknown_type("ephemeral resource", &req.get_ref().type_name);
-        Ok(Response::new(pb::open_ephemeral_resource::Response { diagnostics: d.to_proto(), ..Default::default() }))
+        use pb::open_ephemeral_resource::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("OpenEphemeralResource", |d| R { diagnostics: d.to_proto(), ..Default::default() }, async move {
+            svc.handle_open_ephemeral_resource(req).await
+        })
+        .await
     }
 
     async fn renew_ephemeral_resource(
         &self,
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> RpcResult<pb::renew_ephemeral_resource::Response> {
-        let d = unknown_type("ephemeral resource", &req.get_ref().type_name);
+        let d = self.handle_ephemeral_lifetime(&req.get_ref().type_name);
         Ok(Response::new(pb::renew_ephemeral_resource::Response { diagnostics: d.to_proto(), ..Default::default() }))
     }
 
@@ -235,7 +366,7 @@ impl ProviderRpc for Arc<ProviderService> {
         &self,
         req: Request<pb::close_ephemeral_resource::Request>,
     ) -> RpcResult<pb::close_ephemeral_resource::Response> {
-        let d = unknown_type("ephemeral resource", &req.get_ref().type_name);
+        let d = self.handle_ephemeral_lifetime(&req.get_ref().type_name);
         Ok(Response::new(pb::close_ephemeral_resource::Response { diagnostics: d.to_proto() }))
     }
 

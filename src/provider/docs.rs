@@ -48,5 +48,7 @@ pub fn pages() -> Vec<Page> {
         schema_page("docs/data-sources/notebook.md", &data_sources::notebook::schema()),
         schema_page("docs/data-sources/notebook_flavors.md", &data_sources::flavors::schema()),
         schema_page("docs/data-sources/notebook_images.md", &data_sources::images::schema()),
+        schema_page("docs/list-resources/notebook.md", &super::notebook::listing::schema()),
+        schema_page("docs/actions/notebook_power.md", &super::power_action::schema()),
     ]
 }

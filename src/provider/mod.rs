@@ -7,13 +7,14 @@ pub(crate) mod diagnose;
 pub mod docs;
 pub(crate) mod mount_storage;
 pub mod notebook;
+pub(crate) mod power_action;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse};
-use crate::framework::{DataSource, Provider, Resource, Schema};
+use crate::framework::{Action, DataSource, ListResource, Provider, Resource, Schema};
 
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
@@ -38,6 +39,14 @@ impl Provider for ModelArtsProvider {
             Ok(c) => resp.data = Some(Arc::new(c)),
             Err(e) => resp.diagnostics.error("Cannot configure the ModelArts client", e.to_string()),
         }
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        vec![Arc::new(power_action::NotebookPowerAction)]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(notebook::listing::NotebookList)]
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {

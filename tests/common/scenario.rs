@@ -48,9 +48,23 @@ pub struct Scenario {
 impl Scenario {
     /// `None` when terraform is missing outside CI.
     pub fn new(sim_args: &[&str]) -> Option<Scenario> {
-        let wd = Workdir::new()?;
+        Some(Scenario::with_workdir(Workdir::new()?, sim_args))
+    }
+
+    /// A scenario run by Terraform 1.15 (`None` when it is missing outside CI).
+    pub fn on_terraform_1_15(sim_args: &[&str]) -> Option<Scenario> {
+        Some(Scenario::with_workdir(Workdir::with_terraform(super::terraform_1_15()?), sim_args))
+    }
+
+    fn with_workdir(wd: Workdir, sim_args: &[&str]) -> Scenario {
         let sim = SimProcess::start(sim_args);
-        Some(Scenario { wd, sim, provider_extra: std::cell::RefCell::new("max_retries = 3".into()) })
+        Scenario { wd, sim, provider_extra: std::cell::RefCell::new("max_retries = 3".into()) }
+    }
+
+    /// A client of this scenario's simulator, to make notebooks behind Terraform's back.
+    pub fn api(&self) -> modelarts_provider::client::Client {
+        use modelarts_provider::client::{Client, ClientConfig};
+        Client::new(ClientConfig::new(&self.sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key")).unwrap()
     }
 
     /// A provider block pointed at this scenario's simulator.

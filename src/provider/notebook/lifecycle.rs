@@ -360,17 +360,20 @@ fn is_default_lease(l: &Lease) -> bool {
 /// Imports notebook `id` of `region`. An auto-stop other than the API's default is
 /// imported as `auto_stop`, with the duration asked for at its last start; hooks
 /// cannot be read.
+/// The state of a notebook found without a configuration (an import, a listing):
+/// an auto-stop other than the API's default is written as the block that asks for it.
+pub(crate) fn imported_state(n: &Notebook, region: &str) -> NotebookModel {
+    let mut carry = NotebookModel { region: Some(region.to_string()), ..Default::default() };
+    if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
+        let asked = asked_duration_ms(lease).unwrap_or(MIN_LEASE_MS);
+        carry.auto_stop = Some(auto_stop_block(lease.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked));
+    }
+    state_from_api(n, &carry)
+}
+
 pub(crate) async fn import(api: &Client, id: &str, region: &str, resp: &mut ImportStateResponse) {
     match api.get_notebook(id).await {
-        Ok(n) => {
-            let mut carry = NotebookModel { region: Some(region.to_string()), ..Default::default() };
-            if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
-                let asked = asked_duration_ms(lease).unwrap_or(MIN_LEASE_MS);
-                carry.auto_stop =
-                    Some(auto_stop_block(lease.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked));
-            }
-            resp.state = Some(state_from_api(&n, &carry).into_value());
-        }
+        Ok(n) => resp.state = Some(imported_state(&n, region).into_value()),
         Err(e) if e.is_not_found() => resp.diagnostics.error(
             "Cannot import notebook",
             format!("There is no notebook with ID {id:?} in this project and region ({region})."),

@@ -11,11 +11,15 @@
 //! - [`power`]: start, stop, update and delete with the API's error codes handled;
 //! - [`preflight`]: plan-time checks of a new flavor and image with the API;
 //! - [`lifecycle`]: create, read, update, delete, import;
-//! - [`moved`]: `moved` blocks from the official provider.
+//! - [`moved`]: `moved` blocks from the official provider;
+//! - [`identity`]: the resource identity (`{ id, region }`, Terraform 1.12+);
+//! - [`listing`]: the list resource of `terraform query` (Terraform 1.14+).
 
 pub(crate) mod changes;
 pub(crate) mod execute;
+pub(crate) mod identity;
 pub(crate) mod lifecycle;
+pub(crate) mod listing;
 pub(crate) mod model;
 pub(crate) mod moved;
 pub(crate) mod plan;
@@ -145,6 +149,10 @@ impl Resource for NotebookResource {
     }
 
     fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
+        Some(self)
+    }
+
+    fn as_identity(&self) -> Option<&dyn crate::framework::resource::ResourceWithIdentity> {
         Some(self)
     }
 }

@@ -25,7 +25,7 @@ pub const UPDATE_TIMEOUT: Timeout =
 pub const DELETE_TIMEOUT: Timeout =
     Timeout { operation: "delete", default: "15m", covers: "Deleting, including the wait until the notebook is gone." };
 
-fn check_auto_stop_duration(v: &Value) -> Result<(), String> {
+pub(crate) fn check_auto_stop_duration(v: &Value) -> Result<(), String> {
     let Some(s) = v.as_str() else { return Ok(()) };
     let d = duration::parse(s)?;
     limits::check_lease_ms(d.as_millis() as i64).map_err(|_| format!("{s:?} is outside the allowed 1h to 72h"))

@@ -11,19 +11,46 @@ use crate::proto::tfplugin6 as pb;
 use crate::protocol::{Diagnostics, Type, Value};
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::codec::{decode, decode_json_state, encode, unknown_type};
 use super::context::{CallContext, ProviderData};
 use super::data_source::{self as ds, DataSource};
+use super::ephemeral::EphemeralResource;
 use super::guard::Checkpoint;
+use super::list::ListResource;
 use super::plan::plan_defaults;
 use super::provider::{self as pv, Provider};
 use super::resource::{self as rs, Resource};
 use super::schema::Schema;
 
-pub(super) struct Registered<T: ?Sized> {
-    pub(super) imp: Arc<T>,
-    pub(super) schema: Schema,
-    pub(super) ty: Type,
+mod identity;
+mod newer;
+
+pub(crate) struct Registered<T: ?Sized> {
+    pub(crate) imp: Arc<T>,
+    pub(crate) schema: Schema,
+    pub(crate) ty: Type,
+}
+
+fn protos<'a>(schemas: impl Iterator<Item = (&'a &'static str, &'a Schema)>) -> HashMap<String, pb::Schema> {
+    schemas.map(|(k, s)| (k.to_string(), s.to_proto())).collect()
+}
+
+fn register<T: ?Sized>(imp: Arc<T>, schema: Schema) -> Registered<T> {
+    Registered { ty: schema.ty(), schema, imp }
+}
+
+/// A managed resource type and, when it has one, its identity's type.
+pub(crate) struct ManagedResource {
+    pub(crate) reg: Registered<dyn Resource>,
+    pub(crate) identity: Option<(super::identity::IdentitySchema, Type)>,
+}
+
+impl std::ops::Deref for ManagedResource {
+    type Target = Registered<dyn Resource>;
+    fn deref(&self) -> &Self::Target {
+        &self.reg
+    }
 }
 
 /// The gRPC face of a provider. Schemas and their types are computed once, here.
@@ -31,8 +58,11 @@ pub struct ProviderService {
     provider: Arc<dyn Provider>,
     provider_ty: Type,
     provider_schema: Schema,
-    pub(super) resources: HashMap<&'static str, Registered<dyn Resource>>,
+    pub(super) resources: HashMap<&'static str, ManagedResource>,
     pub(super) data_sources: HashMap<&'static str, Registered<dyn DataSource>>,
+    pub(super) list_resources: HashMap<&'static str, Registered<dyn ListResource>>,
+    pub(super) actions: HashMap<&'static str, Registered<dyn Action>>,
+    pub(super) ephemeral_resources: HashMap<&'static str, Registered<dyn EphemeralResource>>,
     pub(super) schema_response: pb::get_provider_schema::Response,
     data: RwLock<Option<ProviderData>>,
     pub(super) cancel: CancellationToken,
@@ -43,6 +73,9 @@ impl std::fmt::Debug for ProviderService {
         f.debug_struct("ProviderService")
             .field("resources", &self.resources.keys().collect::<Vec<_>>())
             .field("data_sources", &self.data_sources.keys().collect::<Vec<_>>())
+            .field("list_resources", &self.list_resources.keys().collect::<Vec<_>>())
+            .field("actions", &self.actions.keys().collect::<Vec<_>>())
+            .field("ephemeral_resources", &self.ephemeral_resources.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -54,22 +87,34 @@ impl ProviderService {
             .resources()
             .into_iter()
             .map(|r| {
-                let schema = r.schema();
-                (r.type_name(), Registered { ty: schema.ty(), schema, imp: r })
+                let identity = r.as_identity().map(|i| i.identity_schema()).map(|s| {
+                    let ty = s.ty();
+                    (s, ty)
+                });
+                (r.type_name(), ManagedResource { reg: register(r.clone(), r.schema()), identity })
             })
             .collect();
-        let data_sources: HashMap<_, _> = provider
-            .data_sources()
+        let data_sources: HashMap<_, _> =
+            provider.data_sources().into_iter().map(|d| (d.type_name(), register(d.clone(), d.schema()))).collect();
+        let list_resources: HashMap<_, _> =
+            provider.list_resources().into_iter().map(|l| (l.type_name(), register(l.clone(), l.schema()))).collect();
+        let actions: HashMap<_, _> =
+            provider.actions().into_iter().map(|a| (a.type_name(), register(a.clone(), a.schema()))).collect();
+        let ephemeral_resources: HashMap<_, _> = provider
+            .ephemeral_resources()
             .into_iter()
-            .map(|d| {
-                let schema = d.schema();
-                (d.type_name(), Registered { ty: schema.ty(), schema, imp: d })
-            })
+            .map(|e| (e.type_name(), register(e.clone(), e.schema())))
             .collect();
         let schema_response = pb::get_provider_schema::Response {
             provider: Some(provider_schema.to_proto()),
-            resource_schemas: resources.iter().map(|(k, r)| (k.to_string(), r.schema.to_proto())).collect(),
-            data_source_schemas: data_sources.iter().map(|(k, d)| (k.to_string(), d.schema.to_proto())).collect(),
+            resource_schemas: protos(resources.iter().map(|(k, r)| (k, &r.schema))),
+            data_source_schemas: protos(data_sources.iter().map(|(k, d)| (k, &d.schema))),
+            list_resource_schemas: protos(list_resources.iter().map(|(k, l)| (k, &l.schema))),
+            ephemeral_resource_schemas: protos(ephemeral_resources.iter().map(|(k, e)| (k, &e.schema))),
+            action_schemas: actions
+                .iter()
+                .map(|(k, a)| (k.to_string(), pb::ActionSchema { schema: Some(a.schema.to_proto()) }))
+                .collect(),
             server_capabilities: Some(super::rpc::capabilities()),
             ..Default::default()
         };
@@ -79,6 +124,9 @@ impl ProviderService {
             provider,
             resources,
             data_sources,
+            list_resources,
+            actions,
+            ephemeral_resources,
             schema_response,
             data: RwLock::new(None),
             cancel: CancellationToken::new(),
@@ -90,7 +138,7 @@ impl ProviderService {
         CallContext::new(self.cancel.clone(), data)
     }
 
-    pub(super) fn resource(&self, name: &str) -> Result<&Registered<dyn Resource>, Diagnostics> {
+    pub(super) fn resource(&self, name: &str) -> Result<&ManagedResource, Diagnostics> {
         self.resources.get(name).ok_or_else(|| unknown_type("resource", name))
     }
 
@@ -203,18 +251,20 @@ impl ProviderService {
         };
         r.imp.read(&self.context(), &rs::ReadRequest { state: &current, private: &req.private }, &mut resp).await;
         let mut diags = resp.diagnostics;
-        let new_state = match encode(&resp.state.unwrap_or(Value::Null), &r.ty, "state") {
+        let new_state = match encode(resp.state.as_ref().unwrap_or(&Value::Null), &r.ty, "state") {
             Ok(dv) => Some(dv),
             Err(d) => {
                 diags.extend(d);
                 req.current_state
             }
         };
+        let new_identity = self.identity_data(r, resp.state.as_ref());
         Ok(pb::read_resource::Response {
             new_state,
             diagnostics: diags.to_proto(),
             private: resp.private,
             deferred: None,
+            new_identity,
         })
     }
 
@@ -231,6 +281,7 @@ impl ProviderService {
             return Ok(pb::plan_resource_change::Response {
                 planned_state: req.proposed_new_state,
                 planned_private: req.prior_private,
+                planned_identity: req.prior_identity,
                 ..Default::default()
             });
         }
@@ -251,8 +302,11 @@ impl ProviderService {
                 None
             }
         };
+        // An object keeps its identity; a new one has it once its name is known.
+        let planned_identity = req.prior_identity.or_else(|| self.identity_data(r, Some(&resp.plan)));
         Ok(pb::plan_resource_change::Response {
             planned_state,
+            planned_identity,
             requires_replace: resp.requires_replace.iter().map(|p| p.to_proto()).collect(),
             planned_private: resp.private,
             diagnostics: diags.to_proto(),
@@ -319,17 +373,19 @@ impl ProviderService {
             }
             (resp.state, resp.private, resp.diagnostics)
         };
-        let new_state = match encode(&state.unwrap_or(Value::Null), &r.ty, "new state") {
+        let new_state = match encode(state.as_ref().unwrap_or(&Value::Null), &r.ty, "new state") {
             Ok(dv) => Some(dv),
             Err(d) => {
                 diags.extend(d);
                 checkpoint.latest().and_then(|v| encode(&v, &r.ty, "new state").ok()).or(req.prior_state)
             }
         };
+        let new_identity = self.identity_data(r, state.as_ref());
         Ok(pb::apply_resource_change::Response {
             new_state,
             private,
             diagnostics: diags.to_proto(),
+            new_identity,
             ..Default::default()
         })
     }
@@ -345,8 +401,13 @@ impl ProviderService {
                 format!("{} cannot be imported; create it with Terraform instead.", req.type_name),
             )
         })?;
+        // An import by identity (`import { identity = {...} }`) comes without an ID.
+        let id = match req.identity.as_ref() {
+            Some(identity) if req.id.is_empty() => self.import_id_of(r, identity)?,
+            _ => req.id.clone(),
+        };
         let mut resp = rs::ImportStateResponse::default();
-        importer.import_state(&self.context(), &rs::ImportStateRequest { id: &req.id }, &mut resp).await;
+        importer.import_state(&self.context(), &rs::ImportStateRequest { id: &id }, &mut resp).await;
         let mut diags = resp.diagnostics;
         let mut imported = Vec::new();
         if let Some(state) = resp.state {
@@ -355,6 +416,7 @@ impl ProviderService {
                     type_name: req.type_name.clone(),
                     state: Some(dv),
                     private: resp.private,
+                    identity: self.identity_data(r, Some(&state)),
                 }),
                 Err(d) => diags.extend(d),
             }
@@ -363,7 +425,7 @@ impl ProviderService {
                 "Provider returned no state after import",
                 format!(
                     "Importing {} {:?} gave nothing and no error; this is a bug in the provider.",
-                    req.type_name, req.id
+                    req.type_name, id
                 ),
             );
         }
@@ -407,6 +469,7 @@ impl ProviderService {
             target_state: Some(encode(&state, &r.ty, "moved state")?),
             diagnostics: resp.diagnostics.to_proto(),
             target_private: resp.private,
+            target_identity: self.identity_data(r, Some(&state)),
         })
     }
 

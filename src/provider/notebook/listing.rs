@@ -1,0 +1,79 @@
+//! `list "modelarts_notebook"`: the notebooks `terraform query` finds (Terraform
+//! 1.14+), each with its identity, so `-generate-config-out` can write the
+//! `import` and `resource` blocks that adopt them.
+//!
+//! Filters are the list API's own (SDK `ListNotebooksRequest`: `name`, `status`,
+//! `workspace_id`); `name` matches as a substring there, and so it does here.
+
+use async_trait::async_trait;
+
+use crate::client::notebooks::NotebookFilter;
+use crate::client::types::Status;
+use crate::framework::list::{ListItem, ListRequest, ListResource, ListResponse};
+use crate::framework::resource::ResourceWithIdentity;
+use crate::framework::validators::Text;
+use crate::framework::{Attribute, Block, CallContext, IntoValue, Schema};
+use crate::provider::configured::client;
+
+use super::lifecycle::imported_state;
+use super::NotebookResource;
+
+/// The list resource of `modelarts_notebook`.
+#[derive(Debug)]
+pub(crate) struct NotebookList;
+
+fn known_status(s: &str) -> Result<(), String> {
+    match Status::parse(s) {
+        Status::Other(_) | Status::Unknown => Err(format!("{s:?} is not a notebook status (e.g. RUNNING, STOPPED)")),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new("Finds notebooks for `terraform query`, to import them (with `-generate-config-out`, configuration included). Without filters, every notebook of the project in the region is listed.")
+            .attr(Attribute::string("name").optional().describe("Only notebooks whose name contains this text (the API matches names as substrings)."))
+            .attr(Attribute::string("status").optional().describe("Only notebooks in this status, e.g. `RUNNING` or `STOPPED`.").validate(Text { check: known_status, description: "a notebook status" }))
+            .attr(Attribute::string("workspace_id").optional().describe("Only notebooks of this workspace (`0` is the default workspace)."))
+            .attr(Attribute::string("region").optional().describe("The region to list in; the provider's when omitted.")),
+    )
+}
+
+#[async_trait]
+impl ListResource for NotebookList {
+    fn type_name(&self) -> &'static str {
+        "modelarts_notebook"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn list(&self, ctx: &CallContext, req: &ListRequest<'_>, resp: &mut ListResponse) {
+        let text = |name: &str| req.config.attr(name).as_str().map(str::to_string);
+        let (api, region) = match client(ctx, req.config.attr("region").as_str()).await {
+            Ok(c) => c,
+            Err(d) => return resp.diagnostics.extend(d),
+        };
+        let filter = NotebookFilter {
+            name: text("name"),
+            status: text("status"),
+            workspace_id: text("workspace_id"),
+            ..Default::default()
+        };
+        let notebooks = match api.list_notebooks(&filter).await {
+            Ok(list) => list,
+            Err(e) => return resp.diagnostics.error("Cannot list notebooks", e.to_string()),
+        };
+        for n in notebooks.iter().filter(|n| n.status != Status::Deleted).take(req.limit) {
+            let state = imported_state(n, &region).into_value();
+            let Some(identity) = NotebookResource.identity_of(&state) else { continue };
+            resp.items.push(ListItem {
+                identity,
+                display_name: n.name.clone(),
+                resource: req.include_resource.then_some(state),
+            });
+        }
+    }
+}

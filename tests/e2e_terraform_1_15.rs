@@ -1,0 +1,162 @@
+//! Protocol 6.10 features through Terraform 1.15 (`common::terraform_1_15`):
+//! resource identity, `terraform query` with configuration generation, the
+//! power action and the ephemeral access resource, against notebooks made
+//! behind Terraform's back.
+
+mod common;
+
+use common::scenario::{cpu_notebook_request, Scenario, QUICK_TRANSITIONS};
+
+/// Makes notebooks through the API, as someone using the console would; their IDs.
+fn made_behind_terraforms_back(s: &Scenario, names: &[&str]) -> Vec<String> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let api = s.api();
+    rt.block_on(async {
+        let mut ids = Vec::new();
+        for name in names {
+            let n = api.create_notebook(&cpu_notebook_request(name)).await.unwrap();
+            api.wait_for_status(
+                &n.id,
+                &[modelarts_provider::client::types::Status::Running],
+                std::time::Duration::from_secs(30),
+            )
+            .await
+            .unwrap();
+            ids.push(n.id);
+        }
+        ids
+    })
+}
+
+/// API calls since `mark` that change something.
+fn writes_since(s: &Scenario, mark: usize) -> Vec<String> {
+    s.sim.ops_since(mark, false)
+}
+
+#[test]
+fn the_identity_schema_is_published() {
+    let Some(s) = Scenario::on_terraform_1_15(&[]) else { return };
+    s.config("");
+    s.wd.ok(&["init"]);
+    let out = s.wd.ok(&["providers", "schema", "-json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let provider = &json["provider_schemas"]["registry.terraform.io/modelarts/modelarts"];
+    let identity = &provider["resource_identity_schemas"]["modelarts_notebook"];
+    assert_eq!(identity["version"], 0, "{provider}");
+    let attrs = &identity["attributes"];
+    assert_eq!(attrs["id"]["type"], "string", "{identity}");
+    assert_eq!(attrs["id"]["required_for_import"], true, "{identity}");
+    assert_eq!(attrs["region"]["optional_for_import"], true, "{identity}");
+    assert!(provider["list_resource_schemas"]["modelarts_notebook"].is_object(), "{provider}");
+}
+
+#[test]
+fn import_by_identity_then_an_empty_plan_without_writes() {
+    let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
+    let ids = made_behind_terraforms_back(&s, &["console-made"]);
+    s.config(&format!(
+        r#"
+import {{
+  to       = modelarts_notebook.nb
+  identity = {{ id = "{}" }}
+}}
+resource "modelarts_notebook" "nb" {{
+  name      = "console-made"
+  flavor_id = "modelarts.vm.cpu.2u"
+  image_id  = "{}"
+  volume {{
+    type = "EVS"
+    size = 10
+  }}
+}}
+"#,
+        ids[0],
+        common::scenario::CPU_IMAGE
+    ));
+    let mark = s.mark();
+    let out = s.wd.ok(&["apply", "-auto-approve"]);
+    assert!(out.flat().contains("1 imported, 0 added, 0 changed, 0 destroyed"), "{}", out.all());
+    s.assert_no_changes();
+    assert_eq!(writes_since(&s, mark), Vec::<String>::new(), "importing must not change the notebook");
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "id"), ids[0].as_str());
+}
+
+#[test]
+fn query_finds_the_team_notebooks_and_generated_config_imports_them_cleanly() {
+    let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
+    let ids = made_behind_terraforms_back(&s, &["team-alpha", "team-beta", "other"]);
+    s.config("");
+    s.wd.write(
+        "main.tfquery.hcl",
+        r#"
+list "modelarts_notebook" "team" {
+  provider = modelarts
+  config {
+    name = "team"
+  }
+}
+"#,
+    );
+    s.wd.ok(&["init"]);
+    let out = s.wd.ok(&["query"]);
+    println!("{}", out.all());
+    assert!(out.stdout.contains("team-alpha") && out.stdout.contains("team-beta"), "{}", out.all());
+    assert!(!out.stdout.contains("other"), "{}", out.all());
+    assert!(out.stdout.contains(&ids[0]) && out.stdout.contains(&ids[1]), "{}", out.all());
+
+    let mark = s.mark();
+    let out = s.wd.ok(&["query", "-generate-config-out=generated.tf"]);
+    let generated = std::fs::read_to_string(s.wd.path().join("generated.tf")).unwrap();
+    println!("{}\n{generated}", out.all());
+    assert_eq!(generated.matches("import {").count(), 2, "{generated}");
+    let out = s.wd.ok(&["apply", "-auto-approve"]);
+    assert!(out.flat().contains("2 imported, 0 added, 0 changed, 0 destroyed"), "{}", out.all());
+    s.assert_no_changes();
+    assert_eq!(writes_since(&s, mark), Vec::<String>::new(), "adopting must not change the notebooks");
+}
+
+#[test]
+fn the_power_action_stops_a_notebook_returns_once_stopped_and_is_idempotent() {
+    let slow_stop = ["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "1.5"];
+    let Some(s) = Scenario::on_terraform_1_15(&slow_stop) else { return };
+    let ids = made_behind_terraforms_back(&s, &["nightly"]);
+    s.config(&format!(
+        r#"
+action "modelarts_notebook_power" "tonight" {{
+  config {{
+    notebook_id  = "{}"
+    power_action = "stop"
+  }}
+}}
+"#,
+        ids[0]
+    ));
+    s.wd.ok(&["init"]);
+    let mark = s.mark();
+    let out = s.wd.ok(&["apply", "-auto-approve", "-invoke=action.modelarts_notebook_power.tonight"]);
+    println!("{}", out.all());
+    // The action returned only once the notebook was STOPPED.
+    assert_eq!(s.sim.notebook(&ids[0]).status.as_str(), "STOPPED");
+    assert_eq!(writes_since(&s, mark), vec!["stop"]);
+    assert!(out.flat().contains("Stopping the notebook \"nightly\""), "{}", out.all());
+
+    // Stopping a stopped notebook succeeds without a call.
+    let mark = s.mark();
+    let out = s.wd.ok(&["apply", "-auto-approve", "-invoke=action.modelarts_notebook_power.tonight"]);
+    assert_eq!(writes_since(&s, mark), Vec::<String>::new());
+    assert!(out.flat().contains("already STOPPED"), "{}", out.all());
+
+    // A notebook that does not exist is refused at plan time, at the attribute.
+    s.config(
+        r#"
+action "modelarts_notebook_power" "tonight" {
+  config {
+    notebook_id  = "00000000-0000-0000-0000-000000000000"
+    power_action = "restart"
+  }
+}
+"#,
+    );
+    let out = s.wd.fails(&["apply", "-auto-approve", "-invoke=action.modelarts_notebook_power.tonight"]);
+    assert!(out.flat().contains("Notebook not found"), "{}", out.all());
+}
