@@ -46,18 +46,7 @@ impl Target {
             // The provider reads the HW_* variables itself.
             Target::Cloud { provider_block: "provider \"modelarts\" {}\n".into(), client }
         } else {
-            let sim = SimProcess::start(&[
-                "--create-seconds",
-                "0.3",
-                "--start-seconds",
-                "0.3",
-                "--stop-seconds",
-                "0.3",
-                "--delete-seconds",
-                "0.3",
-                "--resize-seconds",
-                "0.3",
-            ]);
+            let sim = SimProcess::start(&common::scenario::quick_transitions_and(&["--resize-seconds", "0.3"]));
             let client = Client::new(ClientConfig::new(&sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key"))
                 .expect("client");
             Target::Sim { sim, client }

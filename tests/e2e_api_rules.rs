@@ -6,21 +6,13 @@
 
 mod common;
 
-use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE, CPU_IMAGE_2};
+use common::scenario::{notebook, notebook_with, quick_transitions_and, Scenario, CPU_IMAGE, CPU_IMAGE_2};
 use modelarts_provider::sim::calllog::Call;
 
-const FAST: &[&str] = &[
-    "--create-seconds",
-    "0.3",
-    "--start-seconds",
-    "0.3",
-    "--stop-seconds",
-    "0.3",
-    "--delete-seconds",
-    "0.3",
-    "--resize-seconds",
-    "0.6",
-];
+/// Quick transitions, and a volume resize slow enough to be seen waiting for.
+fn fast() -> Vec<&'static str> {
+    quick_transitions_and(&["--resize-seconds", "0.6"])
+}
 
 const WRITES: &[&str] = &["create", "update", "delete", "start", "stop", "lease_renew"];
 
@@ -58,7 +50,7 @@ fn sized(name: &str, flavor: &str, size: i64, extra: &str) -> String {
 
 #[test]
 fn flavor_and_size_grow_first_then_one_stop_and_one_start() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     s.config(&sized("both", "modelarts.vm.cpu.2u", 10, ""));
     s.apply();
     s.config(&sized("both", "modelarts.vm.cpu.8u", 40, ""));
@@ -82,7 +74,7 @@ fn flavor_and_size_grow_first_then_one_stop_and_one_start() {
 
 #[test]
 fn a_stopped_notebook_that_stays_stopped_is_started_to_grow() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     s.config(&sized("grow-stopped", "modelarts.vm.cpu.2u", 10, "running = false"));
     s.apply();
     s.config(&sized("grow-stopped", "modelarts.vm.cpu.2u", 30, "running = false"));
@@ -102,7 +94,7 @@ fn a_stopped_notebook_that_stays_stopped_is_started_to_grow() {
 
 #[test]
 fn the_restart_guard_refuses_at_plan_time_and_writes_nothing() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     s.config(&sized("guarded", "modelarts.vm.cpu.2u", 10, "allow_stopping_for_update = false"));
     s.apply();
     s.config(&sized("guarded", "modelarts.vm.cpu.8u", 10, "allow_stopping_for_update = false"));
@@ -127,7 +119,7 @@ fn the_restart_guard_refuses_at_plan_time_and_writes_nothing() {
 
 #[test]
 fn auto_stop_is_off_unless_asked_and_its_numbers_never_drift() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     // Off: -1 at create and at every start.
     s.config(&notebook("leases", "running = false"));
     let m = s.mark();
@@ -179,7 +171,7 @@ fn auto_stop_is_off_unless_asked_and_its_numbers_never_drift() {
 
 #[test]
 fn hooks_are_applied_to_a_stopped_notebook_and_kept() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     s.config(&notebook("hooked", ""));
     s.apply();
     s.config(&notebook(
@@ -210,7 +202,7 @@ fn hooks_are_applied_to_a_stopped_notebook_and_kept() {
 
 #[test]
 fn ssh_key_pairs_replace_and_addresses_update_a_stopped_notebook() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     // A key pair alone: any address may connect (no allowed_access_ips is sent).
     s.config(&notebook("ssh", "key_pair = \"kp-1\""));
     let m = s.mark();
@@ -236,7 +228,7 @@ fn ssh_key_pairs_replace_and_addresses_update_a_stopped_notebook() {
 
 #[test]
 fn volume_rules_are_plan_time_errors_and_a_dedicated_efs_sends_its_id() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     let volume = |block: &str| {
         format!(
             "resource \"modelarts_notebook\" \"nb\" {{\n  name      = \"vol\"\n  flavor_id = \"modelarts.vm.cpu.2u\"\n  image_id  = \"{CPU_IMAGE}\"\n  volume {{\n{block}\n  }}\n}}\n"
@@ -272,7 +264,7 @@ fn volume_rules_are_plan_time_errors_and_a_dedicated_efs_sends_its_id() {
 
 #[test]
 fn a_rename_refused_while_stopped_starts_renames_and_stops_again() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     s.config(&notebook("sleepy", "running = false"));
     s.apply();
     s.config(&notebook("sleepy-renamed", "running = false"));
@@ -292,7 +284,7 @@ fn a_rename_refused_while_stopped_starts_renames_and_stops_again() {
 /// Each code of the error table, injected once, with the outcome the table calls for.
 #[test]
 fn each_error_code_has_its_outcome() {
-    let Some(s) = Scenario::new(FAST) else { return };
+    let Some(s) = Scenario::new(&fast()) else { return };
     let reply = |op: &str, code: &str, after_work: bool| {
         rule(
             &s,

@@ -24,12 +24,18 @@ pub struct SignInput<'a> {
     pub sdk_date: &'a str,
 }
 
+/// The names of `headers`, for `Debug` output that must not show their values
+/// (a security token or an `Authorization` travels there).
+pub fn header_names(headers: &[(String, String)]) -> Vec<&str> {
+    headers.iter().map(|(k, _)| k.as_str()).collect()
+}
+
 impl std::fmt::Debug for SignInput<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignInput")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("header_names", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("header_names", &header_names(self.headers))
             .field("sdk_date", &self.sdk_date)
             .finish_non_exhaustive()
     }

@@ -47,7 +47,7 @@ impl std::fmt::Debug for Received<'_> {
         f.debug_struct("Received")
             .field("method", &self.method)
             .field("path", &self.path)
-            .field("header_names", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("header_names", &crate::client::signer::header_names(self.headers))
             .finish_non_exhaustive()
     }
 }

@@ -18,6 +18,11 @@ pub const QUICK_TRANSITIONS: &[&str] = &[
     "--mount-seconds",
     "0.3",
 ];
+/// [`QUICK_TRANSITIONS`] plus more simulator flags (e.g. a volume resize time).
+pub fn quick_transitions_and(more: &[&'static str]) -> Vec<&'static str> {
+    [QUICK_TRANSITIONS, more].concat()
+}
+
 pub const CPU_IMAGE_2: &str = "7d0e4f6a-91c2-4b3e-8f5d-6a2c1e9b0f47";
 
 /// An API create request for a small CPU notebook (10 GB EVS), for tests that

@@ -23,8 +23,8 @@ use super::provider::{self as pv, Provider};
 use super::resource::{self as rs, Resource};
 use super::schema::Schema;
 
+mod beyond_resources;
 mod identity;
-mod newer;
 
 pub(crate) struct Registered<T: ?Sized> {
     pub(crate) imp: Arc<T>,
