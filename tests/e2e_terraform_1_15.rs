@@ -28,6 +28,17 @@ fn made_behind_terraforms_back(s: &Scenario, names: &[&str]) -> Vec<String> {
     })
 }
 
+/// An empty configuration and a query file with a `list "modelarts_notebook" "team"`
+/// block, with `settings` and `config { filters }`; then `init`.
+fn query_files(s: &Scenario, settings: &str, filters: &str) {
+    s.config("");
+    let list = format!(
+        "list \"modelarts_notebook\" \"team\" {{\n  provider = modelarts\n  {settings}\n  config {{\n    {filters}\n  }}\n}}\n"
+    );
+    s.wd.write("main.tfquery.hcl", &list);
+    s.wd.ok(&["init"]);
+}
+
 /// API calls since `mark` that change something.
 fn writes_since(s: &Scenario, mark: usize) -> Vec<String> {
     s.sim.ops_since(mark, false)
@@ -85,19 +96,7 @@ resource "modelarts_notebook" "nb" {{
 fn query_finds_the_team_notebooks_and_generated_config_imports_them_cleanly() {
     let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
     let ids = made_behind_terraforms_back(&s, &["team-alpha", "team-beta", "other"]);
-    s.config("");
-    s.wd.write(
-        "main.tfquery.hcl",
-        r#"
-list "modelarts_notebook" "team" {
-  provider = modelarts
-  config {
-    name = "team"
-  }
-}
-"#,
-    );
-    s.wd.ok(&["init"]);
+    query_files(&s, "", r#"name = "team""#);
     let out = s.wd.ok(&["query"]);
     println!("{}", out.all());
     assert!(out.stdout.contains("team-alpha") && out.stdout.contains("team-beta"), "{}", out.all());
@@ -109,6 +108,11 @@ list "modelarts_notebook" "team" {
     let generated = std::fs::read_to_string(s.wd.path().join("generated.tf")).unwrap();
     println!("{}\n{generated}", out.all());
     assert_eq!(generated.matches("import {").count(), 2, "{generated}");
+    // GenerateResourceConfig left out defaults (allow_stopping_for_update = true,
+    // ownership = "MANAGED") and what the provider sets (mount_path).
+    for left_out in ["allow_stopping_for_update", "ownership", "mount_path", "status"] {
+        assert!(!generated.contains(left_out), "{left_out} in {generated}");
+    }
     let out = s.wd.ok(&["apply", "-auto-approve"]);
     assert!(out.flat().contains("2 imported, 0 added, 0 changed, 0 destroyed"), "{}", out.all());
     s.assert_no_changes();
@@ -159,4 +163,81 @@ action "modelarts_notebook_power" "tonight" {
     );
     let out = s.wd.fails(&["apply", "-auto-approve", "-invoke=action.modelarts_notebook_power.tonight"]);
     assert!(out.flat().contains("Notebook not found"), "{}", out.all());
+}
+
+#[test]
+fn the_power_action_runs_from_an_action_trigger() {
+    let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
+    let ids = made_behind_terraforms_back(&s, &["restarted-on-bump"]);
+    let config = |version: &str| {
+        format!(
+            r#"
+action "modelarts_notebook_power" "restart" {{
+  config {{
+    notebook_id  = "{}"
+    power_action = "restart"
+  }}
+}}
+resource "terraform_data" "image_bump" {{
+  input = "{version}"
+  lifecycle {{
+    action_trigger {{
+      events  = [after_update]
+      actions = [action.modelarts_notebook_power.restart]
+    }}
+  }}
+}}
+"#,
+            ids[0]
+        )
+    };
+    s.config(&config("v1"));
+    s.wd.ok(&["init"]);
+    let mark = s.mark();
+    s.wd.ok(&["apply", "-auto-approve"]);
+    assert_eq!(writes_since(&s, mark), Vec::<String>::new(), "creating terraform_data is not an update");
+
+    s.config(&config("v2"));
+    let plan = s.wd.ok(&["plan"]);
+    let flat = plan.flat();
+    assert!(
+        flat.contains(r#"action "modelarts_notebook_power" "restart""#) && flat.contains("Actions: 1 to invoke"),
+        "the plan shows the action: {}",
+        plan.all()
+    );
+    let mark = s.mark();
+    let out = s.wd.ok(&["apply", "-auto-approve"]);
+    println!("{}", out.all());
+    assert_eq!(writes_since(&s, mark), vec!["stop", "start"], "the update restarted the notebook");
+    assert_eq!(s.sim.notebook(&ids[0]).status.as_str(), "RUNNING");
+}
+
+#[test]
+fn query_with_include_resource_returns_the_full_objects() {
+    let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
+    let ids = made_behind_terraforms_back(&s, &["team-full"]);
+    query_files(&s, "include_resource = true", r#"status = "RUNNING""#);
+    let found = |out: &common::TfOutput| -> Vec<serde_json::Value> {
+        let lines = out.stdout.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok());
+        lines.filter(|j| j["type"] == "list_resource_found").map(|j| j["list_resource_found"].clone()).collect()
+    };
+    let out = s.wd.ok(&["query", "-json"]);
+    let results = found(&out);
+    assert_eq!(results.len(), 1, "{}", out.stdout);
+    let r = &results[0];
+    assert_eq!(r["display_name"], "team-full");
+    assert_eq!(r["identity"]["id"], ids[0].as_str());
+    let object = &r["resource_object"];
+    assert_eq!(object["id"], ids[0].as_str(), "{r}");
+    assert_eq!(object["flavor_id"], "modelarts.vm.cpu.2u", "{r}");
+    assert_eq!(object["volume"][0]["size"], 10, "{r}");
+    assert_eq!(object["running"], true, "{r}");
+
+    // Without include_resource, only identities and names.
+    let text = std::fs::read_to_string(s.wd.path().join("main.tfquery.hcl")).unwrap();
+    s.wd.write("main.tfquery.hcl", &text.replace("include_resource = true", "include_resource = false"));
+    let out = s.wd.ok(&["query", "-json"]);
+    let results = found(&out);
+    assert_eq!(results.len(), 1, "{}", out.stdout);
+    assert!(results[0]["resource_object"].is_null(), "{}", results[0]);
 }

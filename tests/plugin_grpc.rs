@@ -81,7 +81,35 @@ async fn automtls_handshake_and_provider_rpcs() {
         ]
     );
     assert!(block.attributes.iter().all(|a| a.optional && !a.description.is_empty()));
-    assert!(schema.server_capabilities.unwrap().move_resource_state);
+    let capabilities = schema.server_capabilities.unwrap();
+    assert!(capabilities.move_resource_state && capabilities.generate_resource_config);
+    let access = schema.ephemeral_resource_schemas["modelarts_notebook_access"].block.clone().unwrap();
+    let token = access.attributes.iter().find(|a| a.name == "token").unwrap();
+    assert!(token.sensitive && token.computed, "the ephemeral token is sensitive");
+
+    // Generated configuration leaves out what the provider sets and the defaults.
+    let state = serde_json::json!({
+        "id": "n1", "name": "dev", "flavor_id": "f", "image_id": "i", "status": "RUNNING",
+        "allow_stopping_for_update": true, "running": true,
+        "volume": [{"type": "EVS", "size": 10, "ownership": "MANAGED", "mount_path": "/home/ma-user/work/"}]
+    });
+    let g = client
+        .generate_resource_config(pb::generate_resource_config::Request {
+            type_name: "modelarts_notebook".into(),
+            state: Some(pb::DynamicValue { msgpack: vec![], json: state.to_string().into_bytes() }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(g.diagnostics.is_empty(), "{:?}", g.diagnostics);
+    let ty = modelarts_provider::provider::notebook::schema::schema().ty();
+    let config = modelarts_provider::protocol::msgpack::decode(&g.config.unwrap().msgpack, &ty).unwrap();
+    assert_eq!(config.attr("name").as_str(), Some("dev"));
+    assert_eq!(config.attr("running").as_bool(), Some(true), "running has no default");
+    for computed_or_default in ["id", "status", "allow_stopping_for_update"] {
+        assert!(config.attr(computed_or_default).is_null(), "{computed_or_default}: {config:?}");
+    }
+    assert!(config.attr("volume").elements()[0].attr("mount_path").is_null(), "{config:?}");
 
     let meta = client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
     assert!(meta.diagnostics.is_empty());

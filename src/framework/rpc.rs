@@ -28,7 +28,7 @@ pub(super) fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: true,
         move_resource_state: true,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
@@ -96,12 +96,12 @@ impl ProviderRpc for Arc<ProviderService> {
         &self,
         req: Request<pb::generate_resource_config::Request>,
     ) -> RpcResult<pb::generate_resource_config::Response> {
-        // Not declared in the capabilities: Terraform generates configuration itself.
-        let d = Diagnostics::with_error(
-            "Configuration generation not supported",
-            format!("This provider leaves generating configuration for {} to Terraform.", req.get_ref().type_name),
-        );
-        Ok(Response::new(pb::generate_resource_config::Response { config: None, diagnostics: d.to_proto() }))
+        use pb::generate_resource_config::Response as R;
+        let (svc, req) = (self.clone(), req.into_inner());
+        answer("GenerateResourceConfig", |d| R { config: None, diagnostics: d.to_proto() }, async move {
+            svc.handle_generate_resource_config(req)
+        })
+        .await
     }
 
     async fn validate_list_resource_config(

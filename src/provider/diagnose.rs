@@ -19,6 +19,15 @@ pub(crate) fn path_of(dotted: &str) -> AttributePath {
     p
 }
 
+/// The error of a notebook ID that names no notebook, at the attribute `at`.
+pub(crate) fn notebook_not_found(at: &str, id: &str, region: &str) -> Diagnostics {
+    Diagnostics::with_error_at(
+        AttributePath::attr(at),
+        "Notebook not found",
+        format!("There is no notebook with ID {id:?} in this project and region ({region})."),
+    )
+}
+
 /// The words of the notebook API's messages.
 pub(crate) const NOTEBOOK_BLAME: &Blame = &[
     ("flavor", "flavor_id"),

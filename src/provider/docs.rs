@@ -50,5 +50,6 @@ pub fn pages() -> Vec<Page> {
         schema_page("docs/data-sources/notebook_images.md", &data_sources::images::schema()),
         schema_page("docs/list-resources/notebook.md", &super::notebook::listing::schema()),
         schema_page("docs/actions/notebook_power.md", &super::power_action::schema()),
+        schema_page("docs/ephemeral-resources/notebook_access.md", &super::notebook_access::schema()),
     ]
 }

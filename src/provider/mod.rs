@@ -1,4 +1,5 @@
-//! Layer 4: the `modelarts` provider — its provider block, resources and data sources.
+//! Layer 4: the `modelarts` provider — its provider block, resources, data sources,
+//! list resource, action and ephemeral resource.
 
 pub mod config;
 pub(crate) mod configured;
@@ -7,6 +8,7 @@ pub(crate) mod diagnose;
 pub mod docs;
 pub(crate) mod mount_storage;
 pub mod notebook;
+pub(crate) mod notebook_access;
 pub(crate) mod power_action;
 
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse};
-use crate::framework::{Action, DataSource, ListResource, Provider, Resource, Schema};
+use crate::framework::{Action, DataSource, EphemeralResource, ListResource, Provider, Resource, Schema};
 
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
@@ -43,6 +45,10 @@ impl Provider for ModelArtsProvider {
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         vec![Arc::new(power_action::NotebookPowerAction)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(notebook_access::NotebookAccess)]
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {

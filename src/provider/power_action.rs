@@ -26,6 +26,7 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 use crate::string_enum;
 
 use super::configured::client;
+use super::diagnose::notebook_not_found;
 use super::notebook::power;
 use super::notebook::schema::check_auto_stop_duration;
 
@@ -159,11 +160,7 @@ impl Action for NotebookPowerAction {
         };
         match api.get_notebook(id).await {
             Ok(_) => {}
-            Err(e) if e.is_not_found() => resp.diagnostics.error_at(
-                AttributePath::attr("notebook_id"),
-                "Notebook not found",
-                format!("There is no notebook {id:?} in this project and region ({region})."),
-            ),
+            Err(e) if e.is_not_found() => resp.diagnostics.extend(notebook_not_found("notebook_id", id, &region)),
             Err(e) => resp.diagnostics.warning("Could not check the notebook", e.to_string()),
         }
     }

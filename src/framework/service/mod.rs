@@ -24,6 +24,7 @@ use super::resource::{self as rs, Resource};
 use super::schema::Schema;
 
 mod beyond_resources;
+mod generate;
 mod identity;
 
 pub(crate) struct Registered<T: ?Sized> {

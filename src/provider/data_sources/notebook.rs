@@ -15,6 +15,7 @@ use crate::provider::notebook::schema::{self as resource_schema, attr};
 use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
 
 use super::{api, respond};
+use crate::provider::diagnose::notebook_not_found;
 
 #[derive(Debug)]
 pub struct NotebookDataSource;
@@ -125,9 +126,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let found = match (config.attr("id").as_str(), config.attr("name").as_str()) {
         (Some(id), _) => match api.get_notebook(id).await {
             Ok(n) => Ok(n),
-            Err(e) if e.is_not_found() => {
-                Err(Diagnostics::with_error("Notebook not found", format!("There is no notebook with ID {id:?}.")))
-            }
+            Err(e) if e.is_not_found() => Err(notebook_not_found("id", id, &region)),
             Err(e) => Err(Diagnostics::with_error("Failed to read notebook", e.to_string())),
         },
         (None, Some(name)) => {

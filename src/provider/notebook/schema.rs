@@ -214,7 +214,7 @@ pub fn schema() -> Schema {
         .attr(Attribute::bool(attr::ALLOW_STOPPING_FOR_UPDATE).default_value(Value::Bool(true)).describe("Whether an update may stop a running notebook, or start a stopped one, only to make a change. When `false`, such a plan fails at plan time, at the attribute that needs it; changing `running` itself is always allowed. Defaults to `true`."))
         .attr(Attribute::string(attr::STATUS).computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."))
         .attr(Attribute::bool(attr::AUTO_STOP_ENABLED).computed().describe("Whether auto-stop is on, as the API reports it (`lease.enable`)."))
-        .attr(Attribute::string(attr::URL).computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored.)"))
+        .attr(Attribute::string(attr::URL).computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored; the ephemeral `modelarts_notebook_access` reads it for one run.)"))
         .attr(Attribute::string(attr::SSH_URI).computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
         .attr(Attribute::string(attr::IMAGE_NAME).computed().describe("Name of the image."))
         .attr(Attribute::string(attr::IMAGE_SWR_PATH).computed().describe("SWR path of the image."))

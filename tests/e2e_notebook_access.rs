@@ -1,0 +1,122 @@
+//! The ephemeral `modelarts_notebook_access` through the machine's Terraform and
+//! Terraform 1.15 (ephemeral resources need 1.10+): its values reach a provisioner, and the
+//! web UI's token reaches no state, plan file, output or log.
+
+mod common;
+
+use std::path::Path;
+
+use common::scenario::{notebook, Scenario, QUICK_TRANSITIONS};
+
+/// The example, with its script replaced by one that writes what it was given.
+fn example_writing_to_files() -> String {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/ephemeral-resources/modelarts_notebook_access/ephemeral-resource.tf"),
+    )
+    .unwrap();
+    let script = "./seed-workspace.sh";
+    assert!(example.contains(script), "{example}");
+    example.replace(script, r#"printf '%s' \"$NOTEBOOK_TOKEN\" > token.txt && printf '%s' \"$NOTEBOOK_URL\" > url.txt"#)
+}
+
+#[test]
+fn a_provisioner_gets_the_token_and_no_file_keeps_it() {
+    if let Some(s) = Scenario::new(QUICK_TRANSITIONS) {
+        provisioner_gets_the_values_and_no_file_keeps_the_token(s);
+    }
+}
+
+#[test]
+fn a_provisioner_gets_the_token_and_no_file_keeps_it_on_terraform_1_15() {
+    if let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) {
+        provisioner_gets_the_values_and_no_file_keeps_the_token(s);
+    }
+}
+
+fn provisioner_gets_the_values_and_no_file_keeps_the_token(mut s: Scenario) {
+    let config = format!(
+        "{}\n{}\n{}",
+        notebook("ui-user", "key_pair = \"kp-1\"").replace("\"nb\"", "\"dev\""),
+        example_writing_to_files(),
+        r#"
+ephemeral "modelarts_notebook_access" "again" {
+  notebook_id = modelarts_notebook.dev.id
+}
+resource "terraform_data" "ssh" {
+  triggers_replace = [modelarts_notebook.dev.id]
+  provisioner "local-exec" {
+    command     = "printf '%s' \"$SSH\" > ssh.txt"
+    environment = { SSH = ephemeral.modelarts_notebook_access.again.ssh_uri }
+  }
+}
+"#
+    );
+    s.config(&config);
+    let log = s.wd.path().join("trace.log");
+    s.wd.set_env("TF_LOG_PROVIDER", "trace");
+    s.wd.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    let apply = s.wd.ok(&["apply", "-auto-approve"]);
+    println!("{}", apply.all());
+
+    let nb = s.sim.notebooks().into_iter().next().expect("the notebook was made");
+    let token = nb.token.clone().expect("the API reports a web UI token").0;
+    assert!(!token.is_empty());
+    let read = |f: &str| std::fs::read_to_string(s.wd.path().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    assert_eq!(read("token.txt"), token, "the provisioner got the token");
+    assert_eq!(Some(read("url.txt")), nb.url, "the provisioner got the URL");
+    let ssh_uri = nb.endpoints.iter().find_map(|e| e.uri.clone()).expect("the notebook has an SSH endpoint");
+    assert_eq!(read("ssh.txt"), ssh_uri, "the provisioner got the SSH address");
+
+    // The next plan opens the ephemeral resource again and changes nothing.
+    let mark = s.mark();
+    let plan = s.wd.ok(&["plan", "-detailed-exitcode", "-out=saved.tfplan"]);
+    assert!(plan.flat().contains("No changes."), "{}", plan.all());
+    assert_eq!(s.sim.ops_since(mark, false), Vec::<String>::new(), "opening writes nothing");
+    let saved_plan = s.wd.ok(&["show", "-json", "saved.tfplan"]).stdout;
+    let state = read("terraform.tfstate");
+    let trace = read("trace.log");
+    assert!(trace.contains("opened the notebook's access values"), "the provider's logs are in the trace");
+    for (place, text) in [
+        ("apply output", apply.all()),
+        ("plan output", plan.all()),
+        ("saved plan", saved_plan),
+        ("state", state),
+        ("provider log", trace),
+    ] {
+        assert!(!text.contains(&token), "the web UI token appears in the {place}");
+    }
+}
+
+#[test]
+fn a_missing_notebook_is_an_error_at_notebook_id_and_a_stopped_one_a_warning() {
+    let Some(s) = Scenario::new(QUICK_TRANSITIONS) else { return };
+    s.config(
+        r#"
+ephemeral "modelarts_notebook_access" "x" {
+  notebook_id = "00000000-0000-0000-0000-000000000000"
+}
+"#,
+    );
+    let out = s.wd.fails(&["plan"]);
+    let flat = out.flat();
+    assert!(flat.contains("Notebook not found") && flat.contains("notebook_id"), "{}", out.all());
+    assert!(!flat.contains("panic"), "{}", out.all());
+
+    s.config(&format!(
+        "{}\n{}",
+        notebook("sleeper", "running = false"),
+        r#"
+ephemeral "modelarts_notebook_access" "x" {
+  notebook_id = modelarts_notebook.nb.id
+}
+"#
+    ));
+    s.wd.ok(&["apply", "-auto-approve"]);
+    let out = s.wd.ok(&["plan"]);
+    let flat = out.flat();
+    assert!(flat.contains("The notebook is not running") && flat.contains("STOPPED"), "{}", out.all());
+    let mark = s.mark();
+    s.wd.ok(&["plan"]);
+    assert_eq!(s.sim.ops_since(mark, false), Vec::<String>::new(), "opening writes nothing");
+}
