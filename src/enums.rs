@@ -1,5 +1,5 @@
 //! Enums whose values are fixed words of the API (`EVS`, `DEDICATED`, `TIMING`...):
-//! declared once with [`string_enum!`], they give the words for schema validators,
+//! declared once with [`string_enum!`](crate::string_enum), they give the words for schema validators,
 //! docs and requests, and parse the words back. A leaf utility, used by every layer.
 
 /// An enum spelled as a fixed set of words.

@@ -12,9 +12,11 @@
 //! may panic the provider: outside tests, indexing, unwrapping and `panic!` are
 //! refused by the lints below (with a reasoned `allow` where a case is provably safe).
 //!
-//! Every public type implements `Debug` (types that hold credentials print without
-//! them), and nothing is `pub` that cannot be reached from outside the crate.
-#![warn(missing_debug_implementations, unreachable_pub)]
+//! Every public item is documented, every public type implements `Debug` (types
+//! that hold credentials print without them), and nothing is `pub` that cannot be
+//! reached from outside the crate. What only tests need (the provider's fault hook)
+//! is behind the `testing` feature, which `cargo test` turns on by itself.
+#![warn(missing_debug_implementations, unreachable_pub, missing_docs)]
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod proto {

@@ -177,7 +177,7 @@ async fn retries_503s_and_honours_retry_after() {
     let mut cfg = ClientConfig::new(&sim.url, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
     cfg.max_retries = 2;
     cfg.backoff = Backoff { base: Duration::from_millis(10), cap: Duration::from_millis(10) };
-    sim.state.world.lock().unwrap().faults.rules.push(Rule::parse("show:reply:503*5").unwrap());
+    sim.add_fault(Rule::parse("show:reply:503*5").unwrap());
     let err = Client::new(cfg).unwrap().get_notebook(&n.id).await.unwrap_err();
     assert!(matches!(err, ApiError::Api { status: 503, .. }), "{err}");
     sim.stop().await;
@@ -297,7 +297,7 @@ async fn pagination_is_followed_to_the_end() {
     for i in 0..120 {
         api.create_notebook(&cpu_notebook_request(&format!("page-{i}"))).await.unwrap();
     }
-    sim.state.log.clear();
+    sim.clear_calls();
     let all = api.list_notebooks(&NotebookFilter::default()).await.unwrap();
     assert_eq!(all.len(), 120);
     let mut ids: Vec<&str> = all.iter().map(|n| n.id.as_str()).collect();

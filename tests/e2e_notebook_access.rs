@@ -43,11 +43,15 @@ fn provisioner_gets_the_values_and_no_file_keeps_the_token(mut s: Scenario) {
 ephemeral "modelarts_notebook_access" "again" {
   notebook_id = modelarts_notebook.dev.id
 }
+# A local holding ephemeral values is ephemeral too.
+locals {
+  ssh_login = "ma-user@${ephemeral.modelarts_notebook_access.again.ssh_uri}"
+}
 resource "terraform_data" "ssh" {
   triggers_replace = [modelarts_notebook.dev.id]
   provisioner "local-exec" {
     command     = "printf '%s' \"$SSH\" > ssh.txt"
-    environment = { SSH = ephemeral.modelarts_notebook_access.again.ssh_uri }
+    environment = { SSH = local.ssh_login }
   }
 }
 "#
@@ -66,7 +70,7 @@ resource "terraform_data" "ssh" {
     assert_eq!(read("token.txt"), token, "the provisioner got the token");
     assert_eq!(Some(read("url.txt")), nb.url, "the provisioner got the URL");
     let ssh_uri = nb.endpoints.iter().find_map(|e| e.uri.clone()).expect("the notebook has an SSH endpoint");
-    assert_eq!(read("ssh.txt"), ssh_uri, "the provisioner got the SSH address");
+    assert_eq!(read("ssh.txt"), format!("ma-user@{ssh_uri}"), "the provisioner got the SSH address through a local");
 
     // The next plan opens the ephemeral resource again and changes nothing.
     let mark = s.mark();

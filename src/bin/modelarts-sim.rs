@@ -233,7 +233,8 @@ fn main() -> ExitCode {
         }
         eprintln!(
             "modelarts-sim: serving the ModelArts notebook API at {} (project {})",
-            sim.url, sim.state.config.project_id
+            sim.url,
+            sim.config().project_id
         );
         wait_for_signal().await;
         eprintln!("modelarts-sim: shutting down");

@@ -8,27 +8,96 @@ use super::types::ErrorBody;
 
 use super::codes::NOT_FOUND_CODES;
 
+/// Why an API call, or a wait, did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
     /// The notebook (or other object) does not exist.
-    NotFound { method: String, path: String, status: u16, code: Option<String>, message: String },
+    NotFound {
+        /// The HTTP method of the call.
+        method: String,
+        /// The call's path below the endpoint.
+        path: String,
+        /// The HTTP status.
+        status: u16,
+        /// The API's error code (`ModelArts.6357`), when the answer had one.
+        code: Option<String>,
+        /// The API's error message.
+        message: String,
+    },
     /// The API answered with an error (after any retries).
-    Api { method: String, path: String, status: u16, code: Option<String>, message: String },
+    Api {
+        /// The HTTP method of the call.
+        method: String,
+        /// The call's path below the endpoint.
+        path: String,
+        /// The HTTP status.
+        status: u16,
+        /// The API's error code (`ModelArts.6357`), when the answer had one.
+        code: Option<String>,
+        /// The API's error message.
+        message: String,
+    },
     /// The request was sent, but its answer was lost: it may or may not have taken effect.
-    Ambiguous { method: String, path: String, cause: String },
+    Ambiguous {
+        /// The HTTP method of the call.
+        method: String,
+        /// The call's path below the endpoint.
+        path: String,
+        /// What went wrong.
+        cause: String,
+    },
     /// The request never reached the API.
-    Transport { method: String, path: String, cause: String, tried: Box<Tried> },
+    Transport {
+        /// The HTTP method of the call.
+        method: String,
+        /// The call's path below the endpoint.
+        path: String,
+        /// What went wrong.
+        cause: String,
+        /// Where and how hard it was tried.
+        tried: Box<Tried>,
+    },
     /// The API gateway refused the credentials (HTTP 401, or 403 with an
     /// `APIGW.03xx` code): a wrong access key, secret key or security token.
     Unauthorized(Box<CredentialRefusal>),
     /// The API answered 2xx with a body that does not parse.
-    Decode { method: String, path: String, status: u16, cause: String },
+    Decode {
+        /// The HTTP method of the call.
+        method: String,
+        /// The call's path below the endpoint.
+        path: String,
+        /// The HTTP status.
+        status: u16,
+        /// What went wrong.
+        cause: String,
+    },
     /// A wait saw the awaited object (`notebook …`, `storage mount …`) fail.
-    Failed { object: String, status: String, reason: String },
+    Failed {
+        /// What was awaited, e.g. `notebook "dev" (ID)`.
+        object: String,
+        /// The failed status.
+        status: String,
+        /// The API's reason for the failure.
+        reason: String,
+    },
     /// A wait ran out of time; `object` says what was awaited, `status` where it was.
-    Timeout { object: String, status: String, waited: Duration, wanted: String },
+    Timeout {
+        /// What was awaited, e.g. `notebook "dev" (ID)`.
+        object: String,
+        /// The status last seen.
+        status: String,
+        /// How long the wait lasted.
+        waited: Duration,
+        /// The statuses awaited.
+        wanted: String,
+    },
     /// StopProvider (or Ctrl-C) stopped the call; `status` is the last seen by a wait.
-    Cancelled { status: Option<String>, waited: Duration },
+    Cancelled {
+        /// The status a wait saw last, if one was waiting.
+        status: Option<String>,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
 }
 
 /// Where and how hard a request was tried.
@@ -36,7 +105,9 @@ pub enum ApiError {
 pub struct Tried {
     /// The base URL tried.
     pub endpoint: String,
+    /// How many times it was sent.
     pub attempts: u32,
+    /// From the first attempt to giving up.
     pub elapsed: Duration,
     /// Which setting chose the endpoint.
     pub origin: String,
@@ -45,21 +116,29 @@ pub struct Tried {
 /// A refusal of the credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialRefusal {
+    /// The HTTP method of the call.
     pub method: String,
+    /// The call's path below the endpoint.
     pub path: String,
+    /// The HTTP status: 401, or 403.
     pub status: u16,
+    /// The gateway's error code (`APIGW.0301`), when the answer had one.
     pub code: Option<String>,
+    /// The gateway's error message.
     pub message: String,
+    /// The base URL that refused them.
     pub endpoint: String,
     /// The access key, shortened (`SIMA…EY`): an identifier, not the secret.
     pub access_key: String,
 }
 
 impl ApiError {
+    /// Whether the object does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::NotFound { .. })
     }
 
+    /// Whether the request may or may not have taken effect.
     pub fn is_ambiguous(&self) -> bool {
         matches!(self, ApiError::Ambiguous { .. })
     }

@@ -32,15 +32,23 @@ pub use wait::PollSchedule;
 pub struct ClientConfig {
     /// Base URL: scheme, host, optional port and optional path prefix.
     pub endpoint: String,
+    /// The project the calls are for (`X-Project-Id`, and the `{project_id}` of paths).
     pub project_id: String,
+    /// The access key (AK) requests are signed with.
     pub access_key: String,
+    /// The secret key (SK) requests are signed with; never printed.
     pub secret_key: String,
+    /// The security token of temporary credentials (`X-Security-Token`); never printed.
     pub security_token: Option<String>,
     /// Skip TLS certificate verification.
     pub insecure: bool,
+    /// Retries of a call that failed in a way worth retrying.
     pub max_retries: u32,
+    /// How long one attempt may take, its answer read included.
     pub request_timeout: Duration,
+    /// The delays between retries.
     pub backoff: Backoff,
+    /// How often a wait looks at the awaited object.
     pub poll: PollSchedule,
     /// Answers larger than this are refused (an error naming the call), read without
     /// holding more than this in memory.
@@ -54,6 +62,7 @@ pub struct ClientConfig {
 pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
 
 impl ClientConfig {
+    /// A configuration with the defaults for everything but these.
     pub fn new(endpoint: &str, project_id: &str, access_key: &str, secret_key: &str) -> Self {
         ClientConfig {
             endpoint: endpoint.to_string(),
@@ -153,9 +162,17 @@ impl Call {
 #[derive(Debug)]
 pub enum ClientConfigError {
     /// The endpoint is not a URL.
-    Endpoint { endpoint: String, source: <Url as std::str::FromStr>::Err },
+    Endpoint {
+        /// The endpoint as configured.
+        endpoint: String,
+        /// Why it does not parse.
+        source: <Url as std::str::FromStr>::Err,
+    },
     /// The endpoint is a URL, but not an `http://` or `https://` one with a host.
-    NotHttp { endpoint: String },
+    NotHttp {
+        /// The endpoint as configured.
+        endpoint: String,
+    },
     /// The HTTP client could not be built (its TLS backend).
     Http(reqwest::Error),
 }
@@ -216,6 +233,7 @@ impl Client {
         Client { inner: self.inner.clone(), cancel }
     }
 
+    /// The configuration the client was made from.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }

@@ -19,8 +19,11 @@ const MAX_PAGES: usize = 10_000;
 pub struct NotebookFilter {
     /// The API matches names fuzzily: callers wanting one name compare exactly.
     pub name: Option<String>,
+    /// The API's `status` filter, e.g. `RUNNING`.
     pub status: Option<String>,
+    /// Only notebooks of this dedicated resource pool.
     pub pool_id: Option<String>,
+    /// The API's `feature` filter: `NOTEBOOK` (billed instances, its default) or `DEFAULT` (the free CodeLab one; SDK `ListNotebooksRequest`).
     pub feature: Option<String>,
     /// SDK `ListNotebooksRequest.workspace_id`.
     pub workspace_id: Option<String>,
@@ -29,13 +32,17 @@ pub struct NotebookFilter {
 /// Filters of the images call.
 #[derive(Clone, Debug, Default)]
 pub struct ImageFilter {
+    /// The image name to look for.
     pub name: Option<String>,
     /// Whether the API matches `name` as a substring (its default) or exactly.
     pub name_fuzzy_match: Option<bool>,
+    /// The API's `type`: `BUILD_IN` (preset) or `DEDICATED` (the user's own).
     pub kind: Option<String>,
+    /// The API's `service_type`: `COMMON`, `INFERENCE`, `TRAIN`, `DEV` or `UNKNOWN` (SDK `ListImageRequest`).
     pub service_type: Option<String>,
     /// The SWR organization.
     pub namespace: Option<String>,
+    /// Only images of this workspace.
     pub workspace_id: Option<String>,
 }
 
@@ -86,10 +93,12 @@ impl Client {
         }
     }
 
+    /// Shows one notebook (`GET notebooks/{id}`).
     pub async fn get_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
         self.call(Call::new(Method::GET, format!("notebooks/{id}"))).await
     }
 
+    /// Lists the notebooks that pass `filter`, every page.
     pub async fn list_notebooks(&self, filter: &NotebookFilter) -> Result<Vec<Notebook>, ApiError> {
         self.all_pages(|| {
             Call::new(Method::GET, "notebooks")
@@ -102,10 +111,12 @@ impl Client {
         .await
     }
 
+    /// Changes a notebook (`PUT notebooks/{id}`); see the notes for which status each field needs.
     pub async fn update_notebook(&self, id: &str, req: &UpdateNotebook) -> Result<Notebook, ApiError> {
         self.call(Call::new(Method::PUT, format!("notebooks/{id}")).json(req)).await
     }
 
+    /// Deletes a notebook; the API refuses while it is running (`ModelArts.6304`).
     pub async fn delete_notebook(&self, id: &str) -> Result<(), ApiError> {
         self.execute(&Call::new(Method::DELETE, format!("notebooks/{id}"))).await.map(|_| ())
     }
@@ -120,6 +131,7 @@ impl Client {
         self.call(call).await
     }
 
+    /// Stops a running notebook.
     pub async fn stop_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
         self.call(Call::new(Method::POST, format!("notebooks/{id}/stop"))).await
     }
@@ -138,6 +150,7 @@ impl Client {
         Ok(answer.into_list())
     }
 
+    /// The notebook's auto-stop lease.
     pub async fn get_lease(&self, id: &str) -> Result<Lease, ApiError> {
         self.call(Call::new(Method::GET, format!("notebooks/{id}/lease"))).await
     }
@@ -172,6 +185,7 @@ impl Client {
         self.call(Call::new(Method::GET, format!("images/{id}"))).await
     }
 
+    /// Lists the images that pass `filter`, every page.
     pub async fn list_images(&self, filter: &ImageFilter) -> Result<Vec<Image>, ApiError> {
         self.all_pages(|| {
             Call::new(Method::GET, "images")

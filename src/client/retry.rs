@@ -6,7 +6,9 @@ use std::time::Duration;
 /// clients that failed together do not retry together.
 #[derive(Clone, Copy, Debug)]
 pub struct Backoff {
+    /// The first retry's delay (before jitter).
     pub base: Duration,
+    /// No delay is longer than this.
     pub cap: Duration,
 }
 

@@ -5,6 +5,7 @@
 use aws_lc_rs::{digest, hmac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+/// The signing algorithm's name, as it appears in `Authorization`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// SHA-256 of the empty string, the payload hash of a request without a body.
 pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -12,13 +13,17 @@ pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649
 /// What a signature covers. `headers` are the signed headers, names in any case.
 /// `Debug` shows header names only: a security token travels in a header.
 pub struct SignInput<'a> {
+    /// The HTTP method.
     pub method: &'a str,
     /// The URL path, percent-encoded or not (it is decoded, then each segment re-encoded).
     pub path: &'a str,
+    /// The query parameters, unencoded.
     pub query: &'a [(String, String)],
+    /// The headers to sign (name, value).
     pub headers: &'a [(String, String)],
     /// The payload hash to use; `None` hashes `body`.
     pub payload_hash: Option<&'a str>,
+    /// The request body.
     pub body: &'a [u8],
     /// `X-Sdk-Date`, `YYYYMMDDTHHMMSSZ`.
     pub sdk_date: &'a str,
@@ -85,6 +90,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(digest::digest(&digest::SHA256, data))
 }
 
+/// The canonical request: method, URI, query, headers, signed-header names and payload hash, one per line.
 pub fn canonical_request(input: &SignInput<'_>) -> String {
     let names = signed_header_names(input.headers);
     let mut canonical_headers = String::new();
@@ -113,10 +119,12 @@ pub fn canonical_request(input: &SignInput<'_>) -> String {
     )
 }
 
+/// The string to sign: the algorithm, the date and the canonical request's SHA-256.
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
     format!("{ALGORITHM}\n{sdk_date}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
+/// The hex HMAC-SHA256 of `string_to_sign` under `secret_key`.
 pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret_key.as_bytes());
     hex::encode(hmac::sign(&key, string_to_sign.as_bytes()))
@@ -134,11 +142,15 @@ pub fn authorization(access_key: &str, secret_key: &str, input: &SignInput<'_>) 
 /// The parts of an `Authorization` header.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ParsedAuthorization {
+    /// The access key that signed.
     pub access_key: String,
+    /// The signed headers' names, lower case.
     pub signed_headers: Vec<String>,
+    /// The hex signature.
     pub signature: String,
 }
 
+/// Reads an `Authorization` header of the SDK-HMAC-SHA256 form.
 pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, String> {
     let rest = value
         .strip_prefix(ALGORITHM)

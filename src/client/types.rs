@@ -22,22 +22,38 @@ fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> R
 /// A notebook's status. Statuses this client does not know are kept as `Other`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Status {
+    /// `INIT`: being set up.
     Init,
+    /// `CREATING`.
     Creating,
+    /// `STARTING`.
     Starting,
+    /// `STOPPING`.
     Stopping,
+    /// `DELETING`.
     Deleting,
+    /// `RUNNING`.
     Running,
+    /// `STOPPED`.
     Stopped,
+    /// `SNAPSHOTTING`: an image is being saved from it.
     Snapshotting,
+    /// `CREATE_FAILED`.
     CreateFailed,
+    /// `START_FAILED`.
     StartFailed,
+    /// `DELETE_FAILED`.
     DeleteFailed,
+    /// `ERROR`.
     Error,
+    /// `DELETED`.
     Deleted,
+    /// `FROZEN`.
     Frozen,
+    /// No status in the answer.
     #[default]
     Unknown,
+    /// A status this client does not know, as the API wrote it.
     Other(String),
 }
 
@@ -59,6 +75,7 @@ const STATUS_NAMES: &[(Status, &str)] = &[
 ];
 
 impl Status {
+    /// The status called `s` by the API.
     pub fn parse(s: &str) -> Status {
         STATUS_NAMES.iter().find(|(_, n)| *n == s).map_or_else(
             || if s.is_empty() { Status::Unknown } else { Status::Other(s.to_string()) },
@@ -66,6 +83,7 @@ impl Status {
         )
     }
 
+    /// The API's name of the status.
     pub fn as_str(&self) -> &str {
         match self {
             Status::Other(s) => s,
@@ -137,33 +155,44 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// The image of an instance (SDK `Image` of `NotebookResp`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct NotebookImage {
+    /// The image's ID.
     #[serde(deserialize_with = "nullable")]
     pub id: String,
+    /// The image's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Where the image is in SWR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swr_path: Option<String>,
+    /// The image's tag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// `BUILD_IN` or `DEDICATED`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
+/// An instance's auto-stop (SDK `Lease`); times in milliseconds since the epoch.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Lease {
+    /// When the lease began; `duration` counts from here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_at: Option<i64>,
     /// Milliseconds from `create_at` until auto-stop.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
+    /// Whether auto-stop is on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+    /// `TIMING` or `IDLE`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// When the lease last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
 }
@@ -172,17 +201,22 @@ pub struct Lease {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct VolumeRes {
+    /// `EVS`, `EFS`, `OBS` or `OBSFS`.
     #[serde(deserialize_with = "nullable")]
     pub category: String,
     /// The dedicated EFS file system's ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// `MANAGED`, or `DEDICATED` (EFS only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ownership: Option<String>,
+    /// GB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+    /// Where the volume is mounted in the notebook.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
+    /// A dedicated EFS share path, or an OBS path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// What is happening to the volume: `RESIZING` while an EVS volume grows (the
@@ -202,28 +236,36 @@ impl VolumeRes {
     }
 }
 
+/// An access endpoint of an instance (SDK `EndpointsRes`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct EndpointRes {
+    /// The service, e.g. `SSH`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// The development service, e.g. `SSH` or `NOTEBOOK`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dev_service: Option<String>,
+    /// The SSH key pairs' names.
     #[serde(alias = "ssh_keys", deserialize_with = "nullable")]
     pub key_pair_names: Vec<String>,
     /// Documented on the public API pages and read by the official provider; not in
     /// the SDK's current `EndpointsRes`.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
     pub allowed_access_ips: Vec<String>,
+    /// The instance's private IP address for the endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
 
+/// The dedicated resource pool of an instance (SDK `Pool`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct PoolRef {
+    /// The pool's ID.
     #[serde(deserialize_with = "nullable")]
     pub id: String,
+    /// The pool's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -232,39 +274,55 @@ pub struct PoolRef {
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 #[serde(default)]
 pub struct Notebook {
+    /// The notebook's ID (a UUID).
     #[serde(deserialize_with = "nullable")]
     pub id: String,
+    /// The notebook's name.
     #[serde(deserialize_with = "nullable")]
     pub name: String,
+    /// The notebook's description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The flavor's ID, e.g. `modelarts.vm.cpu.2u`.
     #[serde(deserialize_with = "nullable")]
     pub flavor: String,
+    /// Where the notebook is in its life.
     pub status: Status,
+    /// Why it failed, for a failed status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_reason: Option<String>,
+    /// The image it runs.
     #[serde(deserialize_with = "nullable")]
     pub image: NotebookImage,
+    /// Its auto-stop.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lease: Option<Lease>,
+    /// The web UI's URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The web UI's access token (SDK: the token used for authentication); never printed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<Secret>,
+    /// Its storage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<VolumeRes>,
+    /// Its access endpoints (SSH).
     #[serde(deserialize_with = "nullable")]
     pub endpoints: Vec<EndpointRes>,
+    /// The workspace it belongs to (`0`: the default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
+    /// The dedicated resource pool it runs in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pool: Option<PoolRef>,
+    /// `NOTEBOOK` (billed) or `DEFAULT` (the free CodeLab one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
     /// Milliseconds since the epoch. Not in the SDK's `ShowNotebookResponse`; the
     /// official provider reads them (`golangsdk` `Notebook.CreateAt` / `UpdateAt`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_at: Option<i64>,
+    /// Milliseconds since the epoch, of the last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
 }
@@ -293,6 +351,7 @@ pub struct VolumeReq {
     /// A dedicated EFS file system's ID (a UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Where the volume is mounted; the API's default is `/home/ma-user/work/`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
 }
@@ -301,7 +360,9 @@ pub struct VolumeReq {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct EndpointReq {
+    /// `SSH`.
     pub service: String,
+    /// The SSH key pairs' names.
     #[serde(deserialize_with = "nullable")]
     pub key_pair_names: Vec<String>,
     /// Addresses allowed to reach the endpoint; absent means all. Documented on the
@@ -315,7 +376,9 @@ pub struct EndpointReq {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct LeaseReq {
+    /// Milliseconds until auto-stop.
     pub duration: i64,
+    /// `TIMING` or `IDLE`.
     #[serde(rename = "type")]
     pub kind: String,
 }
@@ -342,8 +405,10 @@ pub struct HookConfig {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct ContainerHooks {
+    /// Runs before the notebook starts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_start: Option<HookConfig>,
+    /// Runs after the notebook started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_start: Option<HookConfig>,
 }
@@ -353,6 +418,7 @@ pub struct ContainerHooks {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct CustomHooks {
+    /// The scripts, by when they run.
     pub container_hooks: ContainerHooks,
 }
 
@@ -360,18 +426,27 @@ pub struct CustomHooks {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct CreateNotebook {
+    /// The notebook's name.
     pub name: String,
+    /// The notebook's description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The flavor's ID.
     pub flavor: String,
+    /// The image's ID.
     pub image_id: String,
+    /// Its storage.
     pub volume: VolumeReq,
+    /// The SSH endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<EndpointReq>>,
+    /// The workspace (`0`: the default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
+    /// The dedicated resource pool.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pool_id: Option<String>,
+    /// Startup scripts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hooks: Option<CustomHooks>,
     /// Auto-stop on.
@@ -380,6 +455,7 @@ pub struct CreateNotebook {
     /// [`AUTO_STOP_OFF`] turns auto-stop off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
+    /// `NOTEBOOK` (billed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
 }
@@ -388,23 +464,31 @@ pub struct CreateNotebook {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct UpdateNotebook {
+    /// A new name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A new description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// A new flavor (the notebook must be stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
+    /// A new image (the notebook must be stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
+    /// A larger EVS volume, in GB (the notebook must be running).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_new_size: Option<i64>,
+    /// New SSH addresses (the notebook must be stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<EndpointReq>>,
+    /// New startup scripts (the notebook must be stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hooks: Option<CustomHooks>,
 }
 
 impl UpdateNotebook {
+    /// Whether nothing would change.
     pub fn is_empty(&self) -> bool {
         *self == UpdateNotebook::default()
     }
@@ -414,10 +498,13 @@ impl UpdateNotebook {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct GpuInfo {
+    /// How many GPUs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
+    /// Memory per GPU.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory: Option<String>,
+    /// The GPU model.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
@@ -426,8 +513,10 @@ pub struct GpuInfo {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct BillingInfo {
+    /// The billing code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Billing units.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_num: Option<i64>,
 }
@@ -436,8 +525,10 @@ pub struct BillingInfo {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Flavor {
+    /// The flavor's ID, e.g. `modelarts.vm.cpu.2u`.
     #[serde(deserialize_with = "nullable")]
     pub id: String,
+    /// The flavor's name.
     #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// `x86_64` or `aarch64` (lower case in the SDK's `NotebookFlavor`).
@@ -446,23 +537,28 @@ pub struct Flavor {
     /// `CPU`, `GPU` or `ASCEND`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The flavor's description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Older answers carry it (`golangsdk` `Flavor`); the SDK's model does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
+    /// Whether it is free of charge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub free: Option<bool>,
     /// No capacity left for it now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sold_out: Option<bool>,
+    /// vCPUs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<i64>,
     /// Memory in MB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
+    /// Its GPUs, for a GPU flavor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<GpuInfo>,
+    /// How it is billed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<BillingInfo>,
     /// Storage types it supports: `EVS`, `EFS`.
@@ -474,12 +570,16 @@ pub struct Flavor {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Image {
+    /// The image's ID.
     #[serde(deserialize_with = "nullable")]
     pub id: String,
+    /// The image's name.
     #[serde(deserialize_with = "nullable")]
     pub name: String,
+    /// Where the image is in SWR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swr_path: Option<String>,
+    /// The image's tag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `BUILD_IN` or `DEDICATED`.
@@ -488,8 +588,10 @@ pub struct Image {
     /// `X86_64` or `AARCH64` (upper case in the SDK's `ImageResponse`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arch: Option<String>,
+    /// What the image is for: `COMMON`, `INFERENCE`, `TRAIN`, `DEV` or `UNKNOWN`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
+    /// The image's status, e.g. `ACTIVE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Flavor categories it runs on: `CPU`, `GPU`, `ASCEND`.
@@ -499,10 +601,13 @@ pub struct Image {
     /// `Image`; the official provider's images data source reads them).
     #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
     pub dev_services: Vec<String>,
+    /// The image's description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `PRIVATE` or `PUBLIC`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
+    /// The workspace it belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The SWR organization.
@@ -515,6 +620,7 @@ pub struct Image {
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Mount {
+    /// The mount's ID.
     #[serde(deserialize_with = "nullable")]
     pub id: String,
     /// `OBS`, `OBSFS` or `EFS`.
@@ -532,6 +638,7 @@ pub struct Mount {
     /// Why a mount failed (status `MOUNT_FAILED`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// The EFS file system's ID, for an EFS mount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub efs_id: Option<String>,
     /// `STATIC` or `DYNAMIC`.
@@ -543,14 +650,19 @@ pub struct Mount {
 #[derive(Serialize, Deserialize, Clone, Debug)]
 #[serde(default, bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
+    /// The page's number.
     #[serde(deserialize_with = "nullable")]
     pub current: i64,
+    /// The page's items.
     #[serde(deserialize_with = "nullable")]
     pub data: Vec<T>,
+    /// How many pages there are.
     #[serde(deserialize_with = "nullable")]
     pub pages: i64,
+    /// Items per page.
     #[serde(deserialize_with = "nullable")]
     pub size: i64,
+    /// How many items there are in all.
     #[serde(deserialize_with = "nullable")]
     pub total: i64,
     /// The flavors call may carry its list here instead of (or as well as) in `data`.
@@ -565,6 +677,7 @@ impl<T> Default for Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The page's items, from `data` or `flavors`.
     pub fn into_items(self) -> Vec<T> {
         match self.flavors {
             Some(f) if self.data.is_empty() => f,
@@ -577,13 +690,16 @@ impl<T> Page<T> {
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 #[serde(default)]
 pub struct SwitchableFlavors {
+    /// The flavors, in regions that call the list this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<Flavor>>,
+    /// The flavors, in regions that call the list this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Flavor>>,
 }
 
 impl SwitchableFlavors {
+    /// The flavors, from whichever field has them.
     pub fn into_list(self) -> Vec<Flavor> {
         self.flavors.or(self.data).unwrap_or_default()
     }
@@ -593,8 +709,10 @@ impl SwitchableFlavors {
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 #[serde(default)]
 pub struct ErrorBody {
+    /// The API's error code, e.g. `ModelArts.6357`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
+    /// The API's error message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
 }

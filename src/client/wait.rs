@@ -16,9 +16,11 @@ pub struct PollSchedule {
     pub first: Duration,
     /// Between looks during `fast_for`.
     pub fast_interval: Duration,
+    /// How long the fast looks go on.
     pub fast_for: Duration,
     /// Each later interval is the previous one times `growth`, up to `max_interval`.
     pub growth: f64,
+    /// The longest interval between looks.
     pub max_interval: Duration,
 }
 
@@ -78,7 +80,7 @@ impl Progress<'_> {
 
 impl Client {
     /// The one wait loop: looks at `object` with `look` on the [`PollSchedule`] until
-    /// it answers [`Seen::Reached`], an error (a failed status, a broken answer), the
+    /// it answers `Seen::Reached`, an error (a failed status, a broken answer), the
     /// `timeout` passes ([`ApiError::Timeout`] naming the last status seen) or the
     /// client is cancelled ([`ApiError::Cancelled`]).
     pub async fn wait_until<T, F, Fut>(

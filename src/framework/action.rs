@@ -16,24 +16,28 @@ pub use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
 /// PlanAction: the action's configuration, possibly with unknown values.
 #[derive(Debug)]
 pub struct PlanRequest<'a> {
+    /// The action's configuration.
     pub config: &'a Value,
 }
 
 /// What planning found wrong (or worth a warning).
 #[derive(Debug, Default)]
 pub struct PlanResponse {
+    /// Problems found; errors stop the invocation before it starts.
     pub diagnostics: Diagnostics,
 }
 
 /// InvokeAction: the action's configuration, wholly known.
 #[derive(Debug)]
 pub struct InvokeRequest<'a> {
+    /// The action's configuration, wholly known.
     pub config: &'a Value,
 }
 
 /// How the invocation ended: no error diagnostics means it succeeded.
 #[derive(Debug, Default)]
 pub struct InvokeResponse {
+    /// How the invocation ended; errors fail the apply.
     pub diagnostics: Diagnostics,
 }
 

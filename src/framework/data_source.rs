@@ -19,7 +19,9 @@ pub struct ReadRequest<'a> {
 /// What a read found; `state` starts empty, and a read that succeeds sets it.
 #[derive(Debug, Default)]
 pub struct ReadResponse {
+    /// The values read; a read that succeeds sets it.
     pub state: Option<Value>,
+    /// Problems found while reading.
     pub diagnostics: Diagnostics,
 }
 

@@ -13,13 +13,16 @@ pub use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
 /// OpenEphemeralResource.
 #[derive(Debug)]
 pub struct OpenRequest<'a> {
+    /// The ephemeral block's configuration.
     pub config: &'a Value,
 }
 
 /// The values opened; `result` starts empty and an open that succeeds sets it.
 #[derive(Debug, Default)]
 pub struct OpenResponse {
+    /// The values opened, of the schema's type.
     pub result: Option<Value>,
+    /// Problems found while opening.
     pub diagnostics: Diagnostics,
 }
 

@@ -13,17 +13,22 @@ use crate::protocol::{Type, Value};
 /// One attribute of an identity.
 #[derive(Clone, Debug)]
 pub struct IdentityAttribute {
+    /// The attribute's name, as written in an `import` block's `identity`.
     pub name: &'static str,
+    /// The attribute's type.
     pub ty: Type,
     /// Must be given to import; otherwise the provider can supply it.
     pub required_for_import: bool,
+    /// What the attribute is, for the docs and `terraform providers schema`.
     pub description: &'static str,
 }
 
 /// The identity's shape. Change `version` whenever the attributes change.
 #[derive(Clone, Debug)]
 pub struct IdentitySchema {
+    /// The identity schema's version, separate from the resource schema's.
     pub version: i64,
+    /// The identity's attributes.
     pub attributes: Vec<IdentityAttribute>,
 }
 
@@ -54,6 +59,7 @@ impl IdentitySchema {
 /// A resource with an identity. Identity is derived from state, so it can never
 /// disagree with it.
 pub trait ResourceWithIdentity: Send + Sync {
+    /// The identity's attributes and version.
     fn identity_schema(&self) -> IdentitySchema;
 
     /// The identity of the object `state` describes; `None` while the object's

@@ -40,7 +40,9 @@ pub struct ListItem {
 /// What a listing found; the framework returns at most `limit` items.
 #[derive(Debug, Default)]
 pub struct ListResponse {
+    /// The objects found, in the order found.
     pub items: Vec<ListItem>,
+    /// Problems found; warnings travel with the first result.
     pub diagnostics: Diagnostics,
 }
 

@@ -16,7 +16,9 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 /// A value that does not fit its model, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelError {
+    /// Where the value is.
     pub path: AttributePath,
+    /// What is wrong with it.
     pub message: String,
 }
 
@@ -56,11 +58,13 @@ impl From<ModelError> for Diagnostics {
 
 /// Decodes a Rust value from a Terraform value found at `path`.
 pub trait FromValue: Sized {
+    /// Decodes `v`, naming `path` in errors.
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError>;
 }
 
 /// Encodes a Rust value as a Terraform value.
 pub trait IntoValue {
+    /// The Terraform value of `self`.
     fn into_value(self) -> Value;
 }
 

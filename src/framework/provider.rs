@@ -20,6 +20,7 @@ pub use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
 /// ConfigureProvider.
 #[derive(Debug)]
 pub struct ConfigureRequest<'a> {
+    /// The provider block's configuration.
     pub config: &'a Value,
     /// The version of Terraform calling, e.g. `1.11.4`.
     pub terraform_version: &'a str,
@@ -29,7 +30,9 @@ pub struct ConfigureRequest<'a> {
 /// through [`super::CallContext::data`].
 #[derive(Default)]
 pub struct ConfigureResponse {
+    /// What resources, data sources and the rest receive in their [`CallContext`](super::CallContext).
     pub data: Option<ProviderData>,
+    /// Problems found; errors stop every later call.
     pub diagnostics: Diagnostics,
 }
 

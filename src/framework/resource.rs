@@ -21,6 +21,7 @@ pub use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
 /// PlanResourceChange for a create or an update (a destroy is not refined).
 #[derive(Debug)]
 pub struct ModifyPlanRequest<'a> {
+    /// The resource's configuration.
     pub config: &'a Value,
     /// The prior state; null for a create.
     pub state: &'a Value,
@@ -33,16 +34,20 @@ pub struct ModifyPlanRequest<'a> {
 /// schema's requires-replace attributes call for.
 #[derive(Debug)]
 pub struct ModifyPlanResponse {
+    /// The planned state.
     pub plan: Value,
+    /// Attributes whose change replaces the object.
     pub requires_replace: Vec<AttributePath>,
     /// Private data the apply will receive; prefilled with the prior's.
     pub private: Vec<u8>,
+    /// Problems found; errors fail the plan.
     pub diagnostics: Diagnostics,
 }
 
 /// ApplyResourceChange of a create.
 #[derive(Debug)]
 pub struct CreateRequest<'a> {
+    /// The resource's configuration.
     pub config: &'a Value,
     /// The planned state; computed attributes may be unknown.
     pub plan: &'a Value,
@@ -55,16 +60,20 @@ pub struct CreateRequest<'a> {
 /// keeps anything recorded with [`CallContext::record_state`]).
 #[derive(Debug)]
 pub struct CreateResponse {
+    /// The state of the object created.
     pub state: Option<Value>,
     /// Prefilled with the planned private data.
     pub private: Vec<u8>,
+    /// Problems found; errors taint the object when a state is set.
     pub diagnostics: Diagnostics,
 }
 
 /// ReadResource (refresh).
 #[derive(Debug)]
 pub struct ReadRequest<'a> {
+    /// The state as last saved.
     pub state: &'a Value,
+    /// The private data as last saved.
     pub private: &'a [u8],
 }
 
@@ -72,16 +81,20 @@ pub struct ReadRequest<'a> {
 /// gone (Terraform removes it from the state, and plans to create it again).
 #[derive(Debug)]
 pub struct ReadResponse {
+    /// The object as it is now; `None` when it is gone.
     pub state: Option<Value>,
     /// Prefilled with the current private data.
     pub private: Vec<u8>,
+    /// Problems found while reading.
     pub diagnostics: Diagnostics,
 }
 
 /// ApplyResourceChange of an in-place update.
 #[derive(Debug)]
 pub struct UpdateRequest<'a> {
+    /// The resource's configuration.
     pub config: &'a Value,
+    /// The planned state.
     pub plan: &'a Value,
     /// The prior state.
     pub state: &'a Value,
@@ -93,21 +106,27 @@ pub struct UpdateRequest<'a> {
 /// the state the object is in now.
 #[derive(Debug)]
 pub struct UpdateResponse {
+    /// The state after the update, or after the part that was done.
     pub state: Option<Value>,
+    /// Private data to save; prefilled with the planned private data.
     pub private: Vec<u8>,
+    /// Problems found; errors fail the apply.
     pub diagnostics: Diagnostics,
 }
 
 /// ApplyResourceChange of a destroy.
 #[derive(Debug)]
 pub struct DeleteRequest<'a> {
+    /// The state as last saved.
     pub state: &'a Value,
+    /// The private data as last saved.
     pub private: &'a [u8],
 }
 
 /// A delete's result: without errors the object leaves the state; with errors it stays.
 #[derive(Debug, Default)]
 pub struct DeleteResponse {
+    /// Problems found; with errors the object stays in the state.
     pub diagnostics: Diagnostics,
 }
 
@@ -122,14 +141,18 @@ pub struct ImportStateRequest<'a> {
 /// The state to start from; Terraform reads the resource right after.
 #[derive(Debug, Default)]
 pub struct ImportStateResponse {
+    /// The imported object's state.
     pub state: Option<Value>,
+    /// Private data for the read that follows.
     pub private: Vec<u8>,
+    /// Problems found while importing.
     pub diagnostics: Diagnostics,
 }
 
 /// UpgradeResourceState of a state written with an older schema version.
 #[derive(Debug)]
 pub struct UpgradeStateRequest<'a> {
+    /// The schema version the state was written with.
     pub version: i64,
     /// The stored state, as JSON.
     pub state: &'a serde_json::Value,
@@ -138,15 +161,20 @@ pub struct UpgradeStateRequest<'a> {
 /// The upgraded state, of the current schema.
 #[derive(Debug, Default)]
 pub struct UpgradeStateResponse {
+    /// The state in the current schema.
     pub state: Option<Value>,
+    /// Problems found while upgrading.
     pub diagnostics: Diagnostics,
 }
 
 /// MoveResourceState: state from another resource type (a `moved` block).
 #[derive(Debug)]
 pub struct MoveStateRequest<'a> {
+    /// The source's provider, e.g. `registry.terraform.io/huaweicloud/huaweicloud`.
     pub source_provider_address: &'a str,
+    /// The source's resource type.
     pub source_type_name: &'a str,
+    /// The schema version of the source's state.
     pub source_schema_version: i64,
     /// The source's stored state, as JSON.
     pub source_state: &'a [u8],
@@ -156,9 +184,11 @@ pub struct MoveStateRequest<'a> {
 /// `state` empty and adds no error; the framework then says the move is unsupported.
 #[derive(Debug, Default)]
 pub struct MoveStateResponse {
+    /// The state in this resource's schema.
     pub state: Option<Value>,
     /// Private data for the first read after the move.
     pub private: Vec<u8>,
+    /// Problems found while moving.
     pub diagnostics: Diagnostics,
 }
 

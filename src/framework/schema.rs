@@ -12,7 +12,9 @@ use super::validators::Validator;
 /// Whether the practitioner or the provider sets an attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// Set by the practitioner, always.
     Required,
+    /// Set by the practitioner, or left out (null).
     Optional,
     /// Set by the provider only.
     Computed,
@@ -20,12 +22,18 @@ pub enum Mode {
     OptionalComputed,
 }
 
+/// One attribute of a block: its name, type, who sets it, how it is planned and checked.
 #[derive(Clone, Debug)]
 pub struct Attribute {
+    /// The attribute's name.
     pub name: &'static str,
+    /// The attribute's type.
     pub ty: Type,
+    /// Who sets it.
     pub mode: Mode,
+    /// Markdown for the docs and `terraform providers schema`.
     pub description: String,
+    /// Terraform hides the value in its output.
     pub sensitive: bool,
     /// Planned when the configuration leaves the attribute out (needs `OptionalComputed`).
     pub default: Option<Value>,
@@ -34,6 +42,7 @@ pub struct Attribute {
     /// A computed value that stays as it is in state unless configured otherwise,
     /// rather than becoming "known after apply" whenever the resource changes.
     pub use_state_for_unknown: bool,
+    /// Checks of configured values, run at validation.
     pub validators: Vec<Arc<dyn Validator>>,
 }
 
@@ -52,64 +61,80 @@ impl Attribute {
         }
     }
 
+    /// A string attribute, optional until told otherwise.
     pub fn string(name: &'static str) -> Self {
         Self::new(name, Type::String)
     }
+    /// A bool attribute, optional until told otherwise.
     pub fn bool(name: &'static str) -> Self {
         Self::new(name, Type::Bool)
     }
+    /// A number attribute, optional until told otherwise.
     pub fn number(name: &'static str) -> Self {
         Self::new(name, Type::Number)
     }
+    /// A list attribute of `element`s, optional until told otherwise.
     pub fn list_of(name: &'static str, element: Type) -> Self {
         Self::new(name, Type::list(element))
     }
+    /// An attribute of any type, optional until told otherwise.
     pub fn of_type(name: &'static str, ty: Type) -> Self {
         Self::new(name, ty)
     }
 
+    /// The practitioner must set it.
     pub fn required(mut self) -> Self {
         self.mode = Mode::Required;
         self
     }
+    /// The practitioner may set it.
     pub fn optional(mut self) -> Self {
         self.mode = Mode::Optional;
         self
     }
+    /// Only the provider sets it.
     pub fn computed(mut self) -> Self {
         self.mode = Mode::Computed;
         self
     }
+    /// The practitioner may set it; the provider does when it is left out.
     pub fn optional_computed(mut self) -> Self {
         self.mode = Mode::OptionalComputed;
         self
     }
+    /// Hidden in Terraform's output.
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
     }
+    /// Sets the description (Markdown).
     pub fn describe(mut self, text: impl Into<String>) -> Self {
         self.description = text.into();
         self
     }
+    /// Planned when left out of the configuration (makes the attribute optional and computed).
     pub fn default_value(mut self, v: impl Into<Value>) -> Self {
         self.mode = Mode::OptionalComputed;
         self.default = Some(v.into());
         self
     }
+    /// A change replaces the object.
     pub fn requires_replace(mut self) -> Self {
         self.requires_replace = true;
         self
     }
+    /// Keeps the state's value in plans instead of "known after apply".
     pub fn use_state_for_unknown(mut self) -> Self {
         self.use_state_for_unknown = true;
         self
     }
+    /// Adds a check of configured values.
     pub fn validate(mut self, v: impl Validator + 'static) -> Self {
         self.validators.push(Arc::new(v));
         self
     }
 
+    /// Whether the provider may set it (computed, or optional and computed).
     pub fn is_computed(&self) -> bool {
         matches!(self.mode, Mode::Computed | Mode::OptionalComputed)
     }
@@ -138,24 +163,33 @@ pub enum Nesting {
     List,
 }
 
+/// A nested block (`volume { ... }`) of a block.
 #[derive(Clone, Debug)]
 pub struct NestedBlock {
+    /// The block's name.
     pub name: &'static str,
+    /// How many may appear, and how they are held.
     pub nesting: Nesting,
+    /// At least this many (0: none required).
     pub min_items: u32,
+    /// At most this many (0: no limit).
     pub max_items: u32,
+    /// The nested block's own attributes and blocks.
     pub block: Block,
 }
 
 impl NestedBlock {
+    /// A block that appears at most once.
     pub fn single(name: &'static str, block: Block) -> Self {
         NestedBlock { name, nesting: Nesting::Single, min_items: 0, max_items: 0, block }
     }
 
+    /// A block that may repeat, between `min_items` and `max_items` times.
     pub fn list(name: &'static str, min_items: u32, max_items: u32, block: Block) -> Self {
         NestedBlock { name, nesting: Nesting::List, min_items, max_items, block }
     }
 
+    /// The Terraform type of the block's value.
     pub fn ty(&self) -> Type {
         match self.nesting {
             Nesting::Single => self.block.ty(),
@@ -164,32 +198,41 @@ impl NestedBlock {
     }
 }
 
+/// A block: attributes and nested blocks, with a description.
 #[derive(Clone, Default, Debug)]
 pub struct Block {
+    /// Markdown for the docs and `terraform providers schema`.
     pub description: String,
+    /// The block's attributes, in the order the docs list them.
     pub attributes: Vec<Attribute>,
+    /// The nested blocks.
     pub blocks: Vec<NestedBlock>,
 }
 
 impl Block {
+    /// An empty block with this description.
     pub fn new(description: impl Into<String>) -> Self {
         Block { description: description.into(), ..Default::default() }
     }
 
+    /// Adds an attribute.
     pub fn attr(mut self, a: Attribute) -> Self {
         self.attributes.push(a);
         self
     }
 
+    /// Adds a nested block.
     pub fn block(mut self, b: NestedBlock) -> Self {
         self.blocks.push(b);
         self
     }
 
+    /// The attribute called `name`.
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// The nested block called `name`.
     pub fn nested(&self, name: &str) -> Option<&NestedBlock> {
         self.blocks.iter().find(|b| b.name == name)
     }
@@ -258,19 +301,24 @@ impl Block {
 /// A versioned schema: the root block of a provider, resource or data source.
 #[derive(Clone, Debug)]
 pub struct Schema {
+    /// Raised when the state's shape changes; older states are upgraded.
     pub version: i64,
+    /// The top-level block.
     pub block: Block,
 }
 
 impl Schema {
+    /// A schema of this version and block.
     pub fn new(version: i64, block: Block) -> Self {
         Schema { version, block }
     }
 
+    /// The Terraform type of values of this schema.
     pub fn ty(&self) -> Type {
         self.block.ty()
     }
 
+    /// The schema as GetProviderSchema sends it.
     pub fn to_proto(&self) -> pb::Schema {
         pb::Schema { version: self.version, block: Some(self.block.to_proto(self.version)) }
     }

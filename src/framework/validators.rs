@@ -3,7 +3,9 @@
 
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
+/// A check of a configured value, run at validation time.
 pub trait Validator: std::fmt::Debug + Send + Sync {
+    /// Adds an error at `path` when `value` does not pass.
     fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics);
     /// A short phrase for the docs, e.g. "one of `EVS`, `EFS`".
     fn describe(&self) -> String;
@@ -62,7 +64,9 @@ impl Validator for Length {
 /// Every character must satisfy a predicate.
 #[derive(Debug)]
 pub struct Chars {
+    /// Which characters may appear.
     pub allowed: fn(char) -> bool,
+    /// What is allowed, in words, for the error message.
     pub description: &'static str,
 }
 
@@ -131,7 +135,9 @@ impl Validator for AtLeast {
 /// Any check written as a function returning an error detail.
 #[derive(Debug)]
 pub struct Check {
+    /// The check; its error is the message's detail.
     pub check: fn(&Value) -> Result<(), String>,
+    /// What is allowed, in words, for the error message.
     pub description: &'static str,
 }
 
@@ -150,7 +156,9 @@ impl Validator for Check {
 /// A check of a string value written as a function (null and unknown pass).
 #[derive(Debug)]
 pub struct Text {
+    /// The check; its error is the message's detail.
     pub check: fn(&str) -> Result<(), String>,
+    /// What is allowed, in words, for the error message.
     pub description: &'static str,
 }
 
@@ -177,6 +185,7 @@ pub struct ValidateConfigRequest<'a> {
 /// What a validation found.
 #[derive(Debug, Default)]
 pub struct ValidateConfigResponse {
+    /// Problems found.
     pub diagnostics: Diagnostics,
 }
 

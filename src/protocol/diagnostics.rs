@@ -7,8 +7,11 @@ use crate::proto::tfplugin6 as pb;
 /// One step into a value: an attribute, a map key, or a list index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
+    /// An object's attribute.
     Attr(String),
+    /// A map's element.
     Key(String),
+    /// A list's element.
     Index(i64),
 }
 
@@ -17,6 +20,7 @@ pub enum Step {
 pub struct AttributePath(pub Vec<Step>);
 
 impl AttributePath {
+    /// The path of the whole value.
     pub fn root() -> Self {
         AttributePath(Vec::new())
     }
@@ -26,28 +30,33 @@ impl AttributePath {
         AttributePath(vec![Step::Attr(name.to_string())])
     }
 
+    /// This path, then attribute `name`.
     pub fn then_attr(&self, name: &str) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Attr(name.to_string()));
         p
     }
 
+    /// This path, then list element `i`.
     pub fn then_index(&self, i: usize) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Index(i as i64));
         p
     }
 
+    /// This path, then map element `k`.
     pub fn then_key(&self, k: &str) -> Self {
         let mut p = self.clone();
         p.0.push(Step::Key(k.to_string()));
         p
     }
 
+    /// Whether this is the path of the whole value.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The path as the protocol sends it.
     pub fn to_proto(&self) -> pb::AttributePath {
         use pb::attribute_path::step::Selector;
         pb::AttributePath {
@@ -80,21 +89,30 @@ impl fmt::Display for AttributePath {
     }
 }
 
+/// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// The operation fails.
     Error,
+    /// Terraform shows it and goes on.
     Warning,
 }
 
+/// An error or warning, as Terraform shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// One line saying what is wrong.
     pub summary: String,
+    /// The details: why, and what to do.
     pub detail: String,
+    /// The attribute it is about; Terraform points at it in the configuration.
     pub path: Option<AttributePath>,
 }
 
 impl Diagnostic {
+    /// The diagnostic as the protocol sends it.
     pub fn to_proto(&self) -> pb::Diagnostic {
         pb::Diagnostic {
             severity: match self.severity {
@@ -130,6 +148,7 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No diagnostics.
     pub fn new() -> Self {
         Diagnostics(Vec::new())
     }
@@ -148,18 +167,22 @@ impl Diagnostics {
         d
     }
 
+    /// Adds an error about the whole object.
     pub fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Error, summary, detail, None);
     }
 
+    /// Adds an error about the attribute at `path`.
     pub fn error_at(&mut self, path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Error, summary, detail, Some(path));
     }
 
+    /// Adds a warning about the whole object.
     pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Warning, summary, detail, None);
     }
 
+    /// Adds a warning about the attribute at `path`.
     pub fn warning_at(&mut self, path: AttributePath, summary: impl Into<String>, detail: impl Into<String>) {
         self.push(Severity::Warning, summary, detail, Some(path));
     }
@@ -174,22 +197,27 @@ impl Diagnostics {
         self.0.push(Diagnostic { severity, summary: summary.into(), detail: detail.into(), path });
     }
 
+    /// Adds all of `other`.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The diagnostics, in the order added.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
 
+    /// The diagnostics as the protocol sends them.
     pub fn to_proto(&self) -> Vec<pb::Diagnostic> {
         self.0.iter().map(Diagnostic::to_proto).collect()
     }

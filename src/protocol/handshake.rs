@@ -11,6 +11,7 @@ use base64::Engine;
 
 /// Environment variable and value Terraform sets to show it launched the plugin.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+/// The value Terraform puts in `TF_PLUGIN_MAGIC_COOKIE` when it launches a plugin.
 pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// go-plugin's own handshake version.
 pub const CORE_PROTOCOL_VERSION: u32 = 1;
@@ -21,11 +22,24 @@ pub const PLUGIN_PROTOCOL_VERSION: u32 = 6;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LaunchError {
     /// Terraform offered none of the protocol versions this provider speaks.
-    NoCommonVersion { offered: String },
+    NoCommonVersion {
+        /// What Terraform offered (`PLUGIN_PROTOCOL_VERSIONS`).
+        offered: String,
+    },
     /// `PLUGIN_MIN_PORT` or `PLUGIN_MAX_PORT` is not a port number.
-    BadPort { name: &'static str, value: String },
+    BadPort {
+        /// The variable's name.
+        name: &'static str,
+        /// Its value.
+        value: String,
+    },
     /// The port range is empty.
-    InvertedPortRange { min: u16, max: u16 },
+    InvertedPortRange {
+        /// `PLUGIN_MIN_PORT`.
+        min: u16,
+        /// `PLUGIN_MAX_PORT`, below `min`.
+        max: u16,
+    },
 }
 
 impl std::fmt::Display for LaunchError {
@@ -48,14 +62,20 @@ impl std::error::Error for LaunchError {}
 /// What Terraform put in the plugin's environment.
 #[derive(Clone, Debug, Default)]
 pub struct LaunchEnv {
+    /// `TF_PLUGIN_MAGIC_COOKIE`: set when Terraform launched the plugin.
     pub magic_cookie: Option<String>,
+    /// `PLUGIN_PROTOCOL_VERSIONS`: the versions Terraform speaks, comma-separated.
     pub protocol_versions: Option<String>,
+    /// `PLUGIN_MIN_PORT`: the lowest port the plugin may listen on.
     pub min_port: Option<String>,
+    /// `PLUGIN_MAX_PORT`: the highest port the plugin may listen on.
     pub max_port: Option<String>,
+    /// `PLUGIN_CLIENT_CERT`: Terraform's certificate (PEM) for AutoMTLS.
     pub client_cert: Option<String>,
 }
 
 impl LaunchEnv {
+    /// The handshake variables of this process's environment.
     pub fn from_process() -> Self {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         LaunchEnv {
@@ -67,6 +87,7 @@ impl LaunchEnv {
         }
     }
 
+    /// Whether Terraform launched this process (the magic cookie is right).
     pub fn launched_by_terraform(&self) -> bool {
         self.magic_cookie.as_deref() == Some(MAGIC_COOKIE_VALUE)
     }

@@ -52,6 +52,7 @@ pub fn init(module: &'static str) {
     let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
 }
 
+/// A tracing layer that writes hclog JSON lines, which Terraform shows under `TF_LOG`.
 #[derive(Debug)]
 pub struct HclogLayer {
     module: &'static str,

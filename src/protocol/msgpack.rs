@@ -16,7 +16,9 @@ const EXT_REFINED_UNKNOWN: i8 = 12;
 /// Why a value did not decode, and where in it: `volume[0].size`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
+    /// Where in the value.
     pub path: AttributePath,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -44,6 +46,7 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Decodes msgpack bytes as a value of type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut d = Decoder { buf: bytes, pos: 0 };
     let v = d.value(ty, 0)?;

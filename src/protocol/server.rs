@@ -42,9 +42,19 @@ pub enum ServeError {
     /// The plugin's own certificate or TLS configuration.
     Tls(TlsError),
     /// Listening or writing the handshake line failed.
-    Io { doing: &'static str, source: io::Error },
+    Io {
+        /// What was being done.
+        doing: &'static str,
+        /// The failure.
+        source: io::Error,
+    },
     /// No free port in the range Terraform gave.
-    NoFreePort { min: u16, max: u16 },
+    NoFreePort {
+        /// The lowest port tried.
+        min: u16,
+        /// The highest port tried.
+        max: u16,
+    },
     /// The gRPC server stopped with an error.
     Transport(tonic::transport::Error),
 }
@@ -97,7 +107,10 @@ pub enum Launch {
     /// By Terraform, with the handshake environment.
     Terraform(LaunchEnv),
     /// By a developer with `--debug`: plain TCP, and a reattach line to export.
-    Debug { provider_address: String },
+    Debug {
+        /// The provider's registry address, for the reattach line.
+        provider_address: String,
+    },
 }
 
 /// Serves `provider` until Terraform calls `GRPCController.Shutdown` (or, in debug
@@ -263,7 +276,9 @@ fn spawn_interrupt_watch(debug: bool, shutdown: watch::Sender<bool>) {
 /// One accepted connection, with or without TLS.
 #[derive(Debug)]
 pub enum PluginConn {
+    /// Plain TCP (`--debug`).
     Plain(TcpStream),
+    /// TLS (AutoMTLS, when Terraform launched the plugin).
     Tls(Box<TlsStream<TcpStream>>),
 }
 

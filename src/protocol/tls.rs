@@ -55,6 +55,7 @@ impl From<rustls::Error> for TlsError {
 
 /// A server certificate made for this process, in DER and PEM, with its key.
 pub struct ServerIdentity {
+    /// The certificate, in DER, as announced in the handshake line.
     pub cert_der: Vec<u8>,
     cert_pem: String,
     key_der: Vec<u8>,

@@ -9,31 +9,43 @@ use super::value::ShapeError;
 /// order the msgpack encoding uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
+    /// A boolean.
     Bool,
+    /// A number.
     Number,
+    /// A string.
     String,
     /// Any type; the value carries its own type on the wire.
     Dynamic,
+    /// An ordered list of one element type.
     List(Box<Type>),
+    /// A set of one element type.
     Set(Box<Type>),
+    /// A map from strings to one element type.
     Map(Box<Type>),
+    /// An object with these attributes.
     Object(BTreeMap<String, Type>),
+    /// A tuple of these element types.
     Tuple(Vec<Type>),
 }
 
 impl Type {
+    /// A list of `element`s.
     pub fn list(element: Type) -> Type {
         Type::List(Box::new(element))
     }
 
+    /// A set of `element`s.
     pub fn set(element: Type) -> Type {
         Type::Set(Box::new(element))
     }
 
+    /// A map of `element`s.
     pub fn map(element: Type) -> Type {
         Type::Map(Box::new(element))
     }
 
+    /// An object of these attributes and types.
     pub fn object<I, S>(attributes: I) -> Type
     where
         I: IntoIterator<Item = (S, Type)>,

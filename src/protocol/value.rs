@@ -9,11 +9,14 @@ use super::types::Type;
 /// A number as Terraform sends it: msgpack integers stay exact, anything else is a float.
 #[derive(Clone, Copy, Debug)]
 pub enum Number {
+    /// An integer, exact.
     Int(i64),
+    /// Any other number.
     Float(f64),
 }
 
 impl Number {
+    /// The number as a float (large integers lose precision).
     pub fn as_f64(self) -> f64 {
         match self {
             Number::Int(i) => i as f64,
@@ -53,25 +56,36 @@ impl fmt::Display for Number {
 /// supplies it when encoding and decoding.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum Value {
+    /// No value.
     #[default]
     Null,
     /// Not known until apply ("known after apply").
     Unknown,
+    /// A boolean.
     Bool(bool),
+    /// A number.
     Number(Number),
+    /// A string.
     String(String),
+    /// A list.
     List(Vec<Value>),
+    /// A set (order does not matter).
     Set(Vec<Value>),
+    /// A map.
     Map(BTreeMap<String, Value>),
+    /// An object.
     Object(BTreeMap<String, Value>),
+    /// A tuple.
     Tuple(Vec<Value>),
 }
 
 impl Value {
+    /// A string value.
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
     }
 
+    /// An integer value.
     pub fn int(i: i64) -> Value {
         Value::Number(Number::Int(i))
     }
@@ -81,6 +95,7 @@ impl Value {
         s.map_or(Value::Null, |s| Value::String(s.into()))
     }
 
+    /// An object of these attributes.
     pub fn object<I, S>(attrs: I) -> Value
     where
         I: IntoIterator<Item = (S, Value)>,
@@ -89,10 +104,12 @@ impl Value {
         Value::Object(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
+    /// Whether it is null.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
+    /// Whether it is unknown.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown)
     }
@@ -121,6 +138,7 @@ impl Value {
         }
     }
 
+    /// The string, if it is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -128,6 +146,7 @@ impl Value {
         }
     }
 
+    /// The boolean, if it is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -135,6 +154,7 @@ impl Value {
         }
     }
 
+    /// The integer, if it is a whole number.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Value::Number(n) => n.as_i64(),
@@ -159,6 +179,7 @@ impl Value {
         }
     }
 
+    /// The attribute called `name`, to change, if this is an object that has it.
     pub fn attr_mut(&mut self, name: &str) -> Option<&mut Value> {
         match self {
             Value::Object(m) => m.get_mut(name),
@@ -201,7 +222,9 @@ impl From<i64> for Value {
 /// A value that does not fit its type, and where in it: `volume[0].size`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShapeError {
+    /// Where in the value.
     pub path: AttributePath,
+    /// What is wrong there.
     pub message: String,
 }
 

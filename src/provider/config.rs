@@ -8,7 +8,9 @@ use crate::framework::validators::{Check, IntRange};
 use crate::framework::{Attribute, Block, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
+/// Retries of a failed API call when `max_retries` is not set.
 pub const DEFAULT_MAX_RETRIES: i64 = 5;
+/// How long one API call may take when `request_timeout` is not set.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(3600);
 
@@ -31,6 +33,7 @@ pub const ENV_FALLBACKS: &[(&str, &str)] = &[
     ("endpoint", "HW_MODELARTS_ENDPOINT"),
 ];
 
+/// The provider block's schema.
 pub fn schema() -> Schema {
     Schema::new(
         0,
@@ -65,14 +68,23 @@ pub fn schema() -> Schema {
 /// Resolved provider settings. Debug output hides the secrets.
 #[derive(Clone)]
 pub struct Settings {
+    /// The region (`region` or `HW_REGION_NAME`).
     pub region: String,
+    /// The project in that region (`project_id` or `HW_PROJECT_ID`).
     pub project_id: String,
+    /// The access key (`access_key` or `HW_ACCESS_KEY`).
     pub access_key: String,
+    /// The secret key (`secret_key` or `HW_SECRET_KEY`); never logged.
     pub secret_key: String,
+    /// The security token of temporary credentials (`security_token` or `HW_SECURITY_TOKEN`); never logged.
     pub security_token: Option<String>,
+    /// The API's base URL for the region.
     pub endpoint: String,
+    /// Skip TLS certificate verification.
     pub insecure: bool,
+    /// Retries of a failed API call.
     pub max_retries: u32,
+    /// How long one API call may take.
     pub request_timeout: Duration,
     /// Which setting chose the endpoint, for errors that cannot reach it.
     pub endpoint_origin: String,
@@ -97,6 +109,7 @@ impl std::fmt::Debug for Settings {
     }
 }
 
+/// Checks an `endpoint` value: an https (or, for a simulator, http) URL with a host.
 pub fn check_endpoint(v: &Value) -> Result<(), String> {
     let Some(s) = v.as_str() else { return Ok(()) };
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).ok_or_else(|| {

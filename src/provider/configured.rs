@@ -18,6 +18,7 @@ use super::notebook::preflight;
 /// The global IAM endpoint, where a region's project is looked up.
 const IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 
+/// What the provider block configured: the API clients every call uses.
 pub struct Configured {
     /// The provider's region.
     pub region: String,
@@ -45,6 +46,7 @@ pub(crate) fn client_config(settings: &Settings, endpoint: &str, project_id: &st
 }
 
 impl Configured {
+    /// The client of the provider's region from `settings`.
     pub fn new(settings: Settings) -> Result<Configured, ClientConfigError> {
         let client = Client::new(client_config(&settings, &settings.endpoint, &settings.project_id))?;
         Ok(Configured {

@@ -11,7 +11,9 @@ use super::notebook::schema as notebook_schema;
 /// A docs page and its generated sections (name, content).
 #[derive(Debug)]
 pub struct Page {
+    /// The page's path from the repository's root, e.g. `docs/resources/notebook.md`.
     pub path: &'static str,
+    /// The generated sections: the name in the page's markers, and the content.
     pub sections: Vec<(&'static str, String)>,
 }
 
@@ -38,6 +40,7 @@ pub fn change_table() -> String {
     out
 }
 
+/// The docs pages that have generated sections.
 pub fn pages() -> Vec<Page> {
     let mut resource = schema_page("docs/resources/notebook.md", &notebook_schema::schema());
     resource.sections.push(("changes", change_table()));

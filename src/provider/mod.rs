@@ -21,6 +21,7 @@ use crate::framework::{Action, DataSource, EphemeralResource, ListResource, Prov
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
 
+/// The `modelarts` provider: its provider block, and the types it serves.
 #[derive(Default, Debug)]
 pub struct ModelArtsProvider;
 

@@ -8,7 +8,9 @@ use crate::timefmt::parse_sdk_date;
 /// The credentials the simulator accepts. `Debug` shows the access key only.
 #[derive(Clone)]
 pub struct Credentials {
+    /// The access key (AK).
     pub access_key: String,
+    /// The secret key (SK).
     pub secret_key: String,
     /// When set, requests must carry this `X-Security-Token` (temporary credentials).
     pub security_token: Option<String>,
@@ -23,7 +25,9 @@ impl std::fmt::Debug for Credentials {
 /// Why a request was refused: an `APIGW.xxxx` code and a message (HTTP 401).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refusal {
+    /// The gateway's code, e.g. `APIGW.0301`.
     pub code: &'static str,
+    /// What is wrong with the signature.
     pub message: String,
 }
 
@@ -34,11 +38,15 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Result<(), Refusal>
 /// A received request, as the verifier needs it. `Debug` shows header names only
 /// (`Authorization` and `X-Security-Token` are among them).
 pub struct Received<'a> {
+    /// The HTTP method.
     pub method: &'a str,
+    /// The path, as received (percent-encoded).
     pub path: &'a str,
+    /// The query parameters, decoded.
     pub query: &'a [(String, String)],
     /// Header names in any case.
     pub headers: &'a [(String, String)],
+    /// The body.
     pub body: &'a [u8],
 }
 
@@ -56,6 +64,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
+/// Checks a request's signature as the API gateway does: the access key, the signed headers, `X-Sdk-Date` within `max_skew_secs` of `now_ms`, the token when one is required, and the HMAC.
 pub fn verify(creds: &Credentials, req: &Received<'_>, now_ms: i64, max_skew_secs: i64) -> Result<(), Refusal> {
     let Some(auth) = header(req.headers, "authorization") else {
         return refuse("APIGW.0301", "Incorrect IAM authentication information: Authorization header missing");

@@ -8,20 +8,28 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+/// One call the simulator served, as the call log keeps it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Call {
+    /// When it came, RFC 3339.
     pub time: String,
+    /// The HTTP method.
     pub method: String,
+    /// The path.
     pub path: String,
+    /// The raw query string.
     #[serde(default)]
     pub query: String,
+    /// The request body (null when empty or not JSON).
     #[serde(default)]
     pub body: serde_json::Value,
     /// The operation (`create`, `stop`, ...) or empty for an unknown path.
     #[serde(default)]
     pub op: String,
+    /// The notebook the call was about, if any.
     #[serde(default)]
     pub notebook: Option<String>,
+    /// The notebook's status when the call came: which status each call found.
     #[serde(default)]
     pub status_before: Option<String>,
     /// HTTP status of the answer; 0 when the answer was dropped.
@@ -29,13 +37,13 @@ pub struct Call {
 }
 
 #[derive(Default, Debug)]
-pub struct CallLog {
+pub(crate) struct CallLog {
     calls: Mutex<Vec<Call>>,
     file: Option<Mutex<std::fs::File>>,
 }
 
 impl CallLog {
-    pub fn new(path: Option<&std::path::Path>) -> Result<CallLog, super::SimError> {
+    pub(crate) fn new(path: Option<&std::path::Path>) -> Result<CallLog, super::SimError> {
         let file = match path {
             Some(p) => Some(Mutex::new(
                 std::fs::OpenOptions::new()
@@ -49,7 +57,7 @@ impl CallLog {
         Ok(CallLog { calls: Mutex::new(Vec::new()), file })
     }
 
-    pub fn record(&self, call: Call) {
+    pub(crate) fn record(&self, call: Call) {
         if let Some(f) = &self.file {
             if let (Ok(mut f), Ok(mut line)) = (f.lock(), serde_json::to_vec(&call)) {
                 line.push(b'\n');
@@ -61,11 +69,11 @@ impl CallLog {
         }
     }
 
-    pub fn snapshot(&self) -> Vec<Call> {
+    pub(crate) fn snapshot(&self) -> Vec<Call> {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Ok(mut c) = self.calls.lock() {
             c.clear();
         }

@@ -7,9 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::types::{BillingInfo, Flavor, GpuInfo, Image};
 
+/// The flavors and images a simulator offers.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Catalogue {
+    /// The flavors.
     pub flavors: Vec<Flavor>,
+    /// The images.
     pub images: Vec<Image>,
 }
 
@@ -110,10 +113,12 @@ impl Catalogue {
         serde_json::from_str(&text).map_err(|source| super::SimError::Catalogue { path: path.to_path_buf(), source })
     }
 
+    /// The flavor with this ID.
     pub fn flavor(&self, id: &str) -> Option<&Flavor> {
         self.flavors.iter().find(|f| f.id == id)
     }
 
+    /// The image with this ID.
     pub fn image(&self, id: &str) -> Option<&Image> {
         self.images.iter().find(|i| i.id == id)
     }

@@ -5,33 +5,53 @@
 use serde::{Deserialize, Serialize};
 
 /// The API operation a request is.
+/// An API operation, as fault rules and the call log name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
+    /// `POST notebooks`.
     Create,
+    /// `GET notebooks/{id}`.
     Show,
+    /// `GET notebooks`.
     List,
+    /// `PUT notebooks/{id}`.
     Update,
+    /// `DELETE notebooks/{id}`.
     Delete,
+    /// `POST notebooks/{id}/start`.
     Start,
+    /// `POST notebooks/{id}/stop`.
     Stop,
+    /// `GET notebooks/flavors`.
     Flavors,
+    /// `GET notebooks/{id}/flavors`.
     SwitchableFlavors,
+    /// `GET notebooks/{id}/lease`.
     LeaseShow,
+    /// `PATCH notebooks/{id}/lease`.
     LeaseRenew,
+    /// `GET images`.
     Images,
+    /// `GET images/{id}`.
     ImageShow,
+    /// `GET notebooks/{id}/storage`.
     StorageList,
+    /// `POST notebooks/{id}/storage`.
     StorageMount,
+    /// `GET notebooks/{id}/storage/{storage_id}`.
     StorageShow,
+    /// `DELETE notebooks/{id}/storage/{storage_id}`.
     StorageUnmount,
 }
 
 impl Op {
+    /// The operation called `s` (`create`, `switchable_flavors`, ...).
     pub fn parse(s: &str) -> Option<Op> {
         serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
     }
 
+    /// The operation's name, as `parse` reads it.
     pub fn name(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
     }
@@ -41,14 +61,20 @@ impl Op {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Garbage {
+    /// Plain text.
     NotJson,
+    /// JSON cut off in the middle.
     Truncated,
+    /// JSON with the wrong types (a number for the ID, ...).
     WrongTypes,
+    /// An HTML error page.
     Html,
+    /// Nothing at all.
     Empty,
 }
 
 impl Garbage {
+    /// The kind called `s` (`not_json`, `wrong_types`, ...).
     pub fn parse(s: &str) -> Option<Garbage> {
         serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
     }
@@ -70,6 +96,7 @@ impl Garbage {
     }
 }
 
+/// Something a hostile or unlucky API does to a request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
@@ -77,13 +104,18 @@ pub enum Fault {
     /// with `after_work`, after doing the work (as when a concurrent caller got
     /// there first: a start answered "already running").
     Reply {
+        /// The HTTP status.
         status: u16,
+        /// The error code (`ModelArts.6357`); empty sends none.
         #[serde(default)]
         code: String,
+        /// The error message.
         #[serde(default)]
         message: String,
+        /// A `Retry-After` header, in seconds.
         #[serde(default)]
         retry_after: Option<f64>,
+        /// Do the work first.
         #[serde(default)]
         after_work: bool,
     },
@@ -92,24 +124,33 @@ pub enum Fault {
     /// Answer with a broken body: with status 200 (the default) after doing the
     /// work; with an error status (a proxy's error page) without doing it.
     Garbage {
+        /// What kind of broken body.
         body: Garbage,
+        /// The HTTP status; 200 when absent.
         #[serde(default)]
         status: Option<u16>,
     },
     /// Do the work, then answer 200 with a (syntactically valid) JSON body of
     /// `bytes` bytes, 17 MiB by default: more than any client should hold.
     Oversized {
+        /// The body's size; [`OVERSIZED_BYTES`] when absent.
         #[serde(default)]
         bytes: Option<usize>,
     },
     /// Do the work, then answer 200 and send the body a byte at a time, forever.
     EndlessBody,
     /// The transition this call starts ends in ERROR with this `fail_reason`.
-    TransitionError { reason: String },
+    TransitionError {
+        /// The `fail_reason` the notebook reports.
+        reason: String,
+    },
     /// The transition this call starts never ends.
     TransitionStuck,
     /// Add `Retry-After: value` to the answer, whatever it is (2xx included).
-    RetryAfter { value: String },
+    RetryAfter {
+        /// The header's value, as sent.
+        value: String,
+    },
     /// Add headers whose values are not UTF-8 (`Retry-After` among them).
     BadHeaders,
 }
@@ -126,6 +167,7 @@ pub enum Family {
 }
 
 impl Fault {
+    /// Which part of handling a request the fault changes.
     pub fn family(&self) -> Family {
         match self {
             Fault::TransitionError { .. } | Fault::TransitionStuck => Family::Transition,
@@ -141,8 +183,10 @@ pub const OVERSIZED_BYTES: usize = 17 << 20;
 /// A fault for the requests of one operation (or all), a number of times (or always).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
+    /// The operation it applies to; absent means every one.
     #[serde(default)]
     pub op: Option<Op>,
+    /// What it does.
     #[serde(flatten)]
     pub fault: Fault,
     /// How many matching requests it applies to; absent means every one.
@@ -199,15 +243,15 @@ impl Rule {
 
 /// The active rules, consumed as they fire.
 #[derive(Default, Debug)]
-pub struct Faults {
-    pub rules: Vec<Rule>,
+pub(crate) struct Faults {
+    pub(crate) rules: Vec<Rule>,
     /// Fraction of requests answered 503 at random.
-    pub error_rate: f64,
+    pub(crate) error_rate: f64,
 }
 
 impl Faults {
     /// The first rule for `op` of `family`, used up by one.
-    pub fn take(&mut self, op: Op, family: Family) -> Option<Fault> {
+    pub(crate) fn take(&mut self, op: Op, family: Family) -> Option<Fault> {
         let idx = self
             .rules
             .iter()
@@ -224,7 +268,7 @@ impl Faults {
     }
 
     /// Every decoration rule for `op`, each used up by one.
-    pub fn take_decorations(&mut self, op: Op) -> Vec<Fault> {
+    pub(crate) fn take_decorations(&mut self, op: Op) -> Vec<Fault> {
         let n = self.rules.iter().filter(|r| r.fault.family() == Family::Decoration).count();
         (0..n).map_while(|_| self.take(op, Family::Decoration)).collect()
     }

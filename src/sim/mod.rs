@@ -29,32 +29,44 @@ use self::faults::{Family, Fault, Faults, Rule};
 use self::store::{Ending, Store, Timings};
 use crate::timefmt::{self, now_millis};
 
+/// The access key the simulator accepts unless told otherwise.
 pub const DEFAULT_ACCESS_KEY: &str = "SIMACCESSKEY";
+/// The secret key the simulator accepts unless told otherwise.
 pub const DEFAULT_SECRET_KEY: &str = "sim-secret-key";
+/// The project of the simulator's region unless told otherwise.
 pub const DEFAULT_PROJECT_ID: &str = "sim-project";
+/// The simulator's region unless told otherwise.
 pub const DEFAULT_REGION: &str = "sim-region-1";
 /// The call log's name for IAM's project list.
 pub const IAM_PROJECTS_OP: &str = "iam_projects";
 
+/// How a simulator is set up: where it listens, whom it accepts, how it behaves.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
+    /// The address to listen on (port 0: any free port).
     pub listen: SocketAddr,
+    /// The credentials requests must be signed with.
     pub credentials: Credentials,
     /// The project of [`SimConfig::region`].
     pub project_id: String,
+    /// The region of [`SimConfig::project_id`].
     pub region: String,
     /// More regions and their projects: (region, project ID). Every project's
     /// notebooks are its own; IAM's `GET /v3/projects` names them all.
     pub other_projects: Vec<(String, String)>,
+    /// How long each transition takes.
     pub timings: Timings,
+    /// The flavors and images it offers.
     pub catalogue: Catalogue,
     /// How far `X-Sdk-Date` may be from the simulator's clock.
     pub max_clock_skew_secs: i64,
+    /// Faults to inject.
     pub rules: Vec<Rule>,
     /// Fraction of requests answered 503.
     pub error_rate: f64,
     /// Added before every answer.
     pub latency: Duration,
+    /// Append each call to this file, one JSON line each.
     pub log_path: Option<PathBuf>,
     /// Serve HTTPS with a fresh self-signed certificate.
     pub tls: bool,
@@ -88,11 +100,26 @@ impl Default for SimConfig {
 #[derive(Debug)]
 pub enum SimError {
     /// A file (the call log, the catalogue) could not be opened or read.
-    File { path: PathBuf, source: std::io::Error },
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be used.
+        source: std::io::Error,
+    },
     /// The catalogue file is not the JSON the simulator expects.
-    Catalogue { path: PathBuf, source: serde_json::Error },
+    Catalogue {
+        /// The file.
+        path: PathBuf,
+        /// Where and why it does not parse.
+        source: serde_json::Error,
+    },
     /// Listening failed.
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why listening failed.
+        source: std::io::Error,
+    },
     /// The HTTPS mode's certificate could not be made.
     Tls(crate::protocol::tls::TlsError),
 }
@@ -120,9 +147,9 @@ impl std::error::Error for SimError {
 
 /// Mutable simulator state, behind one lock so every request sees a consistent world.
 #[derive(Debug)]
-pub struct World {
-    pub store: Store,
-    pub faults: Faults,
+pub(crate) struct World {
+    pub(crate) store: Store,
+    pub(crate) faults: Faults,
     rng: u64,
 }
 
@@ -136,20 +163,21 @@ impl World {
     }
 }
 
+/// The simulator's configuration, world and call log, shared by its connections.
 #[derive(Debug)]
-pub struct SimState {
-    pub config: SimConfig,
-    pub world: Mutex<World>,
-    pub log: CallLog,
+pub(crate) struct SimState {
+    pub(crate) config: SimConfig,
+    pub(crate) world: Mutex<World>,
+    pub(crate) log: CallLog,
 }
 
 /// A received request. `Debug` leaves out headers and body (credentials travel there).
-pub struct Incoming {
-    pub method: String,
-    pub path: String,
-    pub raw_query: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub(crate) struct Incoming {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) raw_query: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl std::fmt::Debug for Incoming {
@@ -160,29 +188,29 @@ impl std::fmt::Debug for Incoming {
 
 /// What to answer.
 #[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: &'static str,
-    pub body: Vec<u8>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Vec<u8>,
     /// Extra headers, as raw bytes: a hostile fault may send values that are not UTF-8.
-    pub headers: Vec<(&'static str, Vec<u8>)>,
+    pub(crate) headers: Vec<(&'static str, Vec<u8>)>,
     /// Close the connection without answering (after the work is done).
-    pub drop_connection: bool,
+    pub(crate) drop_connection: bool,
     /// After `body`, keep sending a byte at a time and never finish.
-    pub endless: bool,
+    pub(crate) endless: bool,
 }
 
 impl Reply {
-    pub fn json(status: u16, body: &serde_json::Value) -> Reply {
+    pub(crate) fn json(status: u16, body: &serde_json::Value) -> Reply {
         Reply::raw(status, "application/json", body.to_string().into_bytes())
     }
 
-    pub fn raw(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+    pub(crate) fn raw(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
         Reply { status, content_type, body, headers: Vec::new(), drop_connection: false, endless: false }
     }
 
     /// An error answer; an empty `code` is left out (only real codes are sent).
-    pub fn error(status: u16, code: &str, message: &str) -> Reply {
+    pub(crate) fn error(status: u16, code: &str, message: &str) -> Reply {
         if code.is_empty() {
             Reply::json(status, &json!({ "error_msg": message }))
         } else {
@@ -191,7 +219,7 @@ impl Reply {
     }
 
     /// Sets a header, replacing one of the same name.
-    pub fn header(mut self, name: &'static str, value: impl Into<Vec<u8>>) -> Reply {
+    pub(crate) fn header(mut self, name: &'static str, value: impl Into<Vec<u8>>) -> Reply {
         self.headers.retain(|(n, _)| *n != name);
         self.headers.push((name, value.into()));
         self
@@ -235,7 +263,7 @@ pub fn parse_query(raw: &str) -> Vec<(String, String)> {
 }
 
 impl SimState {
-    pub fn new(config: SimConfig) -> Result<SimState, SimError> {
+    pub(crate) fn new(config: SimConfig) -> Result<SimState, SimError> {
         let log = CallLog::new(config.log_path.as_deref())?;
         let world = World {
             store: Store::default(),
@@ -245,12 +273,12 @@ impl SimState {
         Ok(SimState { config, world: Mutex::new(world), log })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, World> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, World> {
         // A panic while holding the lock leaves the world as it was; keep serving.
         self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub async fn handle(&self, req: Incoming) -> Reply {
+    pub(crate) async fn handle(&self, req: Incoming) -> Reply {
         if let Some(rest) = req.path.strip_prefix("/_sim/") {
             return control::handle(self, &req.method, rest, &req.body);
         }
@@ -409,7 +437,7 @@ impl SimState {
 pub struct SimHandle {
     /// `http://127.0.0.1:PORT` (or `https://`).
     pub url: String,
-    pub state: Arc<SimState>,
+    pub(crate) state: Arc<SimState>,
     /// The self-signed certificate, in PEM, when serving HTTPS.
     pub cert_pem: Option<String>,
     shutdown: watch::Sender<bool>,
@@ -417,6 +445,7 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// Starts a simulator and returns once it listens.
     pub async fn start(config: SimConfig) -> Result<SimHandle, SimError> {
         let listen_error = |source| SimError::Listen { addr: config.listen, source };
         let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(listen_error)?;
@@ -436,10 +465,27 @@ impl SimHandle {
         Ok(SimHandle { url: format!("{scheme}://{addr}"), state, cert_pem, shutdown, task })
     }
 
+    /// The calls served so far, oldest first.
     pub fn calls(&self) -> Vec<Call> {
         self.state.log.snapshot()
     }
 
+    /// Forgets the calls served so far.
+    pub fn clear_calls(&self) {
+        self.state.log.clear();
+    }
+
+    /// Adds a fault rule, as `--fault` does at start.
+    pub fn add_fault(&self, rule: Rule) {
+        self.state.lock().faults.rules.push(rule);
+    }
+
+    /// The configuration it was started with.
+    pub fn config(&self) -> &SimConfig {
+        &self.state.config
+    }
+
+    /// Stops it and waits until it has.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;

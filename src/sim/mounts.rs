@@ -31,7 +31,7 @@ struct MountRequest {
 
 /// A mount and the transition it is in.
 #[derive(Clone, Debug)]
-pub struct MountRecord {
+pub(crate) struct MountRecord {
     pub mount: Mount,
     /// When the transition ends (`None`: settled, or never ends).
     until: Option<Instant>,
@@ -44,13 +44,13 @@ pub struct MountRecord {
 
 impl MountRecord {
     /// Sets the status outright, ending any transition (the control API).
-    pub fn force_status(&mut self, status: &str) {
+    pub(crate) fn force_status(&mut self, status: &str) {
         self.in_transition = false;
         self.mount.status = Some(status.to_string());
     }
 
     /// Brings the status up to date; true when the mount is gone.
-    pub fn advance(&mut self, now: Instant) -> bool {
+    pub(crate) fn advance(&mut self, now: Instant) -> bool {
         if !self.in_transition || self.until.is_none_or(|at| now < at) {
             return false;
         }

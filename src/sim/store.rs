@@ -10,9 +10,13 @@ use crate::timefmt::now_millis;
 /// How long each transition takes.
 #[derive(Clone, Copy, Debug)]
 pub struct Timings {
+    /// From create to RUNNING.
     pub create: Duration,
+    /// From start to RUNNING.
     pub start: Duration,
+    /// From stop to STOPPED.
     pub stop: Duration,
+    /// From delete to gone.
     pub delete: Duration,
     /// How long an EVS volume stays `RESIZING` after it is grown.
     pub resize: Duration,
@@ -29,7 +33,7 @@ impl Default for Timings {
 
 /// How a transition ends.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Ending {
+pub(crate) enum Ending {
     /// Reaches its status on time.
     Normal,
     /// Ends in ERROR with this fail reason.
@@ -49,27 +53,27 @@ struct Transition {
 }
 
 #[derive(Clone, Debug)]
-pub struct Record {
-    pub notebook: Notebook,
+pub(crate) struct Record {
+    pub(crate) notebook: Notebook,
     transition: Option<Transition>,
     /// When a growing volume stops being `RESIZING`.
     resized_at: Option<Instant>,
     /// The startup scripts applied; the API never shows them.
-    pub hooks: Option<CustomHooks>,
+    pub(crate) hooks: Option<CustomHooks>,
     /// Storage mounted into the running notebook. Mounts outlive a stop and a start
     /// of the notebook (the evidence is silent on this); they go with the notebook.
-    pub mounts: Vec<MountRecord>,
+    pub(crate) mounts: Vec<MountRecord>,
     /// The project the notebook belongs to.
-    pub project: String,
+    pub(crate) project: String,
 }
 
 impl Record {
-    pub fn new(notebook: Notebook) -> Self {
+    pub(crate) fn new(notebook: Notebook) -> Self {
         Record { notebook, transition: None, resized_at: None, hooks: None, mounts: Vec::new(), project: String::new() }
     }
 
     /// Marks the volume `RESIZING` for `during` (the instance stays usable).
-    pub fn begin_resize(&mut self, during: Duration) {
+    pub(crate) fn begin_resize(&mut self, during: Duration) {
         if let Some(v) = self.notebook.volume.as_mut() {
             v.status = Some("RESIZING".into());
         }
@@ -77,7 +81,7 @@ impl Record {
     }
 
     /// Starts a transition: the notebook shows `during` now and `to` after `after`.
-    pub fn begin(&mut self, during: Status, to: Status, after: Duration, ending: &Ending) {
+    pub(crate) fn begin(&mut self, during: Status, to: Status, after: Duration, ending: &Ending) {
         self.notebook.status = during;
         self.notebook.fail_reason = None;
         let (at, fail) = match ending {
@@ -91,7 +95,7 @@ impl Record {
     }
 
     /// Brings the status up to date; returns true when the notebook is gone.
-    pub fn advance(&mut self, now: Instant) -> bool {
+    pub(crate) fn advance(&mut self, now: Instant) -> bool {
         self.mounts.retain_mut(|m| !m.advance(now));
         if self.resized_at.is_some_and(|at| now >= at) {
             self.resized_at = None;
@@ -128,30 +132,31 @@ impl Record {
     }
 
     /// Sets the status outright, ending any transition in progress (the control API).
-    pub fn force_status(&mut self, status: Status) {
+    pub(crate) fn force_status(&mut self, status: Status) {
         self.transition = None;
         self.notebook.status = status;
     }
 
-    pub fn in_transition(&self) -> bool {
+    #[cfg(test)]
+    fn in_transition(&self) -> bool {
         self.transition.is_some()
     }
 }
 
 /// All notebooks, oldest first.
 #[derive(Default, Debug)]
-pub struct Store {
+pub(crate) struct Store {
     records: Vec<Record>,
 }
 
 impl Store {
     /// Brings every notebook up to date, dropping deleted ones.
-    pub fn advance_all(&mut self) {
+    pub(crate) fn advance_all(&mut self) {
         let now = Instant::now();
         self.records.retain_mut(|r| !r.advance(now));
     }
 
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut Record> {
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut Record> {
         let now = Instant::now();
         let idx = self.records.iter().position(|r| r.notebook.id == id)?;
         if self.records.get_mut(idx)?.advance(now) {
@@ -161,26 +166,23 @@ impl Store {
         self.records.get_mut(idx)
     }
 
-    pub fn insert(&mut self, r: Record) {
+    pub(crate) fn insert(&mut self, r: Record) {
         self.records.push(r);
     }
 
-    pub fn all(&mut self) -> Vec<Notebook> {
+    pub(crate) fn all(&mut self) -> Vec<Notebook> {
         self.advance_all();
         self.records.iter().map(|r| r.notebook.clone()).collect()
     }
 
     /// The notebooks of one project.
-    pub fn all_of(&mut self, project: &str) -> Vec<Notebook> {
+    pub(crate) fn all_of(&mut self, project: &str) -> Vec<Notebook> {
         self.advance_all();
         self.records.iter().filter(|r| r.project == project).map(|r| r.notebook.clone()).collect()
     }
 
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.records.is_empty()
     }
 }

@@ -82,6 +82,7 @@ impl std::fmt::Debug for ProviderService {
 }
 
 impl ProviderService {
+    /// The service of `provider`: its schemas built and checked once.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
         let provider_schema = provider.schema();
         let resources: HashMap<_, _> = provider

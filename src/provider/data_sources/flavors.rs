@@ -10,6 +10,7 @@ use crate::protocol::{Diagnostics, Type, Value};
 
 use super::{api, listing, region_attribute, respond};
 
+/// `data "modelarts_notebook_flavors"`.
 #[derive(Debug)]
 pub struct FlavorsDataSource;
 
@@ -36,6 +37,7 @@ fn flavor_type() -> Type {
     ])
 }
 
+/// The data source's schema.
 pub fn schema() -> Schema {
     Schema::new(
         0,

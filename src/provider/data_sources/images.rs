@@ -10,6 +10,7 @@ use crate::protocol::{Diagnostics, Type, Value};
 
 use super::{api, listing, region_attribute, respond};
 
+/// `data "modelarts_notebook_images"`.
 #[derive(Debug)]
 pub struct ImagesDataSource;
 
@@ -43,6 +44,7 @@ fn check_arch(v: &Value) -> Result<(), String> {
     }
 }
 
+/// The data source's schema.
 pub fn schema() -> Schema {
     Schema::new(
         0,

@@ -17,6 +17,7 @@ use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
 use super::{api, respond};
 use crate::provider::diagnose::notebook_not_found;
 
+/// `data "modelarts_notebook"`.
 #[derive(Debug)]
 pub struct NotebookDataSource;
 
@@ -48,7 +49,7 @@ fn read_only(description: &str) -> String {
 
 /// The resource's schema made read-only: blocks become computed list attributes,
 /// `id` and `name` become the two ways to choose a notebook, and what is not read
-/// ([`NOT_READ`]) goes.
+/// (`NOT_READ`) goes.
 pub fn schema() -> Schema {
     let resource = resource_schema::schema();
     let mut block =

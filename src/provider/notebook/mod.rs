@@ -1,19 +1,19 @@
 //! The `modelarts_notebook` resource.
 //!
-//! - [`schema`]: the attribute table (and the attribute names, [`schema::attr`]);
-//! - [`model`]: the Terraform value as a Rust struct;
-//! - [`spec`]: the notebook a plan asks for, with the API's words as enums;
-//! - [`state`]: API answers written as state;
-//! - [`changes`]: how each change is applied (the status it needs, replace, power);
-//! - [`plan`]: plan-time checks, computed values, the steps apply will take;
-//! - [`steps`]: a diff turned into API steps with the fewest starts and stops;
-//! - [`execute`]: the steps run, and the power state restored after a failure;
-//! - [`power`]: start, stop, update and delete with the API's error codes handled;
-//! - [`preflight`]: plan-time checks of a new flavor and image with the API;
-//! - [`lifecycle`]: create, read, update, delete, import;
-//! - [`moved`]: `moved` blocks from the official provider;
-//! - [`identity`]: the resource identity (`{ id, region }`, Terraform 1.12+);
-//! - [`listing`]: the list resource of `terraform query` (Terraform 1.14+).
+//! - `schema`: the attribute table (and the attribute names, `schema::attr`);
+//! - `model`: the Terraform value as a Rust struct;
+//! - `spec`: the notebook a plan asks for, with the API's words as enums;
+//! - `state`: API answers written as state;
+//! - `changes`: how each change is applied (the status it needs, replace, power);
+//! - `plan`: plan-time checks, computed values, the steps apply will take;
+//! - `steps`: a diff turned into API steps with the fewest starts and stops;
+//! - `execute`: the steps run, and the power state restored after a failure;
+//! - `power`: start, stop, update and delete with the API's error codes handled;
+//! - `preflight`: plan-time checks of a new flavor and image with the API;
+//! - `lifecycle`: create, read, update, delete, import;
+//! - `moved`: `moved` blocks from the official provider;
+//! - `identity`: the resource identity (`{ id, region }`, Terraform 1.12+);
+//! - `listing`: the list resource of `terraform query` (Terraform 1.14+).
 
 pub(crate) mod changes;
 pub(crate) mod execute;

@@ -37,71 +37,72 @@ fn no_forbidden_description_char(c: char) -> bool {
 
 /// The attribute names, written once: the schema, the typed model ([`super::model`])
 /// and the plan read them from here.
-pub mod attr {
-    pub const ID: &str = "id";
-    pub const REGION: &str = "region";
-    pub const NAME: &str = "name";
-    pub const DESCRIPTION: &str = "description";
-    pub const FLAVOR_ID: &str = "flavor_id";
-    pub const IMAGE_ID: &str = "image_id";
-    pub const KEY_PAIR: &str = "key_pair";
-    pub const ALLOWED_ACCESS_IPS: &str = "allowed_access_ips";
-    pub const WORKSPACE_ID: &str = "workspace_id";
-    pub const POOL_ID: &str = "pool_id";
-    pub const RUNNING: &str = "running";
-    pub const ALLOW_STOPPING_FOR_UPDATE: &str = "allow_stopping_for_update";
-    pub const STATUS: &str = "status";
-    pub const AUTO_STOP_ENABLED: &str = "auto_stop_enabled";
-    pub const URL: &str = "url";
-    pub const SSH_URI: &str = "ssh_uri";
-    pub const IMAGE_NAME: &str = "image_name";
-    pub const IMAGE_SWR_PATH: &str = "image_swr_path";
-    pub const IMAGE_TYPE: &str = "image_type";
-    pub const CREATED_AT: &str = "created_at";
-    pub const UPDATED_AT: &str = "updated_at";
-    pub const FAIL_REASON: &str = "fail_reason";
-    pub const POOL_NAME: &str = "pool_name";
-    pub const MOUNT_STORAGES: &str = "mount_storages";
-    pub const VOLUME: &str = "volume";
-    pub const AUTO_STOP: &str = "auto_stop";
-    pub const HOOKS: &str = "hooks";
-    pub const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
+pub(crate) mod attr {
+    pub(crate) const ID: &str = "id";
+    pub(crate) const REGION: &str = "region";
+    pub(crate) const NAME: &str = "name";
+    pub(crate) const DESCRIPTION: &str = "description";
+    pub(crate) const FLAVOR_ID: &str = "flavor_id";
+    pub(crate) const IMAGE_ID: &str = "image_id";
+    pub(crate) const KEY_PAIR: &str = "key_pair";
+    pub(crate) const ALLOWED_ACCESS_IPS: &str = "allowed_access_ips";
+    pub(crate) const WORKSPACE_ID: &str = "workspace_id";
+    pub(crate) const POOL_ID: &str = "pool_id";
+    pub(crate) const RUNNING: &str = "running";
+    pub(crate) const ALLOW_STOPPING_FOR_UPDATE: &str = "allow_stopping_for_update";
+    pub(crate) const STATUS: &str = "status";
+    pub(crate) const AUTO_STOP_ENABLED: &str = "auto_stop_enabled";
+    pub(crate) const URL: &str = "url";
+    pub(crate) const SSH_URI: &str = "ssh_uri";
+    pub(crate) const IMAGE_NAME: &str = "image_name";
+    pub(crate) const IMAGE_SWR_PATH: &str = "image_swr_path";
+    pub(crate) const IMAGE_TYPE: &str = "image_type";
+    pub(crate) const CREATED_AT: &str = "created_at";
+    pub(crate) const UPDATED_AT: &str = "updated_at";
+    pub(crate) const FAIL_REASON: &str = "fail_reason";
+    pub(crate) const POOL_NAME: &str = "pool_name";
+    pub(crate) const MOUNT_STORAGES: &str = "mount_storages";
+    pub(crate) const VOLUME: &str = "volume";
+    pub(crate) const AUTO_STOP: &str = "auto_stop";
+    pub(crate) const HOOKS: &str = "hooks";
+    pub(crate) const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
 
     /// The `volume` block.
-    pub mod volume {
-        pub const TYPE: &str = "type";
-        pub const OWNERSHIP: &str = "ownership";
-        pub const ID: &str = "id";
-        pub const URI: &str = "uri";
-        pub const SIZE: &str = "size";
-        pub const MOUNT_PATH: &str = "mount_path";
+    pub(crate) mod volume {
+        pub(crate) const TYPE: &str = "type";
+        pub(crate) const OWNERSHIP: &str = "ownership";
+        pub(crate) const ID: &str = "id";
+        pub(crate) const URI: &str = "uri";
+        pub(crate) const SIZE: &str = "size";
+        pub(crate) const MOUNT_PATH: &str = "mount_path";
     }
 
     /// The `auto_stop` block.
-    pub mod auto_stop {
-        pub const TYPE: &str = "type";
-        pub const DURATION: &str = "duration";
+    pub(crate) mod auto_stop {
+        pub(crate) const TYPE: &str = "type";
+        pub(crate) const DURATION: &str = "duration";
     }
 
     /// The `hooks` block, and each of its hooks.
-    pub mod hooks {
-        pub const PRE_START: &str = "pre_start";
-        pub const POST_START: &str = "post_start";
-        pub const SCRIPT: &str = "script";
-        pub const TYPE: &str = "type";
-        pub const MODE: &str = "mode";
+    pub(crate) mod hooks {
+        pub(crate) const PRE_START: &str = "pre_start";
+        pub(crate) const POST_START: &str = "post_start";
+        pub(crate) const SCRIPT: &str = "script";
+        pub(crate) const TYPE: &str = "type";
+        pub(crate) const MODE: &str = "mode";
     }
 
     /// An entry of `mount_storages`, named as in the official provider.
-    pub mod mount_storage {
-        pub const ID: &str = "id";
-        pub const TYPE: &str = "type";
-        pub const MOUNT_PATH: &str = "mount_path";
-        pub const PATH: &str = "path";
-        pub const STATUS: &str = "status";
+    pub(crate) mod mount_storage {
+        pub(crate) const ID: &str = "id";
+        pub(crate) const TYPE: &str = "type";
+        pub(crate) const MOUNT_PATH: &str = "mount_path";
+        pub(crate) const PATH: &str = "path";
+        pub(crate) const STATUS: &str = "status";
     }
 }
 
+/// The `modelarts_notebook` resource's schema.
 pub fn schema() -> Schema {
     let volume = Block::new("The notebook's storage.")
         .attr(
