@@ -113,6 +113,11 @@ fn query_finds_the_team_notebooks_and_generated_config_imports_them_cleanly() {
     for left_out in ["allow_stopping_for_update", "ownership", "mount_path", "status"] {
         assert!(!generated.contains(left_out), "{left_out} in {generated}");
     }
+    // The provider's own region goes unsaid too (the import blocks' identities keep it).
+    let resource_blocks = generated.split("import {").map(|part| part.split("resource ").nth(1).unwrap_or_default());
+    for block in resource_blocks {
+        assert!(!block.lines().any(|l| l.trim_start().starts_with("region ")), "region in {block}");
+    }
     let out = s.wd.ok(&["apply", "-auto-approve"]);
     assert!(out.flat().contains("2 imported, 0 added, 0 changed, 0 destroyed"), "{}", out.all());
     s.assert_no_changes();

@@ -244,6 +244,14 @@ pub trait Resource: Send + Sync + 'static {
     fn as_identity(&self) -> Option<&dyn ResourceWithIdentity> {
         None
     }
+
+    /// The configuration `-generate-config-out` writes for an imported object.
+    /// `config` comes with the framework's omissions (computed-only values, values
+    /// equal to their defaults); a resource may leave out more, such as what the
+    /// provider block implies. Whatever it leaves out must plan no change.
+    fn generated_config(&self, _ctx: &CallContext, config: Value) -> Value {
+        config
+    }
 }
 
 /// A resource changeable in place.

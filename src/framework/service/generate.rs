@@ -1,10 +1,11 @@
 //! GenerateResourceConfig (protocol 6.10, Terraform 1.14+): the configuration
 //! `terraform query -generate-config-out` and `plan -generate-config-out` write
 //! for an imported object. Terraform's own generator writes every argument of the
-//! state; this one leaves out what a practitioner would not write: values the
+//! state; this one leaves out what a practitioner would not write — values the
 //! provider sets (computed-only attributes), arguments equal to their default,
-//! and attributes that are null — so the generated block reads like a
-//! hand-written one, and still plans no changes.
+//! and whatever more the resource's `generated_config` leaves out — so the
+//! generated block reads like a hand-written one, and still plans no changes.
+//! (Terraform still writes `name = null` for each optional argument left null.)
 
 use crate::proto::tfplugin6 as pb;
 use crate::protocol::{Diagnostics, Value};
@@ -43,7 +44,8 @@ impl ProviderService {
     ) -> Result<pb::generate_resource_config::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
         let state = decode(req.state.as_ref(), &r.ty, "state")?;
-        let config = encode(&config_of(&r.schema.block, &state), &r.ty, "generated configuration")?;
+        let config = r.imp.generated_config(&self.context(), config_of(&r.schema.block, &state));
+        let config = encode(&config, &r.ty, "generated configuration")?;
         Ok(pb::generate_resource_config::Response { config: Some(config), diagnostics: Vec::new() })
     }
 }

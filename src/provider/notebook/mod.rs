@@ -86,6 +86,16 @@ impl Resource for NotebookResource {
         plan::validate(req.config, &mut resp.diagnostics);
     }
 
+    /// The provider's own region goes unsaid, as in a hand-written block: the
+    /// generated configuration then works under any provider block.
+    fn generated_config(&self, ctx: &CallContext, mut config: Value) -> Value {
+        let provider_region = ctx.data::<Configured>().ok().map(|c| c.region.as_str());
+        if config.attr(attr::REGION).as_str().is_some_and(|r| Some(r) == provider_region) {
+            config.set_attr(attr::REGION, Value::Null);
+        }
+        config
+    }
+
     async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
         plan::modify(req, resp);
         let Ok(configured) = ctx.data::<Configured>() else { return };
