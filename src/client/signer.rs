@@ -150,15 +150,35 @@ pub struct ParsedAuthorization {
     pub signature: String,
 }
 
+/// Why an `Authorization` header is not of the SDK-HMAC-SHA256 form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthorizationError {
+    /// Another scheme (`Bearer`, ...), or none.
+    Scheme,
+    /// A part that is not `name=value`.
+    Malformed,
+    /// A part the signature needs is missing: `Access`, `SignedHeaders` or `Signature`.
+    Missing(&'static str),
+}
+
+impl std::fmt::Display for AuthorizationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthorizationError::Scheme => write!(f, "authorization scheme is not {ALGORITHM}"),
+            AuthorizationError::Malformed => f.write_str("malformed authorization header"),
+            AuthorizationError::Missing(part) => write!(f, "authorization has no {part}"),
+        }
+    }
+}
+
+impl std::error::Error for AuthorizationError {}
+
 /// Reads an `Authorization` header of the SDK-HMAC-SHA256 form.
-pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, String> {
-    let rest = value
-        .strip_prefix(ALGORITHM)
-        .and_then(|r| r.strip_prefix(' '))
-        .ok_or_else(|| format!("authorization scheme is not {ALGORITHM}"))?;
+pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, AuthorizationError> {
+    let rest = value.strip_prefix(ALGORITHM).and_then(|r| r.strip_prefix(' ')).ok_or(AuthorizationError::Scheme)?;
     let (mut access, mut signed, mut sig) = (None, None, None);
     for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=').ok_or("malformed authorization header")?;
+        let (k, v) = part.trim().split_once('=').ok_or(AuthorizationError::Malformed)?;
         match k {
             "Access" => access = Some(v.to_string()),
             "SignedHeaders" => signed = Some(v.split(';').map(|s| s.to_ascii_lowercase()).collect()),
@@ -167,9 +187,9 @@ pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, String> {
         }
     }
     Ok(ParsedAuthorization {
-        access_key: access.ok_or("authorization has no Access")?,
-        signed_headers: signed.ok_or("authorization has no SignedHeaders")?,
-        signature: sig.ok_or("authorization has no Signature")?,
+        access_key: access.ok_or(AuthorizationError::Missing("Access"))?,
+        signed_headers: signed.ok_or(AuthorizationError::Missing("SignedHeaders"))?,
+        signature: sig.ok_or(AuthorizationError::Missing("Signature"))?,
     })
 }
 

@@ -10,6 +10,8 @@
 use crate::proto::tfplugin6 as pb;
 use crate::protocol::{Type, Value};
 
+use super::model::ModelError;
+
 /// One attribute of an identity.
 #[derive(Clone, Debug)]
 pub struct IdentityAttribute {
@@ -67,6 +69,6 @@ pub trait ResourceWithIdentity: Send + Sync {
     fn identity_of(&self, state: &Value) -> Option<Value>;
 
     /// The import ID `identity` stands for (the form `terraform import` takes), or
-    /// a sentence saying why it names no object.
-    fn import_id(&self, identity: &Value) -> Result<String, String>;
+    /// why it names no object, at the identity attribute to blame.
+    fn import_id(&self, identity: &Value) -> Result<String, ModelError>;
 }

@@ -36,7 +36,7 @@ impl Timeout {
 }
 
 fn check_duration(v: &Value) -> Result<(), String> {
-    v.as_str().map_or(Ok(()), |s| duration::parse(s).map(|_| ()))
+    v.as_str().map_or(Ok(()), |s| duration::parse(s).map(|_| ()).map_err(String::from))
 }
 
 /// The `timeouts` block for `operations`.

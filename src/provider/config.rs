@@ -183,7 +183,8 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     };
     let request_timeout = match config.attr("request_timeout").as_str() {
         None => DEFAULT_REQUEST_TIMEOUT,
-        Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s)) {
+        Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s).map_err(String::from))
+        {
             Ok(d) => d,
             Err(e) => {
                 diags.error_at(AttributePath::attr("request_timeout"), "Invalid request_timeout", e);

@@ -45,7 +45,7 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(15);
 pub(crate) struct NotebookPowerAction;
 
 fn check_timeout(s: &str) -> Result<(), String> {
-    duration::parse(s).map(|_| ())
+    duration::parse(s).map(|_| ()).map_err(String::from)
 }
 
 pub(crate) fn schema() -> Schema {
@@ -80,14 +80,14 @@ fn config_of(v: &Value) -> Result<Config, Diagnostics> {
         .ok_or_else(|| bad("power_action", format!("{word:?} is not one of {}", PowerAction::NAMES.join(", "))))?;
     let auto_stop = match text("auto_stop_duration") {
         Some(s) => {
-            let d = duration::parse(&s).map_err(|e| bad("auto_stop_duration", e))?;
+            let d = duration::parse(&s).map_err(|e| bad("auto_stop_duration", e.to_string()))?;
             let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
             Some(LeaseReq { duration: ms, kind: LeaseType::Timing.as_str().to_string() })
         }
         None => None,
     };
     let timeout_text = text("timeout").unwrap_or_else(|| DEFAULT_TIMEOUT.to_string());
-    let timeout = duration::parse(&timeout_text).map_err(|e| bad("timeout", e))?;
+    let timeout = duration::parse(&timeout_text).map_err(|e| bad("timeout", e.to_string()))?;
     Ok(Config { notebook_id, action, auto_stop, region: text("region"), timeout })
 }
 

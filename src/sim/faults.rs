@@ -194,13 +194,31 @@ pub struct Rule {
     pub times: Option<u32>,
 }
 
+/// Why a fault rule does not parse. `Display` names the rule and the problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// The rule as written.
+    pub spec: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.spec, self.problem)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
 impl Rule {
     /// Parses `OP:KIND[:ARG][*TIMES]` as given on the command line, e.g.
     /// `create:drop_answer*1`, `start:transition_error:no capacity`, `show:garbage:html`,
     /// `update:reply:500*1`. `OP` may be `any`.
-    pub fn parse(spec: &str) -> Result<Rule, String> {
+    pub fn parse(spec: &str) -> Result<Rule, RuleError> {
+        let bad = |problem: String| RuleError { spec: spec.to_string(), problem };
         let (body, times) = match spec.rsplit_once('*') {
-            Some((b, t)) => (b, Some(t.parse::<u32>().map_err(|_| format!("{spec:?}: bad count {t:?}"))?)),
+            Some((b, t)) => (b, Some(t.parse::<u32>().map_err(|_| bad(format!("bad count {t:?}")))?)),
             None => (spec, None),
         };
         let mut parts = body.splitn(3, ':');
@@ -208,9 +226,9 @@ impl Rule {
         let op = if op_text == "any" {
             None
         } else {
-            Some(Op::parse(op_text).ok_or_else(|| format!("{spec:?}: unknown operation {op_text:?}"))?)
+            Some(Op::parse(op_text).ok_or_else(|| bad(format!("unknown operation {op_text:?}")))?)
         };
-        let kind = parts.next().ok_or_else(|| format!("{spec:?}: missing fault kind"))?;
+        let kind = parts.next().ok_or_else(|| bad("missing fault kind".to_string()))?;
         let arg = parts.next();
         let fault = match (kind, arg) {
             ("drop_answer", None) => Fault::DropAnswer,
@@ -218,24 +236,24 @@ impl Rule {
             ("bad_headers", None) => Fault::BadHeaders,
             ("retry_after", Some(v)) => Fault::RetryAfter { value: v.to_string() },
             ("oversized", bytes) => Fault::Oversized {
-                bytes: bytes.map(|b| b.parse().map_err(|_| format!("{spec:?}: bad size {b:?}"))).transpose()?,
+                bytes: bytes.map(|b| b.parse().map_err(|_| bad(format!("bad size {b:?}")))).transpose()?,
             },
             ("transition_stuck", None) => Fault::TransitionStuck,
             ("transition_error", reason) => {
                 Fault::TransitionError { reason: reason.unwrap_or("simulated failure").to_string() }
             }
             ("garbage", Some(g)) => Fault::Garbage {
-                body: Garbage::parse(g).ok_or_else(|| format!("{spec:?}: unknown garbage {g:?}"))?,
+                body: Garbage::parse(g).ok_or_else(|| bad(format!("unknown garbage {g:?}")))?,
                 status: None,
             },
             ("reply", Some(status)) => Fault::Reply {
-                status: status.parse().map_err(|_| format!("{spec:?}: bad status {status:?}"))?,
+                status: status.parse().map_err(|_| bad(format!("bad status {status:?}")))?,
                 code: String::new(),
                 message: "simulated failure".into(),
                 retry_after: None,
                 after_work: false,
             },
-            _ => return Err(format!("{spec:?}: unknown fault {kind:?}")),
+            _ => return Err(bad(format!("unknown fault {kind:?}"))),
         };
         Ok(Rule { op, fault, times })
     }

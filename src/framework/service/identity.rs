@@ -36,7 +36,10 @@ impl ProviderService {
             )
         })?;
         let value = decode(identity.identity_data.as_ref(), ty, "identity")?;
-        with_identity.import_id(&value).map_err(|detail| Diagnostics::with_error("Invalid import identity", detail))
+        with_identity.import_id(&value).map_err(|e| {
+            // Not at an attribute: the path is the identity's, not the resource's.
+            Diagnostics::with_error("Invalid import identity", format!("identity attribute {e}"))
+        })
     }
 
     pub(in crate::framework) fn handle_get_resource_identity_schemas(

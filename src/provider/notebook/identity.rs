@@ -3,8 +3,9 @@
 //! not part of the identity. Import by identity takes the same two values as
 //! the `REGION/ID` import ID.
 
+use crate::framework::model::ModelError;
 use crate::framework::resource::{IdentityAttribute, IdentitySchema, ResourceWithIdentity};
-use crate::protocol::{Type, Value};
+use crate::protocol::{AttributePath, Type, Value};
 
 use super::schema::attr;
 use super::NotebookResource;
@@ -39,10 +40,16 @@ impl ResourceWithIdentity for NotebookResource {
         Some(Value::object([(attr::ID, Value::from(id)), (attr::REGION, region)]))
     }
 
-    fn import_id(&self, identity: &Value) -> Result<String, String> {
-        let id = identity.attr(attr::ID).as_str().filter(|id| !id.is_empty()).ok_or("the identity needs an id")?;
+    fn import_id(&self, identity: &Value) -> Result<String, ModelError> {
+        let at_id = AttributePath::attr(attr::ID);
+        let id = identity
+            .attr(attr::ID)
+            .as_str()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| ModelError::at(&at_id, "the identity needs an id"))?;
         if id.contains('/') {
-            return Err(format!("{id:?} is not a notebook ID (it contains \"/\"); give the region as `region`."));
+            let why = format!("{id:?} is not a notebook ID (it contains \"/\"); give the region as `region`.");
+            return Err(ModelError::at(&at_id, why));
         }
         Ok(match identity.attr(attr::REGION).as_str().filter(|r| !r.is_empty()) {
             Some(region) => format!("{region}/{id}"),

@@ -63,9 +63,43 @@ const CREATE_ATTRIBUTES: &[&str] = &[
     "auto_stop",
 ];
 
+/// Why the notebook of a create whose answer was lost could not be told apart.
+#[derive(Debug)]
+enum NotRecovered {
+    /// Listing the notebooks of that name failed.
+    List { name: String, source: ApiError },
+    /// More than one appeared since the request was sent.
+    Several { name: String, ids: Vec<String> },
+    /// None appeared.
+    None { name: String },
+}
+
+impl std::fmt::Display for NotRecovered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRecovered::List { name, source } => write!(f, "listing notebooks named {name:?} failed too: {source}"),
+            NotRecovered::Several { name, ids } => write!(
+                f,
+                "several notebooks named {name:?} were created since then ({}); the provider cannot tell which is its own",
+                ids.join(", ")
+            ),
+            NotRecovered::None { name } => write!(f, "no notebook named {name:?} has appeared"),
+        }
+    }
+}
+
+impl std::error::Error for NotRecovered {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            NotRecovered::List { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
 /// After a create whose answer was lost: the notebook of that name created since
 /// the request began, if there is exactly one.
-async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Result<Notebook, String> {
+async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Result<Notebook, NotRecovered> {
     for attempt in 0..4 {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
@@ -73,7 +107,7 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
         let listed = api
             .list_notebooks(&NotebookFilter { name: Some(name.to_string()), ..Default::default() })
             .await
-            .map_err(|e| format!("listing notebooks named {name:?} failed too: {e}"))?;
+            .map_err(|source| NotRecovered::List { name: name.to_string(), source })?;
         let matches: Vec<Notebook> = listed
             .into_iter()
             .filter(|n| n.name == name && n.create_at.is_none_or(|c| c >= sent_at_ms - CLOCK_SLACK_MS))
@@ -82,12 +116,12 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
             0 => continue,
             1 => return Ok(matches.into_iter().next().unwrap_or_default()),
             _ => {
-                let ids: Vec<String> = matches.iter().map(|n| n.id.clone()).collect();
-                return Err(format!("several notebooks named {name:?} were created since then ({}); the provider cannot tell which is its own", ids.join(", ")));
+                let ids = matches.iter().map(|n| n.id.clone()).collect();
+                return Err(NotRecovered::Several { name: name.to_string(), ids });
             }
         }
     }
-    Err(format!("no notebook named {name:?} has appeared"))
+    Err(NotRecovered::None { name: name.to_string() })
 }
 
 /// Creates the notebook `planned` describes and waits for it; the state records
