@@ -2,26 +2,13 @@
 //! (`terraform query`), actions and ephemeral resources.
 
 use crate::proto::tfplugin6 as pb;
-use crate::protocol::{Diagnostics, Value};
+use crate::protocol::Diagnostics;
 
 use super::super::action::{self as act, Action, Progress};
 use super::super::codec::{decode, encode, unknown_type};
 use super::super::ephemeral::{self as eph, EphemeralResource};
 use super::super::list::{self as ls, ListResource};
-use super::super::validators::{ValidateConfigRequest, ValidateConfigResponse};
-use super::{ProviderService, Registered};
-
-/// Runs the schema's validators and the type's own checks on a configuration.
-fn validate<T: ?Sized>(
-    reg: &Registered<T>,
-    config: &Value,
-    own: impl FnOnce(&ValidateConfigRequest<'_>, &mut ValidateConfigResponse),
-) -> Diagnostics {
-    let mut resp = ValidateConfigResponse::default();
-    reg.schema.block.validate(config, &Default::default(), &mut resp.diagnostics);
-    own(&ValidateConfigRequest { config }, &mut resp);
-    resp.diagnostics
-}
+use super::{validate, ProviderService, Registered};
 
 impl ProviderService {
     fn list_resource(&self, name: &str) -> Result<&Registered<dyn ListResource>, Diagnostics> {
@@ -42,7 +29,7 @@ impl ProviderService {
     ) -> Result<Diagnostics, Diagnostics> {
         let l = self.list_resource(&req.type_name)?;
         let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
-        Ok(validate(l, &config, |q, s| l.imp.validate_config(q, s)))
+        Ok(validate(&l.schema, &config, |q, s| l.imp.validate_config(q, s)))
     }
 
     /// The events of a listing: one per object found, at most `limit`.
@@ -93,7 +80,7 @@ impl ProviderService {
     ) -> Result<Diagnostics, Diagnostics> {
         let a = self.action(&req.type_name)?;
         let config = decode(req.config.as_ref(), &a.ty, "action configuration")?;
-        Ok(validate(a, &config, |q, s| a.imp.validate_config(q, s)))
+        Ok(validate(&a.schema, &config, |q, s| a.imp.validate_config(q, s)))
     }
 
     pub(in crate::framework) async fn handle_plan_action(
@@ -127,7 +114,7 @@ impl ProviderService {
     ) -> Result<Diagnostics, Diagnostics> {
         let e = self.ephemeral_resource(&req.type_name)?;
         let config = decode(req.config.as_ref(), &e.ty, "ephemeral resource configuration")?;
-        Ok(validate(e, &config, |q, s| e.imp.validate_config(q, s)))
+        Ok(validate(&e.schema, &config, |q, s| e.imp.validate_config(q, s)))
     }
 
     pub(in crate::framework) async fn handle_open_ephemeral_resource(

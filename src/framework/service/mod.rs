@@ -22,6 +22,7 @@ use super::plan::plan_defaults;
 use super::provider::{self as pv, Provider};
 use super::resource::{self as rs, Resource};
 use super::schema::Schema;
+use super::validators::{ValidateConfigRequest, ValidateConfigResponse};
 
 mod beyond_resources;
 mod generate;
@@ -35,6 +36,19 @@ pub(crate) struct Registered<T: ?Sized> {
 
 fn protos<'a>(schemas: impl Iterator<Item = (&'a &'static str, &'a Schema)>) -> HashMap<String, pb::Schema> {
     schemas.map(|(k, s)| (k.to_string(), s.to_proto())).collect()
+}
+
+/// Runs the schema's validators and the type's own checks (`own`) on a
+/// configuration: the ValidateXConfig RPCs of every kind of type.
+fn validate(
+    schema: &Schema,
+    config: &Value,
+    own: impl FnOnce(&ValidateConfigRequest<'_>, &mut ValidateConfigResponse),
+) -> Diagnostics {
+    let mut resp = ValidateConfigResponse::default();
+    schema.block.validate(config, &Default::default(), &mut resp.diagnostics);
+    own(&ValidateConfigRequest { config }, &mut resp);
+    resp.diagnostics
 }
 
 fn register<T: ?Sized>(imp: Arc<T>, schema: Schema) -> Registered<T> {
@@ -153,10 +167,7 @@ impl ProviderService {
         req: pb::validate_provider_config::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let config = decode(req.config.as_ref(), &self.provider_ty, "provider configuration")?;
-        let mut resp = pv::ValidateConfigResponse::default();
-        self.provider_schema.block.validate(&config, &Default::default(), &mut resp.diagnostics);
-        self.provider.validate_config(&pv::ValidateConfigRequest { config: &config }, &mut resp);
-        Ok(resp.diagnostics)
+        Ok(validate(&self.provider_schema, &config, |q, s| self.provider.validate_config(q, s)))
     }
 
     pub(super) fn handle_validate_resource_config(
@@ -165,10 +176,7 @@ impl ProviderService {
     ) -> Result<Diagnostics, Diagnostics> {
         let r = self.resource(&req.type_name)?;
         let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
-        let mut resp = rs::ValidateConfigResponse::default();
-        r.schema.block.validate(&config, &Default::default(), &mut resp.diagnostics);
-        r.imp.validate_config(&rs::ValidateConfigRequest { config: &config }, &mut resp);
-        Ok(resp.diagnostics)
+        Ok(validate(&r.schema, &config, |q, s| r.imp.validate_config(q, s)))
     }
 
     pub(super) fn handle_validate_data_resource_config(
@@ -177,10 +185,7 @@ impl ProviderService {
     ) -> Result<Diagnostics, Diagnostics> {
         let d = self.data_source(&req.type_name)?;
         let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
-        let mut resp = ds::ValidateConfigResponse::default();
-        d.schema.block.validate(&config, &Default::default(), &mut resp.diagnostics);
-        d.imp.validate_config(&ds::ValidateConfigRequest { config: &config }, &mut resp);
-        Ok(resp.diagnostics)
+        Ok(validate(&d.schema, &config, |q, s| d.imp.validate_config(q, s)))
     }
 
     pub(super) fn handle_upgrade_resource_state(
