@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::scenario::{notebook, Scenario, QUICK_TRANSITIONS};
+use common::sim::SimProcess;
 
 /// The example, with its script replaced by one that writes what it was given.
 fn example_writing_to_files() -> String {
@@ -123,4 +124,62 @@ ephemeral "modelarts_notebook_access" "x" {
     let mark = s.mark();
     s.wd.ok(&["plan"]);
     assert_eq!(s.sim.ops_since(mark, false), Vec::<String>::new(), "opening writes nothing");
+}
+
+/// Terraform hands ephemeral values to provider blocks (1.10+). A second `modelarts`
+/// provider, pointed at a simulator that requires an `X-Security-Token`, is given the
+/// notebook's web UI token as its `security_token`: its data source reads only if the
+/// value arrived, and no file Terraform writes keeps it. (Using a notebook's token as
+/// an IAM token makes sense only here; what matters is that the value travels.)
+#[test]
+fn an_ephemeral_token_configures_another_provider_and_stays_out_of_files() {
+    let Some(s) = Scenario::new(QUICK_TRANSITIONS) else { return };
+    let id = s.made_behind_terraforms_back(&["token-source"]).remove(0);
+    let token = s.sim.notebook(&id).token.expect("a running notebook has a web UI token").0;
+    let guarded = SimProcess::start(&["--security-token", &token]);
+    s.config(&format!(
+        r#"
+ephemeral "modelarts_notebook_access" "src" {{
+  notebook_id = "{id}"
+}}
+provider "modelarts" {{
+  alias          = "guarded"
+  region         = "sim-region-1"
+  project_id     = "sim-project"
+  access_key     = "SIMACCESSKEY"
+  secret_key     = "sim-secret-key"
+  endpoint       = "{url}"
+  security_token = ephemeral.modelarts_notebook_access.src.token
+}}
+data "modelarts_notebook_flavors" "all" {{
+  provider = modelarts.guarded
+}}
+output "flavor_count" {{
+  value = length(data.modelarts_notebook_flavors.all.flavors)
+}}
+"#,
+        url = guarded.url
+    ));
+    let apply = s.wd.ok(&["apply", "-auto-approve"]);
+    let count: usize = s.wd.ok(&["output", "-raw", "flavor_count"]).stdout.trim().parse().unwrap();
+    assert!(count > 0, "the guarded simulator answered: {}", apply.all());
+    let guarded_calls = guarded.calls();
+    assert!(!guarded_calls.is_empty() && guarded_calls.iter().all(|c| c.response == 200), "{guarded_calls:?}");
+
+    let plan = s.wd.ok(&["plan", "-out=saved.tfplan"]);
+    let saved_plan = s.wd.ok(&["show", "-json", "saved.tfplan"]).stdout;
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    for (place, text) in
+        [("apply output", apply.all()), ("plan output", plan.all()), ("saved plan", saved_plan), ("state", state)]
+    {
+        assert!(!text.contains(&token), "the token appears in the {place}");
+    }
+
+    // Without the token the guarded simulator refuses: the check above is not vacuous.
+    s.config(&format!(
+        "provider \"modelarts\" {{\n  alias = \"guarded\"\n  region = \"sim-region-1\"\n  project_id = \"sim-project\"\n  access_key = \"SIMACCESSKEY\"\n  secret_key = \"sim-secret-key\"\n  endpoint = \"{}\"\n  max_retries = 0\n}}\ndata \"modelarts_notebook_flavors\" \"all\" {{\n  provider = modelarts.guarded\n}}\n",
+        guarded.url
+    ));
+    let refused = s.wd.fails(&["plan"]);
+    assert!(refused.flat().contains("APIGW.0307"), "{}", refused.all());
 }

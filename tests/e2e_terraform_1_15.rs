@@ -5,28 +5,7 @@
 
 mod common;
 
-use common::scenario::{cpu_notebook_request, Scenario, QUICK_TRANSITIONS};
-
-/// Makes notebooks through the API, as someone using the console would; their IDs.
-fn made_behind_terraforms_back(s: &Scenario, names: &[&str]) -> Vec<String> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let api = s.api();
-    rt.block_on(async {
-        let mut ids = Vec::new();
-        for name in names {
-            let n = api.create_notebook(&cpu_notebook_request(name)).await.unwrap();
-            api.wait_for_status(
-                &n.id,
-                &[modelarts_provider::client::types::Status::Running],
-                std::time::Duration::from_secs(30),
-            )
-            .await
-            .unwrap();
-            ids.push(n.id);
-        }
-        ids
-    })
-}
+use common::scenario::{Scenario, QUICK_TRANSITIONS};
 
 /// An empty configuration and a query file with a `list "modelarts_notebook" "team"`
 /// block, with `settings` and `config { filters }`; then `init`.
@@ -64,7 +43,7 @@ fn the_identity_schema_is_published() {
 #[test]
 fn import_by_identity_then_an_empty_plan_without_writes() {
     let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
-    let ids = made_behind_terraforms_back(&s, &["console-made"]);
+    let ids = s.made_behind_terraforms_back(&["console-made"]);
     s.config(&format!(
         r#"
 import {{
@@ -95,7 +74,7 @@ resource "modelarts_notebook" "nb" {{
 #[test]
 fn query_finds_the_team_notebooks_and_generated_config_imports_them_cleanly() {
     let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
-    let ids = made_behind_terraforms_back(&s, &["team-alpha", "team-beta", "other"]);
+    let ids = s.made_behind_terraforms_back(&["team-alpha", "team-beta", "other"]);
     query_files(&s, "", r#"name = "team""#);
     let out = s.wd.ok(&["query"]);
     println!("{}", out.all());
@@ -128,7 +107,7 @@ fn query_finds_the_team_notebooks_and_generated_config_imports_them_cleanly() {
 fn the_power_action_stops_a_notebook_returns_once_stopped_and_is_idempotent() {
     let slow_stop = ["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "1.5"];
     let Some(s) = Scenario::on_terraform_1_15(&slow_stop) else { return };
-    let ids = made_behind_terraforms_back(&s, &["nightly"]);
+    let ids = s.made_behind_terraforms_back(&["nightly"]);
     s.config(&format!(
         r#"
 action "modelarts_notebook_power" "tonight" {{
@@ -173,7 +152,7 @@ action "modelarts_notebook_power" "tonight" {
 #[test]
 fn the_power_action_runs_from_an_action_trigger() {
     let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
-    let ids = made_behind_terraforms_back(&s, &["restarted-on-bump"]);
+    let ids = s.made_behind_terraforms_back(&["restarted-on-bump"]);
     let config = |version: &str| {
         format!(
             r#"
@@ -220,7 +199,7 @@ resource "terraform_data" "image_bump" {{
 #[test]
 fn query_with_include_resource_returns_the_full_objects() {
     let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
-    let ids = made_behind_terraforms_back(&s, &["team-full"]);
+    let ids = s.made_behind_terraforms_back(&["team-full"]);
     query_files(&s, "include_resource = true", r#"status = "RUNNING""#);
     let found = |out: &common::TfOutput| -> Vec<serde_json::Value> {
         let lines = out.stdout.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok());

@@ -72,6 +72,23 @@ impl Scenario {
         Client::new(ClientConfig::new(&self.sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key")).unwrap()
     }
 
+    /// Notebooks made through the API, as in the console, each waited for until
+    /// RUNNING; their IDs in order.
+    pub fn made_behind_terraforms_back(&self, names: &[&str]) -> Vec<String> {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let api = self.api();
+        rt.block_on(async {
+            let mut ids = Vec::new();
+            for name in names {
+                let n = api.create_notebook(&cpu_notebook_request(name)).await.unwrap();
+                let running = [modelarts_provider::client::types::Status::Running];
+                api.wait_for_status(&n.id, &running, std::time::Duration::from_secs(30)).await.unwrap();
+                ids.push(n.id);
+            }
+            ids
+        })
+    }
+
     /// A provider block pointed at this scenario's simulator.
     pub fn provider_block(&self) -> String {
         format!(
