@@ -357,4 +357,27 @@ fn each_error_code_has_its_outcome() {
         assert!(out.flat().contains(expected) && out.flat().contains(code), "{code}: {}", out.all());
         assert!(s.sim.notebooks().is_empty());
     }
+    // 6404 (HTTP 404) on a read: the notebook is gone, so the plan creates it again; no write.
+    s.config(&notebook("codes-4", "running = false"));
+    s.apply();
+    rule(
+        &s,
+        serde_json::json!({"op": "show", "kind": "reply", "status": 404, "code": "ModelArts.6404", "message": "simulated ModelArts.6404", "times": 1}),
+    );
+    let m = s.mark();
+    let plan = s.wd.ok(&["plan"]);
+    assert!(
+        plan.flat().contains("will be created") && plan.flat().contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.all()
+    );
+    assert_eq!(trace(&s, m), Vec::<String>::new());
+    // 6309 answering a delete the API carried out (a retried delete finds it gone): done.
+    reply("delete", "ModelArts.6309", true);
+    let m = s.mark();
+    s.wd.ok(&["destroy", "-auto-approve"]);
+    assert_eq!(trace(&s, m), ["delete(STOPPED)!"]);
+    let left: Vec<String> = s.sim.notebooks().iter().map(|n| n.status.to_string()).collect();
+    assert!(left.iter().all(|st| st == "DELETING" || st == "DELETED"), "the delete was carried out: {left:?}");
+    assert_eq!(s.wd.ok(&["state", "list"]).stdout.trim(), "", "and the state is empty");
 }
