@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
+use common::scenario::{
+    cpu_notebook_request, notebook, notebook_with, Scenario, CPU_IMAGE, CPU_IMAGE_2, QUICK_TRANSITIONS,
+};
 
 fn outputs(s: &Scenario) -> serde_json::Value {
     let out = s.wd.ok(&["output", "-json"]);
@@ -164,4 +166,110 @@ fn a_flavor_unknown_until_apply_still_counts_as_a_restart() {
     let m = s.mark();
     s.apply();
     assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+}
+
+/// `modelarts_notebooks`, as the official `huaweicloud_modelarts_notebooks`: every
+/// filter reaches the list API under its query name, `name` and `flavor_id` match
+/// fuzzily, and each notebook carries the official attribute names.
+#[test]
+fn notebooks_by_the_list_apis_filters() {
+    use modelarts_provider::client::types::{CreateNotebook, Status};
+    let Some(s) = Scenario::new(QUICK_TRANSITIONS) else { return };
+    let team = s.made_behind_terraforms_back(&["team-alpha", "team-beta"]);
+    let api = s.api();
+    let other = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let wide = CreateNotebook {
+            flavor: "modelarts.vm.cpu.8u".into(),
+            image_id: CPU_IMAGE_2.into(),
+            ..cpu_notebook_request("other")
+        };
+        let n = api.create_notebook(&wide).await.unwrap();
+        api.wait_for_status(&n.id, &[Status::Running], std::time::Duration::from_secs(30)).await.unwrap();
+        api.stop_notebook(&team[1]).await.unwrap();
+        api.wait_for_status(&team[1], &[Status::Stopped], std::time::Duration::from_secs(30)).await.unwrap();
+        n.id
+    });
+    let names = |label: &str| format!("sort([for n in data.modelarts_notebooks.{label}.notebooks : n.name])");
+    s.config(&format!(
+        r#"
+data "modelarts_notebooks" "team" {{
+  name = "team"
+}}
+data "modelarts_notebooks" "running_team" {{
+  name   = "team"
+  status = "RUNNING"
+}}
+data "modelarts_notebooks" "one" {{
+  notebook_id = "{other}"
+}}
+data "modelarts_notebooks" "small" {{
+  flavor_id = "cpu.2u"
+  billing   = "ALL"
+}}
+data "modelarts_notebooks" "second_image" {{
+  image_id     = "{CPU_IMAGE_2}"
+  workspace_id = "0"
+}}
+data "modelarts_notebooks" "codelab" {{
+  feature = "DEFAULT"
+}}
+output "team" {{ value = {team} }}
+output "running_team" {{ value = {running_team} }}
+output "one" {{ value = data.modelarts_notebooks.one.notebooks }}
+output "small" {{ value = {small} }}
+output "second_image" {{ value = {second_image} }}
+output "codelab" {{ value = length(data.modelarts_notebooks.codelab.notebooks) }}
+"#,
+        team = names("team"),
+        running_team = names("running_team"),
+        small = names("small"),
+        second_image = names("second_image"),
+    ));
+    let mark = s.mark();
+    s.wd.ok(&["apply", "-auto-approve"]);
+    let o = outputs(&s);
+    assert_eq!(o["team"], serde_json::json!(["team-alpha", "team-beta"]), "name matches fuzzily");
+    assert_eq!(o["running_team"], serde_json::json!(["team-alpha"]));
+    assert_eq!(o["small"], serde_json::json!(["team-alpha", "team-beta"]), "flavor_id matches fuzzily");
+    assert_eq!(o["second_image"], serde_json::json!(["other"]));
+    assert_eq!(o["codelab"], 0, "only billed notebooks unless DEFAULT is asked for");
+    let one = &o["one"].as_array().unwrap()[..];
+    assert_eq!(one.len(), 1, "{one:?}");
+    let n = &one[0];
+    assert_eq!(n["id"], other.as_str());
+    assert_eq!(n["name"], "other");
+    assert_eq!(n["status"], "RUNNING");
+    assert_eq!(n["flavor_id"], "modelarts.vm.cpu.8u");
+    assert_eq!(n["image_id"], CPU_IMAGE_2);
+    assert_eq!(n["feature"], "NOTEBOOK");
+    assert_eq!(n["volume"][0]["type"], "EVS");
+    assert_eq!(n["volume"][0]["size"], 10);
+    assert!(n["url"].as_str().is_some_and(|u| u.starts_with("http")), "{n}");
+    assert!(n["created_at"].as_str().is_some_and(|t| t.ends_with('Z') && t.contains('T')), "{n}");
+
+    // What the API was asked: each filter under the list API's own query name.
+    let queries: Vec<String> =
+        s.sim.calls()[mark..].iter().filter(|c| c.op == "list").map(|c| c.query.clone()).collect();
+    for expected in [
+        format!("id={other}"),
+        "flavor=cpu.2u".to_string(),
+        "billing=ALL".to_string(),
+        format!("image_id={CPU_IMAGE_2}"),
+        "feature=DEFAULT".to_string(),
+        "status=RUNNING".to_string(),
+    ] {
+        assert!(queries.iter().any(|q| q.split('&').any(|p| p == expected)), "{expected} in {queries:?}");
+    }
+    s.assert_no_changes();
+
+    // A status that does not exist fails at plan time, at the attribute, without a call.
+    s.config("data \"modelarts_notebooks\" \"x\" {\n  status = \"RUNING\"\n}\n");
+    let mark = s.mark();
+    let out = s.wd.fails(&["plan"]);
+    assert!(
+        out.flat().contains("is not a notebook status") && out.flat().contains("status = \"RUNING\""),
+        "{}",
+        out.all()
+    );
+    assert!(s.sim.calls()[mark..].iter().all(|c| c.op != "list"));
 }

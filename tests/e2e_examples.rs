@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::scenario::Scenario;
@@ -134,22 +134,48 @@ fn release_script_builds_the_registry_layout() {
 /// and a provider block) that terraform validates as it is.
 #[test]
 fn every_docs_example_is_complete_and_valid() {
-    let pages = [
-        "docs/index.md",
-        "docs/resources/notebook.md",
-        "docs/resources/notebook_mount_storage.md",
-        "docs/data-sources/notebook.md",
-        "docs/data-sources/notebook_flavors.md",
-        "docs/data-sources/notebook_images.md",
-    ];
+    let mut pages: Vec<PathBuf> = Vec::new();
+    let mut dirs = vec![Path::new(ROOT).join("docs")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            match path.extension() {
+                None if path.is_dir() => dirs.push(path),
+                Some(e) if e == "md" => pages.push(path),
+                _ => {}
+            }
+        }
+    }
+    pages.sort();
+    let (mut with_example, mut checked) = (0, Vec::new());
     for page in pages {
-        let Some(wd) = common::Workdir::new() else { return };
-        let text = std::fs::read_to_string(Path::new(ROOT).join(page)).unwrap();
-        let usage = text.split("## Example Usage").nth(1).unwrap_or_else(|| panic!("{page} has no Example Usage"));
-        let example = usage.split("```hcl\n").nth(1).and_then(|b| b.split("\n```").next()).unwrap();
-        assert!(example.contains("required_providers"), "{page}'s example declares the provider source");
+        let text = std::fs::read_to_string(&page).unwrap();
+        let Some(usage) = text.split("## Example Usage").nth(1) else { continue };
+        with_example += 1;
+        let usage = usage.split("<!-- BEGIN GENERATED").next().unwrap();
+        let blocks: Vec<&str> = usage.split("```hcl\n").skip(1).filter_map(|b| b.split("\n```").next()).collect();
+        let name = page.strip_prefix(ROOT).unwrap().display().to_string();
+        let example = blocks.first().unwrap_or_else(|| panic!("{name} has no HCL example"));
+        assert!(example.contains("required_providers"), "{name}'s example declares the provider source");
+        // Actions and list resources need Terraform 1.14+; the rest runs on the machine's.
+        let needs_1_14 = name.contains("/actions/") || name.contains("/list-resources/");
+        let wd = if needs_1_14 {
+            common::terraform_1_15().map(common::Workdir::with_terraform)
+        } else {
+            common::Workdir::new()
+        };
+        let Some(wd) = wd else { continue };
         wd.write("main.tf", example);
-        let out = wd.run(&["validate"]);
-        assert!(out.success, "{page}'s example does not validate:\n{example}\n{}", out.all());
+        let mut validate = vec!["validate"];
+        if name.contains("/list-resources/") {
+            wd.write("notebooks.tfquery.hcl", blocks.get(1).expect("the list block follows the configuration"));
+            validate.push("-query");
+        }
+        let out = wd.run(&validate);
+        assert!(out.success, "{name}'s example does not validate:\n{example}\n{}", out.all());
+        checked.push(name);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        assert_eq!(checked.len(), with_example, "every page with an example was checked: {checked:?}");
     }
 }

@@ -27,6 +27,14 @@ pub struct NotebookFilter {
     pub feature: Option<String>,
     /// SDK `ListNotebooksRequest.workspace_id`.
     pub workspace_id: Option<String>,
+    /// The API's `flavor` filter (matched fuzzily, SDK `ListNotebooksRequest.flavor`).
+    pub flavor: Option<String>,
+    /// The API's `image_id` filter.
+    pub image_id: Option<String>,
+    /// The API's `id` filter: one notebook by its ID.
+    pub id: Option<String>,
+    /// The API's `billing` filter: `COMPUTE`, `STORAGE` or `ALL`.
+    pub billing: Option<String>,
 }
 
 /// Filters of the images call.
@@ -107,6 +115,10 @@ impl Client {
                 .query_opt("pool_id", filter.pool_id.as_ref())
                 .query_opt("feature", filter.feature.as_ref())
                 .query_opt("workspace_id", filter.workspace_id.as_ref())
+                .query_opt("flavor", filter.flavor.as_ref())
+                .query_opt("image_id", filter.image_id.as_ref())
+                .query_opt("id", filter.id.as_ref())
+                .query_opt("billing", filter.billing.as_ref())
         })
         .await
     }

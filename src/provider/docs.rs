@@ -49,6 +49,7 @@ pub fn pages() -> Vec<Page> {
         resource,
         schema_page("docs/resources/notebook_mount_storage.md", &super::mount_storage::schema()),
         schema_page("docs/data-sources/notebook.md", &data_sources::notebook::schema()),
+        schema_page("docs/data-sources/notebooks.md", &data_sources::notebooks::schema()),
         schema_page("docs/data-sources/notebook_flavors.md", &data_sources::flavors::schema()),
         schema_page("docs/data-sources/notebook_images.md", &data_sources::images::schema()),
         schema_page("docs/list-resources/notebook.md", &super::notebook::listing::schema()),

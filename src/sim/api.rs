@@ -212,15 +212,27 @@ fn paginate<T: serde::Serialize>(items: Vec<T>, query: &[(String, String)]) -> R
     Ok(to_json(&page))
 }
 
+/// The list call's filters, as SDK `ListNotebooksRequest` describes them: `name` and
+/// `flavor` match fuzzily (substring), `feature` is `NOTEBOOK` unless asked, and
+/// `billing` is one of its three values. Every simulated notebook is billed for
+/// compute and storage alike, so `billing` narrows nothing here.
 fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
+    if let Some(b) = q(query, "billing").filter(|b| !["COMPUTE", "STORAGE", "ALL"].contains(b)) {
+        return bad_parameter(format!("Parameter error: billing must be COMPUTE, STORAGE or ALL, not {b:?}"));
+    }
+    let feature = q(query, "feature").unwrap_or("NOTEBOOK");
     let mut all = ctx.store.all_of(ctx.project);
-    // Newest first, as the API's default sort; names match fuzzily (substring), as the API's do.
+    // Newest first, as the API's default sort.
     all.reverse();
     all.retain(|n| {
         q(query, "name").is_none_or(|name| n.name.contains(name))
             && q(query, "status").is_none_or(|s| n.status.as_str() == s)
             && q(query, "pool_id").is_none_or(|p| n.pool.as_ref().is_some_and(|x| x.id == p))
             && q(query, "workspace_id").is_none_or(|w| n.workspace_id.as_deref() == Some(w))
+            && q(query, "flavor").is_none_or(|f| n.flavor.contains(f))
+            && q(query, "image_id").is_none_or(|i| n.image.id == i)
+            && q(query, "id").is_none_or(|i| n.id == i)
+            && n.feature.as_deref().unwrap_or("NOTEBOOK") == feature
     });
     paginate(all, query)
 }

@@ -174,6 +174,64 @@ pub struct Notebook {
     /// Milliseconds since the epoch, of the last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
+    /// The owner's user ID (SDK `NotebookResp.user_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The IP address of the node it runs on (SDK `NotebookResp.ip`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The JupyterLab version (SDK `NotebookResp.jupyter_version`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jupyter_version: Option<String>,
+    /// What is billed, e.g. `COMPUTE`, `STORAGE` (SDK `NotebookResp.billing_items`).
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    pub billing_items: Vec<String>,
+    /// Extra storage (SDK `NotebookResp.data_volumes`, of `VolumeResponse`).
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    pub data_volumes: Vec<DataVolume>,
+    /// Its tags (SDK `NotebookResp.tags`, of `TmsTagResponse`).
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+    /// The custom flavor of a dedicated pool (SDK `NotebookCustomSpecRep`), kept as
+    /// the API sent it: only shown, never interpreted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_spec: Option<serde_json::Value>,
+    /// The user's VPC it is attached to (SDK `UserVpcResponse`), kept as the API sent it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_vpc: Option<serde_json::Value>,
+}
+
+/// Extra storage of an instance (SDK `VolumeResponse`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct DataVolume {
+    /// The storage type, e.g. `OBS`, `EFS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Where it is mounted in the notebook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_path: Option<String>,
+    /// Where the data comes from, e.g. `obs://bucket/dir/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The mount's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `STATIC` or `DYNAMIC`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_type: Option<String>,
+}
+
+/// A tag of an instance (SDK `TmsTagResponse`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Tag {
+    /// The tag's key.
+    #[serde(deserialize_with = "nullable")]
+    pub key: String,
+    /// The tag's value.
+    #[serde(deserialize_with = "nullable")]
+    pub value: String,
 }
 
 impl Notebook {

@@ -3,6 +3,7 @@
 pub mod flavors;
 pub mod images;
 pub mod notebook;
+pub mod notebooks;
 
 use crate::client::Client;
 use crate::framework::data_source::ReadResponse;

@@ -22,7 +22,7 @@ use super::NotebookResource;
 #[derive(Debug)]
 pub(crate) struct NotebookList;
 
-fn known_status(s: &str) -> Result<(), String> {
+pub(crate) fn known_status(s: &str) -> Result<(), String> {
     match Status::parse(s) {
         Status::Other(_) | Status::Unknown => Err(format!("{s:?} is not a notebook status (e.g. RUNNING, STOPPED)")),
         _ => Ok(()),
