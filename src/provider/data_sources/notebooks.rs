@@ -25,16 +25,16 @@ use super::{api, listing, region_attribute, respond};
 #[derive(Debug)]
 pub struct NotebooksDataSource;
 
-/// The filters: (argument, the API's query name, description).
-const FILTERS: &[(&str, &str, &str)] = &[
-    ("notebook_id", "id", "Only the notebook with this ID."),
-    ("name", "name", "Only notebooks whose name contains this text (the API matches names fuzzily, as in the official provider)."),
-    ("status", "status", "Only notebooks in this status, e.g. `RUNNING` or `STOPPED`."),
-    ("feature", "feature", "Only notebooks of this kind: `NOTEBOOK` (billed instances; the API's default) or `DEFAULT` (the free CodeLab instance)."),
-    ("workspace_id", "workspace_id", "Only notebooks of this workspace (`0` is the default workspace)."),
-    ("flavor_id", "flavor", "Only notebooks whose flavor matches this (the API matches flavors fuzzily)."),
-    ("image_id", "image_id", "Only notebooks made from this image."),
-    ("billing", "billing", "Only notebooks billed this way: `COMPUTE`, `STORAGE` or `ALL`."),
+/// The filters (argument, description); `read` maps each to its query name.
+const FILTERS: &[(&str, &str)] = &[
+    ("notebook_id", "Only the notebook with this ID."),
+    ("name", "Only notebooks whose name contains this text (the API matches names fuzzily, as in the official provider)."),
+    ("status", "Only notebooks in this status, e.g. `RUNNING` or `STOPPED`."),
+    ("feature", "Only notebooks of this kind: `NOTEBOOK` (billed instances; the API's default) or `DEFAULT` (the free CodeLab instance)."),
+    ("workspace_id", "Only notebooks of this workspace (`0` is the default workspace)."),
+    ("flavor_id", "Only notebooks whose flavor matches this (the API matches flavors fuzzily)."),
+    ("image_id", "Only notebooks made from this image."),
+    ("billing", "Only notebooks billed this way: `COMPUTE`, `STORAGE` or `ALL`."),
 ];
 
 fn volume_type() -> Type {
@@ -102,7 +102,7 @@ pub fn schema() -> Schema {
     let mut block = Block::new("Lists the notebooks that match the filters. Argument and attribute names follow the official provider's `huaweicloud_modelarts_notebooks`.")
         .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
         .attr(region_attribute());
-    for (name, _, description) in FILTERS {
+    for (name, description) in FILTERS {
         let mut a = Attribute::string(name).optional().describe(*description);
         a = match *name {
             "status" => a.validate(Text { check: known_status, description: "a notebook status" }),
@@ -156,7 +156,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
         .list_notebooks(&filter)
         .await
         .map_err(|e| Diagnostics::with_error("Failed to list notebooks", e.to_string()))?;
-    let key = FILTERS.iter().map(|(name, ..)| arg(name).unwrap_or_else(|| "*".into())).collect::<Vec<_>>().join(":");
+    let key = FILTERS.iter().map(|(name, _)| arg(name).unwrap_or_else(|| "*".into())).collect::<Vec<_>>().join(":");
     let items = notebooks.into_iter().map(notebook_value).collect();
     Ok(listing(config, &region, format!("notebooks:{key}"), "notebooks", items))
 }
