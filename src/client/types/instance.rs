@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{nullable, Secret, Status};
+use super::{lenient, nullable, Secret, Status};
 
 /// The image of an instance (SDK `Image` of `NotebookResp`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -175,22 +175,22 @@ pub struct Notebook {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
     /// The owner's user ID (SDK `NotebookResp.user_id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The IP address of the node it runs on (SDK `NotebookResp.ip`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// The JupyterLab version (SDK `NotebookResp.jupyter_version`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub jupyter_version: Option<String>,
     /// What is billed, e.g. `COMPUTE`, `STORAGE` (SDK `NotebookResp.billing_items`).
-    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Vec::is_empty")]
     pub billing_items: Vec<String>,
     /// Extra storage (SDK `NotebookResp.data_volumes`, of `VolumeResponse`).
-    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Vec::is_empty")]
     pub data_volumes: Vec<DataVolume>,
     /// Its tags (SDK `NotebookResp.tags`, of `TmsTagResponse`).
-    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
     /// The custom flavor of a dedicated pool (SDK `NotebookCustomSpecRep`), kept as
     /// the API sent it: only shown, never interpreted.

@@ -26,6 +26,14 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// A field that is only shown, never acted on (the notebooks data source's
+/// `tags`, `ip`, ...): a value of another shape than the SDK's decodes as empty
+/// rather than failing the whole answer, which the resource also reads.
+fn lenient<'de, D: Deserializer<'de>, T: Default + serde::de::DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    let raw = serde_json::Value::deserialize(d)?;
+    Ok(T::deserialize(raw).unwrap_or_default())
+}
+
 /// A null or absent value decodes as the type's default.
 fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
@@ -255,6 +263,18 @@ mod tests {
         assert_eq!(e.key_pair_names, vec!["k"]);
         let s: SwitchableFlavors = serde_json::from_str(r#"{"data":[{"id":"a"}]}"#).unwrap();
         assert_eq!(s.into_list()[0].id, "a");
+    }
+
+    #[test]
+    fn fields_only_shown_survive_odd_shapes() {
+        let n: Notebook = serde_json::from_str(
+            r#"{"id":"x","status":"RUNNING","tags":{"a":1},"billing_items":"COMPUTE","ip":7,"data_volumes":[{"url":5}],"user_id":"u"}"#,
+        )
+        .unwrap();
+        assert!(n.tags.is_empty() && n.billing_items.is_empty() && n.data_volumes.is_empty());
+        assert_eq!((n.ip, n.user_id.as_deref()), (None, Some("u")));
+        let bad = serde_json::from_str::<Notebook>(r#"{"id":"x","status":"RUNNING","volume":"big"}"#).unwrap_err();
+        assert!(bad.to_string().contains("invalid type"), "fields acted on stay strict: {bad}");
     }
 
     #[test]
