@@ -204,11 +204,14 @@ pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadR
         resp.state = None;
         return;
     };
-    match api.get_notebook(id).await {
+    // Both at once: a refresh of many notebooks waits for one round trip each, not two.
+    // (The listing of a notebook that turns out to be gone is simply dropped.)
+    let (notebook, mounts) = tokio::join!(api.get_notebook(id), api.list_mounts(id));
+    match notebook {
         Ok(n) => {
             let mut state = state_from_api(&n, current);
             // As in the official provider, a failed listing of the mounts keeps what was known.
-            match api.list_mounts(id).await {
+            match mounts {
                 Ok(mounts) => state.mount_storages = Some(mount_storages(&mounts)),
                 Err(e) => tracing::warn!(notebook = id, error = %e, "could not list the notebook's mounted storage"),
             }
