@@ -1,8 +1,9 @@
 //! A stand-in for the official Huawei Cloud provider, for the migration tests only.
 //!
-//! It declares just the `huaweicloud_modelarts_notebook` schema (version 0), as the
-//! official provider writes its state, accepts any provider configuration and makes
-//! no API call: reads return the state as stored; anything else is an error.
+//! It declares just the `huaweicloud_modelarts_notebook` and
+//! `huaweicloud_modelarts_notebook_mount_storage` schemas (version 0), as the
+//! official provider writes their states, accepts any provider configuration and
+//! makes no API call: reads return the state as stored; anything else is an error.
 //! Build it with `cargo build --example terraform-provider-huaweicloud`.
 
 use std::process::ExitCode;
@@ -40,7 +41,10 @@ impl Provider for StandIn {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(OfficialNotebook)]
+        vec![
+            Arc::new(Official { type_name: "huaweicloud_modelarts_notebook", schema: notebook_schema }),
+            Arc::new(Official { type_name: "huaweicloud_modelarts_notebook_mount_storage", schema: mount_schema }),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -48,58 +52,81 @@ impl Provider for StandIn {
     }
 }
 
-struct OfficialNotebook;
+/// One of the official provider's resource types, as its state records it.
+struct Official {
+    type_name: &'static str,
+    schema: fn() -> Schema,
+}
 
 fn refused() -> Diagnostics {
-    Diagnostics::with_error("Stand-in provider", "This stand-in for the official Huawei Cloud provider makes no API calls; move the resource to modelarts_notebook.")
+    Diagnostics::with_error("Stand-in provider", "This stand-in for the official Huawei Cloud provider makes no API calls; move the resource to this provider's type.")
+}
+
+fn notebook_schema() -> Schema {
+    let s = |n| Attribute::string(n).optional().describe("As in the official provider.");
+    let c = |n| Attribute::string(n).computed().describe("As in the official provider.");
+    let volume = Block::new("Storage.")
+        .attr(Attribute::string("type").required().describe("Storage type."))
+        .attr(Attribute::string("ownership").optional_computed().describe("Ownership."))
+        .attr(Attribute::number("size").optional_computed().describe("Size in GB."))
+        .attr(Attribute::string("uri").optional().describe("URI."))
+        .attr(Attribute::string("mount_path").computed().describe("Mount path."));
+    let storage = Type::object([
+        ("id", Type::String),
+        ("type", Type::String),
+        ("mount_path", Type::String),
+        ("path", Type::String),
+        ("status", Type::String),
+    ]);
+    let block = Block::new("The official provider's notebook, as its state records it.")
+        .attr(c("id"))
+        .attr(Attribute::string("region").optional_computed().describe("Region."))
+        .attr(Attribute::string("name").required().describe("Name."))
+        .attr(Attribute::string("flavor_id").required().describe("Flavor."))
+        .attr(Attribute::string("image_id").required().describe("Image."))
+        .attr(s("description"))
+        .attr(s("key_pair"))
+        .attr(Attribute::list_of("allowed_access_ips", Type::String).optional().describe("SSH whitelist."))
+        .attr(s("pool_id"))
+        .attr(Attribute::string("workspace_id").optional_computed().describe("Workspace."))
+        .attr(Attribute::bool("auto_stop_enabled").computed().describe("Auto-stop."))
+        .attr(c("status"))
+        .attr(c("image_name"))
+        .attr(c("image_swr_path"))
+        .attr(c("image_type"))
+        .attr(c("created_at"))
+        .attr(c("updated_at"))
+        .attr(c("pool_name"))
+        .attr(c("url"))
+        .attr(c("ssh_uri"))
+        .attr(Attribute::list_of("mount_storages", storage).computed().describe("Mounted storages."))
+        .block(NestedBlock::list("volume", 1, 1, volume));
+    Schema::new(0, block)
+}
+
+fn mount_schema() -> Schema {
+    let s = |n| Attribute::string(n).required().describe("As in the official provider.");
+    let c = |n| Attribute::string(n).computed().describe("As in the official provider.");
+    let block = Block::new("The official provider's storage mount, as its state records it.")
+        .attr(c("id"))
+        .attr(Attribute::string("region").optional_computed().describe("Region."))
+        .attr(s("notebook_id"))
+        .attr(s("storage_path"))
+        .attr(s("local_mount_directory"))
+        .attr(c("type"))
+        .attr(c("mount_id"))
+        .attr(c("status"));
+    Schema::new(0, block)
 }
 
 #[async_trait]
-impl Resource for OfficialNotebook {
+impl Resource for Official {
     fn type_name(&self) -> &'static str {
-        "huaweicloud_modelarts_notebook"
+        self.type_name
     }
 
     fn schema(&self) -> Schema {
-        let s = |n| Attribute::string(n).optional().describe("As in the official provider.");
-        let c = |n| Attribute::string(n).computed().describe("As in the official provider.");
-        let volume = Block::new("Storage.")
-            .attr(Attribute::string("type").required().describe("Storage type."))
-            .attr(Attribute::string("ownership").optional_computed().describe("Ownership."))
-            .attr(Attribute::number("size").optional_computed().describe("Size in GB."))
-            .attr(Attribute::string("uri").optional().describe("URI."))
-            .attr(Attribute::string("mount_path").computed().describe("Mount path."));
-        let storage = Type::object([
-            ("id", Type::String),
-            ("type", Type::String),
-            ("mount_path", Type::String),
-            ("path", Type::String),
-            ("status", Type::String),
-        ]);
-        let block = Block::new("The official provider's notebook, as its state records it.")
-            .attr(c("id"))
-            .attr(Attribute::string("region").optional_computed().describe("Region."))
-            .attr(Attribute::string("name").required().describe("Name."))
-            .attr(Attribute::string("flavor_id").required().describe("Flavor."))
-            .attr(Attribute::string("image_id").required().describe("Image."))
-            .attr(s("description"))
-            .attr(s("key_pair"))
-            .attr(Attribute::list_of("allowed_access_ips", Type::String).optional().describe("SSH whitelist."))
-            .attr(s("pool_id"))
-            .attr(Attribute::string("workspace_id").optional_computed().describe("Workspace."))
-            .attr(Attribute::bool("auto_stop_enabled").computed().describe("Auto-stop."))
-            .attr(c("status"))
-            .attr(c("image_name"))
-            .attr(c("image_swr_path"))
-            .attr(c("image_type"))
-            .attr(c("created_at"))
-            .attr(c("updated_at"))
-            .attr(c("pool_name"))
-            .attr(c("url"))
-            .attr(c("ssh_uri"))
-            .attr(Attribute::list_of("mount_storages", storage).computed().describe("Mounted storages."))
-            .block(NestedBlock::list("volume", 1, 1, volume));
-        Schema::new(0, block)
+        (self.schema)()
     }
 
     async fn create(&self, _: &CallContext, _: &CreateRequest<'_>, resp: &mut CreateResponse) {
@@ -119,7 +146,7 @@ impl Resource for OfficialNotebook {
 }
 
 #[async_trait]
-impl ResourceWithUpdate for OfficialNotebook {
+impl ResourceWithUpdate for Official {
     async fn update(&self, _: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
         resp.state = Some(req.state.clone());
         resp.diagnostics = refused();

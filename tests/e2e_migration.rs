@@ -1,4 +1,5 @@
 //! Moving notebooks from the official provider's `huaweicloud_modelarts_notebook`
+//! (and their mounts from its `huaweicloud_modelarts_notebook_mount_storage`)
 //! without recreating them: `moved` blocks (MoveResourceState), and the
 //! `state rm` + `import {}` path. A stand-in for the official provider
 //! (examples/terraform-provider-huaweicloud.rs, built by `cargo test`) provides the
@@ -48,10 +49,15 @@ fn official_attributes(n: &Notebook) -> serde_json::Value {
 }
 
 fn write_state(s: &Scenario, attributes: serde_json::Value, schema_version: i64) {
+    write_official_state(s, "huaweicloud_modelarts_notebook", attributes, schema_version);
+}
+
+/// A state holding one `type_name.x` of the official provider.
+fn write_official_state(s: &Scenario, type_name: &str, attributes: serde_json::Value, schema_version: i64) {
     let state = serde_json::json!({
         "version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "5d1c9b7e-6f0a-4c2e-9a1b-3e8f7d6c5b4a", "outputs": {},
         "resources": [{
-            "mode": "managed", "type": "huaweicloud_modelarts_notebook", "name": "x",
+            "mode": "managed", "type": type_name, "name": "x",
             "provider": "provider[\"registry.terraform.io/huaweicloud/huaweicloud\"]",
             "instances": [{"schema_version": schema_version, "attributes": attributes, "sensitive_attributes": []}]
         }],
@@ -196,4 +202,75 @@ async fn state_rm_and_an_import_block() {
     let changes: Vec<String> =
         s.sim.ops_since(m, false).into_iter().filter(|o| CHANGES.contains(&o.as_str())).collect();
     assert!(changes.is_empty(), "{changes:?}");
+}
+
+/// A mount made by the official provider moves too: nothing is unmounted or mounted
+/// again, and the next plan is empty.
+#[tokio::test]
+async fn a_moved_mount_takes_over_without_remounting() {
+    use modelarts_provider::client::mounts::MountRequest;
+    let Some(s) = scenario() else { return };
+    let n = notebook_in(&s).await;
+    let api = Client::new(ClientConfig::new(&s.sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key")).unwrap();
+    let request = MountRequest {
+        category: "OBS".into(),
+        mount_path: "/data/shared/".into(),
+        uri: "obs://team-bucket/datasets/".into(),
+        efs_id: None,
+        read_only: None,
+    };
+    let made = api.mount_storage(&n.id, &request).await.unwrap();
+    let mount = api.wait_mounted(&n.id, &made.id, Duration::from_secs(10)).await.unwrap();
+    write_official_state(
+        &s,
+        "huaweicloud_modelarts_notebook_mount_storage",
+        serde_json::json!({
+            "id": format!("{}/{}", n.id, mount.id), "region": "sim-region-1", "notebook_id": n.id,
+            "storage_path": "obs://team-bucket/datasets/", "local_mount_directory": "/data/shared/",
+            "type": "OBS", "mount_id": mount.id, "status": "MOUNTED"
+        }),
+        0,
+    );
+    config(
+        &s,
+        &format!(
+            "resource \"modelarts_notebook_mount_storage\" \"x\" {{\n  notebook_id = \"{}\"\n  storage_path = \"obs://team-bucket/datasets/\"\n  local_mount_directory = \"/data/shared/\"\n}}\nmoved {{\n  from = huaweicloud_modelarts_notebook_mount_storage.x\n  to   = modelarts_notebook_mount_storage.x\n}}\n",
+            n.id
+        ),
+    );
+    let m = s.mark();
+    let plan = s.wd.ok(&["plan"]);
+    let text = plan.flat();
+    assert!(
+        text.contains(
+            "# huaweicloud_modelarts_notebook_mount_storage.x has moved to modelarts_notebook_mount_storage.x"
+        ),
+        "{}",
+        plan.all()
+    );
+    assert!(text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "no remount: {}", plan.all());
+    s.apply();
+    assert_eq!(s.state_attr("modelarts_notebook_mount_storage.x", "mount_id"), mount.id.as_str());
+    assert_eq!(s.state_attr("modelarts_notebook_mount_storage.x", "read_only"), false);
+    let writes: Vec<String> = s
+        .sim
+        .ops_since(m, false)
+        .into_iter()
+        .filter(|o| o == "storage_mount" || o == "storage_unmount" || CHANGES.contains(&o.as_str()))
+        .collect();
+    assert!(writes.is_empty(), "the simulator saw {writes:?}");
+
+    // A source state without the mount's paths is refused, naming them.
+    write_official_state(
+        &s,
+        "huaweicloud_modelarts_notebook_mount_storage",
+        serde_json::json!({"id": format!("{}/{}", n.id, mount.id), "notebook_id": n.id, "mount_id": mount.id}),
+        0,
+    );
+    let out = s.wd.fails(&["plan"]);
+    assert!(
+        out.flat().contains("The huaweicloud_modelarts_notebook_mount_storage state has no storage_path"),
+        "{}",
+        out.all()
+    );
 }

@@ -8,7 +8,7 @@ pub mod codes;
 pub(crate) mod enums;
 pub mod error;
 pub(crate) mod limits;
-pub(crate) mod mounts;
+pub mod mounts;
 pub mod notebooks;
 pub mod retry;
 pub mod signer;

@@ -9,6 +9,7 @@ pub mod docs;
 pub(crate) mod mount_storage;
 pub mod notebook;
 pub(crate) mod notebook_access;
+pub(crate) mod official_state;
 pub(crate) mod power_action;
 
 use std::sync::Arc;

@@ -17,7 +17,8 @@ use crate::enums::StringEnum;
 use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
-    ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse, ResourceWithImportState,
+    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
+    ResourceWithImportState, ResourceWithMoveState,
 };
 use crate::framework::timeouts::{self, Timeout};
 use crate::framework::validators::Text;
@@ -26,6 +27,10 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::configured::client;
 use super::diagnose::{api_error, Blame};
+use super::official_state::{is_official, source_json, OfficialState};
+
+/// The official provider's type that `moved` blocks take over.
+const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook_mount_storage";
 
 /// The attribute names.
 pub(crate) mod attr {
@@ -241,6 +246,10 @@ impl Resource for MountStorageResource {
     fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
         Some(self)
     }
+
+    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
+        Some(self)
+    }
 }
 
 /// Unmounts and waits until the mount is gone; one already gone is fine.
@@ -325,6 +334,48 @@ async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut
 }
 
 #[async_trait]
+impl ResourceWithMoveState for MountStorageResource {
+    /// From the official `huaweicloud_modelarts_notebook_mount_storage` (schema
+    /// version 0), whose attributes these are. Its mounts are read-write: it never
+    /// sends `read_only`.
+    async fn move_state(&self, _: &CallContext, req: &MoveStateRequest<'_>, resp: &mut MoveStateResponse) {
+        if !is_official(req, OFFICIAL_TYPE) {
+            return;
+        }
+        match source_json(req).and_then(|j| from_official_state(&j)) {
+            Ok(state) => resp.state = Some(state),
+            Err(d) => resp.diagnostics.extend(d),
+        }
+    }
+}
+
+fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics> {
+    let mut src = OfficialState::of(OFFICIAL_TYPE, parsed)?;
+    let id = src.required(attr::ID);
+    // The official ID is `{notebook_id}/{mount_id}`; `mount_id` repeats its second half.
+    let mount_id = match src.optional(attr::MOUNT_ID) {
+        Value::Null => id.as_str().and_then(|i| i.split_once('/')).map_or(Value::Null, |(_, m)| Value::from(m)),
+        v => v,
+    };
+    if mount_id.is_null() {
+        src.missing(attr::MOUNT_ID);
+    }
+    let state = Value::object([
+        (attr::ID, id),
+        (attr::REGION, src.optional(attr::REGION)),
+        (attr::NOTEBOOK_ID, src.required(attr::NOTEBOOK_ID)),
+        (attr::STORAGE_PATH, src.required(attr::STORAGE_PATH)),
+        (attr::LOCAL_MOUNT_DIRECTORY, src.required(attr::LOCAL_MOUNT_DIRECTORY)),
+        (attr::READ_ONLY, Value::Bool(false)),
+        (attr::MOUNT_ID, mount_id),
+        (attr::TYPE, src.optional(attr::TYPE)),
+        (attr::STATUS, src.optional(attr::STATUS)),
+        (attr::TIMEOUTS, Value::Null),
+    ]);
+    src.finish(state)
+}
+
+#[async_trait]
 impl ResourceWithImportState for MountStorageResource {
     /// `NOTEBOOK_ID/MOUNT_ID`, as in the official provider, or `REGION/NOTEBOOK_ID/MOUNT_ID`.
     async fn import_state(&self, ctx: &CallContext, req: &ImportStateRequest<'_>, resp: &mut ImportStateResponse) {
@@ -379,6 +430,31 @@ mod tests {
         assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
         let back: MountModel = decode(&model).unwrap();
         assert_eq!(back.notebook_id, "n");
+    }
+
+    #[test]
+    fn an_official_mount_moves_with_every_counterpart() {
+        let official = serde_json::json!({
+            "id": "nb-1/m-1", "region": "cn-north-4", "notebook_id": "nb-1", "storage_path": "obs://b/d/",
+            "local_mount_directory": "/data/d/", "type": "OBS", "mount_id": "m-1", "status": "MOUNTED"
+        });
+        let v = from_official_state(&official).unwrap();
+        assert!(crate::protocol::value::conforms(&v, &schema().ty()).is_ok());
+        let m: MountModel = decode(&v).unwrap();
+        assert_eq!(
+            (m.mount_id.as_deref(), m.read_only, m.region.as_deref()),
+            (Some("m-1"), Some(false), Some("cn-north-4"))
+        );
+        let mut no_mount_id = official.clone();
+        no_mount_id["mount_id"] = serde_json::json!("");
+        assert_eq!(from_official_state(&no_mount_id).unwrap().attr(attr::MOUNT_ID), &Value::from("m-1"));
+        let broken = serde_json::json!({"id": "x", "notebook_id": 5, "storage_path": "obs://b/d/"});
+        let e = from_official_state(&broken).unwrap_err();
+        let text = format!("{e:?}");
+        assert!(
+            text.contains("notebook_id") && text.contains("local_mount_directory") && text.contains("mount_id"),
+            "{text}"
+        );
     }
 
     #[test]

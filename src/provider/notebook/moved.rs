@@ -1,44 +1,28 @@
 //! `moved` blocks into `modelarts_notebook`: from the official provider's
 //! `huaweicloud_modelarts_notebook` (schema version 0), and from itself.
 
-use serde_json::{Map, Value as J};
+use serde_json::Value as J;
 
 use crate::client::types::Status;
 use crate::framework::resource::MoveStateRequest;
 use crate::protocol::{json, Diagnostics, Type, Value};
+use crate::provider::official_state::{is_official, source_json, OfficialState};
 use crate::provider::PROVIDER_ADDRESS;
-use crate::timefmt::{parse_go_utc, rfc3339};
 
 use super::state::is_running;
 
-pub(crate) const OFFICIAL_PROVIDER: &str = "registry.terraform.io/huaweicloud/huaweicloud";
 pub(crate) const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook";
 pub(crate) const OWN_TYPE: &str = "modelarts_notebook";
 
 /// The moved state, `None` when the source is neither supported type.
 pub(crate) fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Result<Value, Diagnostics>> {
     let from_ourselves = req.source_type_name == OWN_TYPE && req.source_provider_address == PROVIDER_ADDRESS;
-    let from_official = req.source_type_name == OFFICIAL_TYPE && req.source_provider_address == OFFICIAL_PROVIDER;
-    if !from_ourselves && !from_official {
+    if !from_ourselves && !is_official(req, OFFICIAL_TYPE) {
         return None;
     }
-    if req.source_schema_version != 0 {
-        return Some(Err(Diagnostics::with_error(
-            "Unsupported source schema version",
-            format!(
-                "{} state of schema version {} cannot be moved; this provider reads schema version 0. Upgrade this provider, or move from a state written by a provider version that uses schema version 0.",
-                req.source_type_name, req.source_schema_version
-            ),
-        )));
-    }
-    let parsed: J = match serde_json::from_slice(req.source_state) {
+    let parsed = match source_json(req) {
         Ok(j) => j,
-        Err(e) => {
-            return Some(Err(Diagnostics::with_error(
-                "Malformed source state",
-                format!("The moved state is not valid JSON: {e}."),
-            )))
-        }
+        Err(d) => return Some(Err(d)),
     };
     if from_ourselves {
         return Some(
@@ -48,177 +32,60 @@ pub(crate) fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Resul
     Some(from_official_state(&parsed))
 }
 
-/// Reads the official provider's attributes, collecting every problem.
-struct Source<'a> {
-    obj: &'a Map<String, J>,
-    diags: Diagnostics,
-}
-
-impl<'a> Source<'a> {
-    fn kind(v: &J) -> &'static str {
-        match v {
-            J::Null => "null",
-            J::Bool(_) => "a bool",
-            J::Number(_) => "a number",
-            J::String(_) => "a string",
-            J::Array(_) => "a list",
-            J::Object(_) => "an object",
-        }
-    }
-
-    fn wrong(&mut self, at: &str, v: &J, want: &str) {
-        self.diags.error(
-            "Malformed source state",
-            format!("Attribute {at} of the {OFFICIAL_TYPE} state is {}, not {want}.", Self::kind(v)),
-        );
-    }
-
-    fn string_in(&mut self, obj: &Map<String, J>, name: &str, at: &str) -> Value {
-        match obj.get(name) {
-            None | Some(J::Null) => Value::Null,
-            Some(J::String(s)) => Value::from(s.as_str()),
-            Some(other) => {
-                let other = other.clone();
-                self.wrong(at, &other, "a string");
-                Value::Null
-            }
-        }
-    }
-
-    fn string(&mut self, name: &str) -> Value {
-        let obj = self.obj;
-        self.string_in(obj, name, name)
-    }
-
-    /// A string, with "" read as absent (the official provider writes "" for unset optionals).
-    fn optional(&mut self, name: &str) -> Value {
-        match self.string(name) {
-            Value::String(s) if s.is_empty() => Value::Null,
-            v => v,
-        }
-    }
-
-    fn bool(&mut self, name: &str) -> Value {
-        match self.obj.get(name) {
-            None | Some(J::Null) => Value::Null,
-            Some(J::Bool(b)) => Value::Bool(*b),
-            Some(other) => {
-                let other = other.clone();
-                self.wrong(name, &other, "a bool");
-                Value::Null
-            }
-        }
-    }
-
-    fn strings(&mut self, name: &str) -> Value {
-        match self.obj.get(name) {
-            None | Some(J::Null) => Value::Null,
-            Some(J::Array(items)) => {
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        J::String(s) => out.push(Value::from(s.as_str())),
-                        other => {
-                            let other = other.clone();
-                            self.wrong(&format!("{name}[{i}]"), &other, "a string");
-                        }
-                    }
-                }
-                if out.is_empty() {
-                    Value::Null
-                } else {
-                    Value::List(out)
-                }
-            }
-            Some(other) => {
-                let other = other.clone();
-                self.wrong(name, &other, "a list of strings");
-                Value::Null
-            }
-        }
-    }
-
-    fn time(&mut self, name: &str) -> Value {
-        match self.string(name) {
-            Value::String(s) if s.is_empty() => Value::Null,
-            Value::String(s) => match parse_go_utc(&s).and_then(rfc3339) {
-                Some(t) => Value::from(t),
-                None => {
-                    self.diags.warning(
-                        "Unreadable time in the source state",
-                        format!("{name} = {s:?} is not in the format \"2006-01-02 15:04:05 UTC\"; it is read again from the API."),
-                    );
-                    Value::Null
-                }
-            },
-            other => other,
-        }
-    }
-
-    fn volume(&mut self) -> Value {
-        let first = match self.obj.get("volume") {
-            Some(J::Array(items)) if items.len() == 1 => items.first().cloned().unwrap_or_default(),
-            Some(J::Array(items)) => {
-                self.diags.error(
-                    "Malformed source state",
-                    format!("volume of the {OFFICIAL_TYPE} state has {} entries, not exactly one.", items.len()),
-                );
-                return Value::List(Vec::new());
-            }
-            None | Some(J::Null) => {
-                self.diags.error("Malformed source state", format!("The {OFFICIAL_TYPE} state has no volume."));
-                return Value::List(Vec::new());
-            }
-            Some(other) => {
-                let other = other.clone();
-                self.wrong("volume", &other, "a list of one object");
-                return Value::List(Vec::new());
-            }
-        };
-        let J::Object(v) = &first else {
-            self.wrong("volume[0]", &first, "an object");
+/// The official `volume` (a list of one object) as this resource's.
+fn volume(src: &mut OfficialState<'_>) -> Value {
+    let first = match src.get("volume") {
+        Some(J::Array(items)) if items.len() == 1 => items.first().cloned().unwrap_or_default(),
+        Some(J::Array(items)) => {
+            src.diags.error(
+                "Malformed source state",
+                format!("volume of the {OFFICIAL_TYPE} state has {} entries, not exactly one.", items.len()),
+            );
             return Value::List(Vec::new());
-        };
-        let size = match v.get("size") {
-            None | Some(J::Null) => Value::Null,
-            Some(J::Number(n)) if n.as_i64().is_some() => Value::int(n.as_i64().unwrap_or_default()),
-            Some(other) => {
-                let other = other.clone();
-                self.wrong("volume[0].size", &other, "a whole number");
-                Value::Null
-            }
-        };
-        let mut fields = vec![("size", size)];
-        for f in ["type", "ownership", "uri", "mount_path"] {
-            let value = match self.string_in(v, f, &format!("volume[0].{f}")) {
-                Value::String(s) if s.is_empty() => Value::Null,
-                x => x,
-            };
-            fields.push((f, value));
         }
-        Value::List(vec![Value::object(fields)])
+        None | Some(J::Null) => {
+            src.missing("volume");
+            return Value::List(Vec::new());
+        }
+        Some(other) => {
+            src.wrong("volume", other, "a list of one object");
+            return Value::List(Vec::new());
+        }
+    };
+    let J::Object(v) = &first else {
+        src.wrong("volume[0]", &first, "an object");
+        return Value::List(Vec::new());
+    };
+    let size = match v.get("size") {
+        None | Some(J::Null) => Value::Null,
+        Some(J::Number(n)) if n.as_i64().is_some() => Value::int(n.as_i64().unwrap_or_default()),
+        Some(other) => {
+            src.wrong("volume[0].size", other, "a whole number");
+            Value::Null
+        }
+    };
+    let mut fields = vec![("size", size)];
+    for f in ["type", "ownership", "uri", "mount_path"] {
+        let value = match src.string_in(v, f, &format!("volume[0].{f}")) {
+            Value::String(s) if s.is_empty() => Value::Null,
+            x => x,
+        };
+        fields.push((f, value));
     }
+    Value::List(vec![Value::object(fields)])
 }
 
 fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
-    let J::Object(obj) = parsed else {
-        return Err(Diagnostics::with_error(
-            "Malformed source state",
-            format!("The {OFFICIAL_TYPE} state is not an object."),
-        ));
-    };
-    let mut src = Source { obj, diags: Diagnostics::new() };
+    let mut src = OfficialState::of(OFFICIAL_TYPE, parsed)?;
     let id = src.string("id");
     if id.as_str().is_none_or(str::is_empty) {
-        src.diags.error(
-            "Malformed source state",
-            format!("The {OFFICIAL_TYPE} state has no id, so there is no notebook to move."),
-        );
+        src.missing("id, so there is no notebook to move");
     }
     // The notebook stays in its region: reads go to that region's endpoint and project.
     let region = src.optional("region");
     let status = src.string("status");
     let running = status.as_str().map_or(Value::Null, |s| Value::Bool(is_running(&Status::parse(s))));
+    let volume = volume(&mut src);
     let state = Value::object([
         ("id", id),
         ("region", region),
@@ -226,7 +93,7 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
         ("description", src.optional("description")),
         ("flavor_id", src.string("flavor_id")),
         ("image_id", src.string("image_id")),
-        ("volume", src.volume()),
+        ("volume", volume),
         ("key_pair", src.optional("key_pair")),
         ("allowed_access_ips", src.strings("allowed_access_ips")),
         ("workspace_id", src.optional("workspace_id")),
@@ -251,22 +118,14 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
         ("timeouts", Value::Null),
         ("fail_reason", Value::Null),
     ]);
-    if src.diags.has_errors() {
-        Err(src.diags)
-    } else {
-        // Warnings (an unreadable time) travel with the state through a second call
-        // only as logs: the move itself succeeds.
-        for d in src.diags.iter() {
-            tracing::warn!(detail = %d, "moving {OFFICIAL_TYPE}");
-        }
-        Ok(state)
-    }
+    src.finish(state)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::provider::notebook::schema::schema;
+    use crate::provider::official_state::OFFICIAL_PROVIDER;
 
     fn official() -> J {
         serde_json::json!({
