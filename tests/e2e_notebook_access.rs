@@ -133,7 +133,19 @@ ephemeral "modelarts_notebook_access" "x" {
 /// an IAM token makes sense only here; what matters is that the value travels.)
 #[test]
 fn an_ephemeral_token_configures_another_provider_and_stays_out_of_files() {
-    let Some(s) = Scenario::new(QUICK_TRANSITIONS) else { return };
+    if let Some(s) = Scenario::new(QUICK_TRANSITIONS) {
+        ephemeral_token_in_a_provider_block(s);
+    }
+}
+
+#[test]
+fn an_ephemeral_token_configures_another_provider_on_terraform_1_15() {
+    if let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) {
+        ephemeral_token_in_a_provider_block(s);
+    }
+}
+
+fn ephemeral_token_in_a_provider_block(s: Scenario) {
     let id = s.made_behind_terraforms_back(&["token-source"]).remove(0);
     let token = s.sim.notebook(&id).token.expect("a running notebook has a web UI token").0;
     let guarded = SimProcess::start(&["--security-token", &token]);
