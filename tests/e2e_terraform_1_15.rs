@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::scenario::{Scenario, QUICK_TRANSITIONS};
+use common::scenario::{Scenario, CPU_IMAGE, QUICK_TRANSITIONS};
 
 /// An empty configuration and a query file with a `list "modelarts_notebook" "team"`
 /// block, with `settings` and `config { filters }`; then `init`.
@@ -224,4 +224,21 @@ fn query_with_include_resource_returns_the_full_objects() {
     let results = found(&out);
     assert_eq!(results.len(), 1, "{}", out.stdout);
     assert!(results[0]["resource_object"].is_null(), "{}", results[0]);
+
+    // The flavor and image filters reach the API; a flavor nobody has finds nothing.
+    for (filters, expected) in [
+        (r#"flavor_id = "cpu.2u""#.to_string(), 1),
+        (format!(r#"image_id = "{CPU_IMAGE}""#), 1),
+        (r#"flavor_id = "gpu""#.to_string(), 0),
+    ] {
+        query_files(&s, "", &filters);
+        let mark = s.mark();
+        let out = s.wd.ok(&["query", "-json"]);
+        assert_eq!(found(&out).len(), expected, "{filters}: {}", out.stdout);
+        let (name, value) = filters.split_once(" = ").unwrap();
+        let param = format!("{}={}", if name == "flavor_id" { "flavor" } else { name }, value.trim_matches('"'));
+        let queries: Vec<String> =
+            s.sim.calls()[mark..].iter().filter(|c| c.op == "list").map(|c| c.query.clone()).collect();
+        assert!(queries.iter().any(|q| q.split('&').any(|p| p == param)), "{param} in {queries:?}");
+    }
 }

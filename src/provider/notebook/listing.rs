@@ -3,7 +3,8 @@
 //! `import` and `resource` blocks that adopt them.
 //!
 //! Filters are the list API's own (SDK `ListNotebooksRequest`: `name`, `status`,
-//! `workspace_id`); `name` matches as a substring there, and so it does here.
+//! `workspace_id`, `flavor`, `image_id`); `name` and `flavor` match as substrings
+//! there, and so they do here.
 
 use async_trait::async_trait;
 
@@ -36,6 +37,8 @@ pub(crate) fn schema() -> Schema {
             .attr(Attribute::string("name").optional().describe("Only notebooks whose name contains this text (the API matches names as substrings)."))
             .attr(Attribute::string("status").optional().describe("Only notebooks in this status, e.g. `RUNNING` or `STOPPED`.").validate(Text { check: known_status, description: "a notebook status" }))
             .attr(Attribute::string("workspace_id").optional().describe("Only notebooks of this workspace (`0` is the default workspace)."))
+            .attr(Attribute::string("flavor_id").optional().describe("Only notebooks whose flavor contains this text, e.g. `gpu` (the API matches flavors as substrings)."))
+            .attr(Attribute::string("image_id").optional().describe("Only notebooks made from this image."))
             .attr(Attribute::string("region").optional().describe("The region to list in; the provider's when omitted.")),
     )
 }
@@ -60,6 +63,8 @@ impl ListResource for NotebookList {
             name: text("name"),
             status: text("status"),
             workspace_id: text("workspace_id"),
+            flavor: text("flavor_id"),
+            image_id: text("image_id"),
             ..Default::default()
         };
         let notebooks = match api.list_notebooks(&filter).await {
