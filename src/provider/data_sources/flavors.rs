@@ -1,14 +1,11 @@
 //! `data "modelarts_notebook_flavors"`: the flavors notebooks can use.
 
-use async_trait::async_trait;
-
 use crate::client::types::Flavor;
-use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::validators::OneOf;
-use crate::framework::{Attribute, Block, CallContext, DataSource, Schema};
+use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{Diagnostics, Type, Value};
 
-use super::{api, listing, region_attribute, respond};
+use super::{api, listing, region_attribute};
 
 /// `data "modelarts_notebook_flavors"`.
 #[derive(Debug)]
@@ -86,20 +83,7 @@ fn flavor_value(f: Flavor) -> Value {
     ])
 }
 
-#[async_trait]
-impl DataSource for FlavorsDataSource {
-    fn type_name(&self) -> &'static str {
-        "modelarts_notebook_flavors"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        respond(resp, read(ctx, req.config).await);
-    }
-}
+listing_data_source!(FlavorsDataSource, "modelarts_notebook_flavors");
 
 async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let (api, region) = api(ctx, config).await?;

@@ -1,14 +1,11 @@
 //! `data "modelarts_notebook_images"`: the images notebooks can use.
 
-use async_trait::async_trait;
-
 use crate::client::notebooks::ImageFilter;
-use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::validators::{Check, OneOf};
-use crate::framework::{Attribute, Block, CallContext, DataSource, Schema};
+use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{Diagnostics, Type, Value};
 
-use super::{api, listing, region_attribute, respond};
+use super::{api, listing, region_attribute};
 
 /// `data "modelarts_notebook_images"`.
 #[derive(Debug)]
@@ -66,20 +63,7 @@ pub fn schema() -> Schema {
     )
 }
 
-#[async_trait]
-impl DataSource for ImagesDataSource {
-    fn type_name(&self) -> &'static str {
-        "modelarts_notebook_images"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        respond(resp, read(ctx, req.config).await);
-    }
-}
+listing_data_source!(ImagesDataSource, "modelarts_notebook_images");
 
 async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let (api, region) = api(ctx, config).await?;

@@ -1,5 +1,32 @@
 //! The provider's data sources.
 
+/// Implements [`DataSource`](crate::framework::DataSource) for a data source whose
+/// module has `schema()` and `read(ctx, config)`: the listing data sources need no
+/// more than their type name, schema and read.
+macro_rules! listing_data_source {
+    ($ty:ident, $type_name:literal) => {
+        #[async_trait::async_trait]
+        impl crate::framework::DataSource for $ty {
+            fn type_name(&self) -> &'static str {
+                $type_name
+            }
+
+            fn schema(&self) -> crate::framework::Schema {
+                schema()
+            }
+
+            async fn read(
+                &self,
+                ctx: &crate::framework::CallContext,
+                req: &crate::framework::data_source::ReadRequest<'_>,
+                resp: &mut crate::framework::data_source::ReadResponse,
+            ) {
+                super::respond(resp, read(ctx, req.config).await);
+            }
+        }
+    };
+}
+
 pub mod flavors;
 pub mod images;
 pub mod notebook;

@@ -8,18 +8,15 @@
 
 use std::collections::BTreeMap;
 
-use async_trait::async_trait;
-
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{DataVolume, Notebook, VolumeRes};
-use crate::framework::data_source::{ReadRequest, ReadResponse};
 use crate::framework::validators::{OneOf, Text};
-use crate::framework::{Attribute, Block, CallContext, DataSource, Schema};
+use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{Diagnostics, Type, Value};
 use crate::provider::notebook::listing::known_status;
 use crate::timefmt;
 
-use super::{api, listing, region_attribute, respond};
+use super::{api, listing, region_attribute};
 
 /// `data "modelarts_notebooks"`.
 #[derive(Debug)]
@@ -123,20 +120,7 @@ pub fn schema() -> Schema {
     )))
 }
 
-#[async_trait]
-impl DataSource for NotebooksDataSource {
-    fn type_name(&self) -> &'static str {
-        "modelarts_notebooks"
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        respond(resp, read(ctx, req.config).await);
-    }
-}
+listing_data_source!(NotebooksDataSource, "modelarts_notebooks");
 
 async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let (api, region) = api(ctx, config).await?;
