@@ -180,7 +180,8 @@ fn hooks_are_applied_to_a_stopped_notebook_and_kept() {
     ));
     let plan = s.wd.ok(&["plan"]);
     assert!(
-        plan.flat().contains("Changing hooks needs the notebook stopped: apply will stop, change hooks, start again"),
+        plan.flat().contains("Changing hooks needs notebook \"hooked\" (")
+            && plan.flat().contains(") stopped: apply will stop, change hooks, start again."),
         "{}",
         plan.all()
     );

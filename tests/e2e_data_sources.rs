@@ -159,7 +159,8 @@ fn a_flavor_unknown_until_apply_still_counts_as_a_restart() {
     let plan = s.wd.ok(&["plan"]);
     let text = plan.flat();
     assert!(
-        text.contains("Changing flavor_id (known after apply) needs the notebook stopped: apply will stop, change flavor_id, start again"),
+        text.contains("Changing flavor_id (known after apply) needs notebook ")
+            && text.contains(") stopped: apply will stop, change flavor_id, start again."),
         "{}",
         plan.all()
     );

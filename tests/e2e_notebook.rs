@@ -44,7 +44,14 @@ fn lifecycle_with_stop_sequenced_updates() {
     let text = plan.flat();
     assert!(text.contains("Warning: The notebook will be restarted"), "{}", plan.all());
     assert!(
-        text.contains("Changing flavor_id needs the notebook stopped: apply will stop, change flavor_id, start again"),
+        text.contains("Changing flavor_id needs notebook \"nb-renamed\" (")
+            && text.contains(") stopped: apply will stop, change flavor_id, start again."),
+        "{}",
+        plan.all()
+    );
+    // A restart ends RUNNING and its start turns auto-stop off: the plan knows both.
+    assert!(
+        text.contains("~ flavor_id") && !text.contains("~ status") && !text.contains("~ auto_stop_enabled"),
         "{}",
         plan.all()
     );

@@ -73,16 +73,19 @@ pub(crate) const RULES: &[Rule] = &[
 pub(crate) enum Recompute {
     /// Stays as it is.
     Never,
-    /// When the notebook goes through a status transition.
-    OnTransition,
+    /// On a transition: the status of the power state apply ends in (`RUNNING` or
+    /// `STOPPED`: apply waits for it), unknown only when `running` is.
+    EndStatus,
+    /// Whether auto-stop is on: after a start, what the start sent (every start
+    /// sends the configured lease, or `duration: -1` when none is); unknown after
+    /// a stop or a lease change without a start (the API decides then).
+    AutoStop,
     /// Null after a successful transition (a failed one reports an error instead).
     ClearedByTransition,
     /// When any API call changes the notebook.
     OnApiChange,
     /// When one of these attributes changes.
     OnChangeOf(&'static [&'static str]),
-    /// On a transition, or when one of these attributes changes.
-    OnTransitionOrChangeOf(&'static [&'static str]),
 }
 
 /// Every computed-only attribute, and when it may change in an update.
@@ -91,14 +94,14 @@ pub(crate) const COMPUTED: &[(&str, Recompute)] = &[
     ("url", Recompute::Never),
     ("created_at", Recompute::Never),
     ("volume.mount_path", Recompute::Never),
-    ("status", Recompute::OnTransition),
+    ("status", Recompute::EndStatus),
     ("fail_reason", Recompute::ClearedByTransition),
     ("updated_at", Recompute::OnApiChange),
     ("image_name", Recompute::OnChangeOf(&["image_id"])),
     ("image_swr_path", Recompute::OnChangeOf(&["image_id"])),
     ("image_type", Recompute::OnChangeOf(&["image_id"])),
     ("ssh_uri", Recompute::OnChangeOf(&["allowed_access_ips"])),
-    ("auto_stop_enabled", Recompute::OnTransitionOrChangeOf(&["auto_stop"])),
+    ("auto_stop_enabled", Recompute::AutoStop),
     ("pool_name", Recompute::Never),
     ("mount_storages", Recompute::Never),
 ];

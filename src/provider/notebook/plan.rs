@@ -144,13 +144,36 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     let transition = running_cfg.is_unknown() || steps.iter().any(|s| matches!(s, Step::Start(_) | Step::Stop));
     let api_change = changes.iter().any(|r| r.applied != Applied::NoApiCall);
     let changed_attr = |deps: &[&str]| changes.iter().any(|r| deps.contains(&r.attr));
+    // A rename of a stopped notebook that stays stopped: should the API refuse it,
+    // apply starts the notebook briefly (and the plan warns below).
+    let renames_while_stopped = steps.iter().any(|s| matches!(s, Step::Update { needs: Needs::AnyStatus, .. }))
+        && now == Power::Stopped
+        && !steps.iter().any(|s| matches!(s, Step::Start(_)));
     for (attr, when) in COMPUTED {
         let v = match when {
             Recompute::ClearedByTransition if transition => Value::Null,
-            Recompute::OnTransition if transition => Value::Unknown,
+            Recompute::EndStatus if running_cfg.is_unknown() => Value::Unknown,
+            Recompute::EndStatus if transition => Value::from(end.status().as_str()),
             Recompute::OnApiChange if api_change => Value::Unknown,
             Recompute::OnChangeOf(deps) if changed_attr(deps) => Value::Unknown,
-            Recompute::OnTransitionOrChangeOf(deps) if transition || changed_attr(deps) => Value::Unknown,
+            Recompute::AutoStop => {
+                let configured = resp.plan.attr("auto_stop");
+                let on = (!configured.is_unknown() && !running_cfg.is_unknown())
+                    .then(|| Value::Bool(!configured.elements().is_empty()));
+                let prior_value = value_at(prior, attr);
+                match (steps.iter().rev().find(|s| matches!(s, Step::Start(_) | Step::Stop)), on) {
+                    (Some(Step::Start(_)), Some(on)) => on,
+                    (None, Some(on)) if !transition && !changed_attr(&["auto_stop"]) => {
+                        // A brief start would leave it as a start sets it.
+                        if renames_while_stopped && *prior_value != on {
+                            Value::Unknown
+                        } else {
+                            prior_value.clone()
+                        }
+                    }
+                    _ => Value::Unknown,
+                }
+            }
             _ => value_at(prior, attr).clone(),
         };
         set_at(&mut resp.plan, attr, v);
@@ -190,16 +213,13 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
                 path_of(first),
                 summary,
                 format!(
-                    "Changing {shown} needs the notebook {}: apply will {} notebook {name:?} ({id}).",
+                    "Changing {shown} needs notebook {name:?} ({id}) {}: apply will {}.",
                     if now == Power::Running { "stopped" } else { "running" },
                     steps::describe(&steps, now)
                 ),
             );
         }
     }
-    let renames_while_stopped = steps.iter().any(|s| matches!(s, Step::Update { needs: Needs::AnyStatus, .. }))
-        && now == Power::Stopped
-        && !steps.iter().any(|s| matches!(s, Step::Start(_)));
     if renames_while_stopped && resp.plan.attr("allow_stopping_for_update").as_bool() != Some(false) {
         let attrs = shown_attributes(&needing(&changes, Needs::AnyStatus), &resp.plan);
         resp.diagnostics.warning_at(
@@ -348,8 +368,52 @@ mod tests {
             "{}",
             w.detail
         );
-        assert!(planned.attr("status").is_unknown());
+        // A restart ends running, and its start sends duration -1: both are known.
+        assert_eq!(planned.attr("status"), &Value::from("RUNNING"));
+        assert_eq!(planned.attr("auto_stop_enabled"), &Value::Bool(false));
         assert_eq!(planned.attr("image_name"), &Value::from("image"));
+    }
+
+    #[test]
+    fn the_status_and_auto_stop_after_apply_are_planned_when_known() {
+        let mut p = prior();
+        p.set_attr("auto_stop_enabled", Value::Bool(false));
+        // A restart with auto-stop configured: the start turns it on.
+        let mut c = config_from(&p);
+        c.set_attr("flavor_id", "cpu.8u".into());
+        c.set_attr(
+            "auto_stop",
+            Value::List(vec![Value::object([("type", "TIMING".into()), ("duration", "2h".into())])]),
+        );
+        let (planned, _, _) = run(&p, &c);
+        assert_eq!(planned.attr("status"), &Value::from("RUNNING"));
+        assert_eq!(planned.attr("auto_stop_enabled"), &Value::Bool(true));
+        // Stopping: the status is known, what the API reports of the lease is not.
+        let mut c = config_from(&p);
+        c.set_attr("running", Value::Bool(false));
+        let (planned, _, _) = run(&p, &c);
+        assert_eq!(planned.attr("status"), &Value::from("STOPPED"));
+        assert!(planned.attr("auto_stop_enabled").is_unknown());
+        // running known only at apply: neither is known.
+        let mut c = config_from(&p);
+        c.set_attr("running", Value::Unknown);
+        let (planned, _, _) = run(&p, &c);
+        assert!(planned.attr("status").is_unknown() && planned.attr("auto_stop_enabled").is_unknown());
+        // A rename of a stopped notebook keeps both, unless a brief start (should the
+        // API refuse the rename) would turn off a lease made outside Terraform.
+        let mut stopped = prior();
+        stopped.set_attr("running", Value::Bool(false));
+        stopped.set_attr("status", "STOPPED".into());
+        stopped.set_attr("auto_stop_enabled", Value::Bool(false));
+        let mut c = config_from(&stopped);
+        c.set_attr("running", Value::Bool(false));
+        c.set_attr("name", "renamed".into());
+        let (planned, _, _) = run(&stopped, &c);
+        assert_eq!(planned.attr("status"), &Value::from("STOPPED"));
+        assert_eq!(planned.attr("auto_stop_enabled"), &Value::Bool(false));
+        stopped.set_attr("auto_stop_enabled", Value::Bool(true));
+        let (planned, _, _) = run(&stopped, &c);
+        assert!(planned.attr("auto_stop_enabled").is_unknown());
     }
 
     #[test]
@@ -371,7 +435,7 @@ mod tests {
         let (_, diags, _) = run(&p, &c);
         assert_eq!(
             diags.0[0].detail,
-            "Changing flavor_id needs the notebook stopped: apply will grow the volume to 40 GB while running, wait for the resize to finish, stop, change flavor_id, start again notebook \"nb\" (n1)."
+            "Changing flavor_id needs notebook \"nb\" (n1) stopped: apply will grow the volume to 40 GB while running, wait for the resize to finish, stop, change flavor_id, start again."
         );
     }
 

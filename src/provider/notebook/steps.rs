@@ -4,7 +4,7 @@
 //! (to say what apply will do, and to refuse what `allow_stopping_for_update`
 //! forbids) and at apply time (on the notebook as the API reports it).
 
-use crate::client::types::{LeaseReq, UpdateNotebook};
+use crate::client::types::{LeaseReq, Status, UpdateNotebook};
 
 use super::changes::Needs;
 
@@ -21,6 +21,14 @@ impl Power {
             Power::Running
         } else {
             Power::Stopped
+        }
+    }
+
+    /// The settled status of this power state.
+    pub(crate) fn status(self) -> Status {
+        match self {
+            Power::Running => Status::Running,
+            Power::Stopped => Status::Stopped,
         }
     }
 }
