@@ -84,12 +84,38 @@ fn unique_name() -> String {
     format!("{PREFIX}{}-{nanos:08x}", std::process::id())
 }
 
-fn config(target: &Target, name: &str, size: i64, running: bool) -> String {
-    let flavor = env("MODELARTS_ACCEPTANCE_FLAVOR").unwrap_or_else(|| "modelarts.vm.cpu.2u".into());
+/// One step of the lifecycle: what the configuration asks for.
+#[derive(Clone)]
+struct Wanted {
+    name: String,
+    size: i64,
+    running: bool,
+    /// The second flavor (`MODELARTS_ACCEPTANCE_FLAVOR_2`) instead of the first.
+    second_flavor: bool,
+    auto_stop: Option<&'static str>,
+    /// An OBS path mounted with `modelarts_notebook_mount_storage`.
+    mount: Option<String>,
+}
+
+fn config(target: &Target, w: &Wanted) -> String {
+    let flavor = if w.second_flavor {
+        env("MODELARTS_ACCEPTANCE_FLAVOR_2").unwrap_or_else(|| "modelarts.vm.cpu.8u".into())
+    } else {
+        env("MODELARTS_ACCEPTANCE_FLAVOR").unwrap_or_else(|| "modelarts.vm.cpu.2u".into())
+    };
     let image = env("MODELARTS_ACCEPTANCE_IMAGE").unwrap_or_else(|| "e1a07296-22a8-4f05-8bc8-e936c8e54090".into());
+    let auto_stop = w.auto_stop.map_or_else(String::new, |d| format!("  auto_stop {{\n    duration = \"{d}\"\n  }}\n"));
+    let mount = w.mount.as_ref().map_or_else(String::new, |path| {
+        format!(
+            "\nresource \"modelarts_notebook_mount_storage\" \"acc\" {{\n  notebook_id           = modelarts_notebook.acc.id\n  storage_path          = \"{path}\"\n  local_mount_directory = \"/data/tfacc/\"\n}}\n"
+        )
+    });
     format!(
-        "{REQUIRED_PROVIDERS}{}\nresource \"modelarts_notebook\" \"acc\" {{\n  name      = \"{name}\"\n  flavor_id = \"{flavor}\"\n  image_id  = \"{image}\"\n  running   = {running}\n  volume {{\n    type = \"EVS\"\n    size = {size}\n  }}\n  timeouts {{\n    create = \"30m\"\n    update = \"30m\"\n  }}\n}}\n",
-        target.provider_block()
+        "{REQUIRED_PROVIDERS}{}\nresource \"modelarts_notebook\" \"acc\" {{\n  name      = \"{}\"\n  flavor_id = \"{flavor}\"\n  image_id  = \"{image}\"\n  running   = {}\n  volume {{\n    type = \"EVS\"\n    size = {}\n  }}\n{auto_stop}  timeouts {{\n    create = \"30m\"\n    update = \"30m\"\n  }}\n}}\n{mount}",
+        target.provider_block(),
+        w.name,
+        w.running,
+        w.size,
     )
 }
 
@@ -123,20 +149,69 @@ async fn lifecycle() {
     let Some(wd) = Workdir::new() else { return };
     let target = Target::new();
     let name = unique_name();
-    wd.write("main.tf", &config(&target, &name, 5, true));
-    apply_then_no_changes(&wd);
-    wd.write("main.tf", &config(&target, &format!("{name}-2"), 5, true));
-    apply_then_no_changes(&wd);
+    // On the real cloud the mount needs a bucket of the tester's: MODELARTS_ACCEPTANCE_OBS_PATH.
+    let obs_path = match &target {
+        Target::Cloud { .. } => env("MODELARTS_ACCEPTANCE_OBS_PATH"),
+        Target::Sim { .. } => Some("obs://tfacc-bucket/data/".to_string()),
+    };
+    let mut w =
+        Wanted { name: name.clone(), size: 5, running: true, second_flavor: false, auto_stop: None, mount: None };
+    let step = |w: &Wanted| {
+        wd.write("main.tf", &config(&target, w));
+        apply_then_no_changes(&wd);
+    };
+    step(&w);
+    w.name = format!("{name}-2");
+    step(&w);
     // Storage grows while the notebook runs.
-    wd.write("main.tf", &config(&target, &format!("{name}-2"), 10, true));
-    apply_then_no_changes(&wd);
-    wd.write("main.tf", &config(&target, &format!("{name}-2"), 10, false));
-    apply_then_no_changes(&wd);
-    wd.write("main.tf", &config(&target, &format!("{name}-2"), 10, true));
+    w.size = 10;
+    step(&w);
+    // Auto-stop on a running notebook: a lease renew; its numbers must not drift
+    // across the stop and the start that follow.
+    w.auto_stop = Some("2h");
+    step(&w);
+    w.running = false;
+    step(&w);
+    w.running = true;
+    step(&w);
+    // A flavor change: stop, update, start.
+    w.second_flavor = true;
+    step(&w);
+    w.mount = obs_path.clone();
+    step(&w);
+    // Import: forgotten, then found again by its ID with nothing to change.
+    let id = wd.state_attr("modelarts_notebook.acc", "id").as_str().expect("the notebook's id").to_string();
+    wd.ok(&["state", "rm", "modelarts_notebook.acc"]);
+    wd.ok(&["import", "modelarts_notebook.acc", &id]);
+    // Only the timeouts are not in the cloud: applied without a call (the writes
+    // below have none), then nothing is left to change.
+    let plan = wd.ok(&["plan", "-no-color"]);
+    let text = plan.flat();
+    assert!(
+        text.contains("+ timeouts {") && text.contains("0 to add, 1 to change, 0 to destroy") && !text.contains("-> "),
+        "{}",
+        plan.all()
+    );
     apply_then_no_changes(&wd);
     wd.ok(&["destroy", "-auto-approve"]);
     if let Some(writes) = target.writes() {
-        assert_eq!(writes, ["create", "update", "update", "stop", "start", "delete"]);
+        assert_eq!(
+            writes,
+            [
+                "create",
+                "update",
+                "update",
+                "lease_renew",
+                "stop",
+                "start",
+                "stop",
+                "update",
+                "start",
+                "storage_mount",
+                "storage_unmount",
+                "delete"
+            ]
+        );
     }
     let left = target
         .client()

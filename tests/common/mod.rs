@@ -140,6 +140,18 @@ impl Workdir {
         out
     }
 
+    /// An attribute of a resource in the state (`terraform show -json`).
+    pub fn state_attr(&self, address: &str, attr: &str) -> serde_json::Value {
+        let out = self.ok(&["show", "-json"]);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let resources = json["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+        let r = resources
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap_or_else(|| panic!("{address} not in state: {json}"));
+        r["values"][attr].clone()
+    }
+
     /// Runs terraform and panics unless it fails.
     pub fn fails(&self, args: &[&str]) -> TfOutput {
         let out = self.run(args);

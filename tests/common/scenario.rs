@@ -165,14 +165,7 @@ provider "modelarts" {{
     }
 
     pub fn state_attr(&self, address: &str, attr: &str) -> serde_json::Value {
-        let out = self.wd.ok(&["show", "-json"]);
-        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        let resources = json["values"]["root_module"]["resources"].as_array().cloned().unwrap_or_default();
-        let r = resources
-            .iter()
-            .find(|r| r["address"] == address)
-            .unwrap_or_else(|| panic!("{address} not in state: {json}"));
-        r["values"][attr].clone()
+        self.wd.state_attr(address, attr)
     }
 }
 
