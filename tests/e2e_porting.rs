@@ -240,7 +240,7 @@ fn a_dead_endpoint_and_a_wrong_secret_key_are_named() {
     let out = s.wd.fails(&["apply", "-auto-approve"]);
     let text = out.flat();
     assert!(
-        text.contains(&format!("could not reach the ModelArts API at {dead} (2 attempts over"))
+        text.contains(&format!("could not reach {dead} (2 attempts over"))
             && text.contains("The endpoint comes from `endpoint` in the provider block"),
         "{}",
         out.all()

@@ -253,7 +253,7 @@ impl fmt::Display for ApiError {
                 let tries = if *attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
                 write!(
                     f,
-                    "{method} {path}: could not reach the ModelArts API at {endpoint} ({tries} over {}): {cause}",
+                    "{method} {path}: could not reach {endpoint} ({tries} over {}): {cause}",
                     human_duration(*elapsed)
                 )?;
                 if !origin.is_empty() {

@@ -206,7 +206,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let endpoint_origin = match &endpoint {
         Some(_) => format!("The endpoint comes from {}.", from("endpoint", "HW_MODELARTS_ENDPOINT")),
         None => format!(
-            "The endpoint is the one of region {region:?} (from {}); set `endpoint` or HW_MODELARTS_ENDPOINT to use another.",
+            "The endpoint is the one of region {region:?} (from {}): check the region's name (they read like cn-north-4), or set `endpoint` or HW_MODELARTS_ENDPOINT to use another endpoint.",
             from("region", "HW_REGION_NAME")
         ),
     };
@@ -261,7 +261,7 @@ mod tests {
         assert_eq!(s.request_timeout, Duration::from_secs(60));
         assert_eq!(
             s.endpoint_origin,
-            "The endpoint is the one of region \"cn-north-4\" (from HW_REGION_NAME); set `endpoint` or HW_MODELARTS_ENDPOINT to use another."
+            "The endpoint is the one of region \"cn-north-4\" (from HW_REGION_NAME): check the region's name (they read like cn-north-4), or set `endpoint` or HW_MODELARTS_ENDPOINT to use another endpoint."
         );
         assert!(!format!("{s:?}").contains("SK\""));
     }

@@ -87,9 +87,12 @@ impl Configured {
             Some(_) => self.endpoint_of(&self.region),
             None => IAM_ENDPOINT.to_string(),
         };
-        let iam = Client::new(client_config(&self.settings, &iam_endpoint, ""))
-            .map_err(|e| fail(&e))?
-            .with_cancel(ctx.cancel.clone());
+        let mut iam_config = client_config(&self.settings, &iam_endpoint, "");
+        iam_config.endpoint_origin = match &self.settings.endpoint_template {
+            Some(_) => self.settings.endpoint_origin.clone(),
+            None => format!("IAM, which gives the project of a region other than the provider's ({:?}), answers at that global endpoint; with `endpoint` set, the provider asks its own endpoint instead.", self.region),
+        };
+        let iam = Client::new(iam_config).map_err(|e| fail(&e))?.with_cancel(ctx.cancel.clone());
         let project = match iam.project_of_region(region).await {
             Ok(Some(p)) => p,
             Ok(None) => return Err(fail(&format!("IAM at {iam_endpoint} knows no project named {region:?}: is the region's name right, and is it enabled for the account?"))),
