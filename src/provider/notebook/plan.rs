@@ -156,24 +156,14 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
             Recompute::EndStatus if transition => Value::from(end.status().as_str()),
             Recompute::OnApiChange if api_change => Value::Unknown,
             Recompute::OnChangeOf(deps) if changed_attr(deps) => Value::Unknown,
-            Recompute::AutoStop => {
-                let configured = resp.plan.attr("auto_stop");
-                let on = (!configured.is_unknown() && !running_cfg.is_unknown())
-                    .then(|| Value::Bool(!configured.elements().is_empty()));
-                let prior_value = value_at(prior, attr);
-                match (steps.iter().rev().find(|s| matches!(s, Step::Start(_) | Step::Stop)), on) {
-                    (Some(Step::Start(_)), Some(on)) => on,
-                    (None, Some(on)) if !transition && !changed_attr(&["auto_stop"]) => {
-                        // A brief start would leave it as a start sets it.
-                        if renames_while_stopped && *prior_value != on {
-                            Value::Unknown
-                        } else {
-                            prior_value.clone()
-                        }
-                    }
-                    _ => Value::Unknown,
-                }
-            }
+            Recompute::AutoStop if running_cfg.is_unknown() => Value::Unknown,
+            Recompute::AutoStop => auto_stop_enabled_after(
+                &steps,
+                value_at(prior, attr),
+                resp.plan.attr("auto_stop"),
+                changed_attr(&["auto_stop"]),
+                renames_while_stopped,
+            ),
             _ => value_at(prior, attr).clone(),
         };
         set_at(&mut resp.plan, attr, v);
@@ -235,6 +225,30 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
             "Auto-stop stays on until the next start",
             format!("The API cannot turn auto-stop off while notebook {name:?} ({id}) runs: it is turned off at its next start (every start the provider makes sends duration -1)."),
         );
+    }
+}
+
+/// `auto_stop_enabled` once apply is done. A start sends the configured lease, or
+/// `duration: -1` when none is, so after one auto-stop is on exactly when configured.
+/// After a stop, or a lease change without a start, the API decides (unknown); with
+/// neither, it stays, unless a brief start (should the API refuse a rename of the
+/// stopped notebook) would change it.
+fn auto_stop_enabled_after(
+    steps: &[Step],
+    prior: &Value,
+    planned_auto_stop: &Value,
+    auto_stop_changed: bool,
+    may_start_briefly: bool,
+) -> Value {
+    if planned_auto_stop.is_unknown() {
+        return Value::Unknown;
+    }
+    let on = Value::Bool(!planned_auto_stop.elements().is_empty());
+    let brief_start_changes_it = may_start_briefly && *prior != on;
+    match steps.iter().rev().find(|s| matches!(s, Step::Start(_) | Step::Stop)) {
+        Some(Step::Start(_)) => on,
+        None if !auto_stop_changed && !brief_start_changes_it => prior.clone(),
+        _ => Value::Unknown,
     }
 }
 
