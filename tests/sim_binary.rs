@@ -82,6 +82,18 @@ fn the_catalogue_subcommand_lists_flavors_and_images() {
 }
 
 #[test]
+fn the_help_names_every_operation_a_fault_can_target() {
+    use modelarts_provider::sim::faults::Op;
+    let out = std::process::Command::new(common::SIM_BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    for op in Op::ALL {
+        assert_eq!(Op::parse(&op.name()), Some(op));
+        assert!(help.contains(&format!(" {},", op.name())), "{} is not in --help: {help}", op.name());
+    }
+}
+
+#[test]
 fn bad_flags_are_refused_with_a_message() {
     for (args, expected) in [
         (&["--fault", "nope:drop_answer"][..], "unknown operation"),

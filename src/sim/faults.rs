@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The API operation a request is.
-/// An API operation, as fault rules and the call log name it.
+/// An API operation, as fault rules and the call log name it (a new one goes into
+/// [`Op::ALL`] too, which `modelarts-sim --help` lists).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
@@ -46,6 +46,27 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every operation.
+    pub const ALL: [Op; 17] = [
+        Op::Create,
+        Op::Show,
+        Op::List,
+        Op::Update,
+        Op::Delete,
+        Op::Start,
+        Op::Stop,
+        Op::Flavors,
+        Op::SwitchableFlavors,
+        Op::LeaseShow,
+        Op::LeaseRenew,
+        Op::Images,
+        Op::ImageShow,
+        Op::StorageList,
+        Op::StorageMount,
+        Op::StorageShow,
+        Op::StorageUnmount,
+    ];
+
     /// The operation called `s` (`create`, `switchable_flavors`, ...).
     pub fn parse(s: &str) -> Option<Op> {
         serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
