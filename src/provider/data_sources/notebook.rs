@@ -36,6 +36,7 @@ fn read_only(description: &str) -> String {
         "replace",
         "restart",
         "the plan",
+        "plan that",
         "When omitted",
         "Defaults to",
         "refused",
