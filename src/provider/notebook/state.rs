@@ -11,9 +11,11 @@ use crate::timefmt;
 use super::model::{AutoStopModel, MountStorageModel, NotebookModel, VolumeModel};
 use super::spec::lease_request;
 
-/// RUNNING and STARTING (and CREATING, which ends RUNNING) count as running.
+/// RUNNING and STARTING (and CREATING, which ends RUNNING) count as running; so
+/// does SNAPSHOTTING: an image is saved only from a running notebook (the SDK's
+/// `create_image`: "the instance must be running"), which runs again afterwards.
 pub(crate) fn is_running(status: &Status) -> bool {
-    matches!(status, Status::Running | Status::Starting | Status::Creating | Status::Init)
+    matches!(status, Status::Running | Status::Starting | Status::Creating | Status::Init | Status::Snapshotting)
 }
 
 fn time(ms: Option<i64>) -> Option<String> {
@@ -231,6 +233,20 @@ mod tests {
         let v = s.into_value();
         assert_eq!(v.attr("auto_stop"), &Value::List(vec![]));
         assert!(!format!("{v:?}").contains("web-ui-secret"));
+    }
+
+    #[test]
+    fn a_notebook_saving_an_image_counts_as_running() {
+        for (status, running) in [
+            ("RUNNING", true),
+            ("SNAPSHOTTING", true),
+            ("STARTING", true),
+            ("STOPPING", false),
+            ("STOPPED", false),
+            ("ERROR", false),
+        ] {
+            assert_eq!(is_running(&Status::parse(status)), running, "{status}");
+        }
     }
 
     #[test]
