@@ -1,7 +1,8 @@
 //! A stand-in for the official Huawei Cloud provider, for the migration tests only.
 //!
-//! It declares just the `huaweicloud_modelarts_notebook` and
-//! `huaweicloud_modelarts_notebook_mount_storage` schemas (version 0), as the
+//! It declares just the `huaweicloud_modelarts_notebook`,
+//! `huaweicloud_modelarts_notebook_mount_storage` and
+//! `huaweicloud_modelarts_notebook_image_store` schemas (version 0), as the
 //! official provider writes their states, accepts any provider configuration and
 //! makes no API call: reads return the state as stored; anything else is an error.
 //! Build it with `cargo build --example terraform-provider-huaweicloud`.
@@ -44,6 +45,7 @@ impl Provider for StandIn {
         vec![
             Arc::new(Official { type_name: "huaweicloud_modelarts_notebook", schema: notebook_schema }),
             Arc::new(Official { type_name: "huaweicloud_modelarts_notebook_mount_storage", schema: mount_schema }),
+            Arc::new(Official { type_name: "huaweicloud_modelarts_notebook_image_store", schema: image_store_schema }),
         ]
     }
 
@@ -116,6 +118,27 @@ fn mount_schema() -> Schema {
         .attr(c("type"))
         .attr(c("mount_id"))
         .attr(c("status"));
+    Schema::new(0, block)
+}
+
+fn image_store_schema() -> Schema {
+    let s = |n| Attribute::string(n).required().describe("As in the official provider.");
+    let o = |n| Attribute::string(n).optional().describe("As in the official provider.");
+    let c = |n| Attribute::string(n).computed().describe("As in the official provider.");
+    let mut block = Block::new("The official provider's saved image, as its state records it.")
+        .attr(c("id"))
+        .attr(Attribute::string("region").optional_computed().describe("Region."))
+        .attr(Attribute::string("workspace_id").optional_computed().describe("As in the official provider."))
+        .attr(Attribute::list_of("resource_categories", Type::String).computed().describe("Categories."));
+    for name in ["notebook_id", "name", "namespace"] {
+        block = block.attr(s(name));
+    }
+    for name in ["tag", "description", "enable_force_new"] {
+        block = block.attr(o(name));
+    }
+    for name in ["swr_path", "arch", "origin", "service_type", "visibility", "status", "type", "created_at"] {
+        block = block.attr(c(name));
+    }
     Schema::new(0, block)
 }
 

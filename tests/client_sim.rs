@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 fn timings(secs: f64) -> Timings {
     let d = Duration::from_secs_f64(secs);
-    Timings { create: d, start: d, stop: d, delete: d, resize: d, mount: d }
+    Timings { create: d, start: d, stop: d, delete: d, resize: d, mount: d, image: d }
 }
 
 async fn sim(config: SimConfig) -> SimHandle {
@@ -414,4 +414,28 @@ async fn the_rest_of_the_api() {
     api.delete_notebook(&n.id).await.unwrap();
     api.wait_gone(&n.id, Duration::from_secs(5)).await.unwrap();
     sim.stop().await;
+}
+
+#[tokio::test]
+async fn an_image_is_saved_from_a_running_notebook_which_runs_again_after() {
+    use modelarts_provider::client::images::SaveImageRequest;
+    let sim = sim(SimConfig { timings: timings(0.3), ..Default::default() }).await;
+    let api = client_for(&sim.url);
+    let n = api.create_notebook(&cpu_notebook_request("source")).await.unwrap();
+    let request = SaveImageRequest { name: "env".into(), namespace: "team".into(), ..Default::default() };
+    // Not while it is being created: only from a running notebook (SDK `CreateImage`).
+    let refused = api.save_image(&n.id, &request).await.unwrap_err();
+    assert!(refused.to_string().contains(codes::PARAMETER_ERROR), "{refused}");
+    api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
+
+    let image = api.save_image(&n.id, &request).await.unwrap();
+    assert_eq!(image.status.as_deref(), Some("CREATING"));
+    assert_eq!(api.get_notebook(&n.id).await.unwrap().status, Status::Snapshotting, "unusable while saving");
+    let saved = api.wait_image_saved(&image.id, Duration::from_secs(5)).await.unwrap();
+    assert_eq!(saved.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(saved.resource_categories, ["CPU"], "as the image it was saved from");
+    assert_eq!(api.get_notebook(&n.id).await.unwrap().status, Status::Running, "running again");
+    // Listed among the project's images, as a DEDICATED one.
+    let listed = api.list_images(&ImageFilter { kind: Some("DEDICATED".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(listed.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [image.id.as_str()]);
 }

@@ -274,3 +274,51 @@ async fn a_moved_mount_takes_over_without_remounting() {
         out.all()
     );
 }
+
+/// An image the official provider saved moves too: nothing is saved again, and the
+/// next plan is empty.
+#[tokio::test]
+async fn a_moved_image_store_takes_over_without_saving_again() {
+    use modelarts_provider::client::images::SaveImageRequest;
+    let Some(s) = scenario() else { return };
+    let n = notebook_in(&s).await;
+    let api = Client::new(ClientConfig::new(&s.sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key")).unwrap();
+    let request =
+        SaveImageRequest { name: "env".into(), namespace: "team".into(), tag: Some("v1".into()), ..Default::default() };
+    let made = api.save_image(&n.id, &request).await.unwrap();
+    let image = api.wait_image_saved(&made.id, Duration::from_secs(10)).await.unwrap();
+    write_official_state(
+        &s,
+        "huaweicloud_modelarts_notebook_image_store",
+        serde_json::json!({
+            "id": image.id, "region": "sim-region-1", "notebook_id": n.id, "name": "env", "namespace": "team",
+            "tag": "v1", "description": "", "workspace_id": "0", "swr_path": image.swr_path, "arch": image.arch,
+            "origin": "IMAGE_SAVE", "resource_categories": ["CPU"], "service_type": image.service_type,
+            "visibility": "PRIVATE", "status": "ACTIVE", "type": "DEDICATED", "created_at": "2026-11-21T23:52:18Z",
+            "enable_force_new": ""
+        }),
+        0,
+    );
+    config(
+        &s,
+        &format!(
+            "resource \"modelarts_notebook_image_store\" \"x\" {{\n  notebook_id = \"{}\"\n  name = \"env\"\n  namespace = \"team\"\n  tag = \"v1\"\n}}\nmoved {{\n  from = huaweicloud_modelarts_notebook_image_store.x\n  to   = modelarts_notebook_image_store.x\n}}\n",
+            n.id
+        ),
+    );
+    let m = s.mark();
+    let plan = s.wd.ok(&["plan"]);
+    let text = plan.flat();
+    assert!(
+        text.contains("# huaweicloud_modelarts_notebook_image_store.x has moved to modelarts_notebook_image_store.x"),
+        "{}",
+        plan.all()
+    );
+    assert!(text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "not saved again: {}", plan.all());
+    s.apply();
+    assert_eq!(s.state_attr("modelarts_notebook_image_store.x", "id"), image.id.as_str());
+    let writes: Vec<String> =
+        s.sim.ops_since(m, false).into_iter().filter(|o| o == "save_image" || CHANGES.contains(&o.as_str())).collect();
+    assert!(writes.is_empty(), "the simulator saw {writes:?}");
+    s.assert_no_changes();
+}

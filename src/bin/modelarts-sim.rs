@@ -63,6 +63,9 @@ struct Args {
     /// Seconds a storage mount stays MOUNTING (and an unmount UNMOUNTING).
     #[arg(long, default_value = "1", value_parser = seconds)]
     mount_seconds: Duration,
+    /// Seconds saving an image takes (the image CREATING, the notebook SNAPSHOTTING).
+    #[arg(long, default_value = "1", value_parser = seconds)]
+    image_seconds: Duration,
     /// JSON file with {"flavors": [...], "images": [...]} replacing the built-in catalogue.
     #[arg(long)]
     catalogue: Option<PathBuf>,
@@ -83,7 +86,7 @@ struct Args {
     latency_ms: u64,
     /// A fault rule OP:KIND[:ARG][*TIMES], repeatable. OP: create, show, list, update, delete,
     /// start, stop, flavors, switchable_flavors, lease_show, lease_renew, images, image_show,
-    /// storage_list, storage_mount, storage_show, storage_unmount, or any.
+    /// storage_list, storage_mount, storage_show, storage_unmount, save_image, or any.
     /// KIND: drop_answer, garbage:{not_json|truncated|wrong_types|html|empty}, reply:STATUS,
     /// oversized[:BYTES] (default 17 MiB), endless_body, transition_error[:REASON],
     /// transition_stuck; and, added to whatever the answer is: retry_after:VALUE (sent
@@ -204,6 +207,7 @@ fn main() -> ExitCode {
             delete: args.delete_seconds,
             resize: args.resize_seconds,
             mount: args.mount_seconds,
+            image: args.image_seconds,
         },
         catalogue,
         max_clock_skew_secs: args.max_clock_skew_seconds,

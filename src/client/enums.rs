@@ -38,6 +38,19 @@ string_enum! {
 }
 
 string_enum! {
+    /// Where an image is (SDK `CreateImageResponse.status`): an image saved from a
+    /// notebook is `CREATING` (the notebook unusable meanwhile) until `ACTIVE`.
+    pub(crate) enum ImageStatus {
+        Init = "INIT",
+        Creating = "CREATING",
+        CreateFailed = "CREATE_FAILED",
+        Error = "ERROR",
+        Deleted = "DELETED",
+        Active = "ACTIVE",
+    }
+}
+
+string_enum! {
     /// Where a dynamic mount is (SDK `DataVolumesRes.status`).
     pub(crate) enum MountStatus {
         Mounting = "MOUNTING",

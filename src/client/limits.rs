@@ -136,9 +136,55 @@ pub(crate) fn check_obs_directory(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A saved image's name (SDK `ImageCreateReq.name`): up to 128 lower-case letters,
+/// digits, `-`, `_` and `.`, beginning and ending with a letter or digit.
+pub(crate) fn check_image_name(s: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.');
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if s.len() > 128 || !s.chars().all(allowed) || !edge(s.chars().next()) || !edge(s.chars().last()) {
+        return Err(format!("{s:?} is not an image name: up to 128 lower-case letters, digits, '-', '_' and '.', beginning and ending with a letter or digit"));
+    }
+    Ok(())
+}
+
+/// An SWR organization (SDK `ImageCreateReq.namespace`): up to 64 letters, digits,
+/// `-`, `_` and `.`, beginning with a lower-case letter.
+pub(crate) fn check_image_namespace(s: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if s.len() > 64 || !s.chars().all(allowed) || !s.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+        return Err(format!("{s:?} is not an SWR organization: up to 64 letters, digits, '-', '_' and '.', beginning with a lower-case letter"));
+    }
+    Ok(())
+}
+
+/// An image tag (SDK `ImageCreateReq.tag`): 1 to 64 letters, digits, `-`, `_` and `.`.
+pub(crate) fn check_image_tag(s: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if s.is_empty() || s.len() > 64 || !s.chars().all(allowed) {
+        return Err(format!("{s:?} is not an image tag: 1 to 64 letters, digits, '-', '_' and '.'"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_names_organizations_and_tags() {
+        assert!(check_image_name("my-env_1.0").is_ok());
+        for bad in ["", "My-env", "-env", "env-", "a b", &"a".repeat(129)] {
+            assert!(check_image_name(bad).is_err(), "{bad}");
+        }
+        assert!(check_image_namespace("team-a.Images_1").is_ok());
+        for bad in ["", "Team", "1team", "te am", &"a".repeat(65)] {
+            assert!(check_image_namespace(bad).is_err(), "{bad}");
+        }
+        assert!(check_image_tag("V1.0-rc_2").is_ok());
+        for bad in ["", "v 1", "v:1", &"a".repeat(65)] {
+            assert!(check_image_tag(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn mount_paths_and_obs_directories() {

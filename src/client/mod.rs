@@ -7,6 +7,7 @@
 pub mod codes;
 pub(crate) mod enums;
 pub mod error;
+pub mod images;
 pub(crate) mod limits;
 pub mod mounts;
 pub mod notebooks;

@@ -48,6 +48,7 @@ pub fn pages() -> Vec<Page> {
         schema_page("docs/index.md", &super::config::schema()),
         resource,
         schema_page("docs/resources/notebook_mount_storage.md", &super::mount_storage::schema()),
+        schema_page("docs/resources/notebook_image_store.md", &super::image_store::schema()),
         schema_page("docs/data-sources/notebook.md", &data_sources::notebook::schema()),
         schema_page("docs/data-sources/notebooks.md", &data_sources::notebooks::schema()),
         schema_page("docs/data-sources/notebook_flavors.md", &data_sources::flavors::schema()),

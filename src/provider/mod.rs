@@ -6,11 +6,13 @@ pub(crate) mod configured;
 pub mod data_sources;
 pub(crate) mod diagnose;
 pub mod docs;
+pub(crate) mod image_store;
 pub(crate) mod mount_storage;
 pub mod notebook;
 pub(crate) mod notebook_access;
 pub(crate) mod official_state;
 pub(crate) mod power_action;
+pub(crate) mod running_notebook;
 
 use std::sync::Arc;
 
@@ -58,7 +60,11 @@ impl Provider for ModelArtsProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(notebook::NotebookResource), Arc::new(mount_storage::MountStorageResource)]
+        vec![
+            Arc::new(notebook::NotebookResource),
+            Arc::new(mount_storage::MountStorageResource),
+            Arc::new(image_store::ImageStoreResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

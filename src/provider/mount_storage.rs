@@ -11,7 +11,7 @@ use async_trait::async_trait;
 
 use crate::client::enums::{MountCategory, MountStatus};
 use crate::client::mounts::MountRequest;
-use crate::client::types::{Mount, Status};
+use crate::client::types::Mount;
 use crate::client::{limits, ApiError, Client};
 use crate::enums::StringEnum;
 use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
@@ -27,7 +27,8 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::configured::client;
 use super::diagnose::{api_error, Blame};
-use super::official_state::{is_official, source_json, OfficialState};
+use super::official_state::{answer_move, OfficialState};
+use super::running_notebook::NeedsRunning;
 
 /// The official provider's type that `moved` blocks take over.
 const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook_mount_storage";
@@ -156,10 +157,13 @@ async fn prepare(ctx: &CallContext, v: &Value) -> Result<(MountModel, Client), D
     Ok((MountModel { region: Some(region), ..model }, api))
 }
 
-/// Why a notebook in `status` cannot take a mount.
-fn not_running(id: &str, status: &Status) -> String {
-    format!("Storage can be mounted only into a running notebook, and notebook {id} is {status}. If this configuration manages it with running = false, set running = true on its modelarts_notebook (a mount needs it running); otherwise start it, and apply again.")
-}
+/// A mount needs its notebook running.
+const NEEDS_RUNNING: NeedsRunning = NeedsRunning {
+    rule: "Storage can be mounted only into a running notebook",
+    refusal: "Cannot mount into this notebook",
+    why: "a mount needs it running",
+    attr: attr::NOTEBOOK_ID,
+};
 
 /// `modelarts_notebook_mount_storage`.
 #[derive(Debug)]
@@ -188,23 +192,7 @@ impl Resource for MountStorageResource {
             resp.plan.set_attr(attr::STATUS, Value::Unknown);
             resp.requires_replace.push(AttributePath::attr(attr::STATUS));
         }
-        let Some(notebook) = resp.plan.attr(attr::NOTEBOOK_ID).as_str().map(String::from) else { return };
-        if !req.state.is_null() {
-            return;
-        }
-        let Ok((api, region)) = client(ctx, req.config.attr(attr::REGION).as_str()).await else { return };
-        if resp.plan.attr(attr::REGION).is_unknown() {
-            resp.plan.set_attr(attr::REGION, Value::from(region));
-        }
-        let at = AttributePath::attr(attr::NOTEBOOK_ID);
-        match api.get_notebook(&notebook).await {
-            Ok(n) if n.status == Status::Running || n.status.is_transitional() => {}
-            Ok(n) => resp.diagnostics.warning_at(at, "The notebook is not running", not_running(&notebook, &n.status)),
-            Err(e @ (ApiError::NotFound { .. } | ApiError::Unauthorized(_))) => {
-                resp.diagnostics.error_at(at, "Cannot mount into this notebook", e.to_string());
-            }
-            Err(e) => tracing::warn!(notebook, error = %e, "could not look at the notebook at plan time"),
-        }
+        NEEDS_RUNNING.plan_create(ctx, req, resp).await;
     }
 
     async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
@@ -266,21 +254,9 @@ async fn unmount(api: &Client, notebook: &str, mount_id: &str, timeouts: &Value)
 async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut CreateResponse) {
     let notebook = planned.notebook_id.clone();
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
-    let at_notebook = AttributePath::attr(attr::NOTEBOOK_ID);
     // The notebook must be running (a starting one is waited for).
-    let status = match api.get_notebook(&notebook).await {
-        Ok(n) if n.status.is_transitional() && n.status != Status::Stopping => {
-            let left = deadline.saturating_duration_since(Instant::now());
-            api.wait_for_status(&notebook, &[Status::Running], left).await.map(|n| n.status)
-        }
-        other => other.map(|n| n.status),
-    };
-    match status {
-        Ok(Status::Running) => {}
-        Ok(s) => {
-            return resp.diagnostics.error_at(at_notebook, "The notebook is not running", not_running(&notebook, &s))
-        }
-        Err(e) => return resp.diagnostics.error_at(at_notebook, "Cannot mount into this notebook", e.to_string()),
+    if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
+        return resp.diagnostics.extend(d);
     }
     let request = MountRequest {
         category: MountCategory::Obs.as_str().into(),
@@ -339,13 +315,7 @@ impl ResourceWithMoveState for MountStorageResource {
     /// version 0), whose attributes these are. Its mounts are read-write: it never
     /// sends `read_only`.
     async fn move_state(&self, _: &CallContext, req: &MoveStateRequest<'_>, resp: &mut MoveStateResponse) {
-        if !is_official(req, OFFICIAL_TYPE) {
-            return;
-        }
-        match source_json(req).and_then(|j| from_official_state(&j)) {
-            Ok(state) => resp.state = Some(state),
-            Err(d) => resp.diagnostics.extend(d),
-        }
+        answer_move(req, resp, OFFICIAL_TYPE, from_official_state);
     }
 }
 

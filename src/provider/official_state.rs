@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value as J};
 
-use crate::framework::resource::MoveStateRequest;
+use crate::framework::resource::{MoveStateRequest, MoveStateResponse};
 use crate::protocol::{Diagnostics, Value};
 use crate::timefmt::{parse_go_utc, rfc3339};
 
@@ -17,6 +17,23 @@ pub(crate) const OFFICIAL_PROVIDER: &str = "registry.terraform.io/huaweicloud/hu
 /// Whether `req` moves a `type_name` of the official provider.
 pub(crate) fn is_official(req: &MoveStateRequest<'_>, type_name: &str) -> bool {
     req.source_type_name == type_name && req.source_provider_address == OFFICIAL_PROVIDER
+}
+
+/// Answers a move from the official `type_name` with the state `convert` makes of
+/// its JSON; a move from any other type is left unanswered (Terraform refuses it).
+pub(crate) fn answer_move(
+    req: &MoveStateRequest<'_>,
+    resp: &mut MoveStateResponse,
+    type_name: &str,
+    convert: fn(&J) -> Result<Value, Diagnostics>,
+) {
+    if !is_official(req, type_name) {
+        return;
+    }
+    match source_json(req).and_then(|j| convert(&j)) {
+        Ok(state) => resp.state = Some(state),
+        Err(d) => resp.diagnostics.extend(d),
+    }
 }
 
 /// The source state's JSON, when its schema version is one this provider reads (0).

@@ -7,10 +7,10 @@ use serde_json::Value as J;
 use super::catalogue::Catalogue;
 use super::faults::Op;
 use super::store::{Ending, Record, Store, Timings};
-use super::{mounts, notebooks};
+use super::{images, mounts, notebooks};
 use crate::client::codes;
 use crate::client::limits::PAGE_LIMITS;
-use crate::client::types::{Page, Status};
+use crate::client::types::{Image, Page, Status};
 
 /// An API error answer.
 #[derive(Debug)]
@@ -79,6 +79,7 @@ pub(crate) fn route(method: &str, rest: &[&str]) -> Option<Route> {
         ("GET", ["notebooks", n, "lease"]) => (Op::LeaseShow, id(n)),
         ("GET", ["notebooks", n, "storage"]) => (Op::StorageList, id(n)),
         ("POST", ["notebooks", n, "storage"]) => (Op::StorageMount, id(n)),
+        ("POST", ["notebooks", n, "create-image"]) => (Op::SaveImage, id(n)),
         ("PATCH", ["notebooks", n, "lease"]) => (Op::LeaseRenew, id(n)),
         ("GET", ["images"]) => (Op::Images, None),
         ("GET", ["images", image]) => (Op::ImageShow, id(image)),
@@ -139,12 +140,16 @@ pub(crate) fn dispatch(
         Op::Create => notebooks::create(body, ctx),
         Op::List => list(query, ctx),
         Op::Flavors => flavors(query, ctx.catalogue),
-        Op::Images => images(query, ctx.catalogue),
+        Op::Images => {
+            let saved = ctx.store.saved_images(ctx.project);
+            list_images(query, ctx.catalogue.images.iter().chain(&saved))
+        }
         // The id is an image's here, not a notebook's.
-        Op::ImageShow => match ctx.catalogue.image(id) {
-            Some(i) => Ok(to_json(i)),
-            None => refused(404, codes::NOT_FOUND_ALT, format!("The image does not exist: {id}")),
-        },
+        Op::ImageShow => images::show(id, ctx),
+        Op::SaveImage => {
+            let during = ctx.timings.image;
+            images::save(id, body, ctx, during)
+        }
         Op::Show => notebook(ctx.store, ctx.project, id, true).map(|r| to_json(&r.notebook)),
         Op::Update => notebooks::update(id, body, ctx),
         Op::Delete => notebooks::delete(id, ctx),
@@ -253,11 +258,9 @@ fn flavors(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refus
 
 /// Images; `name` matches fuzzily (a substring) unless `name_fuzzy_match=false`
 /// (SDK `ListImageRequest.name_fuzzy_match`, default true).
-fn images(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refused> {
+fn list_images<'i>(query: &[(String, String)], all: impl Iterator<Item = &'i Image>) -> Result<J, Refused> {
     let fuzzy = q(query, "name_fuzzy_match") != Some("false");
-    let list: Vec<_> = catalogue
-        .images
-        .iter()
+    let list: Vec<_> = all
         .filter(|i| q(query, "name").is_none_or(|n| if fuzzy { i.name.contains(n) } else { i.name == n }))
         .filter(|i| q(query, "type").is_none_or(|t| i.kind.as_deref() == Some(t)))
         .filter(|i| q(query, "service_type").is_none_or(|t| i.service_type.as_deref() == Some(t)))

@@ -54,6 +54,7 @@ fn image(id: &str, name: &str, tag: &str, categories: &[&str], arch: &str, desc:
         visibility: Some("PUBLIC".into()),
         workspace_id: Some("0".into()),
         namespace: Some("atelier".into()),
+        ..Default::default()
     }
 }
 

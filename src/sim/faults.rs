@@ -43,11 +43,13 @@ pub enum Op {
     StorageShow,
     /// `DELETE notebooks/{id}/storage/{storage_id}`.
     StorageUnmount,
+    /// `POST notebooks/{id}/create-image`.
+    SaveImage,
 }
 
 impl Op {
     /// Every operation.
-    pub const ALL: [Op; 17] = [
+    pub const ALL: [Op; 18] = [
         Op::Create,
         Op::Show,
         Op::List,
@@ -65,6 +67,7 @@ impl Op {
         Op::StorageMount,
         Op::StorageShow,
         Op::StorageUnmount,
+        Op::SaveImage,
     ];
 
     /// The operation called `s` (`create`, `switchable_flavors`, ...).

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub(crate) mod control;
 pub mod faults;
 pub(crate) mod http;
+pub(crate) mod images;
 pub(crate) mod mounts;
 pub(crate) mod notebooks;
 pub mod store;

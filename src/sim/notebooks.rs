@@ -23,9 +23,9 @@ use serde_json::Value as J;
 use super::api::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::catalogue::Catalogue;
 use super::store::Record;
-use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory};
+use crate::client::enums::{HookMode, HookType, ImageStatus, LeaseType, Ownership, VolumeCategory};
 use crate::client::types::{
-    CreateNotebook, CustomHooks, EndpointReq, EndpointRes, HookConfig, Lease, LeaseReq, Notebook, NotebookImage,
+    CreateNotebook, CustomHooks, EndpointReq, EndpointRes, HookConfig, Image, Lease, LeaseReq, Notebook, NotebookImage,
     PoolRef, Secret, Status, UpdateNotebook, VolumeReq, VolumeRes, AUTO_STOP_OFF,
 };
 use crate::client::{codes, limits};
@@ -142,8 +142,11 @@ fn check_hooks(h: &CustomHooks) -> Result<(), Refused> {
     Ok(())
 }
 
-fn image_ref(catalogue: &Catalogue, image_id: &str, flavor: &str) -> Result<NotebookImage, Refused> {
-    let Some(image) = catalogue.image(image_id) else {
+/// The image a notebook is made from: the catalogue's, or an `ACTIVE` one the
+/// project saved (`saved`).
+fn image_ref(catalogue: &Catalogue, saved: &[Image], image_id: &str, flavor: &str) -> Result<NotebookImage, Refused> {
+    let active = saved.iter().find(|i| i.id == image_id && i.status.as_deref() == Some(ImageStatus::Active.as_str()));
+    let Some(image) = catalogue.image(image_id).or(active) else {
         return bad_parameter(format!("Parameter error: image {image_id} does not exist"));
     };
     if let Some(f) = catalogue.flavor(flavor) {
@@ -239,7 +242,8 @@ pub(crate) fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
         limits::check_workspace_id(w).or_else(|e| bad_parameter(format!("Parameter error: workspace_id: {e}")))?;
     }
     check_flavor(ctx.catalogue, &req.flavor)?;
-    let image = image_ref(ctx.catalogue, &req.image_id, &req.flavor)?;
+    let saved = ctx.store.saved_images(ctx.project);
+    let image = image_ref(ctx.catalogue, &saved, &req.image_id, &req.flavor)?;
     let volume = volume_res(&req.volume)?;
     let endpoints = req.endpoints.clone().unwrap_or_default();
     check_endpoints(&endpoints)?;
@@ -295,6 +299,7 @@ pub(crate) fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refu
     let req: UpdateNotebook = parse_body(body)?;
     let catalogue = ctx.catalogue;
     let resize = ctx.timings.resize;
+    let saved = ctx.store.saved_images(ctx.project);
     let r = notebook(ctx.store, ctx.project, id, false)?;
     let n = &r.notebook;
     if n.status.is_transitional() || n.volume.as_ref().is_some_and(VolumeRes::is_busy) {
@@ -326,8 +331,8 @@ pub(crate) fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refu
         }
     }
     let image = match &req.image_id {
-        Some(i) => Some(image_ref(catalogue, i, &flavor)?),
-        None if req.flavor.is_some() => Some(image_ref(catalogue, &n.image.id, &flavor)?),
+        Some(i) => Some(image_ref(catalogue, &saved, i, &flavor)?),
+        None if req.flavor.is_some() => Some(image_ref(catalogue, &saved, &n.image.id, &flavor)?),
         None => None,
     };
     if let Some(size) = req.storage_new_size {

@@ -22,12 +22,14 @@ pub struct Timings {
     pub resize: Duration,
     /// How long a storage mount stays `MOUNTING` (and an unmount `UNMOUNTING`).
     pub mount: Duration,
+    /// How long saving an image takes (`CREATING`; the notebook `SNAPSHOTTING`).
+    pub image: Duration,
 }
 
 impl Default for Timings {
     fn default() -> Self {
         let s = Duration::from_secs(1);
-        Timings { create: s, start: s, stop: s, delete: s, resize: s, mount: s }
+        Timings { create: s, start: s, stop: s, delete: s, resize: s, mount: s, image: s }
     }
 }
 
@@ -143,10 +145,11 @@ impl Record {
     }
 }
 
-/// All notebooks, oldest first.
+/// All notebooks, oldest first, and the images saved from them.
 #[derive(Default, Debug)]
 pub(crate) struct Store {
     records: Vec<Record>,
+    pub(crate) images: Vec<super::images::SavedImage>,
 }
 
 impl Store {

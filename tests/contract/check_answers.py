@@ -14,6 +14,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkmodelarts.v1 import (
     AttachDynamicStorageRequest,
+    CreateImageRequest,
     CreateNotebookRequest,
     DataVolumesReq,
     DetachDynamicStorageRequest,
@@ -22,6 +23,7 @@ from huaweicloudsdkmodelarts.v1 import (
     Config,
     DeleteNotebookRequest,
     EndpointsReq,
+    ImageCreateReq,
     LeaseReq,
     ListFlavorsRequest,
     ListDynamicStoragesRequest,
@@ -51,7 +53,7 @@ CPU_IMAGE = "e1a07296-22a8-4f05-8bc8-e936c8e54090"
 def start_sim(binary):
     proc = subprocess.Popen(
         [binary, "--listen", "127.0.0.1:0", "--create-seconds", "0.2", "--start-seconds", "0.2",
-         "--stop-seconds", "0.2", "--delete-seconds", "0.2", "--resize-seconds", "0.2", "--mount-seconds", "0.2"],
+         "--stop-seconds", "0.2", "--delete-seconds", "0.2", "--resize-seconds", "0.2", "--mount-seconds", "0.2", "--image-seconds", "0.2"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     url = proc.stdout.readline().strip()
     if not url.startswith("http"):
@@ -117,6 +119,12 @@ def main():
         call("list_flavors", ListFlavorsRequest(category="GPU", limit=50, offset=0), "ListFlavorsResponse")
         call("list_image", ListImageRequest(name="mindspore", name_fuzzy_match=True, limit=50, offset=0), "ListImageResponse")
         call("show_image", ShowImageRequest(id=CPU_IMAGE), "ShowImageResponse")
+        saved = call("create_image", CreateImageRequest(id=nid, body=ImageCreateReq(
+            name="contract-env", namespace="contract", tag="v1", description="saved")), "CreateImageResponse")
+        time.sleep(0.3)
+        call("show_image", ShowImageRequest(id=saved["id"]), "ShowImageResponse")
+        call("list_image", ListImageRequest(type="DEDICATED", limit=50, offset=0), "ListImageResponse")
+        wait_for(nid, "RUNNING")
         call("delete_notebook", DeleteNotebookRequest(id=nid), "DeleteNotebookResponse")
         # An error answer is the SDK's error shape too.
         try:

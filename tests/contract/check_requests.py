@@ -33,6 +33,7 @@ OPS = {
     "storage_list": ("ListDynamicStoragesRequest", {"instance_id"}, None),
     "storage_show": ("ShowDynamicStorageRequest", {"instance_id", "storage_id"}, None),
     "storage_unmount": ("DetachDynamicStorageRequest", {"instance_id", "storage_id"}, None),
+    "save_image": ("CreateImageRequest", {"id"}, "ImageCreateReq"),
 }
 
 

@@ -123,6 +123,15 @@ pub struct Image {
     /// The SWR organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// `CUSTOMIZE` (built by a user) or `IMAGE_SAVE` (saved from a notebook).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// What saving the image printed (SDK `status_message`); the reason of a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    /// When it was made, in milliseconds since the epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<i64>,
 }
 
 /// The switchable-flavors answer; some regions name the list `data`.

@@ -1,0 +1,455 @@
+//! `modelarts_notebook_image_store`: a running notebook saved as an image (its
+//! installed packages and files), to make new notebooks from. Attribute names are
+//! the official provider's `huaweicloud_modelarts_notebook_image_store`; the calls
+//! are the SDK's `CreateImage` (`POST .../notebooks/{id}/create-image`, "the instance
+//! must be running") and `ShowImage`. As in the official provider, destroying the
+//! resource keeps the image (it only leaves the state), and every argument replaces
+//! it: saving again makes a new image.
+
+use std::time::Instant;
+
+use async_trait::async_trait;
+
+use crate::client::enums::ImageStatus;
+use crate::client::images::SaveImageRequest;
+use crate::client::types::{Image, Status};
+use crate::client::{limits, ApiError, Client};
+use crate::enums::StringEnum;
+use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
+use crate::framework::resource::{
+    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse,
+    MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, ResourceWithMoveState,
+};
+use crate::framework::timeouts::{self, Timeout};
+use crate::framework::validators::Text;
+use crate::framework::{Attribute, Block, CallContext, Resource, Schema};
+use crate::protocol::{AttributePath, Diagnostics, Type, Value};
+use crate::timefmt;
+
+use super::configured::client;
+use super::diagnose::{api_error, Blame};
+use super::official_state::{answer_move, OfficialState};
+use super::running_notebook::NeedsRunning;
+
+/// The official provider's type that `moved` blocks take over.
+const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook_image_store";
+
+/// The attribute names.
+pub(crate) mod attr {
+    pub(crate) const ID: &str = "id";
+    pub(crate) const REGION: &str = "region";
+    pub(crate) const NOTEBOOK_ID: &str = "notebook_id";
+    pub(crate) const NAME: &str = "name";
+    pub(crate) const NAMESPACE: &str = "namespace";
+    pub(crate) const TAG: &str = "tag";
+    pub(crate) const DESCRIPTION: &str = "description";
+    pub(crate) const WORKSPACE_ID: &str = "workspace_id";
+    pub(crate) const SWR_INSTANCE_ID: &str = "swr_instance_id";
+    pub(crate) const SWR_INSTANCE_DOMAIN: &str = "swr_instance_domain";
+    pub(crate) const SWR_PATH: &str = "swr_path";
+    pub(crate) const ARCH: &str = "arch";
+    pub(crate) const ORIGIN: &str = "origin";
+    pub(crate) const RESOURCE_CATEGORIES: &str = "resource_categories";
+    pub(crate) const SERVICE_TYPE: &str = "service_type";
+    pub(crate) const VISIBILITY: &str = "visibility";
+    pub(crate) const STATUS: &str = "status";
+    pub(crate) const TYPE: &str = "type";
+    pub(crate) const CREATED_AT: &str = "created_at";
+    pub(crate) const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
+}
+
+/// Saving copies the notebook's whole environment; the official provider allows
+/// 5 minutes, which a large environment can outlast.
+const CREATE_TIMEOUT: Timeout = Timeout {
+    operation: "create",
+    default: "30m",
+    covers: "Saving the image, until it is ACTIVE and the notebook runs again.",
+};
+
+/// Words of a refusal, and the attribute each points at.
+const BLAME: &Blame = &[
+    ("namespace", attr::NAMESPACE),
+    ("tag", attr::TAG),
+    ("description", attr::DESCRIPTION),
+    ("workspace", attr::WORKSPACE_ID),
+    ("name", attr::NAME),
+];
+
+/// An image is saved only from a running notebook.
+const NEEDS_RUNNING: NeedsRunning = NeedsRunning {
+    rule: "An image can be saved only from a running notebook",
+    refusal: "Cannot save an image of this notebook",
+    why: "saving an image needs it running",
+    attr: attr::NOTEBOOK_ID,
+};
+
+pub(crate) fn schema() -> Schema {
+    let arg = |name: &'static str| Attribute::string(name).requires_replace();
+    let computed = |name: &'static str, what: &'static str| {
+        Attribute::string(name).computed().use_state_for_unknown().describe(what)
+    };
+    let root = Block::new("A running notebook saved as an image in SWR — its installed packages and files — to make new notebooks from (`image_id`). While the image is saved the notebook is unusable (`SNAPSHOTTING`); then it runs again. Changing any argument saves a new image. Destroying the resource keeps the image: it only leaves the state, as in the official provider (delete the image in SWR or the ModelArts console).")
+        .attr(Attribute::string(attr::ID).computed().use_state_for_unknown().describe("The image's ID, usable as a notebook's `image_id`."))
+        .attr(arg(attr::REGION).optional_computed().use_state_for_unknown().describe("Region of the notebook: the provider's when omitted."))
+        .attr(arg(attr::NOTEBOOK_ID).required().describe("ID of the running notebook to save."))
+        .attr(arg(attr::NAME).required().describe("The image's name: up to 128 lower-case letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit.").validate(Text { check: limits::check_image_name, description: "an image name" }))
+        .attr(arg(attr::NAMESPACE).required().describe("The SWR organization to save into (create and list them in the SWR console): up to 64 letters, digits, `-`, `_` and `.`, beginning with a lower-case letter.").validate(Text { check: limits::check_image_namespace, description: "an SWR organization" }))
+        .attr(arg(attr::TAG).optional_computed().use_state_for_unknown().describe("The image's tag: up to 64 letters, digits, `-`, `_` and `.`. When omitted, the API's choice is recorded.").validate(Text { check: limits::check_image_tag, description: "an image tag" }))
+        .attr(arg(attr::DESCRIPTION).optional().describe("The image's description: up to 512 characters, neither `<` nor `>`.").validate(Text { check: limits::check_description, description: "a description" }))
+        .attr(arg(attr::WORKSPACE_ID).optional_computed().use_state_for_unknown().describe("Workspace of the image; the API's choice (the default workspace, `0`) when omitted.").validate(Text { check: limits::check_workspace_id, description: "a workspace ID" }))
+        .attr(arg(attr::SWR_INSTANCE_ID).optional().describe("An SWR enterprise-edition repository to save into, instead of the shared SWR."))
+        .attr(arg(attr::SWR_INSTANCE_DOMAIN).optional().describe("The domain of that enterprise-edition repository."))
+        .attr(computed(attr::SWR_PATH, "Where the image is in SWR."))
+        .attr(computed(attr::ARCH, "The processor architecture it runs on, as the API spells it (e.g. `X86_64`)."))
+        .attr(computed(attr::ORIGIN, "How it was made: `IMAGE_SAVE` (saved from a notebook)."))
+        .attr(Attribute::list_of(attr::RESOURCE_CATEGORIES, Type::String).computed().use_state_for_unknown().describe("The flavor categories it runs on: `CPU`, `GPU`, `ASCEND`."))
+        .attr(computed(attr::SERVICE_TYPE, "What it is for: `COMMON`, `INFERENCE`, `TRAIN`, `DEV` or `UNKNOWN`."))
+        .attr(computed(attr::VISIBILITY, "`PRIVATE` or `PUBLIC`."))
+        .attr(computed(attr::STATUS, "The image's status: `ACTIVE` once saved."))
+        .attr(computed(attr::TYPE, "`DEDICATED`: an image of the account's own."))
+        .attr(computed(attr::CREATED_AT, "When it was saved (RFC 3339)."))
+        .block(timeouts::block(&[CREATE_TIMEOUT]));
+    Schema::new(0, root)
+}
+
+/// The resource's value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct ImageStoreModel {
+    pub id: Option<String>,
+    pub region: Option<String>,
+    pub notebook_id: String,
+    pub name: String,
+    pub namespace: String,
+    pub tag: Option<String>,
+    pub description: Option<String>,
+    pub workspace_id: Option<String>,
+    pub swr_instance_id: Option<String>,
+    pub swr_instance_domain: Option<String>,
+    pub swr_path: Option<String>,
+    pub arch: Option<String>,
+    pub origin: Option<String>,
+    pub resource_categories: Option<Vec<String>>,
+    pub service_type: Option<String>,
+    pub visibility: Option<String>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub created_at: Option<String>,
+    pub timeouts: Value,
+}
+
+impl FromValue for ImageStoreModel {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        let f = Fields::of(v, path)?;
+        Ok(ImageStoreModel {
+            id: f.get(attr::ID)?,
+            region: f.get(attr::REGION)?,
+            notebook_id: f.get(attr::NOTEBOOK_ID)?,
+            name: f.get(attr::NAME)?,
+            namespace: f.get(attr::NAMESPACE)?,
+            tag: f.get(attr::TAG)?,
+            description: f.get(attr::DESCRIPTION)?,
+            workspace_id: f.get(attr::WORKSPACE_ID)?,
+            swr_instance_id: f.get(attr::SWR_INSTANCE_ID)?,
+            swr_instance_domain: f.get(attr::SWR_INSTANCE_DOMAIN)?,
+            swr_path: f.get(attr::SWR_PATH)?,
+            arch: f.get(attr::ARCH)?,
+            origin: f.get(attr::ORIGIN)?,
+            resource_categories: f.get(attr::RESOURCE_CATEGORIES)?,
+            service_type: f.get(attr::SERVICE_TYPE)?,
+            visibility: f.get(attr::VISIBILITY)?,
+            status: f.get(attr::STATUS)?,
+            kind: f.get(attr::TYPE)?,
+            created_at: f.get(attr::CREATED_AT)?,
+            timeouts: f.raw(attr::TIMEOUTS).clone(),
+        })
+    }
+}
+
+impl IntoValue for ImageStoreModel {
+    fn into_value(self) -> Value {
+        Value::object([
+            (attr::ID, self.id.into_value()),
+            (attr::REGION, self.region.into_value()),
+            (attr::NOTEBOOK_ID, self.notebook_id.into_value()),
+            (attr::NAME, self.name.into_value()),
+            (attr::NAMESPACE, self.namespace.into_value()),
+            (attr::TAG, self.tag.into_value()),
+            (attr::DESCRIPTION, self.description.into_value()),
+            (attr::WORKSPACE_ID, self.workspace_id.into_value()),
+            (attr::SWR_INSTANCE_ID, self.swr_instance_id.into_value()),
+            (attr::SWR_INSTANCE_DOMAIN, self.swr_instance_domain.into_value()),
+            (attr::SWR_PATH, self.swr_path.into_value()),
+            (attr::ARCH, self.arch.into_value()),
+            (attr::ORIGIN, self.origin.into_value()),
+            (attr::RESOURCE_CATEGORIES, self.resource_categories.into_value()),
+            (attr::SERVICE_TYPE, self.service_type.into_value()),
+            (attr::VISIBILITY, self.visibility.into_value()),
+            (attr::STATUS, self.status.into_value()),
+            (attr::TYPE, self.kind.into_value()),
+            (attr::CREATED_AT, self.created_at.into_value()),
+            (attr::TIMEOUTS, self.timeouts),
+        ])
+    }
+}
+
+impl ImageStoreModel {
+    /// This model with what the API reports about image `i`; what it leaves out
+    /// (the SWR repository, an empty description) stays as configured.
+    fn with(mut self, i: &Image) -> ImageStoreModel {
+        self.id = Some(i.id.clone());
+        if !i.name.is_empty() {
+            self.name = i.name.clone();
+        }
+        self.namespace = i.namespace.clone().unwrap_or(self.namespace);
+        self.tag = i.tag.clone().or(self.tag);
+        self.description = i.description.clone().filter(|d| !d.is_empty()).or(self.description);
+        self.workspace_id = i.workspace_id.clone().or(self.workspace_id);
+        self.swr_path = i.swr_path.clone();
+        self.arch = i.arch.clone();
+        self.origin = i.origin.clone();
+        self.resource_categories = Some(i.resource_categories.clone());
+        self.service_type = i.service_type.clone();
+        self.visibility = i.visibility.clone();
+        self.status = i.status.clone();
+        self.kind = i.kind.clone();
+        self.created_at = i.create_at.and_then(timefmt::rfc3339);
+        self
+    }
+}
+
+/// The typed value, and the client of its region.
+async fn prepare(ctx: &CallContext, v: &Value) -> Result<(ImageStoreModel, Client), Diagnostics> {
+    let model: ImageStoreModel = decode(v).map_err(|e| e.to_diagnostics("Unexpected image value"))?;
+    let (api, region) = client(ctx, model.region.as_deref()).await?;
+    Ok((ImageStoreModel { region: Some(region), ..model }, api))
+}
+
+/// `modelarts_notebook_image_store`.
+#[derive(Debug)]
+pub(crate) struct ImageStoreResource;
+
+#[async_trait]
+impl Resource for ImageStoreResource {
+    fn type_name(&self) -> &'static str {
+        "modelarts_notebook_image_store"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    /// A new image's notebook is looked at now: a missing one fails the plan, a
+    /// stopped one is pointed out.
+    async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+        NEEDS_RUNNING.plan_create(ctx, req, resp).await;
+    }
+
+    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
+        match prepare(ctx, req.plan).await {
+            Ok((planned, api)) => create(&api, ctx, planned, resp).await,
+            Err(d) => resp.diagnostics.extend(d),
+        }
+    }
+
+    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        let (current, api) = match prepare(ctx, req.state).await {
+            Ok(p) => p,
+            Err(d) => return resp.diagnostics.extend(d),
+        };
+        let Some(id) = current.id.clone() else {
+            resp.state = None;
+            return;
+        };
+        match api.get_image(&id).await {
+            // Deleted outside Terraform: so is this resource.
+            Err(e) if e.is_not_found() => resp.state = None,
+            Err(e) => resp.diagnostics.error("Failed to read the image", e.to_string()),
+            Ok(i) if i.status.as_deref() == Some(ImageStatus::Deleted.as_str()) => resp.state = None,
+            Ok(i) => resp.state = Some(current.with(&i).into_value()),
+        }
+    }
+
+    /// The image is kept: the resource only leaves the state.
+    async fn delete(&self, _: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
+        let where_ =
+            req.state.attr(attr::SWR_PATH).as_str().or(req.state.attr(attr::ID).as_str()).unwrap_or("the image");
+        resp.diagnostics.warning(
+            "The saved image is kept",
+            format!("{where_} stays in SWR and in ModelArts' images: destroying modelarts_notebook_image_store only removes it from the state, as the official provider does. Delete the image in the SWR or ModelArts console when it is no longer needed."),
+        );
+    }
+
+    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl ResourceWithMoveState for ImageStoreResource {
+    /// From the official `huaweicloud_modelarts_notebook_image_store` (schema
+    /// version 0), whose attributes these are: the image stays as it is.
+    async fn move_state(&self, _: &CallContext, req: &MoveStateRequest<'_>, resp: &mut MoveStateResponse) {
+        answer_move(req, resp, OFFICIAL_TYPE, from_official_state);
+    }
+}
+
+/// The official state as this resource's; its `created_at` is RFC 3339 already, and
+/// the first read fills in anything left out.
+fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics> {
+    let mut src = OfficialState::of(OFFICIAL_TYPE, parsed)?;
+    let state = Value::object([
+        (attr::ID, src.required(attr::ID)),
+        (attr::REGION, src.optional(attr::REGION)),
+        (attr::NOTEBOOK_ID, src.required(attr::NOTEBOOK_ID)),
+        (attr::NAME, src.required(attr::NAME)),
+        (attr::NAMESPACE, src.required(attr::NAMESPACE)),
+        (attr::TAG, src.optional(attr::TAG)),
+        (attr::DESCRIPTION, src.optional(attr::DESCRIPTION)),
+        (attr::WORKSPACE_ID, src.optional(attr::WORKSPACE_ID)),
+        (attr::SWR_INSTANCE_ID, src.optional(attr::SWR_INSTANCE_ID)),
+        (attr::SWR_INSTANCE_DOMAIN, src.optional(attr::SWR_INSTANCE_DOMAIN)),
+        (attr::SWR_PATH, src.optional(attr::SWR_PATH)),
+        (attr::ARCH, src.optional(attr::ARCH)),
+        (attr::ORIGIN, src.optional(attr::ORIGIN)),
+        (attr::RESOURCE_CATEGORIES, src.strings(attr::RESOURCE_CATEGORIES)),
+        (attr::SERVICE_TYPE, src.optional(attr::SERVICE_TYPE)),
+        (attr::VISIBILITY, src.optional(attr::VISIBILITY)),
+        (attr::STATUS, src.optional(attr::STATUS)),
+        (attr::TYPE, src.optional(attr::TYPE)),
+        (attr::CREATED_AT, src.optional(attr::CREATED_AT)),
+        (attr::TIMEOUTS, Value::Null),
+    ]);
+    src.finish(state)
+}
+
+/// Saves the image, waits until it is `ACTIVE`, and for the notebook to run again.
+async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp: &mut CreateResponse) {
+    let notebook = planned.notebook_id.clone();
+    let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
+    if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
+        return resp.diagnostics.extend(d);
+    }
+    let request = SaveImageRequest {
+        name: planned.name.clone(),
+        namespace: planned.namespace.clone(),
+        tag: planned.tag.clone(),
+        description: planned.description.clone(),
+        workspace_id: planned.workspace_id.clone(),
+        swr_instance_id: planned.swr_instance_id.clone(),
+        swr_instance_domain: planned.swr_instance_domain.clone(),
+    };
+    tracing::info!(notebook = %notebook, name = %request.name, "saving the notebook as an image");
+    let saved = match api.save_image(&notebook, &request).await {
+        Ok(i) => i,
+        Err(e) => {
+            let sent = [attr::NAME, attr::NAMESPACE, attr::TAG, attr::DESCRIPTION, attr::WORKSPACE_ID];
+            return resp.diagnostics.extend(api_error("Failed to save the image", &e, &sent, BLAME));
+        }
+    };
+    // From here on the image exists: whatever happens next, it is in the state.
+    let state = planned.with(&saved);
+    ctx.record_state(&state.clone().into_value());
+    let left = deadline.saturating_duration_since(Instant::now());
+    let image = match api.wait_image_saved(&saved.id, left).await {
+        Ok(i) => i,
+        Err(e) => {
+            // Kept in the state (Terraform taints it, and the next apply saves again).
+            resp.state = Some(state.into_value());
+            let detail = match e {
+                ApiError::Failed { status, reason, .. } => {
+                    let reason = if reason.is_empty() { "the API gave no reason".to_string() } else { reason };
+                    format!("Image {} of notebook {notebook} ended in {status}: {reason}.", saved.id)
+                }
+                e => format!(
+                    "Image {} of notebook {notebook} is kept in the state (Terraform marks it tainted): {e}.",
+                    saved.id
+                ),
+            };
+            return resp.diagnostics.error("Saving the image did not finish", detail);
+        }
+    };
+    resp.state = Some(state.with(&image).into_value());
+    // The notebook was unusable while saving; what follows may need it running.
+    let left = deadline.saturating_duration_since(Instant::now());
+    if let Err(e) = api.wait_for_status(&notebook, &[Status::Running], left).await {
+        resp.diagnostics.warning_at(
+            AttributePath::attr(attr::NOTEBOOK_ID),
+            "The notebook did not run again",
+            format!("The image is saved, but notebook {notebook} did not return to RUNNING: {e}."),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_covers_the_schema() {
+        let s = schema();
+        let mut names: Vec<&str> =
+            s.block.attributes.iter().map(|a| a.name).chain(s.block.blocks.iter().map(|b| b.name)).collect();
+        names.sort();
+        let model = ImageStoreModel {
+            notebook_id: "n".into(),
+            name: "env".into(),
+            namespace: "team".into(),
+            ..Default::default()
+        }
+        .into_value();
+        let Value::Object(m) = &model else { panic!("an object") };
+        assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), names);
+        assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
+        let back: ImageStoreModel = decode(&model).unwrap();
+        assert_eq!((back.notebook_id.as_str(), back.namespace.as_str()), ("n", "team"));
+    }
+
+    #[test]
+    fn an_official_image_store_moves_with_every_counterpart() {
+        let official = serde_json::json!({
+            "id": "img-1", "region": "cn-north-4", "notebook_id": "nb-1", "name": "env", "namespace": "team",
+            "tag": "v1", "description": "", "workspace_id": "0", "swr_path": "swr.cn-north-4.myhuaweicloud.com/team/env:v1",
+            "arch": "X86_64", "origin": "IMAGE_SAVE", "resource_categories": ["CPU"], "service_type": "DEV",
+            "visibility": "PRIVATE", "status": "ACTIVE", "type": "DEDICATED", "created_at": "2026-11-21T23:52:18Z",
+            "enable_force_new": "false"
+        });
+        let v = from_official_state(&official).unwrap();
+        assert!(crate::protocol::value::conforms(&v, &schema().ty()).is_ok());
+        let m: ImageStoreModel = decode(&v).unwrap();
+        assert_eq!((m.id.as_deref(), m.tag.as_deref(), m.description), (Some("img-1"), Some("v1"), None));
+        assert_eq!(m.resource_categories, Some(vec!["CPU".to_string()]));
+        let broken = serde_json::json!({"id": "img-1", "notebook_id": 5, "name": "env"});
+        let text = format!("{:?}", from_official_state(&broken).unwrap_err());
+        assert!(text.contains("notebook_id") && text.contains("namespace"), "{text}");
+    }
+
+    #[test]
+    fn every_argument_saves_a_new_image() {
+        let s = schema();
+        for a in s.block.attributes.iter().filter(|a| a.mode != crate::framework::Mode::Computed) {
+            assert!(a.requires_replace, "{} must replace the image", a.name);
+        }
+    }
+
+    #[test]
+    fn the_answer_fills_what_the_api_decides() {
+        let planned = ImageStoreModel { name: "env".into(), namespace: "team".into(), ..Default::default() };
+        let image = Image {
+            id: "img-1".into(),
+            name: "env".into(),
+            tag: Some("latest".into()),
+            status: Some("ACTIVE".into()),
+            resource_categories: vec!["CPU".into()],
+            workspace_id: Some("0".into()),
+            create_at: Some(1_638_841_744_515),
+            ..Default::default()
+        };
+        let m = planned.with(&image);
+        assert_eq!(m.id.as_deref(), Some("img-1"));
+        assert_eq!(m.tag.as_deref(), Some("latest"));
+        assert_eq!(m.workspace_id.as_deref(), Some("0"));
+        assert_eq!(m.resource_categories, Some(vec!["CPU".to_string()]));
+        assert_eq!(m.created_at.as_deref(), Some("2021-12-07T01:49:04Z"));
+        assert_eq!(m.namespace, "team", "kept when the answer leaves it out");
+    }
+}
