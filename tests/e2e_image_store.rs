@@ -45,6 +45,14 @@ fn a_running_notebook_is_saved_and_a_new_notebook_is_made_from_the_image() {
         notebook("source", ""),
         image_store("  tag         = \"v1\"\n  description = \"the team's packages\"")
     ));
+    // The plan says the notebook pauses (the notebook is new: its ID is not known yet).
+    let plan = s.wd.ok(&["plan", "-no-color"]);
+    assert!(
+        plan.flat().contains("Warning: The notebook pauses while its image is saved")
+            && plan.flat().contains("unusable (SNAPSHOTTING) until the image is ACTIVE"),
+        "{}",
+        plan.all()
+    );
     let m = s.mark();
     s.apply();
     let calls = s.sim.calls();

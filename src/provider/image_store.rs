@@ -239,9 +239,18 @@ impl Resource for ImageStoreResource {
     }
 
     /// A new image's notebook is looked at now: a missing one fails the plan, a
-    /// stopped one is pointed out.
+    /// stopped one is pointed out; and the plan says the notebook pauses meanwhile.
     async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
         NEEDS_RUNNING.plan_create(ctx, req, resp).await;
+        // Not when the notebook is already pointed out as stopped or missing.
+        if req.state.is_null() && !resp.plan.is_null() && resp.diagnostics.is_empty() {
+            let notebook = resp.plan.attr(attr::NOTEBOOK_ID).as_str().unwrap_or("the notebook").to_string();
+            resp.diagnostics.warning_at(
+                AttributePath::attr(attr::NOTEBOOK_ID),
+                "The notebook pauses while its image is saved",
+                format!("Apply saves {notebook} as an image: the notebook is unusable (SNAPSHOTTING) until the image is ACTIVE, then runs again; apply waits for both."),
+            );
+        }
     }
 
     async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
