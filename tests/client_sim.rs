@@ -438,4 +438,9 @@ async fn an_image_is_saved_from_a_running_notebook_which_runs_again_after() {
     // Listed among the project's images, as a DEDICATED one.
     let listed = api.list_images(&ImageFilter { kind: Some("DEDICATED".into()), ..Default::default() }).await.unwrap();
     assert_eq!(listed.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [image.id.as_str()]);
+    // A missing image is HTTP 400 with ModelArts.6404, which the client reads as not found.
+    match api.get_image("no-such-image").await.unwrap_err() {
+        ApiError::NotFound { status: 400, code, .. } => assert_eq!(code.as_deref(), Some(codes::NOT_FOUND_ALT)),
+        other => panic!("expected not found, got {other:?}"),
+    }
 }

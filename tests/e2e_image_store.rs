@@ -105,6 +105,20 @@ fn a_running_notebook_is_saved_and_a_new_notebook_is_made_from_the_image() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let image = rt.block_on(kept.get_image(&image_id)).expect("the image is still there");
     assert_eq!(image.status.as_deref(), Some("ACTIVE"));
+
+    // An image deleted outside Terraform: the refresh drops it, and the plan saves it again.
+    s.config(&format!("{}{}", notebook("source", ""), image_store("")));
+    s.apply();
+    let second = string_attr(&s, "id");
+    s.sim.control("DELETE", &format!("/_sim/images/{second}"), None);
+    let plan = s.wd.ok(&["plan", "-no-color"]);
+    assert!(
+        plan.flat().contains("# modelarts_notebook_image_store.env will be created")
+            && plan.flat().contains("1 to add, 0 to change, 0 to destroy"),
+        "{}",
+        plan.all()
+    );
+    s.wd.ok(&["destroy", "-auto-approve"]);
 }
 
 #[test]

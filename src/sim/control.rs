@@ -7,6 +7,7 @@
 //! - `GET /_sim/notebooks/{id}/storage` — the notebook's storage mounts
 //! - `PATCH /_sim/notebooks/{id}/storage/{mount}` — overwrite a mount's `status`, `failure_reason`
 //! - `DELETE /_sim/notebooks/{id}/storage/{mount}` — remove a mount at once
+//! - `DELETE /_sim/images/{id}` — remove a saved image at once (as the console does)
 //! - `POST /_sim/faults` — add a fault rule (JSON, see [`Rule`]); `DELETE /_sim/faults` clears them
 //! - `PUT /_sim/error-rate` — `{"rate": 0.3}`
 //! - `GET /_sim/calls` — the call log; `DELETE /_sim/calls` clears it
@@ -75,6 +76,15 @@ pub(crate) fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) ->
                     Reply::json(200, &json!({}))
                 }
                 _ => Reply::error(404, "SIM.0404", "unknown control endpoint"),
+            }
+        }
+        ("DELETE", ["images", id]) => {
+            let before = world.store.images.len();
+            world.store.images.retain(|i| i.image.id != *id);
+            if world.store.images.len() < before {
+                Reply::json(200, &json!({}))
+            } else {
+                Reply::error(404, "SIM.0404", "no such saved image")
             }
         }
         ("POST", ["faults"]) => match serde_json::from_value::<Rule>(input) {

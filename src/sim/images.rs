@@ -2,7 +2,8 @@
 //! the SDK's `CreateImage` ("the instance must be running"; the image is `CREATING`
 //! and "the notebook unavailable" meanwhile, then `ACTIVE`, or `CREATE_FAILED` with
 //! a `status_message`), `ImageCreateReq`'s limits, and the official Go provider's
-//! `huaweicloud_modelarts_notebook_image_store` (a missing image is `ModelArts.6404`).
+//! `huaweicloud_modelarts_notebook_image_store` (a missing image is HTTP 400 with
+//! `ModelArts.6404`: it converts exactly that answer into "not found").
 //! While the image is saved the notebook is `SNAPSHOTTING`; then it runs again.
 //! Saved images belong to a project, outlive their notebook, and are shown, listed
 //! and usable for new notebooks like the catalogue's.
@@ -73,7 +74,7 @@ pub(crate) fn find(catalogue: &Catalogue, store: &mut Store, project: &str, id: 
 pub(crate) fn show(id: &str, ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     match find(ctx.catalogue, ctx.store, ctx.project, id) {
         Some(i) => Ok(to_json(&i)),
-        None => refused(404, codes::NOT_FOUND_ALT, format!("The image does not exist: {id}")),
+        None => refused(400, codes::NOT_FOUND_ALT, format!("The image does not exist: {id}")),
     }
 }
 
