@@ -3,7 +3,7 @@
 //! planner as apply, [`super::steps`], run on the prior state), and the refusal of
 //! a restart that `allow_stopping_for_update = false` forbids.
 
-use crate::client::types::{EndpointReq, UpdateNotebook};
+use crate::client::types::{EndpointReq, Status, UpdateNotebook};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
@@ -149,10 +149,13 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     let renames_while_stopped = steps.iter().any(|s| matches!(s, Step::Update { needs: Needs::AnyStatus, .. }))
         && now == Power::Stopped
         && !steps.iter().any(|s| matches!(s, Step::Start(_)));
+    let settling = prior.attr("status").as_str().is_some_and(|s| Status::parse(s).is_transitional());
     for (attr, when) in COMPUTED {
         let v = match when {
             Recompute::ClearedByTransition if transition => Value::Null,
             Recompute::EndStatus if running_cfg.is_unknown() => Value::Unknown,
+            // Found on its way somewhere (e.g. STARTING): apply waits until it settles.
+            Recompute::EndStatus if settling && (api_change || transition) => Value::Unknown,
             Recompute::EndStatus if transition => Value::from(end.status().as_str()),
             Recompute::OnApiChange if api_change => Value::Unknown,
             Recompute::OnChangeOf(deps) if changed_attr(deps) => Value::Unknown,
@@ -408,6 +411,13 @@ mod tests {
         let (planned, _, _) = run(&p, &c);
         assert_eq!(planned.attr("status"), &Value::from("STOPPED"));
         assert!(planned.attr("auto_stop_enabled").is_unknown());
+        // Found STARTING: a rename waits for it to settle, so the status is not known.
+        let mut starting = p.clone();
+        starting.set_attr("status", "STARTING".into());
+        let mut c = config_from(&starting);
+        c.set_attr("name", "renamed".into());
+        let (planned, _, _) = run(&starting, &c);
+        assert!(planned.attr("status").is_unknown());
         // running known only at apply: neither is known.
         let mut c = config_from(&p);
         c.set_attr("running", Value::Unknown);
