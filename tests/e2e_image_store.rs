@@ -184,3 +184,93 @@ fn a_stopped_notebook_is_explained_and_a_failed_save_reported() {
     assert_eq!(string_attr(&s, "status"), "ACTIVE");
     s.wd.ok(&["destroy", "-auto-approve"]);
 }
+
+/// The notebook's `(image_id, current_image_id)` in the state.
+fn notebook_images(s: &Scenario) -> (String, String) {
+    let get = |a: &str| s.state_attr("modelarts_notebook.nb", a).as_str().unwrap_or_default().to_string();
+    (get("image_id"), get("current_image_id"))
+}
+
+#[test]
+fn a_save_is_adopted_not_undone_while_real_changes_still_apply() {
+    use common::scenario::{CPU_IMAGE, CPU_IMAGE_2};
+    let Some(s) = Scenario::new(&quick_transitions_and(&["--image-seconds", "0.3"])) else { return };
+    s.config(&format!("{}{}", notebook("source", ""), image_store("")));
+    // `apply` checks that the plan after it is empty: the notebook now runs the saved
+    // image (the API reports it), and the plan neither shows nor undoes it.
+    s.apply();
+    let saved = string_attr(&s, "id");
+    let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+    assert_eq!(s.sim.notebook(&id).image.id, saved, "the API reports the saved image as the notebook's");
+    assert_eq!(s.sim.notebook(&id).image.origin.as_deref(), Some("IMAGE_SAVE"));
+    // Another apply refreshes the state and writes nothing.
+    let m = s.mark();
+    s.wd.ok(&["apply", "-auto-approve"]);
+    assert!(s.sim.ops_since(m, false).is_empty(), "{:?}", s.sim.ops_since(m, false));
+    assert_eq!(notebook_images(&s), (CPU_IMAGE.to_string(), saved.clone()), "configured kept, saved shown");
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "image_name"), "team-env", "what runs");
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "image_type"), "DEDICATED");
+
+    // The official pattern keeps working.
+    s.config(&format!(
+        "{}{}",
+        notebook("source", "  lifecycle {\n    ignore_changes = [image_id]\n  }"),
+        image_store("")
+    ));
+    s.assert_no_changes();
+
+    // A real change of image_id after the save applies: stop, PUT, start — and the
+    // plan says the saved environment is left.
+    s.config(&format!(
+        "{}{}",
+        notebook_with("nb", "source", "modelarts.vm.cpu.2u", CPU_IMAGE_2, 10, ""),
+        image_store("")
+    ));
+    let plan = s.wd.ok(&["plan", "-no-color"]);
+    assert!(
+        plan.flat().contains(&format!("~ image_id = \"{CPU_IMAGE}\" -> \"{CPU_IMAGE_2}\""))
+            && plan.flat().contains("The notebook leaves the image it was saved as")
+            && plan.flat().contains(&format!("set image_id = \"{saved}\"")),
+        "{}",
+        plan.all()
+    );
+    let m = s.mark();
+    s.apply();
+    let writes: Vec<String> = s.sim.calls()[m..]
+        .iter()
+        .filter(|c| ["stop", "update", "start"].contains(&c.op.as_str()))
+        .map(|c| format!("{} {} {}", c.op, c.status_before.as_deref().unwrap_or("-"), c.body))
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            "stop RUNNING null".to_string(),
+            format!("update STOPPED {}", json!({"image_id": CPU_IMAGE_2})),
+            "start STOPPED null".to_string()
+        ]
+    );
+    assert_eq!(s.sim.ops_since(m, false), ["stop", "update", "start"]);
+    assert_eq!(notebook_images(&s), (CPU_IMAGE_2.to_string(), CPU_IMAGE_2.to_string()));
+
+    // Switched in the console to an image not saved from a notebook: drift, shown.
+    let api = s.api();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use modelarts_provider::client::types::{Status, UpdateNotebook};
+        let t = std::time::Duration::from_secs(30);
+        api.stop_notebook(&id).await.unwrap();
+        api.wait_for_status(&id, &[Status::Stopped], t).await.unwrap();
+        let switch = UpdateNotebook { image_id: Some(CPU_IMAGE.into()), ..Default::default() };
+        api.update_notebook(&id, &switch).await.unwrap();
+        api.start_notebook(&id, None).await.unwrap();
+        api.wait_for_status(&id, &[Status::Running], t).await.unwrap();
+    });
+    let plan = s.wd.ok(&["plan", "-no-color"]);
+    assert!(
+        plan.flat().contains(&format!("~ image_id = \"{CPU_IMAGE}\" -> \"{CPU_IMAGE_2}\""))
+            && !plan.flat().contains("The notebook leaves the image it was saved as"),
+        "{}",
+        plan.all()
+    );
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}

@@ -217,7 +217,6 @@ async fn a_moved_mount_takes_over_without_remounting() {
         mount_path: "/data/shared/".into(),
         uri: "obs://team-bucket/datasets/".into(),
         efs_id: None,
-        read_only: None,
     };
     let made = api.mount_storage(&n.id, &request).await.unwrap();
     let mount = api.wait_mounted(&n.id, &made.id, Duration::from_secs(10)).await.unwrap();
@@ -227,7 +226,7 @@ async fn a_moved_mount_takes_over_without_remounting() {
         serde_json::json!({
             "id": format!("{}/{}", n.id, mount.id), "region": "sim-region-1", "notebook_id": n.id,
             "storage_path": "obs://team-bucket/datasets/", "local_mount_directory": "/data/shared/",
-            "type": "OBS", "mount_id": mount.id, "status": "MOUNTED"
+            "type": "OBSFS", "mount_id": mount.id, "status": "MOUNTED"
         }),
         0,
     );
@@ -251,7 +250,7 @@ async fn a_moved_mount_takes_over_without_remounting() {
     assert!(text.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "no remount: {}", plan.all());
     s.apply();
     assert_eq!(s.state_attr("modelarts_notebook_mount_storage.x", "mount_id"), mount.id.as_str());
-    assert_eq!(s.state_attr("modelarts_notebook_mount_storage.x", "read_only"), false);
+    assert_eq!(s.state_attr("modelarts_notebook_mount_storage.x", "type"), "OBSFS");
     let writes: Vec<String> = s
         .sim
         .ops_since(m, false)

@@ -44,22 +44,22 @@ fn string_attr(s: &Scenario, attr: &str) -> String {
 #[test]
 fn mounts_imports_and_unmounts_before_the_notebook_is_destroyed() {
     let Some(s) = Scenario::new(FAST) else { return };
-    config(&s, "", "  read_only = true");
+    config(&s, "", "");
     let m = s.mark();
     s.apply();
     let calls = s.sim.calls();
     let post = calls[m..].iter().find(|c| c.op == "storage_mount").expect("a mount request");
     assert_eq!(
         post.body,
-        json!({"category": "OBS", "mount_path": "/data/datasets/", "uri": "obs://team-bucket/datasets/", "read_only": true}),
-        "the official provider's request, with read_only"
+        json!({"category": "OBS", "mount_path": "/data/datasets/", "uri": "obs://team-bucket/datasets/"}),
+        "the official provider's request: exactly the three keys of the SDK's DataVolumesReq"
     );
     assert_eq!(post.status_before.as_deref(), Some("RUNNING"), "mounted into the running notebook");
     let nb = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
     let mount_id = string_attr(&s, "mount_id");
     assert_eq!(string_attr(&s, "id"), format!("{nb}/{mount_id}"));
     assert_eq!(string_attr(&s, "status"), "MOUNTED");
-    assert_eq!(string_attr(&s, "type"), "OBS");
+    assert_eq!(string_attr(&s, "type"), "OBSFS", "an OBS path is mounted as a parallel file system");
     assert_eq!(string_attr(&s, "region"), "sim-region-1");
     let listed = s.sim.control("GET", &format!("/_sim/notebooks/{nb}/storage"), None);
     assert_eq!(listed[0]["status"], "MOUNTED");
@@ -67,32 +67,97 @@ fn mounts_imports_and_unmounts_before_the_notebook_is_destroyed() {
     s.wd.ok(&["apply", "-refresh-only", "-auto-approve"]);
     let listed = s.state_attr("modelarts_notebook.nb", "mount_storages");
     assert_eq!(listed[0]["id"], mount_id.as_str());
+    assert_eq!(listed[0]["type"], "OBSFS");
     assert_eq!(listed[0]["path"], "obs://team-bucket/datasets/");
 
-    // Imported with the official provider's ID; the API never reports read_only,
-    // so the configured value is taken without replacing the mount.
+    // Imported with the official provider's ID: nothing to change.
     s.wd.ok(&["state", "rm", MOUNT]);
     s.wd.ok(&["import", MOUNT, &format!("{nb}/{mount_id}")]);
-    let m = s.mark();
-    let plan = s.wd.ok(&["plan", "-no-color"]);
-    assert!(plan.flat().contains("1 to change, 0 to destroy"), "{}", plan.all());
-    assert!(plan.flat().contains("read_only") && !plan.flat().contains("must be replaced"), "{}", plan.all());
-    s.apply();
-    assert!(storage_calls(&s, m).is_empty(), "recording read_only touched nothing: {:?}", storage_calls(&s, m));
-    assert_eq!(s.state_attr(MOUNT, "read_only"), true);
+    s.assert_no_changes();
 
-    // Destroy: the mount goes first, from the running notebook, and is waited for.
+    // ModelArts.6357 ("busy", and "gone" to the official provider) on a refresh:
+    // the notebook's list of mounts still has it, so it stays.
+    let busy = json!({"op": "storage_show", "kind": "reply", "status": 400, "code": "ModelArts.6357", "message": "The instance is busy.", "times": 1});
+    s.sim.control("POST", "/_sim/faults", Some(busy.clone()));
+    s.wd.ok(&["apply", "-refresh-only", "-auto-approve"]);
+    assert_eq!(string_attr(&s, "mount_id"), mount_id, "kept through a busy answer");
+
+    // Destroy: the mount goes first, from the running notebook, and is waited for;
+    // ModelArts.6357 while waiting for the unmount means it is gone, as in the
+    // official provider.
+    s.sim.control("POST", "/_sim/faults", Some(busy));
     let m = s.mark();
-    s.wd.ok(&["destroy", "-auto-approve"]);
+    s.wd.ok(&["destroy", "-auto-approve", "-refresh=false"]);
     let ops: Vec<String> = s.sim.ops_since(m, false);
     assert_eq!(ops.first().map(String::as_str), Some("storage_unmount"), "{ops:?}");
     let unmount = ops.iter().position(|o| o == "storage_unmount").unwrap();
     let delete = ops.iter().position(|o| o == "delete").unwrap();
     assert!(unmount < delete, "{ops:?}");
     let calls = s.sim.calls();
-    let gone_seen = calls[m..].iter().any(|c| c.op == "storage_show" && c.response == 404);
-    assert!(gone_seen, "the unmount was waited for until the mount was gone");
+    let looks: Vec<u16> = calls[m..].iter().filter(|c| c.op == "storage_show").map(|c| c.response).collect();
+    assert_eq!(looks, [400], "the 6357 answer ended the wait: {looks:?}");
     assert!(s.sim.notebooks().is_empty());
+}
+
+#[test]
+fn read_only_is_not_an_argument_and_the_eleventh_mount_is_refused_at_plan_time() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    config(&s, "", "");
+    s.apply();
+    // The mount API has no read-only option: a configuration asking for one fails.
+    config(&s, "", "  read_only = true");
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("An argument named \"read_only\" is not expected here"), "{}", out.all());
+
+    // Nine more mounts made behind Terraform's back: the notebook is full.
+    let nb = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+    let api = s.api();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use modelarts_provider::client::mounts::MountRequest;
+        for i in 0..9 {
+            let req = MountRequest {
+                category: "OBS".into(),
+                mount_path: format!("/data/extra{i}/"),
+                uri: format!("obs://team-bucket/extra{i}/"),
+                efs_id: None,
+            };
+            api.mount_storage(&nb, &req).await.unwrap();
+        }
+    });
+    s.config(&format!(
+        "{}{}{}",
+        notebook("with-data", ""),
+        mount(""),
+        r#"
+resource "modelarts_notebook_mount_storage" "eleventh" {
+  notebook_id           = modelarts_notebook.nb.id
+  storage_path          = "obs://team-bucket/more/"
+  local_mount_directory = "/data/more/"
+}
+"#
+    ));
+    let m = s.mark();
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(
+        out.flat().contains("The notebook has no room for another mount")
+            && out.flat().contains("already has 10 storage mounts, and at most 10 can be mounted"),
+        "{}",
+        out.all()
+    );
+    assert!(out.flat().contains("modelarts_notebook_mount_storage.eleventh"), "{}", out.all());
+    assert!(storage_calls(&s, m).is_empty(), "nothing written: {:?}", storage_calls(&s, m));
+    // The simulator enforces the limit too (the API's own rule).
+    let refused = rt.block_on(api.mount_storage(
+        &nb,
+        &modelarts_provider::client::mounts::MountRequest {
+            category: "OBS".into(),
+            mount_path: "/data/more/".into(),
+            uri: "obs://team-bucket/more/".into(),
+            efs_id: None,
+        },
+    ));
+    assert!(refused.unwrap_err().to_string().contains("at most 10 storages"));
 }
 
 #[test]

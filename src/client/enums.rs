@@ -61,3 +61,9 @@ string_enum! {
         Unmounted = "UNMOUNTED",
     }
 }
+
+string_enum! {
+    /// How an image was made (SDK `Image.origin` / `ImageResponse.origin`): built by a
+    /// user, or saved from a notebook — which then runs the saved image.
+    pub(crate) enum ImageOrigin { Customize = "CUSTOMIZE", ImageSave = "IMAGE_SAVE" }
+}

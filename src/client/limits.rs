@@ -1,6 +1,7 @@
 //! The API's documented limits on notebook settings, from the official SDK's model
 //! descriptions (`NotebookCreateRequest`, `VolumeMountRequest`, `LeaseReq`,
-//! `CustomHooks`) and the public API pages in `seeds/`. The provider checks them at
+//! `CustomHooks`) and the public API pages *Updating a Notebook Instance* and
+//! *Starting a Notebook Instance* (`docs/development/modelarts-api.md`). The provider checks them at
 //! plan time; the simulator enforces them as the API does.
 
 /// Storage: EVS volumes from 5 GB (the API's default) and grow up to 4096 GB

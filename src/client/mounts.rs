@@ -14,7 +14,9 @@ use super::wait::Seen;
 use super::{Call, Client};
 use crate::enums::StringEnum;
 
-/// The mount request (SDK `DataVolumesReq`).
+/// The mount request (SDK `DataVolumesReq`): `category`, `uri`, `mount_path` (and
+/// `efs_id` for SFS Turbo) — nothing else; there is no read-only option (that
+/// exists only on the create/update `data_volumes`, SDK `VolumeMountRequest`).
 #[derive(Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MountRequest {
     /// `OBS`, `OBSFS` or `EFS` ([`super::enums::MountCategory`]).
@@ -26,11 +28,21 @@ pub struct MountRequest {
     /// The SFS Turbo file system, for `EFS`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub efs_id: Option<String>,
-    /// Mount read-only. Not in the SDK's `DataVolumesReq` (3.1.219); listed in
-    /// `../shared/modelarts-api.md`, "Dynamic storage mounts". Sent only when true,
-    /// so a default mount is exactly the official provider's request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+}
+
+/// At most this many storages are mounted into one notebook (the official
+/// provider's docs of `huaweicloud_modelarts_notebook_mount_storage`: "A maximum of
+/// 10 storages can be mounted"; the SDK states no limit).
+pub const MAX_MOUNTS_PER_NOTEBOOK: usize = 10;
+
+impl ApiError {
+    /// Whether a look at a mount (or the wait for its unmount) found it gone: not
+    /// found, or `ModelArts.6357`, which the official provider reads as "gone" for
+    /// mounts (its `notebookNotFoundErrCodes`: 6309, 6357, 6404, on a mount's read
+    /// and while waiting for an unmount).
+    pub fn means_mount_gone(&self) -> bool {
+        self.is_not_found() || self.code() == Some(super::codes::BUSY)
+    }
 }
 
 fn mount_label(notebook: &str, mount: &str) -> String {
@@ -84,7 +96,7 @@ impl Client {
         let object = mount_label(notebook, mount);
         self.wait_until(&object, "unmounted", timeout, || async {
             let m = match self.get_mount(notebook, mount).await {
-                Err(e) if e.is_not_found() => return Ok(Seen::Reached(())),
+                Err(e) if e.means_mount_gone() => return Ok(Seen::Reached(())),
                 other => other?,
             };
             match m.status.as_deref().and_then(MountStatus::parse) {

@@ -248,7 +248,7 @@ impl Resource for ImageStoreResource {
             resp.diagnostics.warning_at(
                 AttributePath::attr(attr::NOTEBOOK_ID),
                 "The notebook pauses while its image is saved",
-                format!("Apply saves {notebook} as an image: the notebook is unusable (SNAPSHOTTING) until the image is ACTIVE, then runs again; apply waits for both."),
+                format!("Apply saves {notebook} as an image: the notebook is unusable (SNAPSHOTTING) until the image is ACTIVE, then runs again, on the saved image; apply waits for both. The notebook's image_id keeps the configured image (current_image_id shows the saved one): nothing is put back."),
             );
         }
     }

@@ -2,17 +2,19 @@
 //! notebook. Attribute names, the ID (`{notebook_id}/{mount_id}`) and the request
 //! (category `OBS`) are the official provider's
 //! `huaweicloud_modelarts_notebook_mount_storage`; the API's rules are in
-//! `../shared/modelarts-api.md`, "Dynamic storage mounts". Every argument replaces
-//! the mount, so there is no in-place update.
+//! `docs/development/modelarts-api.md`, "Dynamic storage mounts": the body is
+//! `{category, uri, mount_path}` (no read-only option), an OBS path reads back as
+//! `OBSFS` (a parallel file system), at most 10 mounts per notebook. Every argument
+//! replaces the mount, so there is no in-place update.
 
 use std::time::Instant;
 
 use async_trait::async_trait;
 
 use crate::client::enums::{MountCategory, MountStatus};
-use crate::client::mounts::MountRequest;
+use crate::client::mounts::{MountRequest, MAX_MOUNTS_PER_NOTEBOOK};
 use crate::client::types::Mount;
-use crate::client::{limits, ApiError, Client};
+use crate::client::{codes, limits, ApiError, Client};
 use crate::enums::StringEnum;
 use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
 use crate::framework::resource::{
@@ -40,7 +42,6 @@ pub(crate) mod attr {
     pub(crate) const NOTEBOOK_ID: &str = "notebook_id";
     pub(crate) const STORAGE_PATH: &str = "storage_path";
     pub(crate) const LOCAL_MOUNT_DIRECTORY: &str = "local_mount_directory";
-    pub(crate) const READ_ONLY: &str = "read_only";
     pub(crate) const MOUNT_ID: &str = "mount_id";
     pub(crate) const TYPE: &str = "type";
     pub(crate) const STATUS: &str = "status";
@@ -51,11 +52,6 @@ const CREATE_TIMEOUT: Timeout =
     Timeout { operation: "create", default: "10m", covers: "Mounting, including the wait for MOUNTED." };
 const DELETE_TIMEOUT: Timeout =
     Timeout { operation: "delete", default: "10m", covers: "Unmounting, including the wait until the mount is gone." };
-
-/// Private data of an imported mount: the API never reports `read_only`, so the
-/// first plan after an import takes the configured value without replacing the
-/// mount (Terraform-side only), and forgets this mark.
-const READ_ONLY_UNKNOWN: &[u8] = b"read_only=unknown";
 
 /// Words of a refusal, and the attribute each points at.
 const BLAME: &Blame = &[("mount_path", attr::LOCAL_MOUNT_DIRECTORY), ("uri", attr::STORAGE_PATH)];
@@ -79,9 +75,8 @@ pub(crate) fn schema() -> Schema {
                 .describe("Where it appears in the notebook: a sub-directory of `/data/` ending in `/`, such as `/data/dir1/`.")
                 .validate(Text { check: limits::check_mount_path, description: "a sub-directory of `/data/`, such as `/data/dir1/`" }),
         )
-        .attr(Attribute::bool(attr::READ_ONLY).default_value(false).requires_replace().describe("Mount read-only. Sent to the API as `read_only` only when `true` (the SDK's request model lacks the field; the API's answers never report it). Defaults to `false`."))
         .attr(Attribute::string(attr::MOUNT_ID).computed().use_state_for_unknown().describe("The mount's ID."))
-        .attr(Attribute::string(attr::TYPE).computed().use_state_for_unknown().describe("The storage type the API reports: `OBS`."))
+        .attr(Attribute::string(attr::TYPE).computed().use_state_for_unknown().describe("The storage type the API reports: `OBSFS` for an OBS path (a parallel file system)."))
         .attr(Attribute::string(attr::STATUS).computed().use_state_for_unknown().describe("The mount's status: `MOUNTED` when all is well; a mount found `MOUNT_FAILED` is replaced at the next apply."))
         .block(timeouts::block(&[CREATE_TIMEOUT, DELETE_TIMEOUT]));
     Schema::new(0, root)
@@ -95,7 +90,6 @@ pub(crate) struct MountModel {
     pub notebook_id: String,
     pub storage_path: String,
     pub local_mount_directory: String,
-    pub read_only: Option<bool>,
     pub mount_id: Option<String>,
     pub kind: Option<String>,
     pub status: Option<String>,
@@ -111,7 +105,6 @@ impl FromValue for MountModel {
             notebook_id: f.get(attr::NOTEBOOK_ID)?,
             storage_path: f.get(attr::STORAGE_PATH)?,
             local_mount_directory: f.get(attr::LOCAL_MOUNT_DIRECTORY)?,
-            read_only: f.get(attr::READ_ONLY)?,
             mount_id: f.get(attr::MOUNT_ID)?,
             kind: f.get(attr::TYPE)?,
             status: f.get(attr::STATUS)?,
@@ -128,7 +121,6 @@ impl IntoValue for MountModel {
             (attr::NOTEBOOK_ID, self.notebook_id.into_value()),
             (attr::STORAGE_PATH, self.storage_path.into_value()),
             (attr::LOCAL_MOUNT_DIRECTORY, self.local_mount_directory.into_value()),
-            (attr::READ_ONLY, self.read_only.into_value()),
             (attr::MOUNT_ID, self.mount_id.into_value()),
             (attr::TYPE, self.kind.into_value()),
             (attr::STATUS, self.status.into_value()),
@@ -179,20 +171,29 @@ impl Resource for MountStorageResource {
         schema()
     }
 
-    /// A mount found failed is replaced; an imported mount takes the configured
-    /// `read_only`; a new mount's notebook is looked at now, so a missing notebook
-    /// fails the plan and a stopped one is pointed out.
+    /// A mount found failed is replaced; a new mount's notebook is looked at now,
+    /// so a missing notebook fails the plan and a stopped one is pointed out.
     async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
-        if req.private == READ_ONLY_UNKNOWN {
-            resp.requires_replace.retain(|p| *p != AttributePath::attr(attr::READ_ONLY));
-            resp.private = Vec::new();
-        }
         let failed = [MountStatus::MountFailed.as_str(), MountStatus::UnmountFailed.as_str()];
         if req.state.attr(attr::STATUS).as_str().is_some_and(|s| failed.contains(&s)) {
             resp.plan.set_attr(attr::STATUS, Value::Unknown);
             resp.requires_replace.push(AttributePath::attr(attr::STATUS));
         }
         NEEDS_RUNNING.plan_create(ctx, req, resp).await;
+        if req.state.is_null() && !resp.diagnostics.has_errors() {
+            let notebook = resp.plan.attr(attr::NOTEBOOK_ID).as_str().map(String::from);
+            if let (Some(notebook), Ok((api, _))) =
+                (notebook, client(ctx, req.config.attr(attr::REGION).as_str()).await)
+            {
+                if let Err(full) = room_for_a_mount(&api, &notebook).await {
+                    resp.diagnostics.error_at(
+                        AttributePath::attr(attr::NOTEBOOK_ID),
+                        "The notebook has no room for another mount",
+                        full,
+                    );
+                }
+            }
+        }
     }
 
     async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
@@ -211,9 +212,18 @@ impl Resource for MountStorageResource {
             resp.state = None;
             return;
         };
-        match api.get_mount(&current.notebook_id, &mount_id).await {
+        let looked = match api.get_mount(&current.notebook_id, &mount_id).await {
+            // `ModelArts.6357` is "gone" to the official provider, but also "busy": the
+            // notebook's list of mounts decides, so a busy moment loses no mount.
+            Err(e) if e.code() == Some(codes::BUSY) => match api.list_mounts(&current.notebook_id).await {
+                Ok(mounts) => mounts.into_iter().find(|m| m.id == mount_id).ok_or(e),
+                Err(listing) => Err(listing),
+            },
+            other => other,
+        };
+        match looked {
             // The notebook or the mount is gone: so is this resource.
-            Err(e) if e.is_not_found() => resp.state = None,
+            Err(e) if e.means_mount_gone() => resp.state = None,
             Err(e) => resp.diagnostics.error("Failed to read the storage mount", e.to_string()),
             Ok(m) if m.status.as_deref() == Some(MountStatus::Unmounted.as_str()) => resp.state = None,
             Ok(m) => resp.state = Some(current.with(&m).into_value()),
@@ -250,6 +260,18 @@ async fn unmount(api: &Client, notebook: &str, mount_id: &str, timeouts: &Value)
     api.wait_unmounted(notebook, mount_id, DELETE_TIMEOUT.of(timeouts)).await
 }
 
+/// `Err` with why, when `notebook` already has the most mounts the API allows;
+/// `Ok` too when its mounts cannot be listed now (the mount itself then tells).
+async fn room_for_a_mount(api: &Client, notebook: &str) -> Result<(), String> {
+    match api.list_mounts(notebook).await {
+        Ok(mounts) if mounts.len() >= MAX_MOUNTS_PER_NOTEBOOK => Err(format!(
+            "Notebook {notebook} already has {} storage mounts, and at most {MAX_MOUNTS_PER_NOTEBOOK} can be mounted into one notebook: unmount one first.",
+            mounts.len()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Mounts the storage and waits for `MOUNTED`; a mount that fails is removed again.
 async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut CreateResponse) {
     let notebook = planned.notebook_id.clone();
@@ -258,12 +280,18 @@ async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut
     if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
         return resp.diagnostics.extend(d);
     }
+    if let Err(full) = room_for_a_mount(api, &notebook).await {
+        return resp.diagnostics.error_at(
+            AttributePath::attr(attr::NOTEBOOK_ID),
+            "The notebook has no room for another mount",
+            full,
+        );
+    }
     let request = MountRequest {
         category: MountCategory::Obs.as_str().into(),
         mount_path: planned.local_mount_directory.clone(),
         uri: planned.storage_path.clone(),
         efs_id: None,
-        read_only: planned.read_only.filter(|r| *r),
     };
     tracing::info!(notebook = %notebook, path = %request.mount_path, "mounting storage");
     let mounted = match api.mount_storage(&notebook, &request).await {
@@ -312,8 +340,7 @@ async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut
 #[async_trait]
 impl ResourceWithMoveState for MountStorageResource {
     /// From the official `huaweicloud_modelarts_notebook_mount_storage` (schema
-    /// version 0), whose attributes these are. Its mounts are read-write: it never
-    /// sends `read_only`.
+    /// version 0), whose attributes these are.
     async fn move_state(&self, _: &CallContext, req: &MoveStateRequest<'_>, resp: &mut MoveStateResponse) {
         answer_move(req, resp, OFFICIAL_TYPE, from_official_state);
     }
@@ -336,7 +363,6 @@ fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics>
         (attr::NOTEBOOK_ID, src.required(attr::NOTEBOOK_ID)),
         (attr::STORAGE_PATH, src.required(attr::STORAGE_PATH)),
         (attr::LOCAL_MOUNT_DIRECTORY, src.required(attr::LOCAL_MOUNT_DIRECTORY)),
-        (attr::READ_ONLY, Value::Bool(false)),
         (attr::MOUNT_ID, mount_id),
         (attr::TYPE, src.optional(attr::TYPE)),
         (attr::STATUS, src.optional(attr::STATUS)),
@@ -366,14 +392,8 @@ impl ResourceWithImportState for MountStorageResource {
         };
         match api.get_mount(notebook, mount).await {
             Ok(m) => {
-                let base = MountModel {
-                    region: Some(region),
-                    notebook_id: notebook.to_string(),
-                    read_only: Some(false),
-                    ..Default::default()
-                };
+                let base = MountModel { region: Some(region), notebook_id: notebook.to_string(), ..Default::default() };
                 resp.state = Some(base.with(&m).into_value());
-                resp.private = READ_ONLY_UNKNOWN.to_vec();
             }
             Err(e) if e.is_not_found() => resp.diagnostics.error(
                 "Cannot import the storage mount",
@@ -411,10 +431,7 @@ mod tests {
         let v = from_official_state(&official).unwrap();
         assert!(crate::protocol::value::conforms(&v, &schema().ty()).is_ok());
         let m: MountModel = decode(&v).unwrap();
-        assert_eq!(
-            (m.mount_id.as_deref(), m.read_only, m.region.as_deref()),
-            (Some("m-1"), Some(false), Some("cn-north-4"))
-        );
+        assert_eq!((m.mount_id.as_deref(), m.region.as_deref()), (Some("m-1"), Some("cn-north-4")));
         let mut no_mount_id = official.clone();
         no_mount_id["mount_id"] = serde_json::json!("");
         assert_eq!(from_official_state(&no_mount_id).unwrap().attr(attr::MOUNT_ID), &Value::from("m-1"));

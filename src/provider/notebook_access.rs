@@ -4,7 +4,7 @@
 //!
 //! The values are the notebook's `url`, `token` and SSH endpoint `uri` as the show
 //! API reports them (`GET /v1/{project_id}/notebooks/{id}`; the fields are in
-//! `../shared/modelarts-api.md`, "Notebook calls"; the SDK's `NotebookResp` has them).
+//! `docs/development/modelarts-api.md`, "Access token"; the SDK's `NotebookResp` has them).
 //! The token is why this is ephemeral: the resource keeps only the URL, and the
 //! client's [`Secret`](crate::client::types::Secret) keeps the token out of logs.
 

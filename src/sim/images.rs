@@ -4,7 +4,8 @@
 //! a `status_message`), `ImageCreateReq`'s limits, and the official Go provider's
 //! `huaweicloud_modelarts_notebook_image_store` (a missing image is HTTP 400 with
 //! `ModelArts.6404`: it converts exactly that answer into "not found").
-//! While the image is saved the notebook is `SNAPSHOTTING`; then it runs again.
+//! While the image is saved the notebook is `SNAPSHOTTING`; then it runs again, on
+//! the saved image (its `image` now reports it, with `origin` `IMAGE_SAVE`).
 //! Saved images belong to a project, outlive their notebook, and are shown, listed
 //! and usable for new notebooks like the catalogue's.
 
@@ -128,6 +129,12 @@ pub(crate) fn save(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -
     // The notebook is unusable while its image is saved, and runs again after.
     let notebook_ending = if ending == Ending::Stuck { Ending::Stuck } else { Ending::Normal };
     r.begin(Status::Snapshotting, Status::Running, during, &notebook_ending);
+    // A good save leaves the notebook running the saved image (see `Record::image_after`).
+    if ending == Ending::Normal {
+        let mut saved = image.clone();
+        saved.status = Some(ImageStatus::Active.as_str().into());
+        r.image_after = Some(super::notebooks::notebook_image(&saved));
+    }
     let (until, fail) = match ending {
         Ending::Normal => (Instant::now().checked_add(during), None),
         Ending::Error(reason) => (Instant::now().checked_add(during), Some(reason)),

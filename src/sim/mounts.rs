@@ -1,5 +1,5 @@
 //! Storage mounted into a running notebook ("dynamic storage mounts"), as the
-//! evidence says the API treats it (`../shared/modelarts-api.md`, "Dynamic storage
+//! evidence says the API treats it (`docs/development/modelarts-api.md`, "Dynamic storage
 //! mounts"; SDK `DataVolumesReq` / `DataVolumesRes`; the official Go provider's
 //! `huaweicloud_modelarts_notebook_mount_storage`): the notebook must be RUNNING;
 //! the path is a sub-directory of `/data/` ending in `/`; an OBS path is
@@ -18,15 +18,31 @@ use crate::client::types::{Mount, Status};
 use crate::client::{codes, limits};
 use crate::enums::StringEnum;
 
-/// The mount request (SDK `DataVolumesReq`, with `read_only` as the notes give it).
+/// The mount request (SDK `DataVolumesReq`; the AttachDynamicStorage API page;
+/// golangsdk's `MountStorageOpts`): these keys and no other — there is no
+/// read-only option, so a body with more is refused.
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct MountRequest {
     category: String,
     mount_path: String,
     uri: String,
     efs_id: Option<String>,
-    read_only: Option<bool>,
+}
+
+/// "A maximum of 10 storages can be mounted" (the official provider's docs of
+/// `huaweicloud_modelarts_notebook_mount_storage`).
+const MOUNTS_PER_NOTEBOOK: usize = 10;
+
+/// The category a mount reads back as: an OBS path is mounted as a parallel file
+/// system (the API page's example sends `OBS` and answers `OBSFS`; the official
+/// provider's docs and acceptance test expect `type = "OBSFS"`).
+fn mounted_category(asked: &str) -> &str {
+    if asked == MountCategory::Obs.as_str() {
+        MountCategory::Obsfs.as_str()
+    } else {
+        asked
+    }
 }
 
 /// A mount and the transition it is in.
@@ -101,14 +117,18 @@ pub(crate) fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) 
     if req.category == "EFS" && req.efs_id.is_none() {
         return bad_parameter("Parameter error: an EFS mount needs efs_id");
     }
+    if r.mounts.len() >= MOUNTS_PER_NOTEBOOK {
+        return bad_parameter(format!(
+            "Parameter error: at most {MOUNTS_PER_NOTEBOOK} storages can be mounted into an instance; instance {id} has {}",
+            r.mounts.len()
+        ));
+    }
     if r.mounts.iter().any(|m| m.mount.mount_path.as_deref() == Some(req.mount_path.as_str())) {
         return bad_parameter(format!("Parameter error: {} is already a mount point of instance {id}", req.mount_path));
     }
-    // `read_only` is accepted (the notes list it); no answer model has a field for it.
-    let _ = req.read_only;
     let mount = Mount {
         id: uuid_v4(),
-        category: Some(req.category),
+        category: Some(mounted_category(&req.category).to_string()),
         uri: Some(req.uri),
         mount_path: Some(req.mount_path),
         status: Some(MountStatus::Mounting.as_str().into()),

@@ -1,5 +1,5 @@
 //! The rules of the notebook calls, as the evidence says the API applies them
-//! (`../shared/modelarts-api.md`; the official SDK's models; the official Go
+//! (`docs/development/modelarts-api.md`; the official SDK's models; the official Go
 //! provider; the error-code table):
 //!
 //! - which status each change needs: `storage_new_size` a RUNNING notebook (the
@@ -159,13 +159,19 @@ fn image_ref(catalogue: &Catalogue, saved: &[Image], image_id: &str, flavor: &st
             ));
         }
     }
-    Ok(NotebookImage {
+    Ok(notebook_image(image))
+}
+
+/// An image as a notebook's answer shows it (SDK `Image` of `NotebookResp`).
+pub(crate) fn notebook_image(image: &Image) -> NotebookImage {
+    NotebookImage {
         id: image.id.clone(),
         name: Some(image.name.clone()),
         swr_path: image.swr_path.clone(),
         tag: image.tag.clone(),
         kind: image.kind.clone(),
-    })
+        origin: image.origin.clone(),
+    }
 }
 
 /// The volume rules of `VolumeMountRequest`: the create enum, `DEDICATED` only for

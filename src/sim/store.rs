@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::mounts::MountRecord;
-use crate::client::types::{CustomHooks, Lease, Notebook, Status};
+use crate::client::types::{CustomHooks, Lease, Notebook, NotebookImage, Status};
 use crate::timefmt::now_millis;
 
 /// How long each transition takes.
@@ -67,11 +67,24 @@ pub(crate) struct Record {
     pub(crate) mounts: Vec<MountRecord>,
     /// The project the notebook belongs to.
     pub(crate) project: String,
+    /// The image the notebook runs once the transition in progress ends well: an
+    /// image being saved from it. After a save the API reports the saved image as
+    /// the notebook's (the official docs of `huaweicloud_modelarts_notebook_image_store`:
+    /// storing "will change the value of `image_id`").
+    pub(crate) image_after: Option<NotebookImage>,
 }
 
 impl Record {
     pub(crate) fn new(notebook: Notebook) -> Self {
-        Record { notebook, transition: None, resized_at: None, hooks: None, mounts: Vec::new(), project: String::new() }
+        Record {
+            notebook,
+            transition: None,
+            resized_at: None,
+            hooks: None,
+            mounts: Vec::new(),
+            project: String::new(),
+            image_after: None,
+        }
     }
 
     /// Marks the volume `RESIZING` for `during` (the instance stays usable).
@@ -110,12 +123,18 @@ impl Record {
             if t.remove && t.fail.is_none() {
                 return true;
             }
+            let image_after = self.image_after.take();
             match t.fail {
                 Some(reason) => {
                     self.notebook.status = Status::Error;
                     self.notebook.fail_reason = Some(reason);
                 }
-                None => self.notebook.status = t.to,
+                None => {
+                    self.notebook.status = t.to;
+                    if let Some(image) = image_after {
+                        self.notebook.image = image;
+                    }
+                }
             }
             self.notebook.update_at = Some(now_millis());
         }
@@ -136,6 +155,7 @@ impl Record {
     /// Sets the status outright, ending any transition in progress (the control API).
     pub(crate) fn force_status(&mut self, status: Status) {
         self.transition = None;
+        self.image_after = None;
         self.notebook.status = status;
     }
 

@@ -20,13 +20,10 @@ _INSTANCE_TIMES = {
 }
 EXTENSIONS = {
     "EndpointsReq": {
-        "allowed_access_ips": ("list[str]", "seeds/update-notebook.txt, Table 3 EndpointsReq; golangsdk EndpointsReq"),
+        "allowed_access_ips": ("list[str]", "API page Updating a Notebook Instance, table EndpointsReq; golangsdk EndpointsReq"),
     },
     "EndpointsRes": {
-        "allowed_access_ips": ("list[str]", "seeds/start-notebook.txt, Table 5 EndpointsRes; golangsdk Endpoints"),
-    },
-    "DataVolumesReq": {
-        "read_only": ("bool", "../shared/modelarts-api.md, Dynamic storage mounts (body {category, uri, mount_path, read_only}); absent from the SDK's DataVolumesReq"),
+        "allowed_access_ips": ("list[str]", "API page Starting a Notebook Instance, table EndpointsRes; golangsdk Endpoints"),
     },
     "ShowNotebookResponse": dict(_INSTANCE_TIMES),
     "CreateNotebookResponse": dict(_INSTANCE_TIMES),

@@ -13,5 +13,4 @@ resource "modelarts_notebook_mount_storage" "datasets" {
   notebook_id           = modelarts_notebook.dev.id
   storage_path          = "obs://my-bucket/datasets/"
   local_mount_directory = "/data/datasets/"
-  read_only             = true
 }

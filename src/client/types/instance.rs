@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{lenient, nullable, Secret, Status};
+use crate::client::enums::ImageOrigin;
+use crate::enums::StringEnum;
 
 /// The image of an instance (SDK `Image` of `NotebookResp`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -23,6 +25,19 @@ pub struct NotebookImage {
     /// `BUILD_IN` or `DEDICATED`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// How the image was made: `IMAGE_SAVE` when saved from a notebook, `CUSTOMIZE`
+    /// when built by a user (SDK `Image.origin`). After a save, the notebook runs
+    /// the saved image, and this says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+impl NotebookImage {
+    /// Whether the notebook runs an image saved from a notebook (`origin` is
+    /// `IMAGE_SAVE`; `None` when the answer does not say).
+    pub fn is_saved(&self) -> Option<bool> {
+        self.origin.as_deref().map(|o| o == ImageOrigin::ImageSave.as_str())
+    }
 }
 
 /// An instance's auto-stop (SDK `Lease`); times in milliseconds since the epoch.

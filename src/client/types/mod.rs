@@ -6,7 +6,8 @@
 //! `NotebookUpdateRequest`, `VolumeMountRequest`, `CustomHooks`, `LeaseReq`,
 //! `ShowNotebookResponse`, ...). A few fields the SDK's current models lack are
 //! documented elsewhere, and are marked where they are declared: the SSH
-//! endpoint's `allowed_access_ips` (the public API pages in `seeds/`, and the
+//! endpoint's `allowed_access_ips` (the public API pages *Updating* and *Starting a
+//! Notebook Instance*, and the
 //! official Go provider's SDK, `golangsdk` `EndpointsReq`), and the instance's own
 //! `create_at` / `update_at` (`golangsdk` `Notebook`, read by the official provider).
 //!

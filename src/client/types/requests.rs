@@ -36,7 +36,7 @@ pub struct EndpointReq {
     #[serde(deserialize_with = "nullable")]
     pub key_pair_names: Vec<String>,
     /// Addresses allowed to reach the endpoint; absent means all. Documented on the
-    /// public API pages (`seeds/update-notebook.txt`, "EndpointsReq") and sent by the
+    /// public API page *Updating a Notebook Instance* (table "EndpointsReq") and sent by the
     /// official provider; the SDK's current `EndpointsReq` lacks it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_access_ips: Option<Vec<String>>,

@@ -64,6 +64,9 @@ pub fn schema() -> Schema {
             a.mode = Mode::OptionalComputed;
             a.description = "The region to read in; the provider's when omitted.".into();
         }
+        if a.name == "image_id" {
+            a.description = "ID of the image the notebook runs, as the API reports it: after the notebook is saved as an image, the saved one (the same as `current_image_id`).".into();
+        }
         if a.name == "running" {
             a.description = "Whether the notebook is running (or starting).".into();
         }

@@ -1,6 +1,6 @@
 //! How each change to a `modelarts_notebook` reaches the API — the table the plan,
 //! the apply sequencer and the docs all read. Which status each update needs comes
-//! from `../shared/modelarts-api.md`, "Which status each change needs": the update
+//! from `docs/development/modelarts-api.md`, "Which status each change needs": the update
 //! page, the SDK's `VolumeRes.status`, and the official Go provider.
 
 use crate::protocol::Value;
@@ -97,6 +97,7 @@ pub(crate) const COMPUTED: &[(&str, Recompute)] = &[
     ("status", Recompute::EndStatus),
     ("fail_reason", Recompute::ClearedByTransition),
     ("updated_at", Recompute::OnApiChange),
+    ("current_image_id", Recompute::OnChangeOf(&["image_id"])),
     ("image_name", Recompute::OnChangeOf(&["image_id"])),
     ("image_swr_path", Recompute::OnChangeOf(&["image_id"])),
     ("image_type", Recompute::OnChangeOf(&["image_id"])),

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::client::codes;
-use crate::client::enums::{LeaseType, VolumeCategory};
+use crate::client::enums::{ImageOrigin, LeaseType, VolumeCategory};
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, EndpointReq, Lease, Notebook, Status, AUTO_STOP_OFF};
@@ -21,7 +21,7 @@ use super::execute::{execute, Run};
 use super::model::NotebookModel;
 use super::power;
 use super::spec::{Spec, Timeouts};
-use super::state::{asked_duration_ms, auto_stop_block, mount_storages, state_from_api};
+use super::state::{asked_duration_ms, auto_stop_block, mount_storages, recorded_image_id, state_from_api};
 use super::steps::{self, Changes, Power, Step};
 use crate::provider::diagnose::{api_error, blamed, NOTEBOOK_BLAME};
 
@@ -193,9 +193,30 @@ async fn refresh_or(api: &Client, id: &str, last: &Notebook, carry: &NotebookMod
         return state_from_api(last, carry);
     }
     match api.get_notebook(id).await {
-        Ok(n) => state_from_api(&n, carry),
+        Ok(n) => state_from_api(&with_image_origin(api, n, &carry.image_id).await, carry),
         Err(_) => state_from_api(last, carry),
     }
+}
+
+/// Notebook `n` with the `origin` of the image it runs filled in, when it runs
+/// another image than `carried` and its answer does not say how that image was made
+/// (the SDK's `Image` has `origin`; whether every answer fills it is not known):
+/// it decides whether a save is adopted ([`super::state::recorded_image_id`]).
+/// When the image cannot be read now, it is taken for a save: keeping the configured
+/// image for a while is safe, planning to put it back is not.
+pub(crate) async fn with_image_origin(api: &Client, mut n: Notebook, carried: &str) -> Notebook {
+    if n.image.origin.is_some() || carried.is_empty() || n.image.id == carried || n.image.id.is_empty() {
+        return n;
+    }
+    match api.get_image(&n.image.id).await {
+        Ok(image) => n.image.origin = image.origin,
+        Err(e) if e.is_not_found() => {}
+        Err(e) => {
+            tracing::warn!(notebook = %n.id, image = %n.image.id, error = %e, "could not read the image the notebook runs; taking it for a saved one");
+            n.image.origin = Some(ImageOrigin::ImageSave.as_str().to_string());
+        }
+    }
+    n
 }
 
 /// Reads notebook `current` and the storage mounted into it.
@@ -209,6 +230,7 @@ pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadR
     let (notebook, mounts) = tokio::join!(api.get_notebook(id), api.list_mounts(id));
     match notebook {
         Ok(n) => {
+            let n = with_image_origin(api, n, &current.image_id).await;
             let mut state = state_from_api(&n, current);
             // As in the official provider, a failed listing of the mounts keeps what was known.
             match mounts {
@@ -245,7 +267,9 @@ pub(crate) fn changes(current: &Notebook, prior: &NotebookModel, planned: &Noteb
     if spec.flavor_id != current.flavor {
         c.stopped.flavor = Some(spec.flavor_id.clone());
     }
-    if spec.image_id != current.image.id {
+    // A notebook running an image saved from it keeps it while the configuration
+    // still names the image it was made from (see `recorded_image_id`).
+    if spec.image_id != current.image.id && spec.image_id != recorded_image_id(&current.image, &prior.image_id) {
         c.stopped.image_id = Some(spec.image_id.clone());
     }
     if let (Some(kp), Some(ssh)) = (&spec.key_pair, current.ssh_endpoint()) {
@@ -317,6 +341,7 @@ pub(crate) async fn update(
             }
         }
     }
+    let current = with_image_origin(api, current, &prior.image_id).await;
     let now = Power::of(current.status == Status::Running);
     let end = spec.running.map_or(now, Power::of);
     let changes = changes(&current, prior, planned, spec);

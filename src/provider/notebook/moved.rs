@@ -102,6 +102,8 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
         ("status", status),
         ("url", src.optional("url")),
         ("ssh_uri", src.optional("ssh_uri")),
+        // The official state's image_id is the image the notebook runs (it reads `image.id`).
+        ("current_image_id", src.optional("image_id")),
         ("image_name", src.optional("image_name")),
         ("image_swr_path", src.optional("image_swr_path")),
         ("image_type", src.optional("image_type")),

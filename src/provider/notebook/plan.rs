@@ -136,7 +136,11 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     if !resp.requires_replace.is_empty() {
         return;
     }
-    let changes = changed(prior, &resp.plan);
+    let mut changes = changed(prior, &resp.plan);
+    // `image_id` set to the image the notebook already runs (one saved from it):
+    // Terraform-side only, as apply finds nothing to change.
+    let runs_planned_image = prior.attr("current_image_id") == resp.plan.attr("image_id");
+    changes.retain(|r| !(r.attr == "image_id" && runs_planned_image));
     let now = Power::of(prior.attr("running").as_bool() == Some(true));
     let running_cfg = req.config.attr("running");
     let end = running_cfg.as_bool().map_or(now, Power::of);

@@ -12,9 +12,11 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
+use crate::client::enums::ImageOrigin;
 use crate::client::notebooks::ImageFilter;
 use crate::client::types::{Flavor, Image};
 use crate::client::{ApiError, Client};
+use crate::enums::StringEnum;
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
@@ -182,7 +184,42 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
             Err(e) => checks.unchecked("image_id", &e),
         }
     }
+    if !creating && image_changed && !checks.diags.has_errors() {
+        warn_of_a_saved_environment(api, cache, req, resp, &mut checks).await;
+    }
     resp.diagnostics.extend(checks.diags);
+}
+
+/// A notebook running an image saved from it whose configuration names another
+/// image (a real change after a save, or an import after a save, whose `image_id`
+/// is the saved one: which image it was made from cannot be told from the API):
+/// apply switches it away from its saved environment. Legitimate — the plan shows
+/// it — but worth a sentence.
+async fn warn_of_a_saved_environment(
+    api: &Client,
+    cache: &Cache,
+    req: &ModifyPlanRequest<'_>,
+    resp: &ModifyPlanResponse,
+    checks: &mut Checks,
+) {
+    let Some(running) = req.state.attr("current_image_id").as_str() else { return };
+    if resp.plan.attr("image_id").as_str() == Some(running) {
+        return;
+    }
+    if let Ok(Some(img)) = cache.image(api, running).await {
+        if img.origin.as_deref() == Some(ImageOrigin::ImageSave.as_str()) {
+            checks.diags.warning_at(
+                AttributePath::attr("image_id"),
+                "The notebook leaves the image it was saved as",
+                format!(
+                    "Notebook {} runs image {} ({running}), saved from a notebook. Apply switches it to {}, without what was installed in it (the saved image stays in SWR). To keep the saved environment, set image_id = {running:?}.",
+                    req.state.attr("id").as_str().unwrap_or_default(),
+                    img.name,
+                    resp.plan.attr("image_id").as_str().unwrap_or("(known after apply)"),
+                ),
+            );
+        }
+    }
 }
 
 /// Why `image` cannot run on `flavor`, if it cannot.

@@ -54,6 +54,7 @@ pub(crate) mod attr {
     pub(crate) const AUTO_STOP_ENABLED: &str = "auto_stop_enabled";
     pub(crate) const URL: &str = "url";
     pub(crate) const SSH_URI: &str = "ssh_uri";
+    pub(crate) const CURRENT_IMAGE_ID: &str = "current_image_id";
     pub(crate) const IMAGE_NAME: &str = "image_name";
     pub(crate) const IMAGE_SWR_PATH: &str = "image_swr_path";
     pub(crate) const IMAGE_TYPE: &str = "image_type";
@@ -195,7 +196,7 @@ pub fn schema() -> Schema {
                 .validate(Chars { allowed: no_forbidden_description_char, description: "any character but `<` and `>`" }),
         )
         .attr(Attribute::string(attr::FLAVOR_ID).required().describe("Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source). Changing it needs a stopped notebook; a flavor the notebook cannot switch to is refused before anything is stopped."))
-        .attr(Attribute::string(attr::IMAGE_ID).required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it needs a stopped notebook."))
+        .attr(Attribute::string(attr::IMAGE_ID).required().describe("Image ID (see the `modelarts_notebook_images` data source). Changing it needs a stopped notebook. After the notebook is saved as an image (`modelarts_notebook_image_store`, the console, or the official provider), it runs the saved image: `image_id` keeps the configured image, `current_image_id` shows the saved one, and nothing is restarted — no `ignore_changes` needed. A switch to an image that was not saved from a notebook (made in the console) shows as drift."))
         .attr(Attribute::string(attr::KEY_PAIR).optional().describe("Name of the key pair for SSH access. A new key pair (adding or removing one too) replaces the notebook, as in the official provider."))
         .attr(
             Attribute::list_of(attr::ALLOWED_ACCESS_IPS, Type::String)
@@ -217,9 +218,10 @@ pub fn schema() -> Schema {
         .attr(Attribute::bool(attr::AUTO_STOP_ENABLED).computed().describe("Whether auto-stop is on, as the API reports it (`lease.enable`). Every start the provider makes turns it on exactly when `auto_stop` is set, so a plan that starts the notebook shows the value it will have."))
         .attr(Attribute::string(attr::URL).computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored; the ephemeral `modelarts_notebook_access` reads it for one run.)"))
         .attr(Attribute::string(attr::SSH_URI).computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
-        .attr(Attribute::string(attr::IMAGE_NAME).computed().describe("Name of the image."))
-        .attr(Attribute::string(attr::IMAGE_SWR_PATH).computed().describe("SWR path of the image."))
-        .attr(Attribute::string(attr::IMAGE_TYPE).computed().describe("Image type: `BUILD_IN` or `DEDICATED`."))
+        .attr(Attribute::string(attr::CURRENT_IMAGE_ID).computed().describe("ID of the image the notebook runs, as the API reports it: `image_id`, or the image it was last saved as."))
+        .attr(Attribute::string(attr::IMAGE_NAME).computed().describe("Name of the image the notebook runs."))
+        .attr(Attribute::string(attr::IMAGE_SWR_PATH).computed().describe("SWR path of the image the notebook runs."))
+        .attr(Attribute::string(attr::IMAGE_TYPE).computed().describe("Type of the image the notebook runs: `BUILD_IN`, or `DEDICATED` (your own, such as a saved one)."))
         .attr(Attribute::string(attr::CREATED_AT).computed().use_state_for_unknown().describe("When the notebook was created (RFC 3339, UTC)."))
         .attr(Attribute::string(attr::UPDATED_AT).computed().describe("When the notebook was last changed (RFC 3339, UTC)."))
         .attr(Attribute::string(attr::FAIL_REASON).computed().describe("Why the notebook failed, when its status is a failure."))

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::client::enums::LeaseType;
-use crate::client::types::{Lease, Mount, Notebook, Status};
+use crate::client::types::{Lease, Mount, Notebook, NotebookImage, Status};
 use crate::duration;
 use crate::enums::StringEnum;
 use crate::timefmt;
@@ -20,6 +20,23 @@ pub(crate) fn is_running(status: &Status) -> bool {
 
 fn time(ms: Option<i64>) -> Option<String> {
     ms.and_then(timefmt::rfc3339)
+}
+
+/// The `image_id` to record for a notebook that runs image `running`, when
+/// `carried` is the configured one (or the prior state's). A notebook saved as an
+/// image runs the saved image afterwards — the API reports it as the notebook's
+/// (official docs of `huaweicloud_modelarts_notebook_image_store`: storing "will
+/// change the value of `image_id`") — and putting the configured image back would
+/// throw the saved environment away: so the configured image stays recorded, and
+/// `current_image_id` shows the saved one. Any other image the notebook runs was
+/// switched to elsewhere: recorded as it is, so the plan shows the drift.
+pub(crate) fn recorded_image_id(running: &NotebookImage, carried: &str) -> String {
+    let adopted = !carried.is_empty() && running.id != carried && running.is_saved() == Some(true);
+    if adopted {
+        carried.to_string()
+    } else {
+        running.id.clone()
+    }
 }
 
 /// The storage mounted into a notebook, as `mount_storages` (the official
@@ -112,7 +129,7 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
         name: nb.name.clone(),
         description,
         flavor_id: nb.flavor.clone(),
-        image_id: nb.image.id.clone(),
+        image_id: recorded_image_id(&nb.image, &carry.image_id),
         volume: Some(VolumeModel {
             kind,
             ownership: vol.ownership.clone().or(carried_vol.ownership),
@@ -137,6 +154,7 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
         status: Some(nb.status.as_str().to_string()),
         url: nb.url.clone(),
         ssh_uri: ssh.and_then(|e| e.uri.clone()),
+        current_image_id: Some(nb.image.id.clone()).filter(|i| !i.is_empty()),
         image_name: nb.image.name.clone(),
         image_swr_path: nb.image.swr_path.clone(),
         image_type: nb.image.kind.clone(),
@@ -160,7 +178,7 @@ pub(crate) fn reported_auto_stop(lease: Option<&Lease>) -> Option<AutoStopModel>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::types::{EndpointRes, NotebookImage, Secret, VolumeRes};
+    use crate::client::types::{EndpointRes, Secret, VolumeRes};
     use crate::framework::IntoValue;
     use crate::protocol::Value;
 
@@ -178,6 +196,7 @@ mod tests {
                 swr_path: Some("swr/x".into()),
                 tag: None,
                 kind: Some("BUILD_IN".into()),
+                origin: None,
             },
             // Started 2,727,212 ms after creation with a 4 h auto-stop.
             lease: Some(Lease {
@@ -233,6 +252,23 @@ mod tests {
         let v = s.into_value();
         assert_eq!(v.attr("auto_stop"), &Value::List(vec![]));
         assert!(!format!("{v:?}").contains("web-ui-secret"));
+    }
+
+    #[test]
+    fn a_saved_image_is_adopted_and_any_other_switch_is_drift() {
+        let configured = NotebookModel { image_id: "base".into(), ..Default::default() };
+        let mut saved = notebook();
+        saved.image = NotebookImage { id: "saved".into(), origin: Some("IMAGE_SAVE".into()), ..Default::default() };
+        let s = state_from_api(&saved, &configured);
+        assert_eq!((s.image_id.as_str(), s.current_image_id.as_deref()), ("base", Some("saved")));
+        // Switched in the console to an image not saved from a notebook: drift.
+        let mut switched = notebook();
+        switched.image = NotebookImage { id: "other".into(), origin: Some("CUSTOMIZE".into()), ..Default::default() };
+        assert_eq!(state_from_api(&switched, &configured).image_id, "other");
+        switched.image.origin = None;
+        assert_eq!(state_from_api(&switched, &configured).image_id, "other", "an origin not reported is not a save");
+        // Imported (nothing carried): what runs.
+        assert_eq!(state_from_api(&saved, &NotebookModel::default()).image_id, "saved");
     }
 
     #[test]
