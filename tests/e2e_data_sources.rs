@@ -40,6 +40,11 @@ data "modelarts_notebook_images" "named" {
 data "modelarts_notebook_images" "arm" {
   cpu_arch = "AARCH64"
 }
+data "modelarts_notebook_images" "partial" {
+  name      = "mindspore"
+  namespace = "atelier"
+}
+output "partial" { value = sort([for i in data.modelarts_notebook_images.partial.images : "${i.namespace}/${i.show_name}/${i.name}"]) }
 output "all" { value = [for f in data.modelarts_notebook_flavors.all.flavors : f.id] }
 output "gpu" { value = data.modelarts_notebook_flavors.gpu.flavors }
 output "dedicated" { value = length(data.modelarts_notebook_flavors.dedicated.flavors) }
@@ -56,6 +61,18 @@ output "all_sold_out" { value = [for f in data.modelarts_notebook_flavors.all.fl
     assert!(o["all_sold_out"].as_array().unwrap().iter().all(|s| s == false));
     // The architecture filter ignores case (the SDK spells an image's X86_64 / AARCH64).
     assert_eq!(o["arm"], serde_json::json!(["mindspore2.2.0-py3.9-euleros2.10-aarch64"]));
+    // A partial name matches, as in the official provider (the API matches fuzzily);
+    // each image has its SWR organization and, preset, its display name.
+    assert_eq!(
+        o["partial"],
+        serde_json::json!([
+            "atelier/mindspore1.7.0/mindspore1.7.0-py3.7-ubuntu18.04",
+            "atelier/mindspore2.2.0/mindspore2.2.0-py3.9-euleros2.10-aarch64"
+        ])
+    );
+    let partial = s.sim.calls().iter().find(|c| c.op == "images" && c.query.contains("name=mindspore")).cloned();
+    let query = partial.expect("the partial name was sent").query;
+    assert!(query.contains("namespace=atelier") && !query.contains("name_fuzzy_match"), "{query}");
     let gpu = o["gpu"].as_array().unwrap();
     assert_eq!(gpu.len(), 2);
     assert!(gpu.iter().all(|f| f["category"] == "GPU"));
@@ -87,18 +104,33 @@ output "all_sold_out" { value = [for f in data.modelarts_notebook_flavors.all.fl
 }
 
 #[test]
-fn pagination_is_followed_to_the_end() {
+fn lists_page_as_the_api_does() {
     let dir = tempfile::tempdir().unwrap();
     let flavors: Vec<serde_json::Value> = (0..120)
         .map(|i| serde_json::json!({"id": format!("flavor.{i:03}"), "name": format!("flavor.{i:03}"), "category": "CPU"}))
         .collect();
+    let images: Vec<serde_json::Value> = (0..450)
+        .map(|i| serde_json::json!({"id": format!("image-{i:03}"), "name": format!("image-{i:03}"), "type": "BUILD_IN", "workspace_id": "0"}))
+        .collect();
     let path = dir.path().join("catalogue.json");
-    std::fs::write(&path, serde_json::json!({"flavors": flavors, "images": []}).to_string()).unwrap();
+    std::fs::write(&path, serde_json::json!({"flavors": flavors, "images": images}).to_string()).unwrap();
     let Some(s) = Scenario::new(&["--catalogue", path.to_str().unwrap()]) else { return };
-    s.config("data \"modelarts_notebook_flavors\" \"all\" {}\noutput \"n\" { value = length(data.modelarts_notebook_flavors.all.flavors) }\n");
+    s.config(
+        "data \"modelarts_notebook_flavors\" \"all\" {}\ndata \"modelarts_notebook_images\" \"all\" {}\n\
+         output \"flavors\" { value = length(data.modelarts_notebook_flavors.all.flavors) }\n\
+         output \"images\" { value = length(data.modelarts_notebook_images.all.images) }\n",
+    );
     s.wd.ok(&["apply", "-auto-approve"]);
-    assert_eq!(outputs(&s)["n"], 120);
-    assert_eq!(s.sim.calls().iter().filter(|c| c.op == "flavors").count(), 3);
+    assert_eq!((outputs(&s)["flavors"].clone(), outputs(&s)["images"].clone()), (120.into(), 450.into()));
+    // Flavors: one call without paging (SDK ListFlavorsRequest: no limit by default;
+    // the official data source sends none).
+    let flavor_calls: Vec<String> =
+        s.sim.calls().iter().filter(|c| c.op == "flavors").map(|c| c.query.clone()).collect();
+    assert_eq!(flavor_calls, [""], "{flavor_calls:?}");
+    // Images: pages of 200, as the official data source asks (the API's default).
+    let image_calls: Vec<String> = s.sim.calls().iter().filter(|c| c.op == "images").map(|c| c.query.clone()).collect();
+    assert_eq!(image_calls.len(), 3, "{image_calls:?}");
+    assert!(image_calls.iter().all(|q| q.contains("limit=200")), "{image_calls:?}");
 }
 
 #[test]
@@ -273,4 +305,63 @@ output "codelab" {{ value = length(data.modelarts_notebooks.codelab.notebooks) }
         out.all()
     );
     assert!(s.sim.calls()[mark..].iter().all(|c| c.op != "list"));
+}
+
+#[test]
+fn notebooks_of_the_default_workspace_with_their_mounts_and_tags() {
+    use modelarts_provider::client::mounts::MountRequest;
+    use modelarts_provider::client::types::{CreateNotebook, Status, Tag};
+    let Some(s) = Scenario::new(QUICK_TRANSITIONS) else { return };
+    let workspace = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let [home, tagged] = s.made_behind_terraforms_back(&["home", "tagged"]).try_into().unwrap();
+    let api = s.api();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let away = CreateNotebook { workspace_id: Some(workspace.into()), ..cpu_notebook_request("away") };
+        let n = api.create_notebook(&away).await.unwrap();
+        api.wait_for_status(&n.id, &[Status::Running], std::time::Duration::from_secs(30)).await.unwrap();
+        let tags = [Tag { key: "team".into(), value: "ml".into() }, Tag { key: "env".into(), value: "dev".into() }];
+        api.create_notebook_tags(&tagged, None, &tags).await.unwrap();
+        let mount = MountRequest {
+            category: "OBS".into(),
+            mount_path: "/data/datasets/".into(),
+            uri: "obs://team-bucket/datasets/".into(),
+            efs_id: None,
+        };
+        let m = api.mount_storage(&home, &mount).await.unwrap();
+        api.wait_mounted(&home, &m.id, std::time::Duration::from_secs(30)).await.unwrap();
+    });
+    let names = |label: &str| format!("sort([for n in data.modelarts_notebooks.{label}.notebooks : n.name])");
+    s.config(&format!(
+        r#"
+data "modelarts_notebooks" "default" {{}}
+data "modelarts_notebooks" "away" {{
+  workspace_id = "{workspace}"
+}}
+data "modelarts_notebooks" "ml" {{
+  tags = {{ team = "ml" }}
+}}
+output "default" {{ value = {default} }}
+output "away" {{ value = {away} }}
+output "ml" {{ value = data.modelarts_notebooks.ml.notebooks }}
+output "home" {{ value = [for n in data.modelarts_notebooks.default.notebooks : n if n.name == "home"][0] }}
+"#,
+        default = names("default"),
+        away = names("away"),
+    ));
+    let mark = s.mark();
+    s.wd.ok(&["apply", "-auto-approve"]);
+    let o = outputs(&s);
+    assert_eq!(o["default"], serde_json::json!(["home", "tagged"]), "the default workspace, as the API lists");
+    assert_eq!(o["away"], serde_json::json!(["away"]));
+    let ml = o["ml"].as_array().unwrap();
+    assert_eq!((ml.len(), ml[0]["name"].clone()), (1, "tagged".into()));
+    assert_eq!(ml[0]["tags"], serde_json::json!({"team": "ml", "env": "dev"}));
+    assert_eq!(
+        o["home"]["data_volumes"],
+        serde_json::json!([{"type": "OBSFS", "mount_path": "/data/datasets/", "path": "obs://team-bucket/datasets/", "status": "MOUNTED", "mount_type": "DYNAMIC"}])
+    );
+    let queries: Vec<String> =
+        s.sim.calls()[mark..].iter().filter(|c| c.op == "list").map(|c| c.query.clone()).collect();
+    assert!(queries.iter().any(|q| q.split('&').any(|p| p == "tags=team%7Cml" || p == "tags=team|ml")), "{queries:?}");
+    s.assert_no_changes();
 }

@@ -261,3 +261,94 @@ fn import_block_and_plan_time_validation() {
     assert!(out.flat().contains("Invalid character in name"), "{}", out.all());
     assert!(out.flat().contains("name = \"bad name!\""), "{}", out.all());
 }
+
+/// The tag calls since `mark`, as `op status_before body`.
+fn tag_calls(s: &Scenario, mark: usize) -> Vec<String> {
+    s.sim.calls()[mark..]
+        .iter()
+        .filter(|c| c.op.starts_with("tags_"))
+        .map(|c| format!("{} {} {}", c.op, c.status_before.as_deref().unwrap_or("-"), c.body))
+        .collect()
+}
+
+#[test]
+fn tags_are_set_changed_in_any_status_without_a_restart_and_read_back() {
+    use serde_json::json;
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.provider_settings("max_retries = 3\n  default_tags {\n    tags = { team = \"ml\" }\n  }");
+    let tagged = |tags: &str, extra: &str| notebook("tagged", &format!("  tags = {tags}\n{extra}"));
+
+    // Created without tags in the body, then tagged on the running notebook.
+    s.config(&tagged("{ env = \"dev\", owner = \"ana\" }", ""));
+    let m = s.mark();
+    s.apply();
+    assert!(body_of(&s, m, "create").get("tags").is_none(), "the create body has no tags (SDK NotebookCreateRequest)");
+    let tag = |k: &str, v: &str| json!({"key": k, "value": v});
+    let create_all = json!({"tags": [tag("env", "dev"), tag("owner", "ana"), tag("team", "ml")]});
+    assert_eq!(tag_calls(&s, m), [format!("tags_create RUNNING {create_all}")]);
+    assert_eq!(s.sim.ops_since(m, false), ["create", "tags_create"]);
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "tags"), json!({"env": "dev", "owner": "ana"}));
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "tags_all"), json!({"env": "dev", "owner": "ana", "team": "ml"}));
+    let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+
+    // Changed on the running notebook: deletions first, then creations; no restart.
+    s.config(&tagged("{ env = \"prod\", cost = \"42\" }", ""));
+    let plan = s.wd.ok(&["plan", "-no-color"]);
+    assert!(!plan.flat().contains("restarted") && plan.flat().contains("1 to change"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(
+        tag_calls(&s, m),
+        [
+            format!("tags_delete RUNNING {}", json!({"tags": [tag("env", "dev"), tag("owner", "ana")]})),
+            format!("tags_create RUNNING {}", json!({"tags": [tag("cost", "42"), tag("env", "prod")]})),
+        ]
+    );
+    assert_eq!(s.sim.ops_since(m, false), ["tags_delete", "tags_create"], "nothing else");
+
+    // On a stopped notebook too, without a start.
+    s.config(&tagged("{ env = \"prod\", cost = \"42\" }", "  running = false"));
+    s.apply();
+    s.config(&tagged("{ env = \"prod\", cost = \"43\" }", "  running = false"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(s.sim.ops_since(m, false), ["tags_delete", "tags_create"]);
+    assert!(tag_calls(&s, m).iter().all(|c| c.contains(" STOPPED ")), "{:?}", tag_calls(&s, m));
+    assert_eq!(s.sim.notebook(&id).status.as_str(), "STOPPED");
+
+    // Added in the console: drift, shown and undone.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let extra = modelarts_provider::client::types::Tag { key: "intruder".into(), value: "x".into() };
+    rt.block_on(s.api().create_notebook_tags(&id, None, &[extra])).unwrap();
+    let plan = s.wd.ok(&["plan", "-no-color"]);
+    assert!(plan.flat().contains("- \"intruder\" = \"x\" -> null"), "{}", plan.all());
+    let m = s.mark();
+    s.apply();
+    assert_eq!(tag_calls(&s, m), [format!("tags_delete STOPPED {}", json!({"tags": [tag("intruder", "x")]}))]);
+
+    // Imported: the default tag is told apart, and the plan is empty.
+    s.wd.ok(&["state", "rm", "modelarts_notebook.nb"]);
+    s.wd.ok(&["import", "modelarts_notebook.nb", &id]);
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "tags"), json!({"env": "prod", "cost": "43"}));
+    s.assert_no_changes();
+
+    // Removed from the configuration: the notebook's own tags go, the default stays.
+    s.config(&notebook("tagged", "  running = false"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(
+        tag_calls(&s, m),
+        [format!("tags_delete STOPPED {}", json!({"tags": [tag("cost", "43"), tag("env", "prod")]}))]
+    );
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "tags_all"), json!({"team": "ml"}));
+    assert!(s.state_attr("modelarts_notebook.nb", "tags").is_null());
+
+    // A key the API refuses fails at plan time, at the attribute.
+    s.config(&tagged("{ \"a/b\" = \"x\" }", "  running = false"));
+    let m = s.mark();
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("Invalid value for tags") && out.flat().contains("no /"), "{}", out.all());
+    assert!(s.sim.ops_since(m, false).is_empty());
+    s.config(&notebook("tagged", "  running = false"));
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}

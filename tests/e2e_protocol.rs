@@ -48,7 +48,13 @@ fn terraform_reads_the_provider_schema() {
     }
     assert_eq!(attrs["insecure"]["type"], "bool");
     assert_eq!(attrs["max_retries"]["type"], "number");
-    assert!(provider["block_types"].is_null() || provider["block_types"].as_object().unwrap().is_empty());
+    let blocks: Vec<&String> = provider["block_types"].as_object().expect("block types").keys().collect();
+    assert_eq!(blocks, ["default_tags"]);
+    assert_eq!(provider["block_types"]["default_tags"]["nesting_mode"], "single");
+    assert_eq!(
+        provider["block_types"]["default_tags"]["block"]["attributes"]["tags"]["type"],
+        serde_json::json!(["map", "string"])
+    );
 }
 
 #[test]

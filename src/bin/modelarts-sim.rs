@@ -86,7 +86,8 @@ struct Args {
     latency_ms: u64,
     /// A fault rule OP:KIND[:ARG][*TIMES], repeatable. OP: create, show, list, update, delete,
     /// start, stop, flavors, switchable_flavors, lease_show, lease_renew, images, image_show,
-    /// storage_list, storage_mount, storage_show, storage_unmount, save_image, or any.
+    /// storage_list, storage_mount, storage_show, storage_unmount, save_image,
+    /// tags_create, tags_delete, or any.
     /// KIND: drop_answer, garbage:{not_json|truncated|wrong_types|html|empty}, reply:STATUS,
     /// oversized[:BYTES] (default 17 MiB), endless_body, transition_error[:REASON],
     /// transition_stuck; and, added to whatever the answer is: retry_after:VALUE (sent

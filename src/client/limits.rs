@@ -167,6 +167,41 @@ pub(crate) fn check_image_tag(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A tag's key and value, by SDK `TmsTag`: the key 1 to 128 characters — letters of
+/// any language, digits, spaces and `_ . : = + - @` — neither beginning nor ending
+/// with a space nor beginning with `_sys_` (the cloud's own tags); the value up to
+/// 255 characters, `/` allowed too.
+pub(crate) fn check_tag(key: &str, value: &str) -> Result<(), String> {
+    const KEY_EXTRA: &str = "_.:=+-@ ";
+    const VALUE_EXTRA: &str = "_.:/=+-@ ";
+    let n = key.chars().count();
+    if n == 0 || n > 128 {
+        return Err(format!("tag key {key:?} has {n} characters; a key has 1 to 128"));
+    }
+    if key.starts_with(' ') || key.ends_with(' ') {
+        return Err(format!("tag key {key:?} begins or ends with a space"));
+    }
+    if key.starts_with(SYSTEM_TAG_PREFIX) {
+        return Err(format!("tag key {key:?} begins with {SYSTEM_TAG_PREFIX}, which is kept for the cloud's own tags"));
+    }
+    if let Some(c) = key.chars().find(|c| !c.is_alphanumeric() && !KEY_EXTRA.contains(*c)) {
+        return Err(format!("tag key {key:?} has {c:?}; a key has letters, digits, spaces and _ . : = + - @ (no /)"));
+    }
+    if value.chars().count() > 255 {
+        return Err(format!("the value of tag {key:?} is longer than 255 characters"));
+    }
+    if let Some(c) = value.chars().find(|c| !c.is_alphanumeric() && !VALUE_EXTRA.contains(*c)) {
+        return Err(format!(
+            "the value of tag {key:?} has {c:?}; a value has letters, digits, spaces and _ . : / = + - @"
+        ));
+    }
+    Ok(())
+}
+
+/// Keys the cloud keeps for its own tags (SDK `TmsTag.key`: "must not begin with
+/// `_sys_`"): never the user's to set, so never managed or shown as drift.
+pub(crate) const SYSTEM_TAG_PREFIX: &str = "_sys_";
+
 #[cfg(test)]
 mod tests {
     use super::*;

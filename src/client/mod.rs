@@ -13,6 +13,7 @@ pub mod mounts;
 pub mod notebooks;
 pub mod retry;
 pub mod signer;
+pub mod tags;
 pub mod types;
 pub(crate) mod wait;
 
@@ -123,11 +124,19 @@ pub(crate) struct Call {
     pub outside_project: bool,
     pub query: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// A POST or PATCH that does the same however often it is sent (setting tags).
+    pub repeatable: bool,
 }
 
 impl Call {
     pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
-        Call { method, path: path.into(), outside_project: false, query: Vec::new(), body: None }
+        Call { method, path: path.into(), outside_project: false, query: Vec::new(), body: None, repeatable: false }
+    }
+
+    /// Marks a POST or PATCH safe to send again when its answer is lost.
+    pub(crate) fn repeatable(mut self) -> Self {
+        self.repeatable = true;
+        self
     }
 
     /// A call of another service on the same signing scheme (IAM), not under the project.
@@ -153,9 +162,9 @@ impl Call {
     }
 
     /// A POST without a body may have taken effect when its answer is lost; PUT,
-    /// DELETE and GET are safe to repeat.
+    /// DELETE and GET are safe to repeat, and so is a call marked [`Call::repeatable`].
     fn idempotent(&self) -> bool {
-        self.method != Method::POST && self.method != Method::PATCH
+        self.repeatable || (self.method != Method::POST && self.method != Method::PATCH)
     }
 }
 

@@ -8,9 +8,12 @@ use super::types::{
 };
 use super::{Call, Client};
 
-/// Page size used when following list pagination: the largest the API accepts
-/// (`limit` is 10, 20 or 50).
-const PAGE_SIZE: usize = 50;
+/// Page size of the notebook list: the largest it accepts (SDK
+/// `ListNotebooksRequest.limit`: 10, 20 or 50), as the official data source sends.
+const NOTEBOOKS_PAGE: usize = 50;
+/// Page size of the image list: its default (SDK `ListImageRequest.limit`: any
+/// positive number, default 200), as the official images data source sends.
+const IMAGES_PAGE: usize = 200;
 /// A safety stop for an API that keeps answering full pages.
 const MAX_PAGES: usize = 10_000;
 
@@ -35,6 +38,16 @@ pub struct NotebookFilter {
     pub id: Option<String>,
     /// The API's `billing` filter: `COMPUTE`, `STORAGE` or `ALL`.
     pub billing: Option<String>,
+    /// Only notebooks with all these tags (SDK `ListNotebooksRequest.tags`, sent as
+    /// `key1|value1,key2|value2`).
+    pub tags: Vec<(String, String)>,
+}
+
+impl NotebookFilter {
+    /// The `tags` query: `key1|value1,key2|value2` (none when no tag is asked for).
+    fn tags_query(&self) -> Option<String> {
+        (!self.tags.is_empty()).then(|| self.tags.iter().map(|(k, v)| format!("{k}|{v}")).collect::<Vec<_>>().join(","))
+    }
 }
 
 /// Filters of the images call.
@@ -60,16 +73,20 @@ impl Client {
         self.decode(&call, &body)
     }
 
-    /// Follows `offset` / `limit` pagination to the end.
-    async fn all_pages<T: serde::de::DeserializeOwned>(&self, base: impl Fn() -> Call) -> Result<Vec<T>, ApiError> {
+    /// Follows `offset` / `limit` pagination to the end, `size` items a page.
+    async fn all_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        size: usize,
+        base: impl Fn() -> Call,
+    ) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
-            let page: Page<T> = self.call(base().query("limit", PAGE_SIZE).query("offset", items.len())).await?;
+            let page: Page<T> = self.call(base().query("limit", size).query("offset", items.len())).await?;
             let total = usize::try_from(page.total).unwrap_or(0);
             let page = page.into_items();
             let n = page.len();
             items.extend(page);
-            if n == 0 || n < PAGE_SIZE || (total > 0 && items.len() >= total) {
+            if n == 0 || n < size || (total > 0 && items.len() >= total) {
                 break;
             }
         }
@@ -108,7 +125,7 @@ impl Client {
 
     /// Lists the notebooks that pass `filter`, every page.
     pub async fn list_notebooks(&self, filter: &NotebookFilter) -> Result<Vec<Notebook>, ApiError> {
-        self.all_pages(|| {
+        self.all_pages(NOTEBOOKS_PAGE, || {
             Call::new(Method::GET, "notebooks")
                 .query_opt("name", filter.name.as_ref())
                 .query_opt("status", filter.status.as_ref())
@@ -119,6 +136,7 @@ impl Client {
                 .query_opt("image_id", filter.image_id.as_ref())
                 .query_opt("id", filter.id.as_ref())
                 .query_opt("billing", filter.billing.as_ref())
+                .query_opt("tags", filter.tags_query())
         })
         .await
     }
@@ -148,12 +166,13 @@ impl Client {
         self.call(Call::new(Method::POST, format!("notebooks/{id}/stop"))).await
     }
 
-    /// Notebook flavors, optionally of one `category` (CPU, GPU, ASCEND) and `type`.
+    /// Notebook flavors, optionally of one `category` (CPU, GPU, ASCEND) and `type`:
+    /// one call, without paging (SDK `ListFlavorsRequest.limit`: "no limit by
+    /// default"; the official flavors data source sends none).
     pub async fn list_flavors(&self, category: Option<&str>, kind: Option<&str>) -> Result<Vec<Flavor>, ApiError> {
-        self.all_pages(|| {
-            Call::new(Method::GET, "notebooks/flavors").query_opt("category", category).query_opt("type", kind)
-        })
-        .await
+        let call = Call::new(Method::GET, "notebooks/flavors").query_opt("category", category).query_opt("type", kind);
+        let page: Page<Flavor> = self.call(call).await?;
+        Ok(page.into_items())
     }
 
     /// The flavors notebook `id` can change to.
@@ -199,7 +218,7 @@ impl Client {
 
     /// Lists the images that pass `filter`, every page.
     pub async fn list_images(&self, filter: &ImageFilter) -> Result<Vec<Image>, ApiError> {
-        self.all_pages(|| {
+        self.all_pages(IMAGES_PAGE, || {
             Call::new(Method::GET, "images")
                 .query_opt("name", filter.name.as_ref())
                 .query_opt("name_fuzzy_match", filter.name_fuzzy_match)

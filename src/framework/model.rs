@@ -119,6 +119,23 @@ impl<T: FromValue> FromValue for Vec<T> {
     }
 }
 
+impl<T: FromValue> FromValue for std::collections::BTreeMap<String, T> {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        match v {
+            Value::Map(m) | Value::Object(m) => {
+                m.iter().map(|(k, x)| Ok((k.clone(), T::from_value(x, &path.then_key(k))?))).collect()
+            }
+            other => Err(mismatch(other, path, "a map")),
+        }
+    }
+}
+
+impl<T: IntoValue> IntoValue for std::collections::BTreeMap<String, T> {
+    fn into_value(self) -> Value {
+        Value::Map(self.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+    }
+}
+
 impl IntoValue for String {
     fn into_value(self) -> Value {
         Value::String(self)

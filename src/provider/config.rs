@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use crate::duration;
 use crate::framework::validators::{Check, IntRange};
-use crate::framework::{Attribute, Block, Schema};
-use crate::protocol::{AttributePath, Diagnostics, Value};
+use std::collections::BTreeMap;
+
+use crate::framework::{Attribute, Block, NestedBlock, Schema};
+use crate::protocol::{AttributePath, Diagnostics, Type, Value};
 
 /// Retries of a failed API call when `max_retries` is not set.
 pub const DEFAULT_MAX_RETRIES: i64 = 5;
@@ -61,8 +63,35 @@ pub fn schema() -> Schema {
                     .optional()
                     .describe("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried. Defaults to `5`.")
                     .validate(IntRange(0, 100)),
-            ),
+            )
+            .block(NestedBlock::single(
+                "default_tags",
+                Block::new("Tags every notebook of this provider gets, as the AWS provider's `default_tags`: merged under each notebook's own `tags` (a notebook's tag wins over a default tag of the same key); each notebook's `tags_all` shows the result.")
+                    .attr(
+                        Attribute::of_type("tags", Type::map(Type::String))
+                            .optional()
+                            .describe("The default tags. The API's rules for keys and values apply, as for a notebook's `tags`.")
+                            .validate(Check { check: crate::provider::notebook::tags::check_tags, description: "tags the API accepts" }),
+                    ),
+            )),
     )
+}
+
+/// The `default_tags` block's tags (none when absent; unknown ones are reported).
+fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
+    let tags = config.attr("default_tags").attr("tags");
+    if !tags.is_wholly_known() {
+        diags.error_at(
+            AttributePath::attr("default_tags").then_attr("tags"),
+            "Provider attribute default_tags is not known yet",
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return BTreeMap::new();
+    }
+    match tags {
+        Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect(),
+        _ => BTreeMap::new(),
+    }
 }
 
 /// Resolved provider settings. Debug output hides the secrets.
@@ -91,6 +120,8 @@ pub struct Settings {
     /// The endpoint as configured, `{region}` not yet filled in (`None`: the
     /// regions' public endpoints).
     pub endpoint_template: Option<String>,
+    /// Tags every notebook gets (`default_tags`).
+    pub default_tags: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -181,6 +212,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         },
     };
+    let default_tags = default_tags(config, diags);
     let request_timeout = match config.attr("request_timeout").as_str() {
         None => DEFAULT_REQUEST_TIMEOUT,
         Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s).map_err(String::from))
@@ -227,6 +259,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         request_timeout,
         endpoint_origin,
         endpoint_template,
+        default_tags,
     })
 }
 
@@ -235,7 +268,9 @@ mod tests {
     use super::*;
 
     fn cfg(pairs: &[(&str, Value)]) -> Value {
-        let mut v = Value::object(schema().block.attributes.iter().map(|a| (a.name, Value::Null)));
+        let s = schema();
+        let names = s.block.attributes.iter().map(|a| a.name).chain(s.block.blocks.iter().map(|b| b.name));
+        let mut v = Value::object(names.map(|n| (n, Value::Null)));
         for (k, x) in pairs {
             v.set_attr(k, x.clone());
         }

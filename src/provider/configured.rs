@@ -22,6 +22,8 @@ const IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 pub struct Configured {
     /// The provider's region.
     pub region: String,
+    /// Tags every notebook gets (`default_tags`).
+    pub default_tags: crate::provider::notebook::tags::Tags,
     client: Client,
     settings: Settings,
     others: tokio::sync::Mutex<HashMap<String, Client>>,
@@ -51,6 +53,7 @@ impl Configured {
         let client = Client::new(client_config(&settings, &settings.endpoint, &settings.project_id))?;
         Ok(Configured {
             region: settings.region.clone(),
+            default_tags: settings.default_tags.clone(),
             client,
             settings,
             others: Default::default(),

@@ -32,6 +32,7 @@ pub fn change_table() -> String {
             Applied::Replace => "replacing the notebook (destroy, then create)",
             Applied::Power => "the start or stop API",
             Applied::AutoStop => "the next start, or the lease API while running (no restart)",
+            Applied::Tags => "the tag API, in any status (no restart)",
             Applied::NoApiCall => "nothing in the cloud (Terraform only)",
         };
         let attr = r.attr.replace('.', "[0].");

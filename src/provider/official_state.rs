@@ -176,6 +176,33 @@ impl<'a> OfficialState<'a> {
         }
     }
 
+    /// A map of strings (the official `tags`); an empty one is read as absent.
+    pub(crate) fn string_map(&mut self, name: &str) -> Value {
+        match self.obj.get(name) {
+            None | Some(J::Null) => Value::Null,
+            Some(J::Object(m)) => {
+                let mut out = std::collections::BTreeMap::new();
+                for (k, v) in m {
+                    match v {
+                        J::String(s) => {
+                            out.insert(k.clone(), Value::from(s.as_str()));
+                        }
+                        other => self.wrong(&format!("{name}.{k}"), other, "a string"),
+                    }
+                }
+                if out.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Map(out)
+                }
+            }
+            Some(other) => {
+                self.wrong(name, other, "a map of strings");
+                Value::Null
+            }
+        }
+    }
+
     /// A time the official provider writes as `2006-01-02 15:04:05 UTC`, as RFC 3339;
     /// one it cannot read is left to the next read from the API (a warning).
     pub(crate) fn time(&mut self, name: &str) -> Value {

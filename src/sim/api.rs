@@ -7,7 +7,7 @@ use serde_json::Value as J;
 use super::catalogue::Catalogue;
 use super::faults::Op;
 use super::store::{Ending, Record, Store, Timings};
-use super::{images, mounts, notebooks};
+use super::{images, mounts, notebooks, tags};
 use crate::client::codes;
 use crate::client::limits::PAGE_LIMITS;
 use crate::client::types::{Image, Page, Status};
@@ -80,6 +80,8 @@ pub(crate) fn route(method: &str, rest: &[&str]) -> Option<Route> {
         ("GET", ["notebooks", n, "storage"]) => (Op::StorageList, id(n)),
         ("POST", ["notebooks", n, "storage"]) => (Op::StorageMount, id(n)),
         ("POST", ["notebooks", n, "create-image"]) => (Op::SaveImage, id(n)),
+        ("POST", ["notebooks", n, "tags", "create"]) => (Op::TagsCreate, id(n)),
+        ("DELETE", ["notebooks", n, "tags", "delete"]) => (Op::TagsDelete, id(n)),
         ("PATCH", ["notebooks", n, "lease"]) => (Op::LeaseRenew, id(n)),
         ("GET", ["images"]) => (Op::Images, None),
         ("GET", ["images", image]) => (Op::ImageShow, id(image)),
@@ -184,6 +186,8 @@ pub(crate) fn dispatch(
             mounts::mount(id, body, ctx, during)
         }
         Op::StorageShow => mounts::show(id, mount, ctx),
+        Op::TagsCreate => tags::create(id, query, body, ctx),
+        Op::TagsDelete => tags::delete(id, query, body, ctx),
         Op::StorageUnmount => {
             let during = ctx.timings.mount;
             mounts::unmount(id, mount, ctx, during)
@@ -191,17 +195,33 @@ pub(crate) fn dispatch(
     }
 }
 
-/// `offset` / `limit` pagination; `limit` must be one of [`PAGE_LIMITS`].
-fn paginate<T: serde::Serialize>(items: Vec<T>, query: &[(String, String)]) -> Result<J, Refused> {
+/// Which page sizes a list call takes, and its default (SDK `ListNotebooksRequest`:
+/// 10, 20 or 50, default 10; `ListImageRequest`: any positive number, default 200;
+/// `ListFlavorsRequest`: any, "no limit by default").
+#[derive(Clone, Copy, Debug)]
+enum Paging {
+    /// One of these sizes, and the first is the default.
+    OneOf(&'static [usize]),
+    /// Any positive size, with this default (`None`: everything in one page).
+    Any(Option<usize>),
+}
+
+/// `offset` / `limit` pagination as `paging` allows it.
+fn paginate<T: serde::Serialize>(items: Vec<T>, query: &[(String, String)], paging: Paging) -> Result<J, Refused> {
     let offset: usize = match q(query, "offset") {
         None => 0,
         Some(v) => v.parse().or_else(|_| bad_parameter(format!("Parameter error: offset {v:?} is not a number")))?,
     };
-    let limit: usize = match q(query, "limit") {
-        None => 10,
-        Some(v) => match v.parse() {
-            Ok(l) if PAGE_LIMITS.contains(&l) => l,
-            _ => return bad_parameter(format!("Parameter error: limit must be one of {PAGE_LIMITS:?}, not {v:?}")),
+    let limit: usize = match (q(query, "limit"), paging) {
+        (None, Paging::OneOf(sizes)) => sizes.first().copied().unwrap_or(10),
+        (None, Paging::Any(default)) => default.unwrap_or(items.len()).max(1),
+        (Some(v), Paging::OneOf(sizes)) => match v.parse() {
+            Ok(l) if sizes.contains(&l) => l,
+            _ => return bad_parameter(format!("Parameter error: limit must be one of {sizes:?}, not {v:?}")),
+        },
+        (Some(v), Paging::Any(_)) => match v.parse() {
+            Ok(l) if l > 0 => l,
+            _ => return bad_parameter(format!("Parameter error: limit must be a positive number, not {v:?}")),
         },
     };
     let total = items.len();
@@ -218,14 +238,20 @@ fn paginate<T: serde::Serialize>(items: Vec<T>, query: &[(String, String)]) -> R
 }
 
 /// The list call's filters, as SDK `ListNotebooksRequest` describes them: `name` and
-/// `flavor` match fuzzily (substring), `feature` is `NOTEBOOK` unless asked, and
-/// `billing` is one of its three values. Every simulated notebook is billed for
-/// compute and storage alike, so `billing` narrows nothing here.
+/// `flavor` match fuzzily (substring), `feature` is `NOTEBOOK` and `workspace_id`
+/// `0` (the default workspace) unless asked, `tags` (`k1|v1,k2|v2`) keeps notebooks
+/// with every tag, and `billing` is one of its three values. Every simulated
+/// notebook is billed for compute and storage alike, so `billing` narrows nothing.
 fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     if let Some(b) = q(query, "billing").filter(|b| !["COMPUTE", "STORAGE", "ALL"].contains(b)) {
         return bad_parameter(format!("Parameter error: billing must be COMPUTE, STORAGE or ALL, not {b:?}"));
     }
+    let wanted_tags = match q(query, "tags") {
+        Some(t) => tags::parse_filter(t)?,
+        None => Vec::new(),
+    };
     let feature = q(query, "feature").unwrap_or("NOTEBOOK");
+    let workspace = q(query, "workspace_id").unwrap_or("0");
     let mut all = ctx.store.all_of(ctx.project);
     // Newest first, as the API's default sort.
     all.reverse();
@@ -233,13 +259,14 @@ fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
         q(query, "name").is_none_or(|name| n.name.contains(name))
             && q(query, "status").is_none_or(|s| n.status.as_str() == s)
             && q(query, "pool_id").is_none_or(|p| n.pool.as_ref().is_some_and(|x| x.id == p))
-            && q(query, "workspace_id").is_none_or(|w| n.workspace_id.as_deref() == Some(w))
+            && n.workspace_id.as_deref().unwrap_or("0") == workspace
+            && wanted_tags.iter().all(|(k, v)| n.tags.iter().any(|t| &t.key == k && &t.value == v))
             && q(query, "flavor").is_none_or(|f| n.flavor.contains(f))
             && q(query, "image_id").is_none_or(|i| n.image.id == i)
             && q(query, "id").is_none_or(|i| n.id == i)
             && n.feature.as_deref().unwrap_or("NOTEBOOK") == feature
     });
-    paginate(all, query)
+    paginate(all, query, Paging::OneOf(PAGE_LIMITS))
 }
 
 fn flavors(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refused> {
@@ -253,22 +280,23 @@ fn flavors(query: &[(String, String)], catalogue: &Catalogue) -> Result<J, Refus
         .filter(|_| q(query, "type").is_none_or(|t| t.eq_ignore_ascii_case("MANAGED")))
         .cloned()
         .collect();
-    paginate(list, query)
+    paginate(list, query, Paging::Any(None))
 }
 
 /// Images; `name` matches fuzzily (a substring) unless `name_fuzzy_match=false`
-/// (SDK `ListImageRequest.name_fuzzy_match`, default true).
+/// (SDK `ListImageRequest.name_fuzzy_match`, default true); `type` is `BUILD_IN`
+/// and `workspace_id` `0` unless asked (the same model's defaults).
 fn list_images<'i>(query: &[(String, String)], all: impl Iterator<Item = &'i Image>) -> Result<J, Refused> {
     let fuzzy = q(query, "name_fuzzy_match") != Some("false");
     let list: Vec<_> = all
         .filter(|i| q(query, "name").is_none_or(|n| if fuzzy { i.name.contains(n) } else { i.name == n }))
-        .filter(|i| q(query, "type").is_none_or(|t| i.kind.as_deref() == Some(t)))
+        .filter(|i| i.kind.as_deref() == Some(q(query, "type").unwrap_or("BUILD_IN")))
         .filter(|i| q(query, "service_type").is_none_or(|t| i.service_type.as_deref() == Some(t)))
-        .filter(|i| q(query, "workspace_id").is_none_or(|w| i.workspace_id.as_deref() == Some(w)))
+        .filter(|i| i.workspace_id.as_deref().unwrap_or("0") == q(query, "workspace_id").unwrap_or("0"))
         .filter(|i| q(query, "namespace").is_none_or(|n| i.namespace.as_deref() == Some(n)))
         .cloned()
         .collect();
-    paginate(list, query)
+    paginate(list, query, Paging::Any(Some(200)))
 }
 
 /// A random (version 4) UUID.

@@ -54,6 +54,8 @@ fn image(id: &str, name: &str, tag: &str, categories: &[&str], arch: &str, desc:
         visibility: Some("PUBLIC".into()),
         workspace_id: Some("0".into()),
         namespace: Some("atelier".into()),
+        // Preset images have a display name (SDK `ImageResponse.show_name`).
+        show_name: Some(name.split('-').next().unwrap_or(name).to_string()),
         ..Default::default()
     }
 }

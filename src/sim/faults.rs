@@ -45,11 +45,15 @@ pub enum Op {
     StorageUnmount,
     /// `POST notebooks/{id}/create-image`.
     SaveImage,
+    /// `POST notebooks/{id}/tags/create`.
+    TagsCreate,
+    /// `DELETE notebooks/{id}/tags/delete`.
+    TagsDelete,
 }
 
 impl Op {
     /// Every operation.
-    pub const ALL: [Op; 18] = [
+    pub const ALL: [Op; 20] = [
         Op::Create,
         Op::Show,
         Op::List,
@@ -68,6 +72,8 @@ impl Op {
         Op::StorageShow,
         Op::StorageUnmount,
         Op::SaveImage,
+        Op::TagsCreate,
+        Op::TagsDelete,
     ];
 
     /// The operation called `s` (`create`, `switchable_flavors`, ...).

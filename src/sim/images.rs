@@ -123,6 +123,8 @@ pub(crate) fn save(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -
         workspace_id: req.workspace_id.clone().or_else(|| r.notebook.workspace_id.clone()),
         namespace: Some(req.namespace.clone()),
         origin: Some("IMAGE_SAVE".into()),
+        // "Only preset images have this field" (SDK `ImageResponse.show_name`).
+        show_name: None,
         status_message: None,
         create_at: Some(now_millis()),
     };

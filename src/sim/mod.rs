@@ -14,6 +14,7 @@ pub(crate) mod images;
 pub(crate) mod mounts;
 pub(crate) mod notebooks;
 pub mod store;
+pub(crate) mod tags;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ use tokio::sync::watch;
 use self::auth::Credentials;
 use self::calllog::{Call, CallLog};
 use self::catalogue::Catalogue;
-use self::faults::{Family, Fault, Faults, Rule};
+use self::faults::{Family, Fault, Faults, Op, Rule};
 use self::store::{Ending, Store, Timings};
 use crate::timefmt::{self, now_millis};
 
@@ -427,6 +428,10 @@ impl SimState {
                 let text = v.to_string();
                 let head = text.get(..text.len() / 2).unwrap_or_default().as_bytes().to_vec();
                 Reply { endless: true, ..Reply::raw(200, "application/json", head) }
+            }
+            // The tag calls answer 204 without a body (the official provider expects 204).
+            (Ok(_), _) if matches!(route.op, Op::TagsCreate | Op::TagsDelete) => {
+                Reply::raw(204, "application/json", Vec::new())
             }
             (Ok(v), _) => Reply::json(200, &v),
         }

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::mounts::MountRecord;
-use crate::client::types::{CustomHooks, Lease, Notebook, NotebookImage, Status};
+use crate::client::types::{CustomHooks, DataVolume, Lease, Notebook, NotebookImage, Status};
 use crate::timefmt::now_millis;
 
 /// How long each transition takes.
@@ -112,6 +112,19 @@ impl Record {
     /// Brings the status up to date; returns true when the notebook is gone.
     pub(crate) fn advance(&mut self, now: Instant) -> bool {
         self.mounts.retain_mut(|m| !m.advance(now));
+        // The instance lists its mounts as `data_volumes` (SDK `VolumeResponse`: the
+        // storage path is `url` there).
+        self.notebook.data_volumes = self
+            .mounts
+            .iter()
+            .map(|m| DataVolume {
+                category: m.mount.category.clone(),
+                mount_path: m.mount.mount_path.clone(),
+                url: m.mount.uri.clone(),
+                status: m.mount.status.clone(),
+                mount_type: m.mount.mount_type.clone(),
+            })
+            .collect();
         if self.resized_at.is_some_and(|at| now >= at) {
             self.resized_at = None;
             if let Some(v) = self.notebook.volume.as_mut() {

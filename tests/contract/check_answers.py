@@ -16,12 +16,16 @@ from huaweicloudsdkmodelarts.v1 import (
     AttachDynamicStorageRequest,
     CreateImageRequest,
     CreateNotebookRequest,
+    CreateNotebookTagsRequest,
+    CreateTmsTagsRequest,
     DataVolumesReq,
     DetachDynamicStorageRequest,
     CustomHooks,
     ContainerHooks,
     Config,
     DeleteNotebookRequest,
+    DeleteNotebookTagsRequest,
+    DeleteTmsTagsRequest,
     EndpointsReq,
     ImageCreateReq,
     LeaseReq,
@@ -40,6 +44,7 @@ from huaweicloudsdkmodelarts.v1 import (
     ShowSwitchableFlavorsRequest,
     StartNotebookRequest,
     StopNotebookRequest,
+    TmsTag,
     UpdateNotebookRequest,
     VolumeMountRequest,
 )
@@ -80,6 +85,14 @@ def main():
             checked.append((name, response_model, len(errors) == before))
             return body
 
+        def call_without_answer(name, request):
+            """A call the SDK answers with no content (the tag calls: HTTP 204)."""
+            response = getattr(client, name)(request)
+            status = getattr(response, "status_code", None)
+            if response.raw_content or status not in (None, 204):
+                errors.append(f"{name}: expected 204 without a body, got {status} {response.raw_content!r}")
+            checked.append((name, "no content", True))
+
         def wait_for(nid, status):
             for _ in range(100):
                 n = call("show_notebook", ShowNotebookRequest(id=nid), "ShowNotebookResponse")
@@ -107,6 +120,15 @@ def main():
         mount = call("attach_dynamic_storage", AttachDynamicStorageRequest(instance_id=nid, body=DataVolumesReq(
             category="OBS", mount_path="/data/contract/", uri="obs://contract-bucket/data/")), "AttachDynamicStorageResponse")
         call("show_dynamic_storage", ShowDynamicStorageRequest(instance_id=nid, storage_id=mount["id"]), "ShowDynamicStorageResponse")
+        tags = [TmsTag(key="team", value="ml"), TmsTag(key="cost center", value="ai/platform")]
+        call_without_answer("create_notebook_tags", CreateNotebookTagsRequest(
+            resource_id=nid, workspace_id="0", body=CreateTmsTagsRequest(tags=tags)))
+        # The instance answer with tags and a dynamic mount (data_volumes) in it.
+        shown = call("show_notebook", ShowNotebookRequest(id=nid), "ShowNotebookResponse")
+        if {t["key"] for t in shown.get("tags", [])} != {"team", "cost center"} or not shown.get("data_volumes"):
+            errors.append(f"show_notebook: tags or data_volumes missing: {shown.get('tags')} {shown.get('data_volumes')}")
+        call_without_answer("delete_notebook_tags", DeleteNotebookTagsRequest(
+            resource_id=nid, body=DeleteTmsTagsRequest(tags=[TmsTag(key="team", value="ml")])))
         call("list_dynamic_storages", ListDynamicStoragesRequest(instance_id=nid), "ListDynamicStoragesResponse")
         time.sleep(0.3)
         call("detach_dynamic_storage", DetachDynamicStorageRequest(instance_id=nid, storage_id=mount["id"]), "DetachDynamicStorageResponse")
@@ -116,15 +138,18 @@ def main():
         call("update_notebook", UpdateNotebookRequest(id=nid, body=NotebookUpdateRequest(flavor="modelarts.vm.cpu.8u", hooks=hooks)), "UpdateNotebookResponse")
         call("start_notebook", StartNotebookRequest(id=nid, duration=-1), "StartNotebookResponse")
         wait_for(nid, "RUNNING")
-        call("list_flavors", ListFlavorsRequest(category="GPU", limit=50, offset=0), "ListFlavorsResponse")
-        call("list_image", ListImageRequest(name="mindspore", name_fuzzy_match=True, limit=50, offset=0), "ListImageResponse")
+        call("list_flavors", ListFlavorsRequest(category="GPU"), "ListFlavorsResponse")
+        call("list_image", ListImageRequest(name="mindspore", namespace="atelier", limit=200, offset=0), "ListImageResponse")
         call("show_image", ShowImageRequest(id=CPU_IMAGE), "ShowImageResponse")
         saved = call("create_image", CreateImageRequest(id=nid, body=ImageCreateReq(
             name="contract-env", namespace="contract", tag="v1", description="saved")), "CreateImageResponse")
         time.sleep(0.3)
         call("show_image", ShowImageRequest(id=saved["id"]), "ShowImageResponse")
-        call("list_image", ListImageRequest(type="DEDICATED", limit=50, offset=0), "ListImageResponse")
-        wait_for(nid, "RUNNING")
+        call("list_image", ListImageRequest(type="DEDICATED", limit=200, offset=0), "ListImageResponse")
+        # After the save the notebook runs the saved image (origin IMAGE_SAVE).
+        after = wait_for(nid, "RUNNING")
+        if after["image"].get("origin") != "IMAGE_SAVE" or after["image"]["id"] != saved["id"]:
+            errors.append(f"show_notebook after a save: image {after['image']}")
         call("delete_notebook", DeleteNotebookRequest(id=nid), "DeleteNotebookResponse")
         # An error answer is the SDK's error shape too.
         try:

@@ -34,6 +34,8 @@ OPS = {
     "storage_show": ("ShowDynamicStorageRequest", {"instance_id", "storage_id"}, None),
     "storage_unmount": ("DetachDynamicStorageRequest", {"instance_id", "storage_id"}, None),
     "save_image": ("CreateImageRequest", {"id"}, "ImageCreateReq"),
+    "tags_create": ("CreateNotebookTagsRequest", {"resource_id"}, "CreateTmsTagsRequest"),
+    "tags_delete": ("DeleteNotebookTagsRequest", {"resource_id"}, "DeleteTmsTagsRequest"),
 }
 
 

@@ -126,6 +126,9 @@ pub struct Image {
     /// `CUSTOMIZE` (built by a user) or `IMAGE_SAVE` (saved from a notebook).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// The display name; "only preset images have this field" (SDK `ImageResponse.show_name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_name: Option<String>,
     /// What saving the image printed (SDK `status_message`); the reason of a failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,

@@ -204,8 +204,8 @@ pub struct Notebook {
     /// Extra storage (SDK `NotebookResp.data_volumes`, of `VolumeResponse`).
     #[serde(deserialize_with = "lenient", skip_serializing_if = "Vec::is_empty")]
     pub data_volumes: Vec<DataVolume>,
-    /// Its tags (SDK `NotebookResp.tags`, of `TmsTagResponse`).
-    #[serde(deserialize_with = "lenient", skip_serializing_if = "Vec::is_empty")]
+    /// Its tags (SDK `NotebookResp.tags`, of `TmsTagResponse`): acted on, so read strictly.
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
     /// The custom flavor of a dedicated pool (SDK `NotebookCustomSpecRep`), kept as
     /// the API sent it: only shown, never interpreted.
@@ -250,6 +250,11 @@ pub struct Tag {
 }
 
 impl Notebook {
+    /// Its tags as a map (a key listed twice keeps its last value).
+    pub fn tag_map(&self) -> std::collections::BTreeMap<String, String> {
+        self.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect()
+    }
+
     /// The SSH endpoint, if the instance has one.
     pub fn ssh_endpoint(&self) -> Option<&EndpointRes> {
         self.endpoints.iter().find(|e| e.service.as_deref() == Some("SSH") || e.dev_service.as_deref() == Some("SSH"))

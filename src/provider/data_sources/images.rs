@@ -25,6 +25,8 @@ fn image_type() -> Type {
         ("status", Type::String),
         ("dev_services", Type::list(Type::String)),
         ("workspace_id", Type::String),
+        ("namespace", Type::String),
+        ("show_name", Type::String),
     ])
 }
 
@@ -48,17 +50,18 @@ pub fn schema() -> Schema {
         Block::new("Lists the images notebooks can use, optionally filtered. Attribute names follow the official provider's `huaweicloud_modelarts_notebook_images`.")
             .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
             .attr(region_attribute())
-            .attr(Attribute::string("name").optional().describe("Only the images with exactly this name (an exact match: the provider sends `name_fuzzy_match = false`, where the API would otherwise match any image whose name contains it)."))
+            .attr(Attribute::string("name").optional().describe("Only images whose name contains this text: the API matches names fuzzily by default (SDK `ListImageRequest.name_fuzzy_match`), as in the official provider."))
             .attr(Attribute::string("type").default_value("BUILD_IN").describe("Only images of this type: `BUILD_IN` (provided by ModelArts, the default, as in the official provider) or `DEDICATED` (your own).").validate(OneOf(&["BUILD_IN", "DEDICATED"])))
             .attr(Attribute::string("cpu_arch").optional().describe("Only images for this CPU architecture: `x86_64` or `aarch64` (compared without regard to case).").validate(Check { check: check_arch, description: "`x86_64` or `aarch64`" }))
-            .attr(Attribute::string("organization").optional().describe("Only images of this SWR organization (the API's `namespace`)."))
-            .attr(Attribute::string("workspace_id").optional().describe("Only images of this workspace."))
+            .attr(Attribute::string("namespace").optional().describe("Only images of this SWR organization (the API's `namespace`)."))
+            .attr(Attribute::string("organization").optional().describe("The same as `namespace`, under the official provider's older (deprecated) name."))
+            .attr(Attribute::string("workspace_id").optional().describe("Only images of this workspace; the default workspace (`0`) when omitted, as the API does."))
             .attr(Attribute::string("service_type").optional().describe("Only images for this service, e.g. `DEV`, `COMMON`, `TRAIN`, `INFERENCE`."))
             .attr(Attribute::string("category").optional().describe("Only images that run on this processor category: `CPU`, `GPU` or `ASCEND` (matched on the image's resource categories).").validate(OneOf(&["CPU", "GPU", "ASCEND"])))
             .attr(
                 Attribute::list_of("images", image_type())
                     .computed()
-                    .describe("The images: `id`, `name`, `swr_path`, `tag`, `type`, `cpu_arch`, `service_type`, `description`, `resource_categories` (the flavor categories it runs on), `status`, `dev_services` (`NOTEBOOK`, `SSH`) and `workspace_id`."),
+                    .describe("The images: `id`, `name`, `swr_path`, `tag`, `type`, `cpu_arch`, `service_type`, `description`, `resource_categories` (the flavor categories it runs on), `status`, `dev_services` (`NOTEBOOK`, `SSH`), `workspace_id`, `namespace` (the SWR organization) and `show_name` (the display name the API gives preset images)."),
             ),
     )
 }
@@ -68,14 +71,23 @@ listing_data_source!(ImagesDataSource, "modelarts_notebook_images");
 async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let (api, region) = api(ctx, config).await?;
     let s = |k: &str| config.attr(k).as_str().map(String::from);
-    // The API matches names fuzzily by default; this data source promises an exact
-    // match, so it asks for one (and checks it again below).
+    let namespace = match (s("namespace"), s("organization")) {
+        (Some(n), Some(o)) if n != o => {
+            return Err(Diagnostics::with_error_at(
+                crate::protocol::AttributePath::attr("organization"),
+                "namespace and organization differ",
+                format!("organization is the older name of namespace: set one of them, not {n:?} and {o:?}."),
+            ))
+        }
+        (n, o) => n.or(o),
+    };
+    // The API matches names fuzzily by default, as the official data source relies on.
     let filter = ImageFilter {
         name: s("name"),
-        name_fuzzy_match: s("name").map(|_| false),
+        name_fuzzy_match: None,
         kind: s("type").or_else(|| Some("BUILD_IN".into())),
         service_type: s("service_type"),
-        namespace: s("organization"),
+        namespace,
         workspace_id: s("workspace_id"),
     };
     let images =
@@ -87,7 +99,6 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
         // The API has no category or architecture filter: match on the image's own.
         .filter(|i| category.as_ref().is_none_or(|c| i.resource_categories.iter().any(|r| r.eq_ignore_ascii_case(c))))
         .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
-        .filter(|i| filter.name.as_ref().is_none_or(|n| &i.name == n))
         .map(|i| {
             Value::object([
                 ("id", Value::from(i.id)),
@@ -102,10 +113,12 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
                 ("status", Value::opt_string(i.status)),
                 ("dev_services", strings(i.dev_services)),
                 ("workspace_id", Value::opt_string(i.workspace_id)),
+                ("namespace", Value::opt_string(i.namespace)),
+                ("show_name", Value::opt_string(i.show_name)),
             ])
         })
         .collect();
-    let key = ["name", "type", "cpu_arch", "organization", "workspace_id", "service_type", "category"]
+    let key = ["name", "type", "cpu_arch", "namespace", "organization", "workspace_id", "service_type", "category"]
         .map(|k| s(k).unwrap_or_else(|| "*".into()))
         .join(":");
     Ok(listing(config, &region, format!("images:{key}"), "images", items))

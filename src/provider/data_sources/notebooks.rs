@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{DataVolume, Notebook, VolumeRes};
-use crate::framework::validators::{OneOf, Text};
+use crate::framework::validators::{Check, OneOf, Text};
 use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{Diagnostics, Type, Value};
 use crate::provider::notebook::listing::known_status;
+use crate::provider::notebook::tags::{check_tags, tag_filter};
 use crate::timefmt;
 
 use super::{api, listing, region_attribute};
@@ -28,7 +29,7 @@ const FILTERS: &[(&str, &str)] = &[
     ("name", "Only notebooks whose name contains this text (the API matches names fuzzily, as in the official provider)."),
     ("status", "Only notebooks in this status, e.g. `RUNNING` or `STOPPED`."),
     ("feature", "Only notebooks of this kind: `NOTEBOOK` (billed instances; the API's default) or `DEFAULT` (the free CodeLab instance)."),
-    ("workspace_id", "Only notebooks of this workspace (`0` is the default workspace)."),
+    ("workspace_id", "Only notebooks of this workspace. Without it, the default workspace (`0`) is listed, as the API does (SDK `ListNotebooksRequest.workspace_id` defaults to `0`): notebooks of other workspaces are listed by their workspace's ID."),
     ("flavor_id", "Only notebooks whose flavor matches this (the API matches flavors fuzzily)."),
     ("image_id", "Only notebooks made from this image."),
     ("billing", "Only notebooks billed this way: `COMPUTE`, `STORAGE` or `ALL`."),
@@ -109,6 +110,12 @@ pub fn schema() -> Schema {
         };
         block = block.attr(a);
     }
+    let block = block.attr(
+        Attribute::of_type("tags", Type::map(Type::String))
+            .optional()
+            .describe("Only notebooks with every one of these tags (the API's `tags` filter). An addition: the official data source has no such filter.")
+            .validate(Check { check: check_tags, description: "tags the API accepts" }),
+    );
     Schema::new(0, block.attr(Attribute::list_of("notebooks", notebook_type()).computed().describe(
         "The notebooks, newest first: `id`, `name`, `description`, `status`, `feature`, `flavor_id`, `workspace_id`, \
          `pool_id`, `pool_name`, `image_id`, `image_name`, `image_type`, `image_swr_path`, `url`, `fail_reason`, \
@@ -135,12 +142,15 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
         image_id: arg("image_id"),
         billing: arg("billing"),
         pool_id: None,
+        tags: tag_filter(config.attr("tags")),
     };
     let notebooks = api
         .list_notebooks(&filter)
         .await
         .map_err(|e| Diagnostics::with_error("Failed to list notebooks", e.to_string()))?;
-    let key = FILTERS.iter().map(|(name, _)| arg(name).unwrap_or_else(|| "*".into())).collect::<Vec<_>>().join(":");
+    let mut key = FILTERS.iter().map(|(name, _)| arg(name).unwrap_or_else(|| "*".into())).collect::<Vec<_>>();
+    key.extend(filter.tags.iter().map(|(k, v)| format!("{k}={v}")));
+    let key = key.join(":");
     let items = notebooks.into_iter().map(notebook_value).collect();
     Ok(listing(config, &region, format!("notebooks:{key}"), "notebooks", items))
 }

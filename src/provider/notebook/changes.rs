@@ -29,6 +29,9 @@ pub(crate) enum Applied {
     Power,
     /// Sent with the next start, or through the lease API while running.
     AutoStop,
+    /// The tag calls, in any status, without a restart; the notebook itself (its
+    /// `update_at`) does not change.
+    Tags,
     /// Terraform-side only.
     NoApiCall,
 }
@@ -64,6 +67,7 @@ pub(crate) const RULES: &[Rule] = &[
     rule("pool_id", Applied::Replace),
     rule("running", Applied::Power),
     rule("auto_stop", Applied::AutoStop),
+    rule("tags", Applied::Tags),
     rule("allow_stopping_for_update", Applied::NoApiCall),
     rule("timeouts", Applied::NoApiCall),
 ];
@@ -105,6 +109,9 @@ pub(crate) const COMPUTED: &[(&str, Recompute)] = &[
     ("auto_stop_enabled", Recompute::AutoStop),
     ("pool_name", Recompute::Never),
     ("mount_storages", Recompute::Never),
+    // The provider's default tags merged with `tags`, planned where the provider's
+    // configuration is known (`NotebookResource::modify_plan`).
+    ("tags_all", Recompute::Never),
 ];
 
 /// The value at a dotted path; a block list contributes its first (only) element.

@@ -23,6 +23,7 @@ use super::power;
 use super::spec::{Spec, Timeouts};
 use super::state::{asked_duration_ms, auto_stop_block, mount_storages, recorded_image_id, state_from_api};
 use super::steps::{self, Changes, Power, Step};
+use super::tags;
 use crate::provider::diagnose::{api_error, blamed, NOTEBOOK_BLAME};
 
 /// How far the API's clock may be from ours when matching a lost create.
@@ -165,8 +166,19 @@ pub(crate) async fn create(
     ctx.record_state(&state_from_api(&created, planned).into_value());
     crate::testhook::panic_point("after_create");
     let mut last = created;
+    // Whether only the tags failed: the notebook itself is fine then.
+    let mut tagging = false;
     let result: Result<(), ApiError> = async {
         last = api.wait_for_status(&id, &[Status::Running], deadline.saturating_duration_since(Instant::now())).await?;
+        // The create body has no tags (SDK `NotebookCreateRequest`): they are set on
+        // the running notebook, as the official provider does.
+        let wanted_tags = planned.tags_all.clone().unwrap_or_default();
+        if !wanted_tags.is_empty() {
+            tagging = true;
+            let workspace = last.workspace_id.clone();
+            api.change_notebook_tags(&id, workspace.as_deref(), &tags::reported(&last.tag_map()), &wanted_tags).await?;
+            tagging = false;
+        }
         if spec.running == Some(false) {
             last = power::stop(api, &id, deadline).await?;
         }
@@ -179,10 +191,15 @@ pub(crate) async fn create(
         // Recorded (and tainted by Terraform): never an orphan that keeps costing money.
         Err(e) => {
             resp.state = Some(refresh_or(api, &id, &last, planned).await.into_value());
-            resp.diagnostics.error(
-                "Notebook created, but it did not become ready",
-                format!("Notebook {id} was created and is kept in the state (Terraform marks it tainted): {e}."),
-            );
+            let (summary, detail) = if tagging {
+                ("Notebook created, but its tags could not be set", format!("Notebook {id} was created and runs; setting its tags failed: {e}. It is kept in the state, and Terraform marks it tainted: to keep the notebook, run terraform untaint on it and apply again (the tags are then set in place)."))
+            } else {
+                (
+                    "Notebook created, but it did not become ready",
+                    format!("Notebook {id} was created and is kept in the state (Terraform marks it tainted): {e}."),
+                )
+            };
+            resp.diagnostics.error(summary, detail);
         }
     }
 }
@@ -342,6 +359,19 @@ pub(crate) async fn update(
         }
     }
     let current = with_image_origin(api, current, &prior.image_id).await;
+    // Tags first: their calls work in any status and restart nothing.
+    if let Some(wanted) = &planned.tags_all {
+        let reported = tags::reported(&current.tag_map());
+        if let Err(e) = api.change_notebook_tags(&id, current.workspace_id.as_deref(), &reported, wanted).await {
+            let state = refresh_or(api, &id, &current, prior).await;
+            let d = Diagnostics::with_error_at(
+                path_of("tags"),
+                "Failed to change the notebook's tags",
+                format!("Notebook {id}: {e}. Nothing else was changed."),
+            );
+            return fail(resp, Some(state), d);
+        }
+    }
     let now = Power::of(current.status == Status::Running);
     let end = spec.running.map_or(now, Power::of);
     let changes = changes(&current, prior, planned, spec);
@@ -419,13 +449,13 @@ fn is_default_lease(l: &Lease) -> bool {
     asked_duration_ms(l) == Some(MIN_LEASE_MS) && l.kind.as_deref().is_none_or(|k| k == LeaseType::Timing.as_str())
 }
 
-/// Imports notebook `id` of `region`. An auto-stop other than the API's default is
-/// imported as `auto_stop`, with the duration asked for at its last start; hooks
-/// cannot be read.
 /// The state of a notebook found without a configuration (an import, a listing):
-/// an auto-stop other than the API's default is written as the block that asks for it.
-pub(crate) fn imported_state(n: &Notebook, region: &str) -> NotebookModel {
-    let mut carry = NotebookModel { region: Some(region.to_string()), ..Default::default() };
+/// an auto-stop other than the API's default is written as the block that asks for
+/// it; tags with the key and value of one of the provider's `default_tags` are
+/// taken for default tags (in `tags_all`, not `tags`); hooks cannot be read.
+pub(crate) fn imported_state(n: &Notebook, region: &str, default_tags: &tags::Tags) -> NotebookModel {
+    let mut carry =
+        NotebookModel { region: Some(region.to_string()), tags_all: Some(default_tags.clone()), ..Default::default() };
     if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
         let asked = asked_duration_ms(lease).unwrap_or(MIN_LEASE_MS);
         carry.auto_stop = Some(auto_stop_block(lease.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked));
@@ -433,9 +463,16 @@ pub(crate) fn imported_state(n: &Notebook, region: &str) -> NotebookModel {
     state_from_api(n, &carry)
 }
 
-pub(crate) async fn import(api: &Client, id: &str, region: &str, resp: &mut ImportStateResponse) {
+/// Imports notebook `id` of `region` ([`imported_state`]).
+pub(crate) async fn import(
+    api: &Client,
+    id: &str,
+    region: &str,
+    default_tags: &tags::Tags,
+    resp: &mut ImportStateResponse,
+) {
     match api.get_notebook(id).await {
-        Ok(n) => resp.state = Some(imported_state(&n, region).into_value()),
+        Ok(n) => resp.state = Some(imported_state(&n, region, default_tags).into_value()),
         Err(e) if e.is_not_found() => resp.diagnostics.error(
             "Cannot import notebook",
             format!("There is no notebook with ID {id:?} in this project and region ({region})."),

@@ -3,8 +3,11 @@
 //! `import` and `resource` blocks that adopt them.
 //!
 //! Filters are the list API's own (SDK `ListNotebooksRequest`: `name`, `status`,
-//! `workspace_id`, `flavor`, `image_id`); `name` and `flavor` match as substrings
-//! there, and so they do here.
+//! `workspace_id`, `flavor`, `image_id`, `tags`); `name` and `flavor` match as
+//! substrings there, and so they do here. Without `workspace_id` the API lists the
+//! default workspace (`0`) only; `ListAllNotebooks` defaults to it too, and listing
+//! every workspace would need `ListWorkspace` and an IAM permission of its own, so
+//! the default is the API's (and the official data source's).
 
 use async_trait::async_trait;
 
@@ -12,11 +15,13 @@ use crate::client::notebooks::NotebookFilter;
 use crate::client::types::Status;
 use crate::framework::list::{ListItem, ListRequest, ListResource, ListResponse};
 use crate::framework::resource::ResourceWithIdentity;
-use crate::framework::validators::Text;
+use crate::framework::validators::{Check, Text};
 use crate::framework::{Attribute, Block, CallContext, IntoValue, Schema};
-use crate::provider::configured::client;
+use crate::protocol::Type;
+use crate::provider::configured::{client, Configured};
 
 use super::lifecycle::imported_state;
+use super::tags::{check_tags, tag_filter};
 use super::NotebookResource;
 
 /// The list resource of `modelarts_notebook`.
@@ -33,12 +38,18 @@ pub(crate) fn known_status(s: &str) -> Result<(), String> {
 pub(crate) fn schema() -> Schema {
     Schema::new(
         0,
-        Block::new("Finds notebooks for `terraform query`, to import them (with `-generate-config-out`, configuration included). Without filters, every notebook of the project in the region is listed.")
+        Block::new("Finds notebooks for `terraform query`, to import them (with `-generate-config-out`, configuration included). Without filters, every notebook of the default workspace (`0`) of the project in the region is listed, as the API lists them; set `workspace_id` for another workspace.")
             .attr(Attribute::string("name").optional().describe("Only notebooks whose name contains this text (the API matches names as substrings)."))
             .attr(Attribute::string("status").optional().describe("Only notebooks in this status, e.g. `RUNNING` or `STOPPED`.").validate(Text { check: known_status, description: "a notebook status" }))
-            .attr(Attribute::string("workspace_id").optional().describe("Only notebooks of this workspace (`0` is the default workspace)."))
+            .attr(Attribute::string("workspace_id").optional().describe("The workspace to list; the default workspace (`0`) when omitted, as the API does."))
             .attr(Attribute::string("flavor_id").optional().describe("Only notebooks whose flavor contains this text, e.g. `gpu` (the API matches flavors as substrings)."))
             .attr(Attribute::string("image_id").optional().describe("Only notebooks made from this image."))
+            .attr(
+                Attribute::of_type("tags", Type::map(Type::String))
+                    .optional()
+                    .describe("Only notebooks with every one of these tags (the API's `tags` filter).")
+                    .validate(Check { check: check_tags, description: "tags the API accepts" }),
+            )
             .attr(Attribute::string("region").optional().describe("The region to list in; the provider's when omitted.")),
     )
 }
@@ -59,12 +70,14 @@ impl ListResource for NotebookList {
             Ok(c) => c,
             Err(d) => return resp.diagnostics.extend(d),
         };
+        let default_tags = ctx.data::<Configured>().map(|c| c.default_tags.clone()).unwrap_or_default();
         let filter = NotebookFilter {
             name: text("name"),
             status: text("status"),
             workspace_id: text("workspace_id"),
             flavor: text("flavor_id"),
             image_id: text("image_id"),
+            tags: tag_filter(req.config.attr("tags")),
             ..Default::default()
         };
         let notebooks = match api.list_notebooks(&filter).await {
@@ -72,7 +85,7 @@ impl ListResource for NotebookList {
             Err(e) => return resp.diagnostics.error("Cannot list notebooks", e.to_string()),
         };
         for n in notebooks.iter().filter(|n| n.status != Status::Deleted).take(req.limit) {
-            let state = imported_state(n, &region).into_value();
+            let state = imported_state(n, &region, &default_tags).into_value();
             let Some(identity) = NotebookResource.identity_of(&state) else { continue };
             resp.items.push(ListItem {
                 identity,

@@ -13,7 +13,8 @@
 //! - `lifecycle`: create, read, update, delete, import;
 //! - `moved`: `moved` blocks from the official provider;
 //! - `identity`: the resource identity (`{ id, region }`, Terraform 1.12+);
-//! - `listing`: the list resource of `terraform query` (Terraform 1.14+).
+//! - `listing`: the list resource of `terraform query` (Terraform 1.14+);
+//! - `tags`: `tags`, the provider's `default_tags` and `tags_all`.
 
 pub(crate) mod changes;
 pub(crate) mod execute;
@@ -29,6 +30,7 @@ pub mod schema;
 pub(crate) mod spec;
 pub(crate) mod state;
 pub(crate) mod steps;
+pub(crate) mod tags;
 
 use async_trait::async_trait;
 
@@ -99,6 +101,10 @@ impl Resource for NotebookResource {
     async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
         plan::modify(req, resp);
         let Ok(configured) = ctx.data::<Configured>() else { return };
+        if !resp.plan.is_null() {
+            let all = tags::planned_tags_all(&configured.default_tags, resp.plan.attr(attr::TAGS));
+            resp.plan.set_attr(attr::TAGS_ALL, all);
+        }
         // A new notebook without a region of its own goes to the provider's.
         if req.state.is_null() && resp.plan.attr(attr::REGION).is_unknown() && req.config.attr(attr::REGION).is_null() {
             resp.plan.set_attr(attr::REGION, Value::from(configured.region.as_str()));
@@ -198,7 +204,7 @@ impl ResourceWithImportState for NotebookResource {
             _ => (configured.region.as_str(), req.id),
         };
         match configured.client_for(Some(region), ctx).await {
-            Ok(api) => lifecycle::import(&api, id, region, resp).await,
+            Ok(api) => lifecycle::import(&api, id, region, &configured.default_tags, resp).await,
             Err(d) => resp.diagnostics.extend(d),
         }
     }

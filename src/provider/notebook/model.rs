@@ -8,6 +8,7 @@ use crate::framework::model::{block_list, Fields, FromValue, IntoValue, ModelErr
 use crate::protocol::{AttributePath, Value};
 
 use super::schema::attr;
+use super::tags::Tags;
 
 /// A `modelarts_notebook` value. Null and unknown ("known after apply") both read
 /// as `None`.
@@ -44,6 +45,9 @@ pub(crate) struct NotebookModel {
     pub pool_name: Option<String>,
     pub mount_storages: Option<Vec<MountStorageModel>>,
     pub fail_reason: Option<String>,
+    /// `Some(empty)` (configured `{}`) and `None` (not configured) are told apart.
+    pub tags: Option<Tags>,
+    pub tags_all: Option<Tags>,
 }
 
 /// The `volume` block.
@@ -122,6 +126,8 @@ impl FromValue for NotebookModel {
             pool_name: f.get(attr::POOL_NAME)?,
             mount_storages: f.get(attr::MOUNT_STORAGES)?,
             fail_reason: f.get(attr::FAIL_REASON)?,
+            tags: f.get(attr::TAGS)?,
+            tags_all: f.get(attr::TAGS_ALL)?,
         })
     }
 }
@@ -158,6 +164,8 @@ impl IntoValue for NotebookModel {
             (attr::POOL_NAME, self.pool_name.into_value()),
             (attr::MOUNT_STORAGES, self.mount_storages.into_value()),
             (attr::FAIL_REASON, self.fail_reason.into_value()),
+            (attr::TAGS, self.tags.into_value()),
+            (attr::TAGS_ALL, self.tags_all.into_value()),
         ])
     }
 }
@@ -286,6 +294,7 @@ mod tests {
             Type::Bool => Value::Bool(true),
             Type::Number => Value::int(7),
             Type::List(e) => Value::List(vec![full(e, depth + 1)]),
+            Type::Map(e) => Value::Map([("k".to_string(), full(e, depth + 1))].into()),
             Type::Object(attrs) => Value::Object(attrs.iter().map(|(k, t)| (k.clone(), full(t, depth + 1))).collect()),
             _ => Value::Null,
         }

@@ -86,6 +86,8 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
     let status = src.string("status");
     let running = status.as_str().map_or(Value::Null, |s| Value::Bool(is_running(&Status::parse(s))));
     let volume = volume(&mut src);
+    // The official `tags` (Optional+Computed): every tag the notebook has.
+    let tags = src.string_map("tags");
     let state = Value::object([
         ("id", id),
         ("region", region),
@@ -119,6 +121,8 @@ fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
         ("mount_storages", Value::List(Vec::new())),
         ("timeouts", Value::Null),
         ("fail_reason", Value::Null),
+        ("tags_all", tags.clone()),
+        ("tags", tags),
     ]);
     src.finish(state)
 }

@@ -146,7 +146,7 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     let end = running_cfg.as_bool().map_or(now, Power::of);
     let steps = steps::plan(&planned_changes(&changes, &resp.plan), now, end, auto_stop_of(&resp.plan).as_ref());
     let transition = running_cfg.is_unknown() || steps.iter().any(|s| matches!(s, Step::Start(_) | Step::Stop));
-    let api_change = changes.iter().any(|r| r.applied != Applied::NoApiCall);
+    let api_change = changes.iter().any(|r| !matches!(r.applied, Applied::NoApiCall | Applied::Tags));
     let changed_attr = |deps: &[&str]| changes.iter().any(|r| deps.contains(&r.attr));
     // A rename of a stopped notebook that stays stopped: should the API refuse it,
     // apply starts the notebook briefly (and the plan warns below).

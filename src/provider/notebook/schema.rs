@@ -63,6 +63,8 @@ pub(crate) mod attr {
     pub(crate) const FAIL_REASON: &str = "fail_reason";
     pub(crate) const POOL_NAME: &str = "pool_name";
     pub(crate) const MOUNT_STORAGES: &str = "mount_storages";
+    pub(crate) const TAGS: &str = "tags";
+    pub(crate) const TAGS_ALL: &str = "tags_all";
     pub(crate) const VOLUME: &str = "volume";
     pub(crate) const AUTO_STOP: &str = "auto_stop";
     pub(crate) const HOOKS: &str = "hooks";
@@ -212,6 +214,13 @@ pub fn schema() -> Schema {
                 .validate(Text { check: limits::check_workspace_id, description: "`0` or 32 lower-case letters and digits" }),
         )
         .attr(Attribute::string(attr::POOL_ID).optional().describe("ID of a dedicated resource pool to run in. Changing it replaces the notebook."))
+        .attr(
+            Attribute::of_type(attr::TAGS, Type::map(Type::String))
+                .optional()
+                .describe("Tags of the notebook (cost allocation, ownership), merged over the provider's `default_tags`. A key has 1 to 128 letters, digits, spaces and `_ . : = + - @`, not beginning or ending with a space nor beginning with `_sys_`; a value up to 255 of those characters and `/`. Changed in place in any status, without a restart; tags added or changed outside Terraform show as drift.")
+                .validate(Check { check: super::tags::check_tags, description: "tags the API accepts" }),
+        )
+        .attr(Attribute::of_type(attr::TAGS_ALL, Type::map(Type::String)).computed().describe("Every tag of the notebook: the provider's `default_tags` and `tags`, as the API reports them (the cloud's own `_sys_` tags left out)."))
         .attr(Attribute::bool(attr::RUNNING).optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a temporary start or stop leaves the notebook as it found it)."))
         .attr(Attribute::bool(attr::ALLOW_STOPPING_FOR_UPDATE).default_value(Value::Bool(true)).describe("Whether an update may stop a running notebook, or start a stopped one, only to make a change. When `false`, such a plan fails at plan time, at the attribute that needs it; changing `running` itself is always allowed. Defaults to `true`."))
         .attr(Attribute::string(attr::STATUS).computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`. A plan that starts or stops the notebook shows the status apply ends in."))

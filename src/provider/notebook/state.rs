@@ -118,6 +118,8 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
         _ if carry.allowed_access_ips.as_ref().is_some_and(Vec::is_empty) => Some(Vec::new()),
         _ => None,
     };
+    let (tags, tags_all) =
+        super::tags::recorded(&super::tags::reported(&nb.tag_map()), carry.tags.as_ref(), carry.tags_all.as_ref());
     let kind = if vol.category.is_empty() {
         carried_vol.kind.clone().or_else(|| Some("EVS".into()))
     } else {
@@ -165,6 +167,8 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
         mount_storages: Some(carry.mount_storages.clone().unwrap_or_default()),
         // Only a failed notebook has a reason to show; the API may keep a stale one.
         fail_reason: nb.fail_reason.clone().filter(|r| !r.is_empty() && nb.status.is_failure()),
+        tags,
+        tags_all: Some(tags_all),
     }
 }
 
