@@ -195,7 +195,15 @@ fn notebook_images(s: &Scenario) -> (String, String) {
 fn a_save_is_adopted_not_undone_while_real_changes_still_apply() {
     use common::scenario::{CPU_IMAGE, CPU_IMAGE_2};
     let Some(s) = Scenario::new(&quick_transitions_and(&["--image-seconds", "0.3"])) else { return };
-    s.config(&format!("{}{}", notebook("source", ""), image_store("")));
+    let mount = r#"
+resource "modelarts_notebook_mount_storage" "data" {
+  notebook_id           = modelarts_notebook.nb.id
+  storage_path          = "obs://team-bucket/datasets/"
+  local_mount_directory = "/data/datasets/"
+  depends_on            = [modelarts_notebook_image_store.env]
+}
+"#;
+    s.config(&format!("{}{}{mount}", notebook("source", ""), image_store("")));
     // `apply` checks that the plan after it is empty: the notebook now runs the saved
     // image (the API reports it), and the plan neither shows nor undoes it.
     s.apply();
@@ -213,7 +221,7 @@ fn a_save_is_adopted_not_undone_while_real_changes_still_apply() {
 
     // The official pattern keeps working.
     s.config(&format!(
-        "{}{}",
+        "{}{}{mount}",
         notebook("source", "  lifecycle {\n    ignore_changes = [image_id]\n  }"),
         image_store("")
     ));
@@ -222,7 +230,7 @@ fn a_save_is_adopted_not_undone_while_real_changes_still_apply() {
     // A real change of image_id after the save applies: stop, PUT, start — and the
     // plan says the saved environment is left.
     s.config(&format!(
-        "{}{}",
+        "{}{}{mount}",
         notebook_with("nb", "source", "modelarts.vm.cpu.2u", CPU_IMAGE_2, 10, ""),
         image_store("")
     ));
