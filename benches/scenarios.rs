@@ -1,6 +1,7 @@
 //! Scenario benchmarks with the real terraform CLI, the release provider and
 //! `modelarts-sim`: convergence after a flavor change, API politeness, scale
-//! (100 and 500 notebooks against as many `terraform_data`), startup, memory.
+//! (100 and 500 notebooks against as many `terraform_data`), startup, memory, and
+//! resilience (an apply through an API outage, and under a rate limit).
 //! Every figure is reported next to a baseline measured in the same run, as
 //! medians over several runs with min–max, in a Markdown table printed and
 //! written to `target/bench/report.md`.
@@ -8,7 +9,7 @@
 //! `cargo bench` runs it (after the criterion micro-benchmarks, whose results it
 //! includes). `BENCH_SMOKE=1 cargo bench --bench scenarios` is the short mode CI runs;
 //! `BENCH_RUNS`, `BENCH_SIZES` (e.g. `100,500`) and `BENCH_ONLY` (`convergence`,
-//! `scale`) narrow a full run.
+//! `scale`, `resilience`) narrow a full run.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -140,6 +141,74 @@ fn convergence(r: &mut Report, runs: usize) {
     ]);
     r.goal("convergence overhead ≤ 0.5 s", overhead.median() <= 0.5, format!("{:.2} s", overhead.median()));
     r.goal("≤ 20 GETs for the flavor change's waits", wait_gets.median() <= 20.0, format!("{:.0}", wait_gets.median()));
+}
+
+/// `count` notebooks, for the resilience scenarios.
+fn many(count: usize) -> String {
+    format!(
+        "resource \"modelarts_notebook\" \"n\" {{\n  count     = {count}\n  name      = \"many-${{count.index}}\"\n  flavor_id = \"modelarts.vm.cpu.2u\"\n  image_id  = \"{CPU_IMAGE}\"\n  volume {{\n    type = \"EVS\"\n  }}\n}}\n"
+    )
+}
+
+/// Applies `count` notebooks on a simulator with `sim_args`; with `outage`, the
+/// API answers 503 for that long once the creates are in. The apply's time and
+/// the requests it made.
+fn apply_through(sim_args: &[&str], count: usize, parallelism: usize, outage: Option<Duration>) -> (f64, usize, usize) {
+    let Some(s) = Scenario::new(sim_args) else { return (f64::NAN, 0, 0) };
+    s.config(&many(count));
+    let sim = &s.sim;
+    let parallel = format!("-parallelism={parallelism}");
+    let elapsed = std::thread::scope(|scope| {
+        if let Some(lasting) = outage {
+            scope.spawn(move || {
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_secs(120) {
+                    if sim.calls().iter().filter(|c| c.op == "create").count() >= count {
+                        sim.control(
+                            "POST",
+                            "/_sim/outage",
+                            Some(serde_json::json!({"seconds": lasting.as_secs_f64()})),
+                        );
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+        }
+        timed(&s.wd, &["apply", "-auto-approve", &parallel])
+    });
+    let calls = s.sim.calls();
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap_or_default();
+    assert!(!state.contains("\"tainted\""), "no notebook tainted");
+    (elapsed, calls.len(), calls.iter().filter(|c| c.response == 429).count())
+}
+
+/// Outages and rate limits: an apply of 5 notebooks through an outage, and many
+/// notebooks under a per-account rate limit, each next to the same apply without.
+fn resilience(r: &mut Report, outage: Duration, notebooks: usize) {
+    let create = ["--create-seconds", "2"];
+    let (base_t, base_n, _) = apply_through(&create, 5, 10, None);
+    let (t, n, _) = apply_through(&create, 5, 10, Some(outage));
+    r.section("Resilience: outages and rate limits (one run each; simulator create = 2 s)");
+    r.row([
+        format!("5 notebooks through a {} s outage (every request 503)", outage.as_secs()),
+        format!("{t:.1} s, {n} requests"),
+        "–".into(),
+        format!("no outage: {base_t:.1} s, {base_n} requests"),
+        format!("{:.1} s more than the outage's own length; none tainted", t - base_t - outage.as_secs_f64()),
+    ]);
+    let limited = ["--create-seconds", "2", "--rate-limit", "8", "--rate-burst", "8"];
+    let (free_t, free_n, _) = apply_through(&create, notebooks, 20, None);
+    let (t, n, throttled) = apply_through(&limited, notebooks, 20, None);
+    let ideal = n as f64 / 8.0;
+    r.row([
+        format!("{notebooks} notebooks at -parallelism=20 under 8 requests/s"),
+        format!("{t:.1} s, {n} requests, {throttled} throttled ({:.1}%)", throttled as f64 / n as f64 * 100.0),
+        "–".into(),
+        format!("no limit: {free_t:.1} s, {free_n} requests; ideal requests / 8 = {ideal:.1} s"),
+        format!("{:.2}× the ideal", t / ideal),
+    ]);
+    r.goal("≤ 10% of requests throttled under the rate limit", throttled * 10 <= n, format!("{throttled} of {n}"));
 }
 
 /// Watches the provider processes terraform starts: their peak RSS (KiB) and the
@@ -438,6 +507,7 @@ fn main() {
         convergence(&mut r, 1);
         scale(&mut r, &[20], 1);
         startup(&mut r, 5);
+        resilience(&mut r, Duration::from_secs(5), 10);
     } else {
         let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
         let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
@@ -451,6 +521,9 @@ fn main() {
             scale(&mut r, &sizes, runs);
         }
         startup(&mut r, 50);
+        if std::env::var("BENCH_ONLY").map_or(true, |o| o.contains("resilience")) {
+            resilience(&mut r, Duration::from_secs(40), 40);
+        }
     }
     hot_paths(&mut r);
     let mode =

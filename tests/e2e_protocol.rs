@@ -33,6 +33,7 @@ fn terraform_reads_the_provider_schema() {
             "access_key",
             "endpoint",
             "insecure",
+            "max_requests_per_second",
             "max_retries",
             "project_id",
             "region",

@@ -316,12 +316,163 @@ fn tls_is_verified_unless_insecure() {
     assert!(s.sim.url.starts_with("https://"));
     let flavors = "data \"modelarts_notebook_flavors\" \"all\" {}\noutput \"n\" { value = length(data.modelarts_notebook_flavors.all.flavors) }\n";
     s.config(flavors);
+    let started = Instant::now();
     let out = s.wd.fails(&["plan"]);
     no_crash(&out);
     let text = out.flat();
     assert!(text.contains("Failed to list flavors") && text.contains("certificate"), "{}", out.all());
+    // An untrusted certificate cannot pass by trying again: one attempt, at once.
+    assert!(text.contains("not retried: trying again cannot help"), "{}", out.all());
+    assert!(started.elapsed() < Duration::from_secs(10), "not retried with backoff: {:?}", started.elapsed());
     s.provider_settings("insecure = true\n  max_retries = 3");
     s.config(flavors);
     let out = s.wd.ok(&["apply", "-auto-approve"]);
     assert!(out.flat().contains("n = 4"), "the flavors that are not sold out: {}", out.all());
+}
+
+/// The calls answered `status` so far.
+fn answered(s: &Scenario, status: u16) -> usize {
+    s.sim.calls().iter().filter(|c| c.response == status).count()
+}
+
+#[test]
+fn a_short_outage_during_creates_taints_nothing() {
+    let Some(mut s) = Scenario::new(&["--create-seconds", "2", "--delete-seconds", "0.3"]) else { return };
+    s.wd.set_env("TF_LOG_PROVIDER", "WARN");
+    s.config(&counted("5"));
+    // Once the five creates are in, the API answers every request 503 for 8 s: far
+    // longer than one call's retries (max_retries = 3), far shorter than the timeout.
+    let sim = &s.sim;
+    let out = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(60) {
+                if sim.calls().iter().filter(|c| c.op == "create").count() == 5 {
+                    sim.control("POST", "/_sim/outage", Some(serde_json::json!({"seconds": 8})));
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        s.wd.run(&["apply", "-auto-approve", "-no-color"])
+    });
+    assert!(out.success, "the apply rode out the outage: {}", out.all());
+    no_crash(&out);
+    assert!(answered(&s, 503) >= 5, "the outage was met ({} 503s)", answered(&s, 503));
+    assert!(
+        out.flat().contains("the API is unavailable since") && out.flat().contains("still waiting"),
+        "the progress log says so: {}",
+        out.all()
+    );
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    assert!(!state.contains("\"tainted\""), "no notebook tainted: {state}");
+    assert_eq!(s.sim.calls().iter().filter(|c| c.op == "create").count(), 5, "no create sent twice");
+    assert_eq!(s.sim.notebooks().len(), 5);
+    s.assert_no_changes();
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}
+
+#[test]
+fn a_rate_limited_account_is_paced_not_hammered() {
+    // The case: 40 notebooks at -parallelism=20 under 8 requests a second.
+    let Some(s) = Scenario::new(&["--create-seconds", "3", "--rate-limit", "8", "--rate-burst", "8"]) else { return };
+    s.config(&counted("40"));
+    let started = Instant::now();
+    let out = s.wd.run(&["apply", "-auto-approve", "-parallelism=20", "-no-color"]);
+    eprintln!(
+        "40 notebooks under 8 requests/s: {:?}, {} requests, {} throttled",
+        started.elapsed(),
+        s.sim.calls().len(),
+        answered(&s, 429)
+    );
+    assert!(out.success, "{}", out.all());
+    no_crash(&out);
+    let all = s.sim.calls().len();
+    let throttled = answered(&s, 429);
+    assert!(throttled > 0, "the limit was met");
+    assert!(throttled * 10 <= all, "at most 10% throttled: {throttled} of {all}");
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    assert!(!state.contains("\"tainted\""), "no notebook tainted");
+    assert_eq!(s.sim.notebooks().len(), 40);
+    assert_eq!(s.sim.calls().iter().filter(|c| c.op == "create" && c.response == 200).count(), 40);
+    s.assert_no_changes();
+
+    // A known limit, configured: never met at all.
+    let Some(s) = Scenario::new(&["--create-seconds", "0.5", "--rate-limit", "4", "--rate-burst", "2"]) else { return };
+    s.provider_settings("max_retries = 3\n  max_requests_per_second = 4");
+    s.config(&counted("4"));
+    let out = s.wd.run(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.success, "{}", out.all());
+    assert_eq!(answered(&s, 429), 0, "{} requests, none throttled", s.sim.calls().len());
+    assert_eq!(s.sim.notebooks().len(), 4);
+}
+
+#[test]
+fn a_failed_start_ends_its_wait_at_once_and_a_timeout_names_what_the_looks_found() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    s.config(&notebook("fails", "running = false"));
+    s.apply();
+    let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
+    // A start that ends START_FAILED: the wait ends at the look that sees it, long
+    // before its timeout.
+    rule(&s, serde_json::json!({"op": "start", "kind": "transition_stuck", "times": 1}));
+    s.config(&notebook("fails", "running = true\n  timeouts {\n    update = \"10m\"\n  }"));
+    let sim = &s.sim;
+    let started = Instant::now();
+    let out = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while started.elapsed() < Duration::from_secs(60) {
+                if sim.calls().iter().any(|c| c.op == "start") {
+                    std::thread::sleep(Duration::from_millis(500));
+                    sim.control(
+                        "PATCH",
+                        &format!("/_sim/notebooks/{id}"),
+                        Some(serde_json::json!({"status": "START_FAILED", "fail_reason": "no capacity"})),
+                    );
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        s.wd.run(&["apply", "-auto-approve", "-no-color"])
+    });
+    assert!(!out.success);
+    assert!(out.flat().contains("START_FAILED") && out.flat().contains("no capacity"), "{}", out.all());
+    assert!(started.elapsed() < Duration::from_secs(30), "failed at once, not after 10m");
+
+    // A wait that runs past its timeout while the API is down says where the
+    // notebook was last seen and what the last looks met.
+    s.sim.control(
+        "PATCH",
+        &format!("/_sim/notebooks/{}", s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap()),
+        Some(serde_json::json!({"status": "STOPPED"})),
+    );
+    rule(&s, serde_json::json!({"op": "start", "kind": "transition_stuck", "times": 1}));
+    s.config(&notebook("fails", "running = true\n  timeouts {\n    update = \"5s\"\n  }"));
+    let sim = &s.sim;
+    let out = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(60) {
+                if sim.calls().iter().filter(|c| c.op == "start").count() == 2 {
+                    std::thread::sleep(Duration::from_millis(800));
+                    sim.control("POST", "/_sim/outage", Some(serde_json::json!({"seconds": 60})));
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        s.wd.run(&["apply", "-auto-approve", "-no-color"])
+    });
+    assert!(!out.success);
+    let text = out.flat();
+    assert!(
+        text.contains("timed out after")
+            && text.contains("it is still STARTING")
+            && text.contains("the last looks failed: the API has been unavailable for")
+            && text.contains("(503)"),
+        "{}",
+        out.all()
+    );
+    s.sim.control("POST", "/_sim/outage", Some(serde_json::json!({"seconds": 0})));
 }

@@ -72,6 +72,7 @@ async fn automtls_handshake_and_provider_rpcs() {
             ("access_key", false),
             ("endpoint", false),
             ("insecure", false),
+            ("max_requests_per_second", false),
             ("max_retries", false),
             ("project_id", false),
             ("region", false),

@@ -13,6 +13,7 @@ use clap::Parser;
 use modelarts_provider::sim::auth::Credentials;
 use modelarts_provider::sim::catalogue::Catalogue;
 use modelarts_provider::sim::faults::{Fault, Rule};
+use modelarts_provider::sim::gateway::{Outage, RateLimit};
 use modelarts_provider::sim::store::Timings;
 use modelarts_provider::sim::{
     SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SECRET_KEY,
@@ -75,6 +76,21 @@ struct Args {
     /// Answer this fraction of requests (0 to 1) with 503.
     #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     error_rate: f64,
+    /// An outage: from request number N (1 is the first), every request is answered
+    /// 503 for --outage-seconds.
+    #[arg(long)]
+    outage_after: Option<u64>,
+    /// How long an outage lasts.
+    #[arg(long, default_value = "40", value_parser = seconds)]
+    outage_seconds: Duration,
+    /// A per-account rate limit, in requests a second: beyond it the gateway answers
+    /// 429 APIGW.0308 with a Retry-After.
+    #[arg(long, value_parser = positive_rate)]
+    rate_limit: Option<f64>,
+    /// How many requests the rate limit lets through at once after a quiet moment
+    /// (a token bucket's size); the rate itself when not set.
+    #[arg(long, value_parser = positive_rate)]
+    rate_burst: Option<f64>,
     /// Answer the first N requests with 429 and a Retry-After.
     #[arg(long, default_value_t = 0)]
     throttle_burst: u32,
@@ -158,6 +174,13 @@ fn fraction(text: &str) -> Result<f64, String> {
     }
 }
 
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 && r <= 1e6 => Ok(r),
+        _ => Err(format!("{text:?} is not a rate: a positive number of requests a second")),
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let catalogue = match &args.catalogue {
@@ -214,6 +237,10 @@ fn main() -> ExitCode {
         max_clock_skew_secs: args.max_clock_skew_seconds,
         rules,
         error_rate: args.error_rate,
+        outage: args.outage_after.map(|after| Outage { after, lasting: args.outage_seconds }),
+        rate_limit: args
+            .rate_limit
+            .map(|per_second| RateLimit { per_second, burst: args.rate_burst.unwrap_or(per_second) }),
         latency: Duration::from_millis(args.latency_ms),
         log_path: args.log,
         tls: args.tls,

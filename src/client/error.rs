@@ -90,6 +90,9 @@ pub enum ApiError {
         waited: Duration,
         /// The statuses awaited.
         wanted: String,
+        /// When the last looks failed (the API unavailable, throttling): since when,
+        /// and the last error.
+        trouble: Option<String>,
     },
     /// StopProvider (or Ctrl-C) stopped the call; `status` is the last seen by a wait.
     Cancelled {
@@ -111,6 +114,9 @@ pub struct Tried {
     pub elapsed: Duration,
     /// Which setting chose the endpoint.
     pub origin: String,
+    /// The failure cannot pass by trying again (a certificate that is not trusted, a
+    /// host name that does not exist), so it was not retried.
+    pub definitive: bool,
 }
 
 /// A refusal of the credentials.
@@ -141,6 +147,30 @@ impl ApiError {
     /// Whether the request may or may not have taken effect.
     pub fn is_ambiguous(&self) -> bool {
         matches!(self, ApiError::Ambiguous { .. })
+    }
+
+    /// Whether the failure is the API's passing trouble — throttled (429), a gateway
+    /// or service unavailable (502, 503, 504), unreachable for now (refused, reset,
+    /// timed out) — that a later look may not meet: a wait keeps waiting through it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Api { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+            ApiError::Transport { tried, .. } => !tried.definitive,
+            _ => false,
+        }
+    }
+
+    /// A short account of a transient failure for progress logs: `503 APIGW.0308`,
+    /// `connection refused`.
+    pub fn brief(&self) -> String {
+        match self {
+            ApiError::Api { status, code, .. } | ApiError::NotFound { status, code, .. } => match code {
+                Some(c) => format!("{status} {c}"),
+                None => status.to_string(),
+            },
+            ApiError::Transport { cause, .. } | ApiError::Ambiguous { cause, .. } => truncate(cause, 120),
+            other => truncate(&other.to_string(), 120),
+        }
     }
 
     /// The API's own message, when it gave one.
@@ -249,13 +279,13 @@ impl fmt::Display for ApiError {
                 )
             }
             ApiError::Transport { method, path, cause, tried } => {
-                let Tried { endpoint, attempts, elapsed, origin } = tried.as_ref();
-                let tries = if *attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
-                write!(
-                    f,
-                    "{method} {path}: could not reach {endpoint} ({tries} over {}): {cause}",
-                    human_duration(*elapsed)
-                )?;
+                let Tried { endpoint, attempts, elapsed, origin, definitive } = tried.as_ref();
+                let tries = match (*attempts, definitive) {
+                    (_, true) => "not retried: trying again cannot help".to_string(),
+                    (1, false) => format!("1 attempt over {}", human_duration(*elapsed)),
+                    (n, false) => format!("{n} attempts over {}", human_duration(*elapsed)),
+                };
+                write!(f, "{method} {path}: could not reach {endpoint} ({tries}): {cause}")?;
                 if !origin.is_empty() {
                     write!(f, ". {origin}")?;
                 }
@@ -283,11 +313,17 @@ impl fmt::Display for ApiError {
                     write!(f, ": {reason}")
                 }
             }
-            ApiError::Timeout { object, status, waited, wanted } => write!(
-                f,
-                "timed out after {} waiting for {object} to become {wanted}: it is still {status}",
-                human_duration(*waited)
-            ),
+            ApiError::Timeout { object, status, waited, wanted, trouble } => {
+                write!(
+                    f,
+                    "timed out after {} waiting for {object} to become {wanted}: it is still {status}",
+                    human_duration(*waited)
+                )?;
+                match trouble {
+                    Some(t) => write!(f, " (as last seen; the last looks failed: {t})"),
+                    None => Ok(()),
+                }
+            }
             ApiError::Cancelled { status, waited } => {
                 write!(f, "cancelled after {}", human_duration(*waited))?;
                 if let Some(s) = status {

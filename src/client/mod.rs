@@ -11,6 +11,7 @@ pub mod images;
 pub(crate) mod limits;
 pub mod mounts;
 pub mod notebooks;
+pub(crate) mod pacing;
 pub mod retry;
 pub mod signer;
 pub mod tags;
@@ -25,7 +26,7 @@ use reqwest::{Method, StatusCode, Url};
 use crate::timefmt::{self, now_millis};
 use tokio_util::sync::CancellationToken;
 
-pub use error::{ApiError, CredentialRefusal, Tried};
+pub use error::{human_duration, ApiError, CredentialRefusal, Tried};
 pub use retry::Backoff;
 pub use wait::PollSchedule;
 
@@ -58,7 +59,16 @@ pub struct ClientConfig {
     /// Which setting chose `endpoint`, for errors that cannot reach it ("The
     /// endpoint comes from ...").
     pub endpoint_origin: String,
+    /// Never send more requests a second than this (an account's known limit); the
+    /// pacer slows down below it by itself when the API throttles.
+    pub max_requests_per_second: Option<f64>,
 }
+
+/// The most writes in flight at once per client ([`Inner::writes`]).
+const WRITES_IN_FLIGHT: usize = 8;
+
+/// How often a call retrying past `max_retries` within its deadline says so.
+const TROUBLE_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 /// The default for [`ClientConfig::max_answer_bytes`]: far above any real answer.
 pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
@@ -79,6 +89,7 @@ impl ClientConfig {
             poll: PollSchedule::default(),
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             endpoint_origin: String::new(),
+            max_requests_per_second: None,
         }
     }
 }
@@ -106,13 +117,27 @@ struct Inner {
     /// Path prefix of the endpoint plus `/`.
     prefix: String,
     config: ClientConfig,
+    /// Shared by every client of this endpoint and access key ([`pacing`]).
+    pacer: Arc<pacing::Pacer>,
+    /// Writes (POST, PUT, PATCH, DELETE) in flight at once are at most
+    /// [`WRITES_IN_FLIGHT`]: a large apply does not open with a wall of creates that
+    /// an account's rate limit would mostly refuse, before the pacer has learned it.
+    writes: tokio::sync::Semaphore,
+    /// Whether the endpoint has answered at all: until it has, a connection that
+    /// fails is more likely a wrong endpoint than an outage, and is not retried
+    /// beyond `max_retries` even within a deadline.
+    answered: std::sync::atomic::AtomicBool,
 }
 
-/// A ModelArts API client. Calls observe the client's cancellation token, if any.
+/// A ModelArts API client. Calls observe the client's cancellation token, if any,
+/// and retry passing failures until the client's deadline, if it has one.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
     cancel: CancellationToken,
+    /// Passing failures (429, 503, unreachable) are retried until this moment,
+    /// beyond `max_retries` ([`Client::until`]).
+    deadline: Option<Instant>,
 }
 
 /// One API call before signing.
@@ -232,15 +257,41 @@ impl Client {
             .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ClientConfigError::Http)?;
+        let pacer = pacing::shared(&config.endpoint, &config.access_key, config.max_requests_per_second);
         Ok(Client {
-            inner: Arc::new(Inner { http, base, host, root, prefix, config }),
+            inner: Arc::new(Inner {
+                http,
+                base,
+                host,
+                root,
+                prefix,
+                config,
+                pacer,
+                writes: tokio::sync::Semaphore::new(WRITES_IN_FLIGHT),
+                answered: Default::default(),
+            }),
             cancel: CancellationToken::new(),
+            deadline: None,
         })
     }
 
     /// The same client (same connection pool) observing `cancel`.
     pub fn with_cancel(&self, cancel: CancellationToken) -> Client {
-        Client { inner: self.inner.clone(), cancel }
+        Client { inner: self.inner.clone(), cancel, deadline: self.deadline }
+    }
+
+    /// The same client, retrying passing failures (throttled, unavailable,
+    /// unreachable) until `deadline` rather than `max_retries` times: an operation
+    /// with a timeout rides out an outage within it. A refusal that was not accepted
+    /// is safe to send again; an answer lost to an outage is resolved by the caller
+    /// as before ([`ApiError::Ambiguous`]).
+    pub fn until(&self, deadline: Instant) -> Client {
+        Client { deadline: Some(deadline), ..self.clone() }
+    }
+
+    /// The moment this client stops retrying passing failures, if it has one.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
     }
 
     /// The configuration the client was made from.
@@ -264,8 +315,38 @@ impl Client {
         let max = self.inner.config.max_retries;
         let started = Instant::now();
         let mut attempt = 0u32;
+        let mut last_report: Option<Instant> = None;
+        let cancelled = || ApiError::Cancelled { status: None, waited: started.elapsed() };
         loop {
+            // A write waits for its turn first, then for the pacer: a write let
+            // through by a refusal of another consults the pacer that refusal slowed.
+            let permit = if call.method == Method::GET {
+                None
+            } else {
+                tokio::select! {
+                    p = self.inner.writes.acquire() => p.ok(),
+                    _ = self.cancel.cancelled() => return Err(cancelled()),
+                }
+            };
+            let pace = self.inner.pacer.reserve();
+            if !pace.is_zero() {
+                tokio::select! {
+                    _ = tokio::time::sleep(pace) => {}
+                    _ = self.cancel.cancelled() => return Err(cancelled()),
+                }
+            }
             let outcome = self.send_once(call, &path).await;
+            drop(permit);
+            if outcome.is_ok() {
+                self.inner.answered.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            match &outcome {
+                Ok(answer) if answer.status == StatusCode::TOO_MANY_REQUESTS => {
+                    self.inner.pacer.throttled(answer.retry_after)
+                }
+                Ok(_) => self.inner.pacer.answered(),
+                Err(_) => {}
+            }
             let (retryable, retry_after, err) = match outcome {
                 Ok(answer) if answer.status.is_success() => {
                     tracing::debug!(method, path = %path, status = answer.status.as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "api call");
@@ -307,6 +388,14 @@ impl Client {
                     tracing::debug!(method, path = %path, attempt, cause = %cause, "api call could not connect");
                     (true, None, self.unreachable(method, &path, cause, attempt, started))
                 }
+                Err(SendError::Definitive(cause)) => {
+                    tracing::debug!(method, path = %path, cause = %cause, "api call cannot succeed by trying again");
+                    let mut err = self.unreachable(method, &path, cause, attempt, started);
+                    if let ApiError::Transport { tried, .. } = &mut err {
+                        tried.definitive = true;
+                    }
+                    return Err(err);
+                }
                 Err(SendError::AnswerLost { status, cause }) => {
                     tracing::debug!(method, path = %path, attempt, cause = %cause, "api call lost its answer");
                     if !call.idempotent() {
@@ -319,10 +408,21 @@ impl Client {
                     (true, None, self.unreachable(method, &path, cause, attempt, started))
                 }
             };
-            if !retryable || attempt >= max {
+            let delay = retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
+            // Within a deadline, passing trouble is retried until it would pass; a
+            // connection failure only once the endpoint has answered (an outage, not
+            // a wrong endpoint).
+            let outage = err.is_transient()
+                && (!matches!(err, ApiError::Transport { .. })
+                    || self.inner.answered.load(std::sync::atomic::Ordering::Relaxed));
+            let within_deadline = outage && self.deadline.is_some_and(|d| Instant::now() + delay < d);
+            if !retryable || (attempt >= max && !within_deadline) {
                 return Err(err);
             }
-            let delay = retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
+            if attempt >= max && last_report.is_none_or(|r: Instant| r.elapsed() >= TROUBLE_REPORT_EVERY) {
+                last_report = Some(Instant::now());
+                tracing::warn!(method, path = %path, "the API is unavailable since {} ({}), still waiting", human_duration(started.elapsed()), err.brief());
+            }
             tracing::info!(method, path = %path, attempt = attempt + 1, max_retries = max, delay_ms = delay.as_millis() as u64, reason = %err, "retrying API call");
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
@@ -416,6 +516,7 @@ impl Client {
                 attempts: attempt + 1,
                 elapsed: started.elapsed(),
                 origin: self.inner.config.endpoint_origin.clone(),
+                definitive: false,
             }),
         }
     }
@@ -502,6 +603,9 @@ struct Answer {
 enum SendError {
     /// Connecting failed: the request surely never reached the server.
     NotSent(String),
+    /// Connecting failed in a way trying again cannot mend (an untrusted
+    /// certificate, a host name that does not exist).
+    Definitive(String),
     /// The request may have been received; its answer (or the answer's body, after
     /// `status` arrived) did not arrive.
     AnswerLost {
@@ -516,11 +620,47 @@ enum SendError {
 }
 
 fn classify_send_error(e: reqwest::Error) -> SendError {
-    if e.is_connect() {
+    if e.is_connect() && cannot_pass(&e) {
+        SendError::Definitive(describe(&e))
+    } else if e.is_connect() {
         SendError::NotSent(describe(&e))
     } else {
         SendError::AnswerLost { status: None, cause: describe(&e) }
     }
+}
+
+/// Whether a connection failure cannot pass by trying again: a certificate that is
+/// not trusted (rustls refused it), or a host name that does not exist.
+fn cannot_pass(e: &reqwest::Error) -> bool {
+    use std::error::Error;
+    let mut source: Option<&(dyn Error + 'static)> = e.source();
+    while let Some(s) = source {
+        let tls = s.downcast_ref::<rustls::Error>().is_some()
+            || s.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+        if tls || is_definitive_cause(&s.to_string()) {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// Whether a cause's text names a failure that cannot pass: rustls refusing the
+/// peer's certificate, or the resolver's "no such name" (on Linux, macOS and
+/// Windows). A temporary resolver failure ("Temporary failure in name resolution")
+/// passes, and is retried.
+fn is_definitive_cause(text: &str) -> bool {
+    const CANNOT_PASS: &[&str] = &[
+        "invalid peer certificate",
+        "Name or service not known",
+        "No address associated with hostname",
+        "nodename nor servname provided",
+        "No such host is known",
+        "Name does not resolve",
+    ];
+    CANNOT_PASS.iter().any(|n| text.contains(n))
 }
 
 /// What went wrong and its causes, without the URL (reqwest's own message includes
@@ -546,4 +686,21 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_certificates_and_unknown_hosts_cannot_pass() {
+        assert!(is_definitive_cause("invalid peer certificate: UnknownIssuer"));
+        assert!(is_definitive_cause("dns error: failed to lookup address information: Name or service not known"));
+        assert!(is_definitive_cause("No such host is known. (os error 11001)"));
+        assert!(!is_definitive_cause(
+            "dns error: failed to lookup address information: Temporary failure in name resolution"
+        ));
+        assert!(!is_definitive_cause("tcp connect error: Connection refused (os error 111)"));
+        assert!(!is_definitive_cause("connection reset by peer"));
+    }
 }

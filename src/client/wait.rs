@@ -50,6 +50,32 @@ impl PollSchedule {
     }
 }
 
+/// A pause spread by ±20% at random (`unit` in [0, 1)), so the looks of many waits
+/// started together do not arrive together.
+pub(crate) fn jittered(pause: Duration, unit: f64) -> Duration {
+    pause.mul_f64(0.8 + 0.4 * unit.clamp(0.0, 1.0))
+}
+
+/// Between looks while the API is unavailable: the looks' own retries already
+/// press; the wait adds no more than one look every few seconds.
+const TROUBLED_PAUSE: Duration = Duration::from_secs(3);
+/// How often a wait in trouble says so.
+const TROUBLE_REPORT_EVERY: Duration = Duration::from_secs(10);
+
+/// Looks that fail with passing trouble: since when, and the last failure.
+#[derive(Debug)]
+struct Trouble {
+    since: Instant,
+    last: String,
+    reported: Option<Instant>,
+}
+
+impl Trouble {
+    fn describe(&self) -> String {
+        format!("the API has been unavailable for {} ({})", human_duration(self.since.elapsed()), self.last)
+    }
+}
+
 /// What one look at the awaited object found.
 #[derive(Debug)]
 pub enum Seen<T> {
@@ -79,10 +105,14 @@ impl Progress<'_> {
 }
 
 impl Client {
-    /// The one wait loop: looks at `object` with `look` on the [`PollSchedule`] until
-    /// it answers `Seen::Reached`, an error (a failed status, a broken answer), the
-    /// `timeout` passes ([`ApiError::Timeout`] naming the last status seen) or the
-    /// client is cancelled ([`ApiError::Cancelled`]).
+    /// The one wait loop: looks at `object` with `look` on the [`PollSchedule`]
+    /// (each pause spread by jitter) until it answers `Seen::Reached`, a failure
+    /// that is not passing (a failed status, a broken answer), the `timeout` passes
+    /// ([`ApiError::Timeout`] naming the last status seen, and the trouble of the
+    /// last looks if they failed) or the client is cancelled
+    /// ([`ApiError::Cancelled`]). Passing trouble — throttling, an API unavailable or
+    /// unreachable for a while ([`ApiError::is_transient`]) — does not end the wait:
+    /// it is reported in the progress log and waited through until the deadline.
     pub async fn wait_until<T, F, Fut>(
         &self,
         object: &str,
@@ -99,10 +129,15 @@ impl Client {
         let deadline = started.checked_add(timeout).unwrap_or(started);
         let mut pause: Option<Duration> = None;
         let mut progress = Progress { object, wanted, started, last_status: None, last_report: started };
+        let mut trouble: Option<Trouble> = None;
         let mut looks = 0u32;
         loop {
-            let next = schedule.next(started.elapsed(), pause);
+            let mut next = schedule.next(started.elapsed(), pause);
             pause = Some(next);
+            if trouble.is_some() {
+                next = next.max(TROUBLED_PAUSE);
+            }
+            let next = jittered(next, super::retry::random_unit());
             let wake = Instant::now().checked_add(next).unwrap_or(deadline).min(deadline);
             let cancelled = |status: Option<String>| ApiError::Cancelled { status, waited: started.elapsed() };
             tokio::select! {
@@ -115,8 +150,28 @@ impl Client {
                     tracing::info!(object, elapsed = %human_duration(started.elapsed()), looks, wanted, "wait over");
                     return Ok(t);
                 }
-                Ok(Seen::Waiting { status }) => progress.saw(&status),
+                Ok(Seen::Waiting { status }) => {
+                    if let Some(t) = trouble.take() {
+                        tracing::info!(object, after = %human_duration(t.since.elapsed()), "the API answers again");
+                    }
+                    progress.saw(&status);
+                }
                 Err(ApiError::Cancelled { .. }) => return Err(cancelled(progress.last_status)),
+                Err(e) if e.is_transient() => {
+                    let now = Instant::now();
+                    let t = trouble.get_or_insert(Trouble { since: now, last: String::new(), reported: None });
+                    t.last = e.brief();
+                    if t.reported.is_none_or(|r| now.saturating_duration_since(r) >= TROUBLE_REPORT_EVERY) {
+                        t.reported = Some(now);
+                        tracing::warn!(
+                            object,
+                            wanted,
+                            "the API is unavailable since {} ({}), still waiting",
+                            human_duration(t.since.elapsed()),
+                            t.last
+                        );
+                    }
+                }
                 Err(e) => return Err(e),
             }
             if Instant::now() >= deadline {
@@ -125,6 +180,7 @@ impl Client {
                     status: progress.last_status.clone().unwrap_or_else(|| "unknown".into()),
                     waited: started.elapsed(),
                     wanted: wanted.to_string(),
+                    trouble: trouble.as_ref().map(Trouble::describe),
                 });
             }
         }

@@ -64,6 +64,12 @@ pub fn schema() -> Schema {
                     .describe("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried. Defaults to `5`.")
                     .validate(IntRange(0, 100)),
             )
+            .attr(
+                Attribute::number("max_requests_per_second")
+                    .optional()
+                    .describe("Never send more than this many API requests a second, for an account whose rate limit is known. Without it the provider paces itself: after the API throttles a request (HTTP 429), every request slows down and the rate recovers gradually.")
+                    .validate(Check { check: check_rate, description: "a positive number of requests a second" }),
+            )
             .block(NestedBlock::single(
                 "default_tags",
                 Block::new("Tags every notebook of this provider gets, as the AWS provider's `default_tags`: merged under each notebook's own `tags` (a notebook's tag wins over a default tag of the same key); each notebook's `tags_all` shows the result.")
@@ -75,6 +81,15 @@ pub fn schema() -> Schema {
                     ),
             )),
     )
+}
+
+fn check_rate(v: &Value) -> Result<(), String> {
+    match v {
+        Value::Number(n) if !(n.as_f64() > 0.0 && n.as_f64() <= 100_000.0) => {
+            Err(format!("{} is not a rate: give a number of requests a second above 0", n.as_f64()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The `default_tags` block's tags (none when absent; unknown ones are reported).
@@ -122,6 +137,8 @@ pub struct Settings {
     pub endpoint_template: Option<String>,
     /// Tags every notebook gets (`default_tags`).
     pub default_tags: BTreeMap<String, String>,
+    /// The most requests a second (`max_requests_per_second`).
+    pub max_requests_per_second: Option<f64>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -260,6 +277,10 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         endpoint_origin,
         endpoint_template,
         default_tags,
+        max_requests_per_second: match config.attr("max_requests_per_second") {
+            Value::Number(n) if n.as_f64() > 0.0 => Some(n.as_f64()),
+            _ => None,
+        },
     })
 }
 

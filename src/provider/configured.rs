@@ -44,6 +44,7 @@ pub(crate) fn client_config(settings: &Settings, endpoint: &str, project_id: &st
     cc.max_retries = settings.max_retries;
     cc.request_timeout = settings.request_timeout;
     cc.endpoint_origin = settings.endpoint_origin.clone();
+    cc.max_requests_per_second = settings.max_requests_per_second;
     cc
 }
 

@@ -335,6 +335,8 @@ fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics>
 async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp: &mut CreateResponse) {
     let notebook = planned.notebook_id.clone();
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
+    // Passing trouble (throttling, an outage) is ridden out within the timeout.
+    let api = &api.until(deadline);
     if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
         return resp.diagnostics.extend(d);
     }

@@ -253,11 +253,13 @@ impl Resource for MountStorageResource {
 /// Unmounts and waits until the mount is gone; one already gone is fine.
 async fn unmount(api: &Client, notebook: &str, mount_id: &str, timeouts: &Value) -> Result<(), ApiError> {
     tracing::info!(notebook, mount = mount_id, "unmounting storage");
+    let timeout = DELETE_TIMEOUT.of(timeouts);
+    let api = &api.until(Instant::now() + timeout);
     match api.unmount_storage(notebook, mount_id).await {
         Err(e) if e.is_not_found() => return Ok(()),
         other => other?,
     }
-    api.wait_unmounted(notebook, mount_id, DELETE_TIMEOUT.of(timeouts)).await
+    api.wait_unmounted(notebook, mount_id, timeout).await
 }
 
 /// `Err` with why, when `notebook` already has the most mounts the API allows;
@@ -276,6 +278,8 @@ async fn room_for_a_mount(api: &Client, notebook: &str) -> Result<(), String> {
 async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut CreateResponse) {
     let notebook = planned.notebook_id.clone();
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
+    // Passing trouble (throttling, an outage) is ridden out within the timeout.
+    let api = &api.until(deadline);
     // The notebook must be running (a starting one is waited for).
     if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
         return resp.diagnostics.extend(d);

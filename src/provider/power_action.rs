@@ -106,6 +106,8 @@ async fn reporting<T>(progress: &Progress, doing: &str, work: impl Future<Output
 
 async fn run(api: &Client, c: &Config, progress: &Progress) -> Result<Notebook, ApiError> {
     let deadline = Instant::now() + c.timeout;
+    // Passing trouble (throttling, an outage) is ridden out within the timeout.
+    let api = &api.until(deadline);
     let id = c.notebook_id.as_str();
     let mut n = api.get_notebook(id).await?;
     let label = format!("notebook {:?} ({id})", n.name);

@@ -10,6 +10,8 @@
 //! - `DELETE /_sim/images/{id}` — remove a saved image at once (as the console does)
 //! - `POST /_sim/faults` — add a fault rule (JSON, see [`Rule`]); `DELETE /_sim/faults` clears them
 //! - `PUT /_sim/error-rate` — `{"rate": 0.3}`
+//! - `POST /_sim/outage` — `{"seconds": 40}`: every request answered 503 from now, for that long
+//! - `PUT /_sim/rate-limit` — `{"per_second": 8, "burst": 8}` (`null` lifts it)
 //! - `GET /_sim/calls` — the call log; `DELETE /_sim/calls` clears it
 
 use serde_json::{json, Value as J};
@@ -102,6 +104,20 @@ pub(crate) fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) ->
         ("PUT", ["error-rate"]) => {
             world.faults.error_rate = input.get("rate").and_then(J::as_f64).unwrap_or(0.0).clamp(0.0, 1.0);
             Reply::json(200, &json!({"rate": world.faults.error_rate}))
+        }
+        ("POST", ["outage"]) => {
+            let secs = input.get("seconds").and_then(J::as_f64).unwrap_or(0.0).clamp(0.0, 86_400.0);
+            world.gateway.start_outage(std::time::Duration::from_secs_f64(secs));
+            Reply::json(200, &json!({"seconds": secs}))
+        }
+        ("PUT", ["rate-limit"]) => {
+            let per_second = input.get("per_second").and_then(J::as_f64).filter(|r| *r > 0.0);
+            let limit = per_second.map(|per_second| super::gateway::RateLimit {
+                per_second,
+                burst: input.get("burst").and_then(J::as_f64).unwrap_or(per_second).max(1.0),
+            });
+            world.gateway.set_limit(limit);
+            Reply::json(200, &json!({"per_second": per_second}))
         }
         ("GET", ["calls"]) => {
             drop(world);

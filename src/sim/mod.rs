@@ -9,6 +9,7 @@ pub mod calllog;
 pub mod catalogue;
 pub(crate) mod control;
 pub mod faults;
+pub mod gateway;
 pub(crate) mod http;
 pub(crate) mod images;
 pub(crate) mod mounts;
@@ -66,6 +67,10 @@ pub struct SimConfig {
     pub rules: Vec<Rule>,
     /// Fraction of requests answered 503.
     pub error_rate: f64,
+    /// An outage of the API gateway: every request answered 503 for a while.
+    pub outage: Option<gateway::Outage>,
+    /// The gateway's per-account rate limit.
+    pub rate_limit: Option<gateway::RateLimit>,
     /// Added before every answer.
     pub latency: Duration,
     /// Append each call to this file, one JSON line each.
@@ -91,6 +96,8 @@ impl Default for SimConfig {
             max_clock_skew_secs: 15 * 60,
             rules: Vec::new(),
             error_rate: 0.0,
+            outage: None,
+            rate_limit: None,
             latency: Duration::ZERO,
             log_path: None,
             tls: false,
@@ -152,6 +159,7 @@ impl std::error::Error for SimError {
 pub(crate) struct World {
     pub(crate) store: Store,
     pub(crate) faults: Faults,
+    pub(crate) gateway: gateway::Gateway,
     rng: u64,
 }
 
@@ -270,6 +278,7 @@ impl SimState {
         let world = World {
             store: Store::default(),
             faults: Faults { rules: config.rules.clone(), error_rate: config.error_rate },
+            gateway: gateway::Gateway::new(config.outage, config.rate_limit),
             rng: (now_millis() as u64) | 1,
         };
         Ok(SimState { config, world: Mutex::new(world), log })
@@ -359,6 +368,18 @@ impl SimState {
     }
 
     fn answer(&self, req: &Incoming, query: &[(String, String)], routed: Option<(String, api::Route)>) -> Reply {
+        // The gateway comes first: an outage or the rate limit answers before anything else.
+        let account = routed.as_ref().map_or("", |(project, _)| project.as_str()).to_string();
+        match self.lock().gateway.admit(&account, std::time::Instant::now()) {
+            Ok(()) => {}
+            Err(gateway::Refusal::Unavailable) => {
+                return Reply::error(503, "", "Service temporarily unavailable (simulated outage)")
+            }
+            Err(gateway::Refusal::Throttled { retry_after_secs }) => {
+                return Reply::error(429, "APIGW.0308", "The throttling threshold has been reached: policy user")
+                    .header("retry-after", retry_after_secs.to_string())
+            }
+        }
         let received =
             auth::Received { method: &req.method, path: &req.path, query, headers: &req.headers, body: &req.body };
         if let Err(r) = auth::verify(&self.config.credentials, &received, now_millis(), self.config.max_clock_skew_secs)

@@ -135,6 +135,9 @@ pub(crate) async fn create(
     resp: &mut CreateResponse,
 ) {
     let deadline = Instant::now() + spec.timeouts.create;
+    // Passing trouble (throttling, an outage) is ridden out within the timeout: the
+    // create, the waits and the reads that follow it.
+    let api = &api.until(deadline);
     let sent_at = now_millis();
     tracing::info!(name = %spec.name, flavor = %spec.flavor_id, "creating notebook");
     let created = match api.create_notebook(&create_request(spec)).await {
@@ -321,6 +324,7 @@ pub(crate) async fn update(
 ) {
     let id = prior.id.clone().unwrap_or_default();
     let deadline = Instant::now() + spec.timeouts.update;
+    let api = &api.until(deadline);
     let fail = |resp: &mut UpdateResponse, state: Option<NotebookModel>, d: Diagnostics| {
         resp.state = state.map(IntoValue::into_value);
         resp.diagnostics.extend(d);
@@ -437,6 +441,7 @@ pub(crate) async fn update(
 pub(crate) async fn delete(api: &Client, prior: &NotebookModel, resp: &mut DeleteResponse) {
     let Some(id) = prior.id.as_deref() else { return };
     let deadline = Instant::now() + Timeouts::of(&prior.timeouts).delete;
+    let api = &api.until(deadline);
     tracing::info!(notebook = id, "deleting notebook");
     if let Err(e) = power::delete(api, id, deadline).await {
         resp.diagnostics.error("Failed to delete notebook", e.to_string());
