@@ -67,6 +67,10 @@ pub struct ClientConfig {
 /// The most writes in flight at once per client ([`Inner::writes`]).
 const WRITES_IN_FLIGHT: usize = 8;
 
+/// How long a call riding out an outage (past `max_retries`, within its deadline)
+/// waits between tries, at most (spread by jitter).
+const OUTAGE_RETRY_EVERY: Duration = Duration::from_secs(4);
+
 /// How often a call retrying past `max_retries` within its deadline says so.
 const TROUBLE_REPORT_EVERY: Duration = Duration::from_secs(10);
 
@@ -408,7 +412,12 @@ impl Client {
                     (true, None, self.unreachable(method, &path, cause, attempt, started))
                 }
             };
-            let delay = retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
+            let mut delay = retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
+            if attempt >= max && retry_after.is_none() {
+                // Riding out an outage: look every few seconds, so the work goes on
+                // soon after the API is back (a Retry-After is still honoured).
+                delay = delay.min(OUTAGE_RETRY_EVERY.mul_f64(0.8 + 0.4 * retry::random_unit()));
+            }
             // Within a deadline, passing trouble is retried until it would pass; a
             // connection failure only once the endpoint has answered (an outage, not
             // a wrong endpoint).
