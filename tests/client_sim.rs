@@ -444,3 +444,47 @@ async fn an_image_is_saved_from_a_running_notebook_which_runs_again_after() {
         other => panic!("expected not found, got {other:?}"),
     }
 }
+
+/// A server that answers every request with `302 Location: {to}`; the number of
+/// requests it received.
+async fn redirecting_server(to: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let counter = counter.clone();
+            let to = to.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16384];
+                if conn.read(&mut buf).await.unwrap_or(0) > 0 {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let answer = format!(
+                        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                    let _ = conn.write_all(answer.as_bytes()).await;
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_redirect_is_never_followed_and_names_where_it_pointed() {
+    // The "other host" is a second server: it must never see the signed request
+    // (nor its X-Security-Token).
+    let (other, other_seen) = redirecting_server("http://nowhere.invalid/".into()).await;
+    let (endpoint, seen) = redirecting_server(format!("{other}/v1/p/notebooks/x")).await;
+    let mut c = ClientConfig::new(&endpoint, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
+    c.security_token = Some("the-security-token".into());
+    let err = Client::new(c).unwrap().get_notebook("x").await.unwrap_err();
+    assert!(matches!(err, ApiError::Redirected { status: 302, .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("HTTP 302, a redirect to http://127.0.0.1") && text.contains("not followed"), "{text}");
+    assert!(!text.contains("the-security-token"));
+    assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1, "asked once, not retried");
+    assert_eq!(other_seen.load(std::sync::atomic::Ordering::SeqCst), 0, "the other host never saw the request");
+}

@@ -57,6 +57,20 @@ pub enum ApiError {
         /// Where and how hard it was tried.
         tried: Box<Tried>,
     },
+    /// The endpoint answered with a redirect, which is never followed: it would
+    /// carry the signed request, and its security token, to another host.
+    Redirected {
+        /// The HTTP method of the call.
+        method: String,
+        /// The call's path below the endpoint.
+        path: String,
+        /// The HTTP status (301, 302, 307, ...).
+        status: u16,
+        /// Where it pointed (`Location`), when it said.
+        location: Option<String>,
+        /// The base URL that answered.
+        endpoint: String,
+    },
     /// The API gateway refused the credentials (HTTP 401, or 403 with an
     /// `APIGW.03xx` code): a wrong access key, secret key or security token.
     Unauthorized(Box<CredentialRefusal>),
@@ -301,6 +315,13 @@ impl fmt::Display for ApiError {
                     write!(f, ": {message}")?;
                 }
                 write!(f, "). Check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), and security_token with temporary credentials")
+            }
+            ApiError::Redirected { method, path, status, location, endpoint } => {
+                write!(f, "{method} {path}: {endpoint} answered HTTP {status}, a redirect")?;
+                if let Some(l) = location {
+                    write!(f, " to {l}")?;
+                }
+                write!(f, ", which is not followed: an API endpoint never redirects, and following it would send the signed request and its security token to another host. Check the endpoint (endpoints.modelarts, or endpoint / HW_MODELARTS_ENDPOINT)")
             }
             ApiError::Decode { method, path, status, cause } => {
                 write!(f, "{method} {path}: HTTP {status} with a body that could not be read: {cause}")

@@ -258,6 +258,8 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_nodelay(true)
             .danger_accept_invalid_certs(config.insecure)
+            // Never followed: a redirect is an error naming where it pointed.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ClientConfigError::Http)?;
@@ -356,6 +358,17 @@ impl Client {
                     tracing::debug!(method, path = %path, status = answer.status.as_u16(), attempt, elapsed_ms = started.elapsed().as_millis() as u64, "api call");
                     return Ok(answer.body);
                 }
+                Ok(answer) if answer.status.is_redirection() => {
+                    // An API client never needs a redirect, and following one would send
+                    // the signed request (and X-Security-Token) to another host.
+                    return Err(ApiError::Redirected {
+                        method: method.into(),
+                        path,
+                        status: answer.status.as_u16(),
+                        location: answer.location.map(|l| error::truncate(&l, 300)),
+                        endpoint: self.inner.config.endpoint.clone(),
+                    });
+                }
                 Ok(answer) => {
                     let code = answer.status.as_u16();
                     let err = self.refused_credentials(ApiError::from_response(method, &path, code, &answer.body));
@@ -412,7 +425,8 @@ impl Client {
                     (true, None, self.unreachable(method, &path, cause, attempt, started))
                 }
             };
-            let mut delay = retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
+            let mut delay =
+                retry_after.unwrap_or_else(|| self.inner.config.backoff.delay(attempt, retry::random_unit()));
             if attempt >= max && retry_after.is_none() {
                 // Riding out an outage: look every few seconds, so the work goes on
                 // soon after the API is back (a Retry-After is still honoured).
@@ -492,6 +506,10 @@ impl Client {
             } else {
                 resp.headers().get("retry-after").and_then(|v| retry::parse_retry_after(v.as_bytes(), now_millis()))
             };
+            let location = status
+                .is_redirection()
+                .then(|| resp.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .flatten();
             if resp.content_length().is_some_and(|n| n > limit as u64) {
                 return Err(SendError::TooLarge { status });
             }
@@ -505,7 +523,7 @@ impl Client {
                     Err(e) => return Err(SendError::AnswerLost { status: Some(status), cause: describe(&e) }),
                 }
             }
-            Ok(Answer { status, retry_after, body })
+            Ok(Answer { status, retry_after, location, body })
         };
         tokio::select! {
             r = send => r,
@@ -606,6 +624,8 @@ fn human_bytes(n: usize) -> String {
 struct Answer {
     status: StatusCode,
     retry_after: Option<Duration>,
+    /// Where a redirect pointed (`Location`), never followed.
+    location: Option<String>,
     body: Vec<u8>,
 }
 
