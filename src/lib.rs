@@ -37,6 +37,7 @@ pub mod client;
 pub mod duration;
 pub mod enums;
 pub mod framework;
+pub mod platform;
 pub mod protocol;
 pub mod provider;
 pub mod sim;

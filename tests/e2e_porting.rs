@@ -228,7 +228,12 @@ fn a_dead_endpoint_and_a_wrong_secret_key_are_named() {
     s.config(&official_example("creds", ""));
     s.wd.write("main.tf", &s.wd.read_config().replace("sim-secret-key", "not-the-secret"));
     let out = s.wd.fails(&["plan"]);
-    assert!(out.flat().contains("the API refused the access key SIMA…EY for endpoint"), "{}", out.all());
+    assert!(
+        out.flat()
+            .contains("the API refused the access key SIMA…EY (from `access_key` in the provider block) for endpoint"),
+        "{}",
+        out.all()
+    );
     assert!(!out.flat().contains("not-the-secret"));
     // A dead endpoint: a warning at plan time, an error naming it at apply.
     s.provider_settings("max_retries = 1");
@@ -245,4 +250,113 @@ fn a_dead_endpoint_and_a_wrong_secret_key_are_named() {
         "{}",
         out.all()
     );
+}
+
+#[test]
+fn the_official_provider_block_ports_by_renaming() {
+    let Some(s) = Scenario::new(FAST) else { return };
+    // A team's `provider "huaweicloud"` block, renamed: no project_id (looked up
+    // through IAM by the region's name), the endpoints map, an enterprise project.
+    let block = |extra: &str| {
+        format!(
+            r#"
+provider "modelarts" {{
+  region                = "sim-region-1"
+  access_key            = "SIMACCESSKEY"
+  secret_key            = "sim-secret-key"
+  enterprise_project_id = "0"
+  max_retries           = 3
+  endpoints = {{
+    modelarts = "{url}"
+    iam       = "{url}/v3"
+  }}
+{extra}
+}}
+"#,
+            url = s.sim.url
+        )
+    };
+    let body = official_example("ported", "");
+    s.wd.write("main.tf", &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("")));
+    let m = s.mark();
+    s.apply();
+    let calls = s.sim.calls();
+    let lookups = calls[m..].iter().filter(|c| c.path == "/v3/projects").count();
+    let providers = 3; // the plan's, the apply's and the plan after it
+    assert!(lookups >= 1 && lookups <= providers, "once per provider process: {lookups}");
+    assert!(calls[m..].iter().any(|c| c.path == "/v3/projects" && c.query == "name=sim-region-1"));
+    let create = calls[m..].iter().find(|c| c.op == "create").unwrap();
+    assert_eq!(create.path, "/v1/sim-project/notebooks", "the project IAM named");
+    // A project name IAM does not know: a plan-time error naming it.
+    s.wd.write(
+        "main.tf",
+        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  project_name = \"no-such-project\"")),
+    );
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(
+        out.flat().contains("knows no project named \"no-such-project\"") && out.flat().contains("/v3"),
+        "{}",
+        out.all()
+    );
+    // endpoint (this provider's own name) and endpoints.modelarts must agree.
+    s.wd.write(
+        "main.tf",
+        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  endpoint = \"https://elsewhere.example.com\"")),
+    );
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("endpoint and endpoints.modelarts differ"), "{}", out.all());
+    // An algorithm of the official provider not implemented here: refused at plan time.
+    s.wd.write(
+        "main.tf",
+        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"SM2SM3\"")),
+    );
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("does not sign with yet"), "{}", out.all());
+    s.wd.write("main.tf", &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("")));
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}
+
+#[test]
+fn keys_from_koocli_s_shared_config_file_by_hw_profile() {
+    let Some(mut s) = Scenario::new(FAST) else { return };
+    let file = s.wd.path().join("hcloud-config.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"current": "default", "profiles": [
+            {"name": "default", "mode": "AKSK", "accessKeyId": "WRONGACCESSKEY01", "secretAccessKey": "wrong", "region": "sim-region-1", "projectId": "sim-project"},
+            {"name": "ci", "mode": "AKSK", "accessKeyId": "SIMACCESSKEY", "secretAccessKey": "sim-secret-key",
+             "region": "sim-region-1", "projectId": "sim-project"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    // The block's keys are wrong: the profile's replace them, as in the official provider.
+    let block = format!(
+        "{}\nprovider \"modelarts\" {{\n  access_key         = \"BLOCKKEY\"\n  secret_key         = \"not-the-secret\"\n  shared_config_file = \"{}\"\n  endpoint           = \"{}\"\n  max_retries        = 1\n}}\n",
+        common::REQUIRED_PROVIDERS,
+        file.display(),
+        s.sim.url
+    );
+    let body = official_example("from-profile", "");
+    s.wd.write("main.tf", &format!("{block}{body}"));
+    s.wd.set_env("HW_PROFILE", "ci");
+    let m = s.mark();
+    s.apply();
+    assert!(s.sim.calls()[m..].iter().any(|c| c.op == "create" && c.response == 200));
+    assert!(s.sim.calls()[m..].iter().all(|c| c.response != 401), "every call signed with the profile's key");
+    // The default profile's keys are refused, and the error says where they came from.
+    s.wd.set_env("HW_PROFILE", "default");
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(
+        out.flat().contains("the API refused the access key WRON…01 (from profile \"default\" of"),
+        "{}",
+        out.all()
+    );
+    // A profile the file does not have: a plan-time error naming it and the file.
+    s.wd.set_env("HW_PROFILE", "nope");
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    let text = out.flat();
+    assert!(text.contains("no profile named \"nope\"") && text.contains("hcloud-config.json"), "{}", out.all());
+    s.wd.set_env("HW_PROFILE", "ci");
+    s.wd.ok(&["destroy", "-auto-approve"]);
 }

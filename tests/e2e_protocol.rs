@@ -31,15 +31,26 @@ fn terraform_reads_the_provider_schema() {
         names,
         [
             "access_key",
+            "auth_url",
+            "cacert_file",
+            "cloud",
+            "domain_id",
+            "domain_name",
             "endpoint",
+            "endpoints",
+            "enterprise_project_id",
             "insecure",
             "max_requests_per_second",
             "max_retries",
+            "profile",
             "project_id",
+            "project_name",
             "region",
             "request_timeout",
             "secret_key",
-            "security_token"
+            "security_token",
+            "shared_config_file",
+            "signing_algorithm"
         ]
     );
     for (name, a) in attrs {

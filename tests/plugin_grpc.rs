@@ -70,15 +70,26 @@ async fn automtls_handshake_and_provider_rpcs() {
         names,
         vec![
             ("access_key", false),
+            ("auth_url", false),
+            ("cacert_file", false),
+            ("cloud", false),
+            ("domain_id", false),
+            ("domain_name", false),
             ("endpoint", false),
+            ("endpoints", false),
+            ("enterprise_project_id", false),
             ("insecure", false),
             ("max_requests_per_second", false),
             ("max_retries", false),
+            ("profile", false),
             ("project_id", false),
+            ("project_name", false),
             ("region", false),
             ("request_timeout", false),
             ("secret_key", true),
             ("security_token", true),
+            ("shared_config_file", false),
+            ("signing_algorithm", false),
         ]
     );
     assert!(block.attributes.iter().all(|a| a.optional && !a.description.is_empty()));
@@ -137,11 +148,11 @@ async fn automtls_handshake_and_provider_rpcs() {
         .await
         .unwrap()
         .into_inner();
+    // (project_id is optional: without it the project is looked up through IAM.)
     let text: Vec<String> = c.diagnostics.iter().map(|d| format!("{} {}", d.summary, d.detail)).collect();
-    assert!(text.iter().any(|t| t.contains("project_id") && t.contains("HW_PROJECT_ID")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("access_key") && t.contains("HW_ACCESS_KEY")), "{text:?}");
-    assert!(text.iter().any(|t| t.contains("secret_key") && t.contains("HW_SECRET_KEY")), "{text:?}");
-    assert_eq!(paths(&c.diagnostics), vec!["project_id", "access_key", "secret_key"]);
+    assert!(text.iter().any(|t| t.contains("access_key") && t.contains("HW_ACCESS_KEY or OS_ACCESS_KEY")), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("secret_key") && t.contains("HW_SECRET_KEY or OS_SECRET_KEY")), "{text:?}");
+    assert_eq!(paths(&c.diagnostics), vec!["access_key", "secret_key"]);
 
     // Unsupported calls answer with error diagnostics, not gRPC errors.
     let r = client

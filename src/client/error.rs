@@ -150,6 +150,8 @@ pub struct CredentialRefusal {
     pub endpoint: String,
     /// The access key, shortened (`SIMA…EY`): an identifier, not the secret.
     pub access_key: String,
+    /// Where the keys came from (`HW_ACCESS_KEY`, `profile "ci" of FILE`), when known.
+    pub origin: String,
 }
 
 impl ApiError {
@@ -306,8 +308,13 @@ impl fmt::Display for ApiError {
                 Ok(())
             }
             ApiError::Unauthorized(r) => {
-                let CredentialRefusal { method, path, status, code, message, endpoint, access_key } = r.as_ref();
-                write!(f, "the API refused the access key {access_key} for endpoint {endpoint} ({method} {path}: HTTP {status}")?;
+                let CredentialRefusal { method, path, status, code, message, endpoint, access_key, origin } =
+                    r.as_ref();
+                write!(f, "the API refused the access key {access_key}")?;
+                if !origin.is_empty() {
+                    write!(f, " (from {origin})")?;
+                }
+                write!(f, " for endpoint {endpoint} ({method} {path}: HTTP {status}")?;
                 if let Some(c) = code {
                     write!(f, " {c}")?;
                 }

@@ -45,6 +45,8 @@ pub struct ClientConfig {
     pub security_token: Option<String>,
     /// Skip TLS certificate verification.
     pub insecure: bool,
+    /// CA certificates to trust besides the system's (PEM), e.g. a private cloud's.
+    pub ca_pem: Option<Vec<u8>>,
     /// Retries of a call that failed in a way worth retrying.
     pub max_retries: u32,
     /// How long one attempt may take, its answer read included.
@@ -59,6 +61,9 @@ pub struct ClientConfig {
     /// Which setting chose `endpoint`, for errors that cannot reach it ("The
     /// endpoint comes from ...").
     pub endpoint_origin: String,
+    /// Where the keys came from (`HW_ACCESS_KEY`, `profile "ci" of FILE`), named when
+    /// the API refuses them.
+    pub credentials_origin: String,
     /// Never send more requests a second than this (an account's known limit); the
     /// pacer slows down below it by itself when the API throttles.
     pub max_requests_per_second: Option<f64>,
@@ -87,12 +92,14 @@ impl ClientConfig {
             secret_key: secret_key.to_string(),
             security_token: None,
             insecure: false,
+            ca_pem: None,
             max_retries: 5,
             request_timeout: Duration::from_secs(60),
             backoff: Backoff::default(),
             poll: PollSchedule::default(),
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             endpoint_origin: String::new(),
+            credentials_origin: String::new(),
             max_requests_per_second: None,
         }
     }
@@ -252,7 +259,13 @@ impl Client {
         };
         let prefix = format!("{}/", base.path().trim_end_matches('/'));
         let root = format!("{prefix}v1/{}/", config.project_id);
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(pem) = &config.ca_pem {
+            for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(ClientConfigError::Http)? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder
             .timeout(config.request_timeout)
             .connect_timeout(Duration::from_secs(10))
             .pool_idle_timeout(Duration::from_secs(60))
@@ -563,6 +576,7 @@ impl Client {
                     message,
                     endpoint: self.inner.config.endpoint.clone(),
                     access_key: key_hint(&self.inner.config.access_key),
+                    origin: self.inner.config.credentials_origin.clone(),
                 }))
             }
             other => other,

@@ -191,10 +191,10 @@ impl Client {
         self.execute(&Call::new(Method::PATCH, format!("notebooks/{id}/lease")).json(lease)).await.map(|_| ())
     }
 
-    /// The ID of the project named after `region` (IAM's `GET /v3/projects?name=`,
-    /// on an IAM endpoint): how the official provider finds the project of a region
-    /// other than its own. `None` when there is no such project.
-    pub async fn project_of_region(&self, region: &str) -> Result<Option<String>, ApiError> {
+    /// The IDs of the projects named `name` (IAM's `GET projects?name=`, on an IAM
+    /// endpoint such as `https://iam.{region}.{cloud}/v3`): how the official provider
+    /// finds a project from `project_name` or a region's name. Exact matches only.
+    pub async fn projects_named(&self, name: &str) -> Result<Vec<String>, ApiError> {
         #[derive(serde::Deserialize, Default)]
         #[serde(default)]
         struct Projects {
@@ -206,9 +206,8 @@ impl Client {
             id: String,
             name: String,
         }
-        let listed: Projects =
-            self.call(Call::outside_project(Method::GET, "v3/projects").query("name", region)).await?;
-        Ok(listed.projects.into_iter().find(|p| p.name == region && !p.id.is_empty()).map(|p| p.id))
+        let listed: Projects = self.call(Call::outside_project(Method::GET, "projects").query("name", name)).await?;
+        Ok(listed.projects.into_iter().filter(|p| p.name == name && !p.id.is_empty()).map(|p| p.id).collect())
     }
 
     /// One image by its ID (`GET /v1/{project_id}/images/{id}`, SDK `ShowImageRequest`).

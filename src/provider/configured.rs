@@ -1,9 +1,10 @@
 //! What the provider block configured, shared by every resource and data source:
-//! the API client of the provider's region, and — for a resource or data source
-//! with a `region` of its own, as in the official provider — clients of other
-//! regions, made on first use. Another region has its own endpoint and its own
-//! project, which is looked up by the region's name through IAM (`GET
-//! /v3/projects?name=`), as the official provider does.
+//! the API client of each region it serves — the provider's, and, for a resource or
+//! data source with a `region` of its own (as in the official provider), others —
+//! made on first use. A region's project is `project_id` for the provider's own
+//! region when it is set; otherwise it is looked up through IAM (`auth_url`: `GET
+//! projects?name=`) by `project_name` (the provider's region) or by the region's
+//! name, once per provider process and region, as the official provider does.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,18 +16,15 @@ use crate::protocol::Diagnostics;
 use super::config::Settings;
 use super::notebook::preflight;
 
-/// The global IAM endpoint, where a region's project is looked up.
-const IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
-
 /// What the provider block configured: the API clients every call uses.
 pub struct Configured {
     /// The provider's region.
     pub region: String,
     /// Tags every notebook gets (`default_tags`).
     pub default_tags: crate::provider::notebook::tags::Tags,
-    client: Client,
     settings: Settings,
-    others: tokio::sync::Mutex<HashMap<String, Client>>,
+    /// The client of each region served so far.
+    clients: tokio::sync::Mutex<HashMap<String, Client>>,
     preflights: Mutex<HashMap<String, Arc<preflight::Cache>>>,
 }
 
@@ -41,71 +39,81 @@ pub(crate) fn client_config(settings: &Settings, endpoint: &str, project_id: &st
     let mut cc = ClientConfig::new(endpoint, project_id, &settings.access_key, &settings.secret_key);
     cc.security_token = settings.security_token.clone();
     cc.insecure = settings.insecure;
+    cc.ca_pem = settings.cacert_pem.clone();
     cc.max_retries = settings.max_retries;
     cc.request_timeout = settings.request_timeout;
     cc.endpoint_origin = settings.endpoint_origin.clone();
+    cc.credentials_origin = settings.credentials_origin.clone();
     cc.max_requests_per_second = settings.max_requests_per_second;
     cc
 }
 
 impl Configured {
-    /// The client of the provider's region from `settings`.
+    /// The clients `settings` configure. The provider region's client is made now
+    /// when its project is known, so a bad endpoint fails at configure time.
     pub fn new(settings: Settings) -> Result<Configured, ClientConfigError> {
-        let client = Client::new(client_config(&settings, &settings.endpoint, &settings.project_id))?;
+        let mut clients = HashMap::new();
+        if let Some(project) = &settings.project_id {
+            clients
+                .insert(settings.region.clone(), Client::new(client_config(&settings, &settings.endpoint, project))?);
+        }
         Ok(Configured {
             region: settings.region.clone(),
             default_tags: settings.default_tags.clone(),
-            client,
             settings,
-            others: Default::default(),
+            clients: tokio::sync::Mutex::new(clients),
             preflights: Default::default(),
         })
     }
 
-    /// The endpoint of `region`: the provider's `endpoint` with `{region}` filled in
-    /// when one was set, else the region's public endpoint.
-    fn endpoint_of(&self, region: &str) -> String {
-        match &self.settings.endpoint_template {
-            Some(t) => t.replace("{region}", region),
-            None => format!("https://modelarts.{region}.myhuaweicloud.com"),
-        }
-    }
-
-    /// The API client of `region` (`None` or the provider's own: the provider's
-    /// client), observing the call's cancellation.
+    /// The API client of `region` (`None`: the provider's), observing the call's
+    /// cancellation.
     pub async fn client_for(&self, region: Option<&str>, ctx: &CallContext) -> Result<Client, Diagnostics> {
-        let region = match region {
-            Some(r) if !r.is_empty() && r != self.region => r,
-            _ => return Ok(self.client.with_cancel(ctx.cancel.clone())),
-        };
-        let mut others = self.others.lock().await;
-        if let Some(c) = others.get(region) {
+        let region = region.filter(|r| !r.is_empty()).unwrap_or(&self.region);
+        let mut clients = self.clients.lock().await;
+        if let Some(c) = clients.get(region) {
             return Ok(c.with_cancel(ctx.cancel.clone()));
         }
         let fail = |detail: &dyn std::fmt::Display| {
             Diagnostics::with_error(format!("Cannot reach region {region:?}"), detail.to_string())
         };
-        // IAM answers at the provider's own endpoint when one was set (a private cloud,
-        // the simulator); at the global IAM endpoint otherwise.
-        let iam_endpoint = match &self.settings.endpoint_template {
-            Some(_) => self.endpoint_of(&self.region),
-            None => IAM_ENDPOINT.to_string(),
+        // The provider's region is looked up by `project_name` when it is set; another
+        // region by its name (its default project), as the official provider does.
+        let own = region == self.region;
+        let name = match &self.settings.project_name {
+            Some(n) if own => n.as_str(),
+            _ => region,
         };
+        let iam_endpoint = self.settings.endpoints.iam_for(&self.region);
         let mut iam_config = client_config(&self.settings, &iam_endpoint, "");
-        iam_config.endpoint_origin = match &self.settings.endpoint_template {
-            Some(_) => self.settings.endpoint_origin.clone(),
-            None => format!("IAM, which gives the project of a region other than the provider's ({:?}), answers at that global endpoint; with `endpoint` set, the provider asks its own endpoint instead.", self.region),
-        };
+        iam_config.endpoint_origin = format!(
+            "IAM, asked for the project of region {region:?} because {}, answers at auth_url ({iam_endpoint}).",
+            if own { "project_id is not set" } else { "it is not the provider's region" }
+        );
         let iam = Client::new(iam_config).map_err(|e| fail(&e))?.with_cancel(ctx.cancel.clone());
-        let project = match iam.project_of_region(region).await {
-            Ok(Some(p)) => p,
-            Ok(None) => return Err(fail(&format!("IAM at {iam_endpoint} knows no project named {region:?}: is the region's name right, and is it enabled for the account?"))),
-            Err(e) => return Err(fail(&format!("Looking up the project of region {region:?} through IAM failed: {e}"))),
+        let project = match iam.projects_named(name).await {
+            Ok(ids) => match ids.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(fail(&format!(
+                        "IAM at {iam_endpoint} knows no project named {name:?}: is the region's name right, and is it enabled for the account?{}",
+                        if own { " Set project_id (HW_PROJECT_ID) to name the project outright." } else { "" }
+                    )))
+                }
+                many => {
+                    return Err(fail(&format!(
+                        "IAM at {iam_endpoint} has {} projects named {name:?} ({}): set project_id (HW_PROJECT_ID) to the one to use.",
+                        many.len(),
+                        many.join(", ")
+                    )))
+                }
+            },
+            Err(e) => return Err(fail(&format!("Looking up the project named {name:?} through IAM failed: {e}"))),
         };
-        let endpoint = self.endpoint_of(region);
-        tracing::debug!(region, project = %project, endpoint = %endpoint, "client for another region");
+        let endpoint = self.settings.endpoints.modelarts_for(region);
+        tracing::debug!(region, project = %project, endpoint = %endpoint, "client for a region");
         let client = Client::new(client_config(&self.settings, &endpoint, &project)).map_err(|e| fail(&e))?;
-        others.insert(region.to_string(), client.clone());
+        clients.insert(region.to_string(), client.clone());
         Ok(client.with_cancel(ctx.cancel.clone()))
     }
 

@@ -1,0 +1,222 @@
+//! The `provider "modelarts"` block: its schema — the official Huawei Cloud
+//! provider's arguments under the same names, with the same environment variables
+//! (`HW_*`, then `OS_*`), so its block ports by renaming — and how configuration and
+//! environment combine into [`Settings`].
+//!
+//! - `settings`: the resolution, value by value;
+//! - `profile`: KooCLI's shared config file;
+//! - `endpoints`: where each service answers (`cloud`, `auth_url`, `endpoints`).
+
+pub mod endpoints;
+mod profile;
+mod settings;
+
+use std::time::Duration;
+
+use crate::duration;
+use crate::framework::validators::{Check, IntRange, OneOf};
+use crate::framework::{Attribute, Block, NestedBlock, Schema};
+use crate::protocol::{Type, Value};
+
+pub use settings::{resolve, Settings};
+
+/// Retries of a failed API call when `max_retries` is not set.
+pub const DEFAULT_MAX_RETRIES: i64 = 5;
+/// How long one API call may take when `request_timeout` is not set.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// The signing algorithms of the official provider (`signing_algorithm`), and the
+/// ones this provider signs with.
+pub const SIGNING_ALGORITHMS: &[&str] = &["HmacSHA256", "HmacSM3", "EcdsaP256SHA256", "SM2SM3"];
+/// The algorithms implemented here.
+pub const SUPPORTED_SIGNING_ALGORITHMS: &[&str] = &["HmacSHA256"];
+
+fn check_request_timeout(v: &Value) -> Result<(), String> {
+    let Some(s) = v.as_str() else { return Ok(()) };
+    let d = duration::parse(s)?;
+    if d < Duration::from_secs(1) || d > MAX_REQUEST_TIMEOUT {
+        return Err(format!("{s:?} is outside the allowed 1s to 1h"));
+    }
+    Ok(())
+}
+
+fn check_rate(v: &Value) -> Result<(), String> {
+    match v {
+        Value::Number(n) if !(n.as_f64() > 0.0 && n.as_f64() <= 100_000.0) => {
+            Err(format!("{} is not a rate: give a number of requests a second above 0", n.as_f64()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_signing_algorithm(v: &Value) -> Result<(), String> {
+    match v.as_str() {
+        Some(a) if SIGNING_ALGORITHMS.contains(&a) && !SUPPORTED_SIGNING_ALGORITHMS.contains(&a) => Err(format!(
+            "{a:?} is an algorithm of the official provider that this provider does not sign with yet: use {}",
+            SUPPORTED_SIGNING_ALGORITHMS.join(" or ")
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Every attribute of the provider block, with the environment variables it falls
+/// back to, in order (the official provider's: `HW_*` first, then `OS_*`).
+pub const ENV_FALLBACKS: &[(&str, &[&str])] = &[
+    ("region", &["HW_REGION_NAME", "OS_REGION_NAME"]),
+    ("access_key", &["HW_ACCESS_KEY", "OS_ACCESS_KEY"]),
+    ("secret_key", &["HW_SECRET_KEY", "OS_SECRET_KEY"]),
+    ("security_token", &["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN"]),
+    ("project_id", &["HW_PROJECT_ID", "OS_PROJECT_ID"]),
+    ("project_name", &["HW_PROJECT_NAME", "OS_PROJECT_NAME"]),
+    ("domain_id", &["HW_DOMAIN_ID", "OS_DOMAIN_ID", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID"]),
+    ("domain_name", &["HW_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"]),
+    ("auth_url", &["HW_AUTH_URL", "OS_AUTH_URL"]),
+    ("cloud", &["HW_CLOUD"]),
+    ("insecure", &["HW_INSECURE", "OS_INSECURE"]),
+    ("cacert_file", &["HW_CACERT_FILE", "OS_CACERT"]),
+    ("max_retries", &["HW_MAX_RETRIES"]),
+    ("enterprise_project_id", &["HW_ENTERPRISE_PROJECT_ID"]),
+    ("signing_algorithm", &["HW_SIGNING_ALGORITHM"]),
+    ("endpoint", &["HW_MODELARTS_ENDPOINT"]),
+    ("shared_config_file", &["HW_SHARED_CONFIG_FILE"]),
+    ("profile", &["HW_PROFILE"]),
+];
+
+/// The environment variables of `attr`, as the docs name them.
+pub(crate) fn env_names(attr: &str) -> String {
+    let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);
+    names.join(", then ")
+}
+
+/// An optional string argument with its environment fallbacks in the description.
+fn arg(name: &'static str, what: &str) -> Attribute {
+    let env = env_names(name);
+    let text = if env.is_empty() { what.to_string() } else { format!("{what} Falls back to {env}.") };
+    Attribute::string(name).optional().describe(text)
+}
+
+/// The provider block's schema.
+pub fn schema() -> Schema {
+    let endpoints = Attribute::of_type("endpoints", Type::map(Type::String))
+        .optional()
+        .describe("Base URLs of the services, by service name, as in the official provider: `modelarts`, `iam` (as `auth_url`) and `sts` (the security token service of `assume_role` with a domain). `https://` is added to a value without a scheme; `{region}` is replaced by the region served.")
+        .validate(Check { check: check_endpoints_map, description: "a map of service names to URLs" });
+    let root = Block::new("The ModelArts provider manages Huawei Cloud ModelArts notebook instances. Its arguments are the official Huawei Cloud provider's, with the same environment variables (`HW_*`, then `OS_*`): a `provider \"huaweicloud\"` block ports by renaming it.")
+        .attr(arg("region", "Region of the ModelArts service, e.g. `cn-north-4`."))
+        .attr(arg("access_key", "Access key (AK) used to sign requests; set together with `secret_key`."))
+        .attr(arg("secret_key", "Secret key (SK) used to sign requests.").sensitive())
+        .attr(arg("security_token", "Security token of temporary keys, sent as `X-Security-Token`.").sensitive())
+        .attr(arg("project_id", "ID of the project the notebooks belong to. When omitted, the project named `project_name` (else the region) is looked up through IAM (`auth_url`) once per region."))
+        .attr(arg("project_name", "Name of the project to look up when `project_id` is not set; the region's name when omitted (the region's default project)."))
+        .attr(arg("domain_id", "ID of the account (domain). Used by `assume_role` with a domain, as in the official provider."))
+        .attr(arg("domain_name", "Name of the account (domain)."))
+        .attr(arg("shared_config_file", "KooCLI's shared config file (`~` is the home directory). Read when it or `profile` is set; `~/.hcloud/config.json` (`%USERPROFILE%\\.hcloud\\config.json` on Windows) when only `profile` is. The profile's keys replace `access_key`, `secret_key` and `security_token`; its region, project and account override when set. Keys must be stored unencrypted (`hcloud configure set --cli-auth-encrypt=false`), as for the official provider."))
+        .attr(arg("profile", "The profile of the shared config file to use; the file's `current` profile when omitted. Profiles in mode `AKSK` and `SSO` are read; `ecsAgency` and profiles naming an agency are refused, as this provider does not read the metadata service or assume agencies yet."))
+        .attr(arg("auth_url", "The IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`: where projects are looked up. Defaults to `https://iam.{region}.{cloud}/v3`.").validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }))
+        .attr(arg("cloud", "The domain of the public endpoints: `myhuaweicloud.com`, or `myhuaweicloud.eu` when the region begins with `eu-west-1` (the European site, e.g. `eu-west-101`)."))
+        .attr(Attribute::bool("insecure").optional().describe(format!("Skip TLS certificate verification of every endpoint. Defaults to `false`. Falls back to {}.", env_names("insecure"))))
+        .attr(arg("cacert_file", "A PEM file of CA certificates to trust besides the system's (a private cloud's CA, or an inspecting proxy's)."))
+        .attr(arg("enterprise_project_id", "The official provider's default enterprise project. Accepted so its block ports, and unused: the notebook API has no enterprise project."))
+        .attr(arg("signing_algorithm", "How requests are signed: `HmacSHA256` (the default). The official provider's `HmacSM3`, `EcdsaP256SHA256` and `SM2SM3` are refused at plan time: this provider does not sign with them yet.").validate(OneOf(SIGNING_ALGORITHMS)).validate(Check { check: check_signing_algorithm, description: "a signing algorithm this provider supports" }))
+        .attr(endpoints)
+        .attr(
+            arg("endpoint", "Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`; `{region}` is replaced by the region. The same as `endpoints.modelarts` (set one of them, or both alike). Defaults to `https://modelarts.{region}.{cloud}`.")
+                .validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }),
+        )
+        .attr(
+            Attribute::string("request_timeout")
+                .optional()
+                .describe("How long one API request may take, from connecting until the last byte of the answer, such as `\"60s\"` or `\"2m\"`. An answer that trickles in slower is abandoned (and retried when that is safe). Defaults to `60s`.")
+                .validate(Check { check: check_request_timeout, description: "a duration from `1s` to `1h`" }),
+        )
+        .attr(
+            Attribute::number("max_retries")
+                .optional()
+                .describe(format!("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried (within an operation's timeout, such trouble is retried until the timeout). Defaults to `5`. Falls back to {}.", env_names("max_retries")))
+                .validate(IntRange(0, 100)),
+        )
+        .attr(
+            Attribute::number("max_requests_per_second")
+                .optional()
+                .describe("Never send more than this many API requests a second, for an account whose rate limit is known. Without it the provider paces itself: after the API throttles a request (HTTP 429), every request slows down and the rate recovers gradually.")
+                .validate(Check { check: check_rate, description: "a positive number of requests a second" }),
+        )
+        .block(NestedBlock::single(
+            "default_tags",
+            Block::new("Tags every notebook of this provider gets, as the AWS provider's `default_tags`: merged under each notebook's own `tags` (a notebook's tag wins over a default tag of the same key); each notebook's `tags_all` shows the result.")
+                .attr(
+                    Attribute::of_type("tags", Type::map(Type::String))
+                        .optional()
+                        .describe("The default tags. The API's rules for keys and values apply, as for a notebook's `tags`.")
+                        .validate(Check { check: crate::provider::notebook::tags::check_tags, description: "tags the API accepts" }),
+                ),
+        ));
+    Schema::new(0, root)
+}
+
+/// The services `endpoints` may name.
+pub const ENDPOINT_SERVICES: &[&str] = &["modelarts", "iam", "sts"];
+
+fn check_endpoints_map(v: &Value) -> Result<(), String> {
+    let Value::Map(m) = v else { return Ok(()) };
+    for (service, url) in m {
+        if !ENDPOINT_SERVICES.contains(&service.as_str()) {
+            return Err(format!(
+                "{service:?} is not a service this provider calls: it uses {}",
+                ENDPOINT_SERVICES.join(", ")
+            ));
+        }
+        if let Some(u) = url.as_str() {
+            check_endpoint(&Value::from(endpoints::with_scheme(u).as_str())).map_err(|e| format!("{service}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks an endpoint value: an https (or, for a simulator, http) URL with a host.
+pub fn check_endpoint(v: &Value) -> Result<(), String> {
+    let Some(s) = v.as_str() else { return Ok(()) };
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).ok_or_else(|| {
+        format!("{s:?} is not a URL: it must start with https:// (or http:// for a local simulator).")
+    })?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('@') {
+        return Err(format!("{s:?} has no valid host."));
+    }
+    if let Some((_, port)) = host.rsplit_once(':').filter(|_| !host.ends_with(']')) {
+        if port.parse::<u16>().is_err() {
+            return Err(format!("{s:?} has an invalid port {port:?}."));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_must_be_a_url() {
+        assert!(check_endpoint(&"http://127.0.0.1:8080".into()).is_ok());
+        assert!(check_endpoint(&"https://modelarts.example.com/".into()).is_ok());
+        assert!(check_endpoint(&"ftp://x".into()).is_err());
+        assert!(check_endpoint(&"http://".into()).is_err());
+        assert!(check_endpoint(&"http://host:99999".into()).is_err());
+        assert!(check_endpoint(&"modelarts.example.com".into()).is_err());
+    }
+
+    #[test]
+    fn the_endpoints_map_names_known_services() {
+        let map = |k: &str, v: &str| Value::Map([(k.to_string(), Value::from(v))].into());
+        assert!(check_endpoints_map(&map("modelarts", "modelarts.private.example.com")).is_ok(), "a scheme is added");
+        assert!(check_endpoints_map(&map("ecs", "https://x")).unwrap_err().contains("modelarts, iam, sts"));
+        assert!(check_endpoints_map(&map("iam", "https://host:99999")).is_err());
+    }
+
+    #[test]
+    fn unsupported_signing_algorithms_are_named() {
+        assert!(check_signing_algorithm(&"HmacSHA256".into()).is_ok());
+        assert!(check_signing_algorithm(&"SM2SM3".into()).unwrap_err().contains("does not sign with yet"));
+    }
+}

@@ -1,0 +1,411 @@
+//! The provider block and the environment resolved into [`Settings`]: each value
+//! from the block, else the first environment variable set of its fallbacks
+//! ([`super::ENV_FALLBACKS`]), as the official provider resolves them (its
+//! `provider.go`: `HW_*` first, then `OS_*`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::duration;
+use crate::protocol::{AttributePath, Diagnostics, Value};
+
+use super::endpoints::{default_cloud, with_scheme, Endpoints};
+use super::profile;
+use super::{check_endpoint, check_request_timeout, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS};
+
+/// Resolved provider settings. Debug output hides the secrets.
+#[derive(Clone)]
+pub struct Settings {
+    /// The region (`region`, `HW_REGION_NAME`, `OS_REGION_NAME`).
+    pub region: String,
+    /// The project in that region; `None`: looked up through IAM by `project_name`
+    /// (else the region's name).
+    pub project_id: Option<String>,
+    /// The project's name to look up (`project_name`).
+    pub project_name: Option<String>,
+    /// The account (`domain_id`).
+    pub domain_id: Option<String>,
+    /// The account's name (`domain_name`).
+    pub domain_name: Option<String>,
+    /// The access key.
+    pub access_key: String,
+    /// The secret key; never logged.
+    pub secret_key: String,
+    /// The security token of temporary keys; never logged.
+    pub security_token: Option<String>,
+    /// Where each service answers.
+    pub endpoints: Endpoints,
+    /// The ModelArts endpoint of the provider's region.
+    pub endpoint: String,
+    /// Skip TLS certificate verification.
+    pub insecure: bool,
+    /// CA certificates to trust besides the system's (`cacert_file`), PEM.
+    pub cacert_pem: Option<Vec<u8>>,
+    /// Retries of a failed API call.
+    pub max_retries: u32,
+    /// How long one API call may take.
+    pub request_timeout: Duration,
+    /// Which setting chose the endpoint, for errors that cannot reach it.
+    pub endpoint_origin: String,
+    /// Tags every notebook gets (`default_tags`).
+    pub default_tags: BTreeMap<String, String>,
+    /// The most requests a second (`max_requests_per_second`).
+    pub max_requests_per_second: Option<f64>,
+    /// The official provider's enterprise project (accepted, unused).
+    pub enterprise_project_id: Option<String>,
+    /// Where the keys came from (`` `access_key` in the provider block ``,
+    /// `HW_ACCESS_KEY`, `profile "ci" of FILE`), for a refusal of them.
+    pub credentials_origin: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("region", &self.region)
+            .field("project_id", &self.project_id)
+            .field("project_name", &self.project_name)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"<redacted>")
+            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .field("endpoint", &self.endpoint)
+            .field("endpoints", &self.endpoints)
+            .field("insecure", &self.insecure)
+            .field("max_retries", &self.max_retries)
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a value came from: the block, or an environment variable.
+fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    if config.attr(attr).as_str().is_some() {
+        return format!("`{attr}` in the provider block");
+    }
+    let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);
+    names.iter().find(|n| env(n).is_some_and(|v| !v.trim().is_empty())).map_or_else(String::new, |n| n.to_string())
+}
+
+/// The value of `attr`: the block's, else its environment fallbacks'; blank is none.
+/// An unknown value is reported: the provider must be configured with known values.
+fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<String> {
+    let v = config.attr(attr);
+    if v.is_unknown() {
+        diags.error_at(
+            AttributePath::attr(attr),
+            format!("Provider attribute {attr} is not known yet"),
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return None;
+    }
+    let from_block = match v {
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.as_f64().to_string()),
+        other => other.as_str().map(str::to_string),
+    };
+    let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);
+    from_block
+        .or_else(|| names.iter().find_map(|n| env(n).filter(|s| !s.trim().is_empty())))
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// The `default_tags` block's tags (none when absent; unknown ones are reported).
+fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
+    let tags = config.attr("default_tags").attr("tags");
+    if !tags.is_wholly_known() {
+        diags.error_at(
+            AttributePath::attr("default_tags").then_attr("tags"),
+            "Provider attribute default_tags is not known yet",
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return BTreeMap::new();
+    }
+    match tags {
+        Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// `endpoints` as a map of service to URL (schemes added).
+fn endpoints_map(config: &Value) -> BTreeMap<String, String> {
+    match config.attr("endpoints") {
+        Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), with_scheme(v.as_str()?)))).collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// A boolean from the block or the environment (`true`/`1`, as the official provider reads them).
+fn flag(text: Option<String>) -> bool {
+    text.is_some_and(|t| matches!(t.trim().to_ascii_lowercase().as_str(), "true" | "1"))
+}
+
+/// Combines the configuration with the environment (`env` looks a variable up).
+pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<Settings> {
+    let mut get = |attr: &str| value(config, attr, env, diags);
+    let mut region = get("region");
+    let mut project_id = get("project_id");
+    let project_name = get("project_name");
+    let mut domain_id = get("domain_id");
+    let domain_name = get("domain_name");
+    let mut access_key = get("access_key");
+    let mut secret_key = get("secret_key");
+    let mut security_token = get("security_token");
+    let shared_config_file = get("shared_config_file");
+    let profile_name = get("profile");
+    let endpoint = get("endpoint").map(|e| with_scheme(&e));
+    let auth_url = get("auth_url").map(|e| with_scheme(&e));
+    let cloud = get("cloud");
+    let insecure = flag(get("insecure"));
+    let cacert_file = get("cacert_file");
+    let enterprise_project_id = get("enterprise_project_id");
+    let max_retries_text = get("max_retries");
+    let signing_algorithm = get("signing_algorithm");
+    let mut credentials_origin = origin(config, "access_key", env);
+    let mut profile_failed = false;
+    // The shared config file, when asked for: its keys replace the block's and the
+    // environment's; its region, project and account override when set.
+    if shared_config_file.is_some() || profile_name.is_some() {
+        match profile::load(shared_config_file.as_deref(), profile_name.as_deref()) {
+            Ok(p) => {
+                if p.access_key.is_some() {
+                    (access_key, secret_key, security_token) = (p.access_key, p.secret_key, p.security_token);
+                    credentials_origin = p.source.clone();
+                }
+                region = p.region.or(region);
+                project_id = p.project_id.or(project_id);
+                domain_id = p.domain_id.or(domain_id);
+            }
+            Err(e) => {
+                profile_failed = true;
+                let at = if profile_name.is_some() { "profile" } else { "shared_config_file" };
+                diags.error_at(AttributePath::attr(at), "Cannot use the shared config file", e);
+            }
+        }
+    }
+    for (attr, value) in [("region", &region), ("access_key", &access_key), ("secret_key", &secret_key)] {
+        if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed {
+            diags.error_at(
+                AttributePath::attr(attr),
+                format!("Missing provider setting {attr}"),
+                format!(
+                    "Set {attr} in the provider \"modelarts\" block, or the environment variable {}.",
+                    super::env_names(attr).replace(", then ", " or ")
+                ),
+            );
+        }
+    }
+    if let Some(a) = &signing_algorithm {
+        if let Err(e) = super::check_signing_algorithm(&Value::from(a.as_str())) {
+            diags.error_at(AttributePath::attr("signing_algorithm"), "Unsupported signing algorithm", e);
+        }
+    }
+    let map = endpoints_map(config);
+    // `endpoint` is this provider's own name for `endpoints.modelarts`.
+    let modelarts = match (endpoint, map.get("modelarts")) {
+        (Some(e), Some(m)) if e.trim_end_matches('/') != m => {
+            diags.error_at(
+                AttributePath::attr("endpoint"),
+                "endpoint and endpoints.modelarts differ",
+                format!(
+                    "endpoint ({e}, from {}) and endpoints.modelarts ({m}) name the same thing: set one of them.",
+                    origin(config, "endpoint", env)
+                ),
+            );
+            None
+        }
+        (e, m) => e.map(|e| e.trim_end_matches('/').to_string()).or_else(|| m.cloned()),
+    };
+    let iam = auth_url.map(|a| a.trim_end_matches('/').to_string()).or_else(|| map.get("iam").cloned());
+    for (attr, url) in [("endpoint", &modelarts), ("auth_url", &iam)] {
+        if let Some(Err(msg)) = url.as_ref().map(|u| check_endpoint(&Value::from(u.as_str()))) {
+            diags.error_at(AttributePath::attr(attr), "Invalid endpoint", msg);
+        }
+    }
+    let max_retries = match max_retries_text {
+        None => DEFAULT_MAX_RETRIES,
+        Some(t) => match t.trim().parse::<f64>() {
+            Ok(n) if n.fract() == 0.0 && (0.0..=100.0).contains(&n) => n as i64,
+            _ => {
+                diags.error_at(
+                    AttributePath::attr("max_retries"),
+                    "Invalid max_retries",
+                    format!("max_retries must be a whole number from 0 to 100, not {t:?}."),
+                );
+                DEFAULT_MAX_RETRIES
+            }
+        },
+    };
+    let request_timeout = match config.attr("request_timeout").as_str() {
+        None => DEFAULT_REQUEST_TIMEOUT,
+        Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s).map_err(String::from))
+        {
+            Ok(d) => d,
+            Err(e) => {
+                diags.error_at(AttributePath::attr("request_timeout"), "Invalid request_timeout", e);
+                DEFAULT_REQUEST_TIMEOUT
+            }
+        },
+    };
+    let cacert_pem = cacert_file.and_then(|path| match read_ca_file(&path) {
+        Ok(pem) => Some(pem),
+        Err(e) => {
+            diags.error_at(AttributePath::attr("cacert_file"), "Cannot use cacert_file", e);
+            None
+        }
+    });
+    let default_tags = default_tags(config, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let region = region?;
+    let cloud = cloud.unwrap_or_else(|| default_cloud(&region).to_string());
+    let endpoint_origin = match &modelarts {
+        Some(_) if map.contains_key("modelarts") && origin(config, "endpoint", env).is_empty() => {
+            "The endpoint comes from `endpoints.modelarts` in the provider block.".to_string()
+        }
+        Some(_) => format!("The endpoint comes from {}.", origin(config, "endpoint", env)),
+        None => format!(
+            "The endpoint is the one of region {region:?} (from {}) on {cloud}: check the region's name (they read like cn-north-4), or set endpoints.modelarts (or endpoint, HW_MODELARTS_ENDPOINT) to use another endpoint.",
+            origin(config, "region", env)
+        ),
+    };
+    let endpoints = Endpoints { cloud, modelarts, iam, sts: map.get("sts").cloned() };
+    Some(Settings {
+        endpoint: endpoints.modelarts_for(&region),
+        region,
+        project_id,
+        project_name,
+        domain_id,
+        domain_name,
+        access_key: access_key?,
+        secret_key: secret_key?,
+        security_token,
+        endpoints,
+        insecure,
+        cacert_pem,
+        max_retries: max_retries as u32,
+        request_timeout,
+        endpoint_origin,
+        default_tags,
+        max_requests_per_second: match config.attr("max_requests_per_second") {
+            Value::Number(n) if n.as_f64() > 0.0 => Some(n.as_f64()),
+            _ => None,
+        },
+        enterprise_project_id,
+        credentials_origin,
+    })
+}
+
+/// The CA certificates of `cacert_file` (`~` expanded), PEM with at least one certificate.
+fn read_ca_file(path: &str) -> Result<Vec<u8>, String> {
+    let expanded = match path.strip_prefix("~/") {
+        Some(rest) => crate::platform::home_dir().map_or_else(|| PathBuf::from(path), |h| h.join(rest)),
+        None => PathBuf::from(path),
+    };
+    let pem = std::fs::read(&expanded).map_err(|e| format!("{}: {e}", expanded.display()))?;
+    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+        return Err(format!("{} holds no PEM certificate (-----BEGIN CERTIFICATE-----).", expanded.display()));
+    }
+    Ok(pem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::config::schema;
+
+    fn cfg(pairs: &[(&str, Value)]) -> Value {
+        let s = schema();
+        let names = s.block.attributes.iter().map(|a| a.name).chain(s.block.blocks.iter().map(|b| b.name));
+        let mut v = Value::object(names.map(|n| (n, Value::Null)));
+        for (k, x) in pairs {
+            v.set_attr(k, x.clone());
+        }
+        v
+    }
+
+    fn keys() -> Vec<(&'static str, Value)> {
+        vec![("access_key", "AK".into()), ("secret_key", "SK".into())]
+    }
+
+    #[test]
+    fn config_overrides_env_and_env_fills_gaps_hw_before_os() {
+        let env = |k: &str| match k {
+            "HW_REGION_NAME" => Some("cn-north-4".to_string()),
+            "OS_REGION_NAME" => Some("ignored".to_string()),
+            "OS_PROJECT_ID" => Some("os-project".to_string()),
+            "HW_ACCESS_KEY" => Some("AK".to_string()),
+            "OS_SECRET_KEY" => Some("SK".to_string()),
+            "HW_MAX_RETRIES" => Some("7".to_string()),
+            _ => None,
+        };
+        let mut d = Diagnostics::new();
+        let s = resolve(&cfg(&[]), &env, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((s.region.as_str(), s.project_id.as_deref()), ("cn-north-4", Some("os-project")));
+        assert_eq!((s.access_key.as_str(), s.secret_key.as_str()), ("AK", "SK"));
+        assert_eq!(s.endpoint, "https://modelarts.cn-north-4.myhuaweicloud.com");
+        assert_eq!(s.max_retries, 7);
+        assert_eq!(s.request_timeout, Duration::from_secs(60));
+        assert_eq!(
+            s.endpoint_origin,
+            "The endpoint is the one of region \"cn-north-4\" (from HW_REGION_NAME) on myhuaweicloud.com: check the region's name (they read like cn-north-4), or set endpoints.modelarts (or endpoint, HW_MODELARTS_ENDPOINT) to use another endpoint."
+        );
+        assert!(!format!("{s:?}").contains("SK\""));
+        let s = resolve(&cfg(&[("project_id", "p1".into())]), &env, &mut d).unwrap();
+        assert_eq!(s.project_id.as_deref(), Some("p1"));
+    }
+
+    #[test]
+    fn the_official_block_ports_eu_endpoints_and_the_endpoints_map() {
+        let mut pairs = keys();
+        pairs.push(("region", "eu-west-101".into()));
+        let mut d = Diagnostics::new();
+        let s = resolve(&cfg(&pairs), &|_| None, &mut d).unwrap();
+        assert_eq!(s.endpoint, "https://modelarts.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(s.endpoints.iam_for("eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu/v3");
+        assert_eq!(s.project_id, None, "looked up through IAM");
+        pairs.push((
+            "endpoints",
+            Value::Map([("modelarts".to_string(), Value::from("modelarts.private.example.com"))].into()),
+        ));
+        pairs.push(("auth_url", "https://iam.private.example.com/v3".into()));
+        pairs.push(("enterprise_project_id", "0".into()));
+        let s = resolve(&cfg(&pairs), &|_| None, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.endpoint, "https://modelarts.private.example.com");
+        assert_eq!(s.endpoints.iam_for("eu-west-101"), "https://iam.private.example.com/v3");
+        assert!(s.endpoint_origin.contains("endpoints.modelarts"), "{}", s.endpoint_origin);
+        // endpoint is an alias: the same value is fine, another is an error.
+        let mut same = pairs.clone();
+        same.push(("endpoint", "https://modelarts.private.example.com/".into()));
+        assert!(resolve(&cfg(&same), &|_| None, &mut d).is_some() && d.is_empty());
+        let mut other = pairs.clone();
+        other.push(("endpoint", "https://elsewhere.example.com".into()));
+        assert!(resolve(&cfg(&other), &|_| None, &mut d).is_none());
+        assert_eq!(d.0[0].path, Some(AttributePath::attr("endpoint")));
+        assert!(d.0[0].detail.contains("set one of them"));
+    }
+
+    #[test]
+    fn missing_settings_name_attribute_and_env_vars() {
+        let mut d = Diagnostics::new();
+        assert!(resolve(&cfg(&[("region", "r".into())]), &|_| None, &mut d).is_none());
+        let text: Vec<String> = d.iter().map(|x| x.to_string()).collect();
+        assert_eq!(d.0.len(), 2, "{text:?}");
+        assert!(text.iter().any(|t| t.contains("secret_key") && t.contains("HW_SECRET_KEY or OS_SECRET_KEY")));
+        assert_eq!(d.0[0].path, Some(AttributePath::attr("access_key")));
+    }
+
+    #[test]
+    fn a_signing_algorithm_not_implemented_and_a_bad_ca_file_are_refused() {
+        let mut pairs = keys();
+        pairs.push(("region", "r".into()));
+        pairs.push(("signing_algorithm", "HmacSM3".into()));
+        pairs.push(("cacert_file", "/nonexistent/ca.pem".into()));
+        let mut d = Diagnostics::new();
+        assert!(resolve(&cfg(&pairs), &|_| None, &mut d).is_none());
+        let paths: Vec<String> = d.iter().filter_map(|x| x.path.as_ref().map(|p| p.to_string())).collect();
+        assert_eq!(paths, ["signing_algorithm", "cacert_file"]);
+    }
+}
