@@ -104,6 +104,7 @@ async fn requests_signed_by_the_official_sdk_are_accepted() {
         access_key: vectors["access_key"].as_str().unwrap().into(),
         secret_key: sk.into(),
         security_token: None,
+        expires_at_ms: None,
     };
     for (secret, expected) in [(vectors["secret_key"].as_str().unwrap(), 200), ("a-wrong-secret-key", 401)] {
         // The vectors carry a fixed X-Sdk-Date: allow any clock skew for this replay.

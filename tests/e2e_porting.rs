@@ -360,3 +360,75 @@ fn keys_from_koocli_s_shared_config_file_by_hw_profile() {
     s.wd.set_env("HW_PROFILE", "ci");
     s.wd.ok(&["destroy", "-auto-approve"]);
 }
+
+#[test]
+fn keys_from_the_instance_metadata_service_are_fetched_again_before_they_expire() {
+    // A node with an agency and no keys configured; the API takes only temporary
+    // keys, which live 4 s, while the apply takes longer.
+    let Some(mut s) = Scenario::new(&[
+        "--create-seconds",
+        "7",
+        "--delete-seconds",
+        "0.3",
+        "--refuse-permanent-keys",
+        "--temporary-key-seconds",
+        "4",
+    ]) else {
+        return;
+    };
+    let url = s.sim.url.clone();
+    s.wd.set_env("HW_METADATA_URL", &url);
+    let log = s.wd.path().join("trace.log");
+    s.wd.set_env("TF_LOG_PROVIDER", "TRACE");
+    s.wd.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    let block = format!(
+        "{}\nprovider \"modelarts\" {{\n  region      = \"sim-region-1\"\n  endpoint    = \"{url}\"\n  max_retries = 1\n}}\n",
+        common::REQUIRED_PROVIDERS
+    );
+    s.wd.write("main.tf", &format!("{block}{}", official_example("from-metadata", "")));
+    let m = s.mark();
+    let out = s.wd.run(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.success, "{}", out.all());
+    let calls = s.sim.calls();
+    let api_calls: Vec<_> = calls[m..]
+        .iter()
+        .filter(|c| !c.op.is_empty() && !c.op.starts_with("metadata_") && c.op != "iam_projects")
+        .collect();
+    assert!(api_calls.iter().any(|c| c.op == "create" && c.response == 200));
+    assert!(api_calls.iter().all(|c| c.response != 401), "never an expired or refused key");
+    assert!(
+        api_calls.iter().all(|c| c.access_key.as_deref().is_some_and(|k| k != "SIMACCESSKEY")),
+        "every ModelArts call signed with temporary keys"
+    );
+    let fetches = calls[m..].iter().filter(|c| c.op == "metadata_securitykey").count();
+    let keys_used: std::collections::BTreeSet<_> = api_calls.iter().filter_map(|c| c.access_key.clone()).collect();
+    assert!(keys_used.len() >= 2, "the keys were fetched again during the long apply ({fetches} fetches)");
+    // No secret the metadata service handed out reaches the log, the output or the state.
+    let issued = s.sim.control("GET", "/_sim/issued", None);
+    let trace = std::fs::read_to_string(&log).unwrap_or_default();
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    assert!(trace.contains("temporary keys fetched"), "the trace log was written");
+    for k in issued.as_array().unwrap() {
+        for secret in [k["secret"].as_str().unwrap(), k["securitytoken"].as_str().unwrap()] {
+            assert!(
+                !trace.contains(secret) && !out.all().contains(secret) && !state.contains(secret),
+                "a secret leaked"
+            );
+        }
+    }
+    s.wd.set_env("TF_LOG_PROVIDER", "");
+    s.wd.ok(&["destroy", "-auto-approve"]);
+
+    // No keys anywhere and no metadata service: one error listing every source tried.
+    s.wd.set_env("HW_METADATA_URL", "http://127.0.0.1:9");
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    let text = out.flat();
+    assert!(
+        text.contains("No usable credentials")
+            && text.contains("no keys in the provider block")
+            && text.contains("no shared config file")
+            && text.contains("the instance metadata service at http://127.0.0.1:9 could not give keys"),
+        "{}",
+        out.all()
+    );
+}

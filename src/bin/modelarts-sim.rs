@@ -91,6 +91,14 @@ struct Args {
     /// (a token bucket's size); the rate itself when not set.
     #[arg(long, value_parser = positive_rate)]
     rate_burst: Option<f64>,
+    /// How long the temporary keys the instance metadata service hands out
+    /// (`GET /openstack/latest/securitykey`) live.
+    #[arg(long, default_value = "900", value_parser = seconds)]
+    temporary_key_seconds: Duration,
+    /// Refuse the permanent keys (--access-key) on the ModelArts API, so only
+    /// temporary keys work (IAM still takes them).
+    #[arg(long)]
+    refuse_permanent_keys: bool,
     /// Answer the first N requests with 429 and a Retry-After.
     #[arg(long, default_value_t = 0)]
     throttle_burst: u32,
@@ -220,7 +228,10 @@ fn main() -> ExitCode {
             access_key: args.access_key,
             secret_key: args.secret_key,
             security_token: args.security_token,
+            expires_at_ms: None,
         },
+        temporary_key_lifetime: args.temporary_key_seconds,
+        refuse_permanent_keys: args.refuse_permanent_keys,
         project_id: args.project_id,
         region: args.region,
         other_projects: args.projects,

@@ -71,6 +71,12 @@ pub enum ApiError {
         /// The base URL that answered.
         endpoint: String,
     },
+    /// No keys could be had to sign with (the instance metadata service unreachable,
+    /// a key source that gave none).
+    Credentials {
+        /// What was tried, and why it failed.
+        detail: String,
+    },
     /// The API gateway refused the credentials (HTTP 401, or 403 with an
     /// `APIGW.03xx` code): a wrong access key, secret key or security token.
     Unauthorized(Box<CredentialRefusal>),
@@ -330,6 +336,7 @@ impl fmt::Display for ApiError {
                 }
                 write!(f, ", which is not followed: an API endpoint never redirects, and following it would send the signed request and its security token to another host. Check the endpoint (endpoints.modelarts, or endpoint / HW_MODELARTS_ENDPOINT)")
             }
+            ApiError::Credentials { detail } => write!(f, "no keys to sign requests with: {detail}"),
             ApiError::Decode { method, path, status, cause } => {
                 write!(f, "{method} {path}: HTTP {status} with a body that could not be read: {cause}")
             }

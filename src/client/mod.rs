@@ -5,10 +5,12 @@
 //! keep-alive connections.
 
 pub mod codes;
+pub mod credentials;
 pub(crate) mod enums;
 pub mod error;
 pub mod images;
 pub(crate) mod limits;
+pub mod metadata;
 pub mod mounts;
 pub mod notebooks;
 pub(crate) mod pacing;
@@ -64,6 +66,9 @@ pub struct ClientConfig {
     /// Where the keys came from (`HW_ACCESS_KEY`, `profile "ci" of FILE`), named when
     /// the API refuses them.
     pub credentials_origin: String,
+    /// Keys from a source (the instance metadata service), fetched again before they
+    /// expire; `None`: the fixed `access_key`, `secret_key` and `security_token`.
+    pub credentials: Option<Arc<credentials::Credentials>>,
     /// Never send more requests a second than this (an account's known limit); the
     /// pacer slows down below it by itself when the API throttles.
     pub max_requests_per_second: Option<f64>,
@@ -100,6 +105,7 @@ impl ClientConfig {
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             endpoint_origin: String::new(),
             credentials_origin: String::new(),
+            credentials: None,
             max_requests_per_second: None,
         }
     }
@@ -130,6 +136,8 @@ struct Inner {
     config: ClientConfig,
     /// Shared by every client of this endpoint and access key ([`pacing`]).
     pacer: Arc<pacing::Pacer>,
+    /// The keys requests are signed with.
+    credentials: Arc<credentials::Credentials>,
     /// Writes (POST, PUT, PATCH, DELETE) in flight at once are at most
     /// [`WRITES_IN_FLIGHT`]: a large apply does not open with a wall of creates that
     /// an account's rate limit would mostly refuse, before the pacer has learned it.
@@ -221,6 +229,8 @@ pub enum ClientConfigError {
     },
     /// The HTTP client could not be built (its TLS backend).
     Http(reqwest::Error),
+    /// The keys' source could not be set up.
+    Credentials(String),
 }
 
 impl std::fmt::Display for ClientConfigError {
@@ -231,6 +241,7 @@ impl std::fmt::Display for ClientConfigError {
                 write!(f, "endpoint {endpoint:?} must be an http:// or https:// URL with a host")
             }
             ClientConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+            ClientConfigError::Credentials(e) => write!(f, "cannot set up the keys: {e}"),
         }
     }
 }
@@ -241,6 +252,7 @@ impl std::error::Error for ClientConfigError {
             ClientConfigError::Endpoint { source, .. } => Some(source),
             ClientConfigError::NotHttp { .. } => None,
             ClientConfigError::Http(e) => Some(e),
+            ClientConfigError::Credentials(_) => None,
         }
     }
 }
@@ -276,7 +288,14 @@ impl Client {
             .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ClientConfigError::Http)?;
-        let pacer = pacing::shared(&config.endpoint, &config.access_key, config.max_requests_per_second);
+        let credentials = config.credentials.clone().unwrap_or_else(|| {
+            let keys =
+                credentials::Keys::fixed(&config.access_key, &config.secret_key, config.security_token.as_deref());
+            Arc::new(credentials::Credentials::fixed(keys))
+        });
+        // Temporary keys change; their source stays the same account.
+        let account = credentials.fixed_access_key().map_or_else(|| credentials.describe(), str::to_string);
+        let pacer = pacing::shared(&config.endpoint, &account, config.max_requests_per_second);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -286,6 +305,7 @@ impl Client {
                 prefix,
                 config,
                 pacer,
+                credentials,
                 writes: tokio::sync::Semaphore::new(WRITES_IN_FLIGHT),
                 answered: Default::default(),
             }),
@@ -354,7 +374,10 @@ impl Client {
                     _ = self.cancel.cancelled() => return Err(cancelled()),
                 }
             }
-            let outcome = self.send_once(call, &path).await;
+            // Fresh keys for every attempt: temporary ones are fetched again before
+            // they expire, so a long operation never sends an expired key.
+            let keys = self.inner.credentials.current().await?;
+            let outcome = self.send_once(call, &path, &keys).await;
             drop(permit);
             if outcome.is_ok() {
                 self.inner.answered.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -384,7 +407,8 @@ impl Client {
                 }
                 Ok(answer) => {
                     let code = answer.status.as_u16();
-                    let err = self.refused_credentials(ApiError::from_response(method, &path, code, &answer.body));
+                    let err =
+                        self.refused_credentials(ApiError::from_response(method, &path, code, &answer.body), &keys);
                     tracing::debug!(method, path = %path, status = code, attempt, error = %err, "api call failed");
                     match code {
                         429 | 503 => (true, answer.retry_after, err),
@@ -469,7 +493,7 @@ impl Client {
     }
 
     /// One signed attempt; any HTTP answer, 2xx or not, is `Ok`.
-    async fn send_once(&self, call: &Call, path: &str) -> Result<Answer, SendError> {
+    async fn send_once(&self, call: &Call, path: &str, keys: &credentials::Keys) -> Result<Answer, SendError> {
         let inner = &self.inner;
         let sdk_date = timefmt::sdk_date(now_millis()).unwrap_or_default();
         let mut headers: Vec<(String, String)> = vec![
@@ -480,13 +504,13 @@ impl Client {
         if call.body.is_some() {
             headers.push(("Content-Type".into(), "application/json".into()));
         }
-        if let Some(t) = &inner.config.security_token {
+        if let Some(t) = &keys.security_token {
             headers.push(("X-Security-Token".into(), t.clone()));
         }
         let body = call.body.as_deref().unwrap_or_default();
         let authorization = signer::authorization(
-            &inner.config.access_key,
-            &inner.config.secret_key,
+            &keys.access_key,
+            &keys.secret_key,
             &signer::SignInput {
                 method: call.method.as_str(),
                 path,
@@ -563,7 +587,7 @@ impl Client {
 
     /// A refusal of the credentials (401, or 403 with an `APIGW.03xx` code) becomes
     /// [`ApiError::Unauthorized`], naming the access key and the endpoint.
-    fn refused_credentials(&self, e: ApiError) -> ApiError {
+    fn refused_credentials(&self, e: ApiError, keys: &credentials::Keys) -> ApiError {
         match e {
             ApiError::Api { method, path, status, code, message }
                 if status == 401 || (status == 403 && code.as_deref().is_some_and(|c| c.starts_with("APIGW.03"))) =>
@@ -575,8 +599,11 @@ impl Client {
                     code,
                     message,
                     endpoint: self.inner.config.endpoint.clone(),
-                    access_key: key_hint(&self.inner.config.access_key),
-                    origin: self.inner.config.credentials_origin.clone(),
+                    access_key: key_hint(&keys.access_key),
+                    origin: match self.inner.credentials.describe() {
+                        from_source if !from_source.is_empty() => from_source,
+                        _ => self.inner.config.credentials_origin.clone(),
+                    },
                 }))
             }
             other => other,
@@ -616,7 +643,7 @@ impl Client {
 }
 
 /// An access key shortened for messages: `SIMA…EY`.
-fn key_hint(access_key: &str) -> String {
+pub(crate) fn key_hint(access_key: &str) -> String {
     let chars: Vec<char> = access_key.chars().collect();
     if chars.len() <= 8 {
         return "(a short access key)".to_string();

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::client::credentials::{Credentials, Keys};
+use crate::client::metadata::MetadataService;
 use crate::client::{Client, ClientConfig, ClientConfigError};
 use crate::framework::CallContext;
 use crate::protocol::Diagnostics;
@@ -23,6 +25,8 @@ pub struct Configured {
     /// Tags every notebook gets (`default_tags`).
     pub default_tags: crate::provider::notebook::tags::Tags,
     settings: Settings,
+    /// The keys every client signs with.
+    credentials: Arc<Credentials>,
     /// The client of each region served so far.
     clients: tokio::sync::Mutex<HashMap<String, Client>>,
     preflights: Mutex<HashMap<String, Arc<preflight::Cache>>>,
@@ -34,10 +38,18 @@ impl std::fmt::Debug for Configured {
     }
 }
 
-/// A client configuration from the provider's settings, for `endpoint` and `project_id`.
-pub(crate) fn client_config(settings: &Settings, endpoint: &str, project_id: &str) -> ClientConfig {
+/// A client configuration from the provider's settings, for `endpoint` and
+/// `project_id`, signing with `credentials` (one set for the process: temporary
+/// keys are fetched once for all clients).
+fn client_config(
+    settings: &Settings,
+    credentials: &Arc<Credentials>,
+    endpoint: &str,
+    project_id: &str,
+) -> ClientConfig {
     let mut cc = ClientConfig::new(endpoint, project_id, &settings.access_key, &settings.secret_key);
     cc.security_token = settings.security_token.clone();
+    cc.credentials = Some(credentials.clone());
     cc.insecure = settings.insecure;
     cc.ca_pem = settings.cacert_pem.clone();
     cc.max_retries = settings.max_retries;
@@ -52,18 +64,49 @@ impl Configured {
     /// The clients `settings` configure. The provider region's client is made now
     /// when its project is known, so a bad endpoint fails at configure time.
     pub fn new(settings: Settings) -> Result<Configured, ClientConfigError> {
+        let credentials = Arc::new(match &settings.metadata_url {
+            Some(url) => Credentials::from_source(Arc::new(
+                MetadataService::new(url).map_err(|e| ClientConfigError::Credentials(e.to_string()))?,
+            )),
+            None => Credentials::fixed(Keys::fixed(
+                &settings.access_key,
+                &settings.secret_key,
+                settings.security_token.as_deref(),
+            )),
+        });
         let mut clients = HashMap::new();
         if let Some(project) = &settings.project_id {
-            clients
-                .insert(settings.region.clone(), Client::new(client_config(&settings, &settings.endpoint, project))?);
+            let config = client_config(&settings, &credentials, &settings.endpoint, project);
+            clients.insert(settings.region.clone(), Client::new(config)?);
         }
         Ok(Configured {
             region: settings.region.clone(),
             default_tags: settings.default_tags.clone(),
             settings,
+            credentials,
             clients: tokio::sync::Mutex::new(clients),
             preflights: Default::default(),
         })
+    }
+
+    /// Checks that keys can be had: temporary ones are fetched now, so a node without
+    /// an agency (or a machine off the cloud) fails at configure time, with every
+    /// source that was tried.
+    pub async fn check_keys(&self) -> Result<(), Diagnostics> {
+        if self.settings.metadata_url.is_none() {
+            return Ok(());
+        }
+        match self.credentials.current().await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let mut tried = self.settings.tried.clone();
+                tried.push(e.to_string());
+                Err(Diagnostics::with_error(
+                    "No usable credentials",
+                    format!("The provider found no keys to sign requests with. Tried, in order: {}.", tried.join("; ")),
+                ))
+            }
+        }
     }
 
     /// The API client of `region` (`None`: the provider's), observing the call's
@@ -85,7 +128,7 @@ impl Configured {
             _ => region,
         };
         let iam_endpoint = self.settings.endpoints.iam_for(&self.region);
-        let mut iam_config = client_config(&self.settings, &iam_endpoint, "");
+        let mut iam_config = client_config(&self.settings, &self.credentials, &iam_endpoint, "");
         iam_config.endpoint_origin = format!(
             "IAM, asked for the project of region {region:?} because {}, answers at auth_url ({iam_endpoint}).",
             if own { "project_id is not set" } else { "it is not the provider's region" }
@@ -112,7 +155,8 @@ impl Configured {
         };
         let endpoint = self.settings.endpoints.modelarts_for(region);
         tracing::debug!(region, project = %project, endpoint = %endpoint, "client for a region");
-        let client = Client::new(client_config(&self.settings, &endpoint, &project)).map_err(|e| fail(&e))?;
+        let config = client_config(&self.settings, &self.credentials, &endpoint, &project);
+        let client = Client::new(config).map_err(|e| fail(&e))?;
         clients.insert(region.to_string(), client.clone());
         Ok(client.with_cancel(ctx.cancel.clone()))
     }

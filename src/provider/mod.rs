@@ -42,7 +42,10 @@ impl Provider for ModelArtsProvider {
         };
         tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
         match Configured::new(settings) {
-            Ok(c) => resp.data = Some(Arc::new(c)),
+            Ok(c) => match c.check_keys().await {
+                Ok(()) => resp.data = Some(Arc::new(c)),
+                Err(d) => resp.diagnostics.extend(d),
+            },
             Err(e) => resp.diagnostics.error("Cannot configure the ModelArts client", e.to_string()),
         }
     }

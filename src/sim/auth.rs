@@ -14,6 +14,8 @@ pub struct Credentials {
     pub secret_key: String,
     /// When set, requests must carry this `X-Security-Token` (temporary credentials).
     pub security_token: Option<String>,
+    /// When temporary keys stop being accepted, in milliseconds since the epoch.
+    pub expires_at_ms: Option<i64>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -62,6 +64,25 @@ impl std::fmt::Debug for Received<'_> {
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// The access key a request says it is signed with.
+pub fn signing_access_key(headers: &[(String, String)]) -> Option<String> {
+    signer::parse_authorization(header(headers, "authorization")?).ok().map(|p| p.access_key)
+}
+
+/// Checks a request against every key pair the gateway knows (`keys`): the one its
+/// signature names must be among them and, when temporary, not expired; then
+/// [`verify`].
+pub fn verify_any(keys: &[Credentials], req: &Received<'_>, now_ms: i64, max_skew_secs: i64) -> Result<(), Refusal> {
+    let named = signing_access_key(req.headers);
+    let Some(creds) = keys.iter().find(|k| Some(&k.access_key) == named.as_ref()) else {
+        return refuse("APIGW.0301", "Incorrect IAM authentication information: unknown access key");
+    };
+    if creds.expires_at_ms.is_some_and(|e| now_ms >= e) {
+        return refuse("APIGW.0307", "The token expires: these temporary keys are no longer valid");
+    }
+    verify(creds, req, now_ms, max_skew_secs)
 }
 
 /// Checks a request's signature as the API gateway does: the access key, the signed headers, `X-Sdk-Date` within `max_skew_secs` of `now_ms`, the token when one is required, and the HMAC.
@@ -142,7 +163,7 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials { access_key: "AK".into(), secret_key: "SK".into(), security_token: None }
+        Credentials { access_key: "AK".into(), secret_key: "SK".into(), security_token: None, expires_at_ms: None }
     }
 
     fn signed_request(sk: &str, date: &str, body: &[u8]) -> Vec<(String, String)> {

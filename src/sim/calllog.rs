@@ -34,6 +34,9 @@ pub struct Call {
     pub status_before: Option<String>,
     /// HTTP status of the answer; 0 when the answer was dropped.
     pub response: u16,
+    /// The access key the request was signed with (never the secret or the token).
+    #[serde(default)]
+    pub access_key: Option<String>,
 }
 
 #[derive(Default, Debug)]

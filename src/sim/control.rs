@@ -13,6 +13,8 @@
 //! - `POST /_sim/outage` — `{"seconds": 40}`: every request answered 503 from now, for that long
 //! - `PUT /_sim/rate-limit` — `{"per_second": 8, "burst": 8}` (`null` lifts it)
 //! - `GET /_sim/calls` — the call log; `DELETE /_sim/calls` clears it
+//! - `GET /_sim/issued` — the temporary keys the metadata service handed out, secrets
+//!   included (a local test tool: for tests that prove no secret reaches a log)
 
 use serde_json::{json, Value as J};
 
@@ -118,6 +120,14 @@ pub(crate) fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) ->
             });
             world.gateway.set_limit(limit);
             Reply::json(200, &json!({"per_second": per_second}))
+        }
+        ("GET", ["issued"]) => {
+            let issued: Vec<J> = world
+                .issued
+                .iter()
+                .map(|k| json!({"access": k.access_key, "secret": k.secret_key, "securitytoken": k.security_token, "expires_at_ms": k.expires_at_ms}))
+                .collect();
+            Reply::json(200, &json!(issued))
         }
         ("GET", ["calls"]) => {
             drop(world);

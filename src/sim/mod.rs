@@ -12,6 +12,7 @@ pub mod faults;
 pub mod gateway;
 pub(crate) mod http;
 pub(crate) mod images;
+pub(crate) mod metadata;
 pub(crate) mod mounts;
 pub(crate) mod notebooks;
 pub mod store;
@@ -71,6 +72,11 @@ pub struct SimConfig {
     pub outage: Option<gateway::Outage>,
     /// The gateway's per-account rate limit.
     pub rate_limit: Option<gateway::RateLimit>,
+    /// How long the temporary keys the metadata service hands out live.
+    pub temporary_key_lifetime: Duration,
+    /// Refuse the permanent keys on the ModelArts API (IAM still takes them): only
+    /// temporary keys work, so a test proves they were used.
+    pub refuse_permanent_keys: bool,
     /// Added before every answer.
     pub latency: Duration,
     /// Append each call to this file, one JSON line each.
@@ -87,7 +93,10 @@ impl Default for SimConfig {
                 access_key: DEFAULT_ACCESS_KEY.into(),
                 secret_key: DEFAULT_SECRET_KEY.into(),
                 security_token: None,
+                expires_at_ms: None,
             },
+            temporary_key_lifetime: Duration::from_secs(900),
+            refuse_permanent_keys: false,
             project_id: DEFAULT_PROJECT_ID.into(),
             region: DEFAULT_REGION.into(),
             other_projects: Vec::new(),
@@ -160,6 +169,10 @@ pub(crate) struct World {
     pub(crate) store: Store,
     pub(crate) faults: Faults,
     pub(crate) gateway: gateway::Gateway,
+    /// Temporary keys handed out (the metadata service), accepted until they expire.
+    pub(crate) issued: Vec<Credentials>,
+    /// Session tokens of the metadata service.
+    pub(crate) metadata_tokens: Vec<String>,
     rng: u64,
 }
 
@@ -279,6 +292,8 @@ impl SimState {
             store: Store::default(),
             faults: Faults { rules: config.rules.clone(), error_rate: config.error_rate },
             gateway: gateway::Gateway::new(config.outage, config.rate_limit),
+            issued: Vec::new(),
+            metadata_tokens: Vec::new(),
             rng: (now_millis() as u64) | 1,
         };
         Ok(SimState { config, world: Mutex::new(world), log })
@@ -292,6 +307,9 @@ impl SimState {
     pub(crate) async fn handle(&self, req: Incoming) -> Reply {
         if let Some(rest) = req.path.strip_prefix("/_sim/") {
             return control::handle(self, &req.method, rest, &req.body);
+        }
+        if let Some(reply) = metadata::handle(self, &req) {
+            return reply;
         }
         if req.path.trim_end_matches('/') == "/v3/projects" {
             let reply = self.projects(&req);
@@ -321,8 +339,18 @@ impl SimState {
         reply
     }
 
+    /// Checks a request's signature against the permanent keys (unless refused on the
+    /// ModelArts API, `modelarts`) and the temporary keys handed out.
+    fn verify(&self, received: &auth::Received<'_>, modelarts: bool) -> Result<(), auth::Refusal> {
+        let mut keys = self.lock().issued.clone();
+        if !(modelarts && self.config.refuse_permanent_keys) {
+            keys.push(self.config.credentials.clone());
+        }
+        auth::verify_any(&keys, received, now_millis(), self.config.max_clock_skew_secs)
+    }
+
     /// Appends a call to the call log.
-    fn record(
+    pub(crate) fn record(
         &self,
         req: &Incoming,
         op: String,
@@ -340,6 +368,7 @@ impl SimState {
             notebook,
             status_before,
             response: if reply.drop_connection { 0 } else { reply.status },
+            access_key: auth::signing_access_key(&req.headers),
         });
     }
 
@@ -354,8 +383,7 @@ impl SimState {
             headers: &req.headers,
             body: &req.body,
         };
-        if let Err(r) = auth::verify(&self.config.credentials, &received, now_millis(), self.config.max_clock_skew_secs)
-        {
+        if let Err(r) = self.verify(&received, false) {
             return Reply::error(401, r.code, &r.message);
         }
         let name = query.iter().find(|(k, _)| k == "name").map(|(_, v)| v.as_str());
@@ -382,8 +410,7 @@ impl SimState {
         }
         let received =
             auth::Received { method: &req.method, path: &req.path, query, headers: &req.headers, body: &req.body };
-        if let Err(r) = auth::verify(&self.config.credentials, &received, now_millis(), self.config.max_clock_skew_secs)
-        {
+        if let Err(r) = self.verify(&received, true) {
             return Reply::error(401, r.code, &r.message);
         }
         let Some((project, route)) = routed else {

@@ -43,6 +43,9 @@ OPS = {
 OTHER_SERVICES = {
     # IAM's KeystoneListProjects (huaweicloudsdkiam): the project of another region.
     "iam_projects": {"name"},
+    # The instance metadata service (Go SDK metadata_accessor.go): no query parameters.
+    "metadata_token": set(),
+    "metadata_securitykey": set(),
 }
 
 

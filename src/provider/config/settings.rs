@@ -28,6 +28,13 @@ pub struct Settings {
     pub domain_id: Option<String>,
     /// The account's name (`domain_name`).
     pub domain_name: Option<String>,
+    /// Temporary keys from the instance metadata service at this URL, when no keys
+    /// are configured (`HW_METADATA_URL`, else `http://169.254.169.254`); then
+    /// `access_key` and `secret_key` are empty.
+    pub metadata_url: Option<String>,
+    /// Why the metadata service is asked: the sources tried before it, for the error
+    /// when it cannot give keys either.
+    pub tried: Vec<String>,
     /// The access key.
     pub access_key: String,
     /// The secret key; never logged.
@@ -182,8 +189,28 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         }
     }
+    // With no keys anywhere, the instance metadata service gives temporary ones (an
+    // ECS or CCE node with an agency), as the official provider and SDKs do.
+    let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed;
+    let metadata_url = no_keys.then(|| {
+        env("HW_METADATA_URL")
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| crate::client::metadata::DEFAULT_METADATA_URL.to_string())
+    });
+    let tried = if no_keys {
+        vec![
+            "no keys in the provider block (access_key, secret_key) or the environment (HW_ACCESS_KEY or OS_ACCESS_KEY, HW_SECRET_KEY or OS_SECRET_KEY)".to_string(),
+            if shared_config_file.is_none() && profile_name.is_none() {
+                "no shared config file (shared_config_file, profile, HW_SHARED_CONFIG_FILE and HW_PROFILE are not set)".to_string()
+            } else {
+                "the shared config file's profile has no keys".to_string()
+            },
+        ]
+    } else {
+        Vec::new()
+    };
     for (attr, value) in [("region", &region), ("access_key", &access_key), ("secret_key", &secret_key)] {
-        if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed {
+        if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed && (attr == "region" || !no_keys) {
             diags.error_at(
                 AttributePath::attr(attr),
                 format!("Missing provider setting {attr}"),
@@ -277,9 +304,11 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         project_name,
         domain_id,
         domain_name,
-        access_key: access_key?,
-        secret_key: secret_key?,
+        access_key: access_key.unwrap_or_default(),
+        secret_key: secret_key.unwrap_or_default(),
         security_token,
+        metadata_url,
+        tried,
         endpoints,
         insecure,
         cacert_pem,
@@ -389,12 +418,22 @@ mod tests {
 
     #[test]
     fn missing_settings_name_attribute_and_env_vars() {
+        // A key without its secret: the other one is named.
         let mut d = Diagnostics::new();
-        assert!(resolve(&cfg(&[("region", "r".into())]), &|_| None, &mut d).is_none());
+        assert!(resolve(&cfg(&[("region", "r".into()), ("access_key", "AK".into())]), &|_| None, &mut d).is_none());
         let text: Vec<String> = d.iter().map(|x| x.to_string()).collect();
-        assert_eq!(d.0.len(), 2, "{text:?}");
+        assert_eq!(d.0.len(), 1, "{text:?}");
         assert!(text.iter().any(|t| t.contains("secret_key") && t.contains("HW_SECRET_KEY or OS_SECRET_KEY")));
-        assert_eq!(d.0[0].path, Some(AttributePath::attr("access_key")));
+        assert_eq!(d.0[0].path, Some(AttributePath::attr("secret_key")));
+        // No keys at all: the metadata service, and what was tried before it.
+        let mut d = Diagnostics::new();
+        let env = |k: &str| (k == "HW_METADATA_URL").then(|| "http://127.0.0.1:9".to_string());
+        let s = resolve(&cfg(&[("region", "r".into())]), &env, &mut d).unwrap();
+        assert_eq!(s.metadata_url.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(s.tried.len(), 2);
+        // No region: named.
+        assert!(resolve(&cfg(&[]), &|_| None, &mut d).is_none());
+        assert_eq!(d.0[0].path, Some(AttributePath::attr("region")));
     }
 
     #[test]
