@@ -312,8 +312,21 @@ provider "modelarts" {{
     );
     let out = s.wd.fails(&["plan", "-no-color"]);
     assert!(out.flat().contains("does not sign with yet"), "{}", out.all());
+    // HmacSM3 signs with SDK-HMAC-SM3, which the gateway verifies (vectors of the
+    // official SDK's SM3Signer in tests/sdk/).
+    s.wd.write(
+        "main.tf",
+        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"HmacSM3\"")),
+    );
+    let m = s.mark();
+    s.assert_no_changes();
+    let signed: Vec<Option<String>> = s.sim.calls()[m..].iter().map(|c| c.signed_with.clone()).collect();
+    assert!(!signed.is_empty() && signed.iter().all(|a| a.as_deref() == Some("SDK-HMAC-SM3")), "{signed:?}");
+    assert!(s.sim.calls()[m..].iter().all(|c| c.response != 401));
     s.wd.write("main.tf", &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("")));
+    let m = s.mark();
     s.wd.ok(&["destroy", "-auto-approve"]);
+    assert!(s.sim.calls()[m..].iter().all(|c| c.signed_with.as_deref() == Some("SDK-HMAC-SHA256")));
 }
 
 #[test]

@@ -69,6 +69,8 @@ pub struct ClientConfig {
     /// Keys from a source (the instance metadata service), fetched again before they
     /// expire; `None`: the fixed `access_key`, `secret_key` and `security_token`.
     pub credentials: Option<Arc<credentials::Credentials>>,
+    /// How requests are signed (`signing_algorithm`).
+    pub algorithm: signer::Algorithm,
     /// Never send more requests a second than this (an account's known limit); the
     /// pacer slows down below it by itself when the API throttles.
     pub max_requests_per_second: Option<f64>,
@@ -106,6 +108,7 @@ impl ClientConfig {
             endpoint_origin: String::new(),
             credentials_origin: String::new(),
             credentials: None,
+            algorithm: signer::Algorithm::HmacSha256,
             max_requests_per_second: None,
         }
     }
@@ -508,7 +511,8 @@ impl Client {
             headers.push(("X-Security-Token".into(), t.clone()));
         }
         let body = call.body.as_deref().unwrap_or_default();
-        let authorization = signer::authorization(
+        let authorization = signer::authorization_with(
+            inner.config.algorithm,
             &keys.access_key,
             &keys.secret_key,
             &signer::SignInput {

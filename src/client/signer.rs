@@ -1,12 +1,69 @@
-//! AK/SK request signing, algorithm `SDK-HMAC-SHA256`, as the ModelArts API gateway
-//! checks it (see `modelarts-api.md`). Both sides use it: the client signs, the
-//! simulator verifies.
+//! AK/SK request signing, algorithms `SDK-HMAC-SHA256` and `SDK-HMAC-SM3`, as the
+//! ModelArts API gateway checks them (see `modelarts-api.md`). Both sides use it:
+//! the client signs, the simulator verifies. `SDK-HMAC-SM3` is the same scheme with
+//! SM3 (GB/T 32905) in place of SHA-256, for the official provider's
+//! `signing_algorithm = "HmacSM3"` (the official Python SDK's `SM3Signer`; its
+//! vectors are in `tests/sdk/`).
 
 use aws_lc_rs::{digest, hmac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The signing algorithm's name, as it appears in `Authorization`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+
+/// How requests are signed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Algorithm {
+    /// `SDK-HMAC-SHA256` (the official provider's `HmacSHA256`, the default).
+    #[default]
+    HmacSha256,
+    /// `SDK-HMAC-SM3` (the official provider's `HmacSM3`).
+    HmacSm3,
+}
+
+impl Algorithm {
+    /// The name in `Authorization` and the string to sign.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::HmacSha256 => ALGORITHM,
+            Algorithm::HmacSm3 => "SDK-HMAC-SM3",
+        }
+    }
+
+    /// The algorithm an `Authorization` header's scheme names.
+    pub fn of_scheme(scheme: &str) -> Option<Algorithm> {
+        [Algorithm::HmacSha256, Algorithm::HmacSm3].into_iter().find(|a| a.name() == scheme)
+    }
+
+    /// The hash of `data`, lower-case hex.
+    pub fn hash_hex(self, data: &[u8]) -> String {
+        match self {
+            Algorithm::HmacSha256 => sha256_hex(data),
+            Algorithm::HmacSm3 => {
+                use sm3::Digest;
+                hex::encode(sm3::Sm3::digest(data))
+            }
+        }
+    }
+
+    /// The HMAC of `data` under `key`, lower-case hex.
+    fn hmac_hex(self, key: &[u8], data: &[u8]) -> String {
+        match self {
+            Algorithm::HmacSha256 => hex::encode(hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data)),
+            Algorithm::HmacSm3 => {
+                use ::hmac::Mac;
+                // HMAC accepts a key of any length: new_from_slice cannot fail.
+                match ::hmac::Hmac::<sm3::Sm3>::new_from_slice(key) {
+                    Ok(mut mac) => {
+                        mac.update(data);
+                        hex::encode(mac.finalize().into_bytes())
+                    }
+                    Err(_) => String::new(),
+                }
+            }
+        }
+    }
+}
 /// SHA-256 of the empty string, the payload hash of a request without a body.
 pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -92,6 +149,11 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 /// The canonical request: method, URI, query, headers, signed-header names and payload hash, one per line.
 pub fn canonical_request(input: &SignInput<'_>) -> String {
+    canonical_request_with(Algorithm::HmacSha256, input)
+}
+
+/// [`canonical_request`] with the payload hashed by `alg`'s hash.
+pub fn canonical_request_with(alg: Algorithm, input: &SignInput<'_>) -> String {
     let names = signed_header_names(input.headers);
     let mut canonical_headers = String::new();
     for name in &names {
@@ -103,8 +165,8 @@ pub fn canonical_request(input: &SignInput<'_>) -> String {
     }
     let payload = match input.payload_hash {
         Some(h) => h.to_string(),
-        None if input.body.is_empty() => EMPTY_BODY_SHA256.to_string(),
-        None => sha256_hex(input.body),
+        None if input.body.is_empty() && alg == Algorithm::HmacSha256 => EMPTY_BODY_SHA256.to_string(),
+        None => alg.hash_hex(input.body),
     };
     // Six parts joined by newlines; the headers part ends with its own newline, so a
     // blank line separates it from the signed-header list (as the official SDKs do).
@@ -121,20 +183,36 @@ pub fn canonical_request(input: &SignInput<'_>) -> String {
 
 /// The string to sign: the algorithm, the date and the canonical request's SHA-256.
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{sdk_date}\n{}", sha256_hex(canonical_request.as_bytes()))
+    string_to_sign_with(Algorithm::HmacSha256, sdk_date, canonical_request)
+}
+
+/// The string to sign of `alg`: its name, the date and the canonical request's hash.
+pub fn string_to_sign_with(alg: Algorithm, sdk_date: &str, canonical_request: &str) -> String {
+    format!("{}\n{sdk_date}\n{}", alg.name(), alg.hash_hex(canonical_request.as_bytes()))
 }
 
 /// The hex HMAC-SHA256 of `string_to_sign` under `secret_key`.
 pub fn signature(secret_key: &str, string_to_sign: &str) -> String {
-    let key = hmac::Key::new(hmac::HMAC_SHA256, secret_key.as_bytes());
-    hex::encode(hmac::sign(&key, string_to_sign.as_bytes()))
+    signature_with(Algorithm::HmacSha256, secret_key, string_to_sign)
+}
+
+/// The hex HMAC of `alg` of `string_to_sign` under `secret_key`.
+pub fn signature_with(alg: Algorithm, secret_key: &str, string_to_sign: &str) -> String {
+    alg.hmac_hex(secret_key.as_bytes(), string_to_sign.as_bytes())
 }
 
 /// The `Authorization` header value for `input`.
 pub fn authorization(access_key: &str, secret_key: &str, input: &SignInput<'_>) -> String {
-    let sig = signature(secret_key, &string_to_sign(input.sdk_date, &canonical_request(input)));
+    authorization_with(Algorithm::HmacSha256, access_key, secret_key, input)
+}
+
+/// The `Authorization` header value for `input`, signed with `alg`.
+pub fn authorization_with(alg: Algorithm, access_key: &str, secret_key: &str, input: &SignInput<'_>) -> String {
+    let canonical = canonical_request_with(alg, input);
+    let sig = signature_with(alg, secret_key, &string_to_sign_with(alg, input.sdk_date, &canonical));
     format!(
-        "{ALGORITHM} Access={access_key}, SignedHeaders={}, Signature={sig}",
+        "{} Access={access_key}, SignedHeaders={}, Signature={sig}",
+        alg.name(),
         signed_header_names(input.headers).join(";")
     )
 }
@@ -142,6 +220,8 @@ pub fn authorization(access_key: &str, secret_key: &str, input: &SignInput<'_>) 
 /// The parts of an `Authorization` header.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ParsedAuthorization {
+    /// The algorithm its scheme names.
+    pub algorithm: Algorithm,
     /// The access key that signed.
     pub access_key: String,
     /// The signed headers' names, lower case.
@@ -164,7 +244,7 @@ pub enum AuthorizationError {
 impl std::fmt::Display for AuthorizationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AuthorizationError::Scheme => write!(f, "authorization scheme is not {ALGORITHM}"),
+            AuthorizationError::Scheme => write!(f, "authorization scheme is not {ALGORITHM} or SDK-HMAC-SM3"),
             AuthorizationError::Malformed => f.write_str("malformed authorization header"),
             AuthorizationError::Missing(part) => write!(f, "authorization has no {part}"),
         }
@@ -175,7 +255,8 @@ impl std::error::Error for AuthorizationError {}
 
 /// Reads an `Authorization` header of the SDK-HMAC-SHA256 form.
 pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, AuthorizationError> {
-    let rest = value.strip_prefix(ALGORITHM).and_then(|r| r.strip_prefix(' ')).ok_or(AuthorizationError::Scheme)?;
+    let (scheme, rest) = value.split_once(' ').ok_or(AuthorizationError::Scheme)?;
+    let algorithm = Algorithm::of_scheme(scheme).ok_or(AuthorizationError::Scheme)?;
     let (mut access, mut signed, mut sig) = (None, None, None);
     for part in rest.split(',') {
         let (k, v) = part.trim().split_once('=').ok_or(AuthorizationError::Malformed)?;
@@ -187,6 +268,7 @@ pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, Authoriza
         }
     }
     Ok(ParsedAuthorization {
+        algorithm,
         access_key: access.ok_or(AuthorizationError::Missing("Access"))?,
         signed_headers: signed.ok_or(AuthorizationError::Missing("SignedHeaders"))?,
         signature: sig.ok_or(AuthorizationError::Missing("Signature"))?,
@@ -288,7 +370,10 @@ mod tests {
         let vectors: serde_json::Value =
             serde_json::from_str(include_str!("../../tests/sdk/official_sdk_vectors.json")).unwrap();
         let (ak, sk) = (vectors["access_key"].as_str().unwrap(), vectors["secret_key"].as_str().unwrap());
-        for req in vectors["requests"].as_array().unwrap() {
+        let sets = [("requests", Algorithm::HmacSha256), ("sm3_requests", Algorithm::HmacSm3)];
+        for (req, alg) in
+            sets.iter().flat_map(|(set, alg)| vectors[set].as_array().unwrap().iter().map(move |r| (r, *alg)))
+        {
             let headers: Vec<(String, String)> = req["headers"]
                 .as_object()
                 .unwrap()
@@ -313,8 +398,9 @@ mod tests {
                 sdk_date: "20261121T235218Z",
             };
             let expected = parse_authorization(req["headers"]["Authorization"].as_str().unwrap()).unwrap();
-            let ours = parse_authorization(&authorization(ak, sk, &input)).unwrap();
-            assert_eq!(ours, expected, "{}", req["path"]);
+            let ours = parse_authorization(&authorization_with(alg, ak, sk, &input)).unwrap();
+            assert_eq!(ours, expected, "{alg:?} {}", req["path"]);
+            assert_eq!(ours.algorithm, alg);
         }
     }
 

@@ -50,6 +50,7 @@ fn client_config(
     let mut cc = ClientConfig::new(endpoint, project_id, &settings.access_key, &settings.secret_key);
     cc.security_token = settings.security_token.clone();
     cc.credentials = Some(credentials.clone());
+    cc.algorithm = settings.algorithm;
     cc.insecure = settings.insecure;
     cc.ca_pem = settings.cacert_pem.clone();
     cc.max_retries = settings.max_retries;

@@ -66,6 +66,11 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
+/// The algorithm a request says it is signed with (`SDK-HMAC-SHA256`, ...).
+pub fn signing_algorithm(headers: &[(String, String)]) -> Option<&'static str> {
+    signer::parse_authorization(header(headers, "authorization")?).ok().map(|p| p.algorithm.name())
+}
+
 /// The access key a request says it is signed with.
 pub fn signing_access_key(headers: &[(String, String)]) -> Option<String> {
     signer::parse_authorization(header(headers, "authorization")?).ok().map(|p| p.access_key)
@@ -132,19 +137,31 @@ pub fn verify(creds: &Credentials, req: &Received<'_>, now_ms: i64, max_skew_sec
             }
         }
     }
-    let expected = signer::signature(
+    // The payload's hash may be sent instead of computed (the SDKs' unsigned-payload
+    // header of each algorithm).
+    let alg = parsed.algorithm;
+    let payload_header = match alg {
+        signer::Algorithm::HmacSha256 => "x-sdk-content-sha256",
+        signer::Algorithm::HmacSm3 => "x-sdk-content-sm3",
+    };
+    let expected = signer::signature_with(
+        alg,
         &creds.secret_key,
-        &signer::string_to_sign(
+        &signer::string_to_sign_with(
+            alg,
             date,
-            &signer::canonical_request(&signer::SignInput {
-                method: req.method,
-                path: req.path,
-                query: req.query,
-                headers: &signed,
-                payload_hash: header(req.headers, "x-sdk-content-sha256"),
-                body: req.body,
-                sdk_date: date,
-            }),
+            &signer::canonical_request_with(
+                alg,
+                &signer::SignInput {
+                    method: req.method,
+                    path: req.path,
+                    query: req.query,
+                    headers: &signed,
+                    payload_hash: header(req.headers, payload_header),
+                    body: req.body,
+                    sdk_date: date,
+                },
+            ),
         ),
     );
     if !signer::signatures_match(&expected, &parsed.signature) {

@@ -37,6 +37,9 @@ pub struct Call {
     /// The access key the request was signed with (never the secret or the token).
     #[serde(default)]
     pub access_key: Option<String>,
+    /// The algorithm it was signed with: `SDK-HMAC-SHA256` or `SDK-HMAC-SM3`.
+    #[serde(default)]
+    pub signed_with: Option<String>,
 }
 
 #[derive(Default, Debug)]

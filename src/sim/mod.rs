@@ -369,6 +369,7 @@ impl SimState {
             status_before,
             response: if reply.drop_connection { 0 } else { reply.status },
             access_key: auth::signing_access_key(&req.headers),
+            signed_with: auth::signing_algorithm(&req.headers).map(str::to_string),
         });
     }
 

@@ -30,7 +30,7 @@ const MAX_REQUEST_TIMEOUT: Duration = Duration::from_secs(3600);
 /// ones this provider signs with.
 pub const SIGNING_ALGORITHMS: &[&str] = &["HmacSHA256", "HmacSM3", "EcdsaP256SHA256", "SM2SM3"];
 /// The algorithms implemented here.
-pub const SUPPORTED_SIGNING_ALGORITHMS: &[&str] = &["HmacSHA256"];
+pub const SUPPORTED_SIGNING_ALGORITHMS: &[&str] = &["HmacSHA256", "HmacSM3"];
 
 fn check_request_timeout(v: &Value) -> Result<(), String> {
     let Some(s) = v.as_str() else { return Ok(()) };
@@ -118,7 +118,7 @@ pub fn schema() -> Schema {
         .attr(Attribute::bool("insecure").optional().describe(format!("Skip TLS certificate verification of every endpoint. Defaults to `false`. Falls back to {}.", env_names("insecure"))))
         .attr(arg("cacert_file", "A PEM file of CA certificates to trust besides the system's (a private cloud's CA, or an inspecting proxy's)."))
         .attr(arg("enterprise_project_id", "The official provider's default enterprise project. Accepted so its block ports, and unused: the notebook API has no enterprise project."))
-        .attr(arg("signing_algorithm", "How requests are signed: `HmacSHA256` (the default). The official provider's `HmacSM3`, `EcdsaP256SHA256` and `SM2SM3` are refused at plan time: this provider does not sign with them yet.").validate(OneOf(SIGNING_ALGORITHMS)).validate(Check { check: check_signing_algorithm, description: "a signing algorithm this provider supports" }))
+        .attr(arg("signing_algorithm", "How requests are signed: `HmacSHA256` (the default, `SDK-HMAC-SHA256`) or `HmacSM3` (`SDK-HMAC-SM3`, SM3 in place of SHA-256). The official provider's `EcdsaP256SHA256` and `SM2SM3` are refused at plan time: this provider does not sign with them yet.").validate(OneOf(SIGNING_ALGORITHMS)).validate(Check { check: check_signing_algorithm, description: "a signing algorithm this provider supports" }))
         .attr(endpoints)
         .attr(
             arg("endpoint", "Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`; `{region}` is replaced by the region. The same as `endpoints.modelarts` (set one of them, or both alike). Defaults to `https://modelarts.{region}.{cloud}`.")
@@ -217,6 +217,7 @@ mod tests {
     #[test]
     fn unsupported_signing_algorithms_are_named() {
         assert!(check_signing_algorithm(&"HmacSHA256".into()).is_ok());
+        assert!(check_signing_algorithm(&"HmacSM3".into()).is_ok());
         assert!(check_signing_algorithm(&"SM2SM3".into()).unwrap_err().contains("does not sign with yet"));
     }
 }

@@ -61,6 +61,8 @@ pub struct Settings {
     pub max_requests_per_second: Option<f64>,
     /// The official provider's enterprise project (accepted, unused).
     pub enterprise_project_id: Option<String>,
+    /// How requests are signed (`signing_algorithm`).
+    pub algorithm: crate::client::signer::Algorithm,
     /// Where the keys came from (`` `access_key` in the provider block ``,
     /// `HW_ACCESS_KEY`, `profile "ci" of FILE`), for a refusal of them.
     pub credentials_origin: String,
@@ -322,6 +324,10 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         },
         enterprise_project_id,
         credentials_origin,
+        algorithm: match signing_algorithm.as_deref() {
+            Some("HmacSM3") => crate::client::signer::Algorithm::HmacSm3,
+            _ => crate::client::signer::Algorithm::HmacSha256,
+        },
     })
 }
 
@@ -440,7 +446,7 @@ mod tests {
     fn a_signing_algorithm_not_implemented_and_a_bad_ca_file_are_refused() {
         let mut pairs = keys();
         pairs.push(("region", "r".into()));
-        pairs.push(("signing_algorithm", "HmacSM3".into()));
+        pairs.push(("signing_algorithm", "SM2SM3".into()));
         pairs.push(("cacert_file", "/nonexistent/ca.pem".into()));
         let mut d = Diagnostics::new();
         assert!(resolve(&cfg(&pairs), &|_| None, &mut d).is_none());
