@@ -275,7 +275,8 @@ fn tag_calls(s: &Scenario, mark: usize) -> Vec<String> {
 fn tags_are_set_changed_in_any_status_without_a_restart_and_read_back() {
     use serde_json::json;
     let Some(s) = Scenario::new(FAST) else { return };
-    s.provider_settings("max_retries = 3\n  default_tags {\n    tags = { team = \"ml\" }\n  }");
+    // The official provider's form: a map.
+    s.provider_settings("max_retries = 3\n  default_tags = { team = \"ml\" }");
     let tagged = |tags: &str, extra: &str| notebook("tagged", &format!("  tags = {tags}\n{extra}"));
 
     // Created without tags in the body, then tagged on the running notebook.

@@ -73,6 +73,7 @@ async fn automtls_handshake_and_provider_rpcs() {
             ("auth_url", false),
             ("cacert_file", false),
             ("cloud", false),
+            ("default_tags", false),
             ("domain_id", false),
             ("domain_name", false),
             ("endpoint", false),

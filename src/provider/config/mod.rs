@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::duration;
 use crate::framework::validators::{Check, IntRange, OneOf};
-use crate::framework::{Attribute, Block, NestedBlock, Schema};
+use crate::framework::{Attribute, Block, Schema};
 use crate::protocol::{Type, Value};
 
 pub use settings::{resolve, Settings};
@@ -142,16 +142,12 @@ pub fn schema() -> Schema {
                 .describe("Never send more than this many API requests a second, for an account whose rate limit is known. Without it the provider paces itself: after the API throttles a request (HTTP 429), every request slows down and the rate recovers gradually.")
                 .validate(Check { check: check_rate, description: "a positive number of requests a second" }),
         )
-        .block(NestedBlock::single(
-            "default_tags",
-            Block::new("Tags every notebook of this provider gets, as the AWS provider's `default_tags`: merged under each notebook's own `tags` (a notebook's tag wins over a default tag of the same key); each notebook's `tags_all` shows the result.")
-                .attr(
-                    Attribute::of_type("tags", Type::map(Type::String))
-                        .optional()
-                        .describe("The default tags. The API's rules for keys and values apply, as for a notebook's `tags`.")
-                        .validate(Check { check: crate::provider::notebook::tags::check_tags, description: "tags the API accepts" }),
-                ),
-        ));
+        .attr(
+            Attribute::of_type("default_tags", Type::map(Type::String))
+                .optional()
+                .describe("Tags every notebook of this provider gets, as the official provider's `default_tags` (a map): merged under each notebook's own `tags` (a notebook's tag wins over a default tag of the same key); each notebook's `tags_all` shows the result. The API's rules for keys and values apply, as for a notebook's `tags`.")
+                .validate(Check { check: crate::provider::notebook::tags::check_tags, description: "tags the API accepts" }),
+        );
     Schema::new(0, root)
 }
 

@@ -120,10 +120,10 @@ fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags
 
 /// The `default_tags` block's tags (none when absent; unknown ones are reported).
 fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
-    let tags = config.attr("default_tags").attr("tags");
+    let tags = config.attr("default_tags");
     if !tags.is_wholly_known() {
         diags.error_at(
-            AttributePath::attr("default_tags").then_attr("tags"),
+            AttributePath::attr("default_tags"),
             "Provider attribute default_tags is not known yet",
             "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
         );
