@@ -445,3 +445,175 @@ fn keys_from_the_instance_metadata_service_are_fetched_again_before_they_expire(
         out.all()
     );
 }
+
+#[test]
+fn a_chain_of_two_agencies_signs_every_call_and_the_project_is_looked_up_by_region() {
+    let Some(s) = Scenario::new(&[
+        "--create-seconds",
+        "0.3",
+        "--delete-seconds",
+        "0.3",
+        "--refuse-permanent-keys",
+        "--agency",
+        "ops-agency",
+        "--agency",
+        "prod-agency",
+    ]) else {
+        return;
+    };
+    let block = |second_agency: &str| {
+        format!(
+            r#"{}
+provider "modelarts" {{
+  region      = "sim-region-1"
+  access_key  = "SIMACCESSKEY"
+  secret_key  = "sim-secret-key"
+  endpoint    = "{}"
+  max_retries = 1
+  assume_role {{
+    agency_name = "ops-agency"
+    domain_name = "team-account"
+  }}
+  assume_role {{
+    agency_name = "{second_agency}"
+    domain_id   = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    duration    = 900
+  }}
+}}
+"#,
+            common::REQUIRED_PROVIDERS,
+            s.sim.url
+        )
+    };
+    let body = official_example("through-agencies", "");
+    s.wd.write("main.tf", &format!("{}{body}", block("prod-agency")));
+    let m = s.mark();
+    s.apply();
+    let calls = s.sim.calls()[m..].to_vec();
+    // The first agency is assumed with the permanent keys (IAM v3), the second with
+    // the first's keys (STS v5): a chain.
+    let v3: Vec<_> = calls.iter().filter(|c| c.op == "iam_assume_role").collect();
+    let v5: Vec<_> = calls.iter().filter(|c| c.op == "sts_assume_agency").collect();
+    assert!(!v3.is_empty() && v3.len() == v5.len(), "once per provider process: {} and {}", v3.len(), v5.len());
+    assert!(v3.iter().all(|c| c.access_key.as_deref() == Some("SIMACCESSKEY") && c.response == 201));
+    assert!(v3.iter().all(|c| c.body["auth"]["identity"]["assume_role"]["domain_name"] == "team-account"));
+    assert!(v5.iter().all(|c| c.access_key.as_deref().is_some_and(|k| k != "SIMACCESSKEY") && c.response == 200));
+    assert!(v5.iter().all(|c| c.body["agency_urn"] == "iam::0f1e2d3c4b5a69788796a5b4c3d2e1f0:agency:prod-agency"));
+    // As the official provider asks: 12 hours from IAM v3, the configured duration and
+    // a session named after the agency from STS v5.
+    assert!(v3.iter().all(|c| c.body["auth"]["identity"]["assume_role"]["duration_seconds"] == 43200));
+    assert!(v5.iter().all(|c| c.body["duration_seconds"] == 900 && c.body["agency_session_name"] == "prod-agency"));
+    // Every ModelArts call, and the project lookup by the region's name, is signed with
+    // the second agency's keys (the STS call issues the second key of each process).
+    let issued: Vec<String> = s
+        .sim
+        .control("GET", "/_sim/issued", None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["access"].as_str().unwrap().to_string())
+        .collect();
+    let from_second = |key: &str| issued.iter().position(|k| k == key).is_some_and(|i| i % 2 == 1);
+    let signed: Vec<_> = calls.iter().filter(|c| !c.op.contains("assume")).collect();
+    assert!(signed.iter().any(|c| c.op == "iam_projects" && c.query == "name=sim-region-1"), "looked up by region");
+    assert!(signed.iter().any(|c| c.op == "create" && c.response == 200));
+    assert!(
+        signed.iter().all(|c| c.access_key.as_deref().is_some_and(from_second) && c.response != 401),
+        "{:?}",
+        signed.iter().map(|c| (c.op.clone(), c.access_key.clone(), c.response)).collect::<Vec<_>>()
+    );
+    // An agency IAM will not let be assumed: configuring fails, naming it.
+    s.wd.write("main.tf", &format!("{}{body}", block("nope-agency")));
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(
+        out.flat().contains("Cannot assume the agency") && out.flat().contains("agency \"nope-agency\""),
+        "{}",
+        out.all()
+    );
+    s.wd.write("main.tf", &format!("{}{body}", block("prod-agency")));
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}
+
+#[test]
+fn ci_without_long_lived_keys_signs_in_with_an_oidc_token_file() {
+    const ID_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.ci-run-4711-id-token.c2lnbmF0dXJl";
+    let Some(mut s) = Scenario::new(&[
+        "--create-seconds",
+        "0.3",
+        "--delete-seconds",
+        "0.3",
+        "--refuse-permanent-keys",
+        "--agency",
+        "ci-agency",
+        "--oidc-idp",
+        "github-actions",
+        "--oidc-id-token",
+        ID_TOKEN,
+    ]) else {
+        return;
+    };
+    let token_file = s.wd.path().join("id-token");
+    std::fs::write(&token_file, format!("{ID_TOKEN}\n")).unwrap();
+    let log = s.wd.path().join("trace.log");
+    s.wd.set_env("TF_LOG_PROVIDER", "TRACE");
+    s.wd.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    // No keys anywhere: only the token file.
+    let block = format!(
+        r#"{}
+provider "modelarts" {{
+  region      = "sim-region-1"
+  project_id  = "sim-project"
+  endpoint    = "{}"
+  max_retries = 1
+  assume_role_with_oidc {{
+    agency_name   = "ci-agency"
+    domain_id     = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    idp_id        = "github-actions"
+    id_token_file = "{}"
+  }}
+}}
+"#,
+        common::REQUIRED_PROVIDERS,
+        s.sim.url,
+        token_file.display()
+    );
+    let body = official_example("from-ci", "");
+    s.wd.write("main.tf", &format!("{block}{body}"));
+    let m = s.mark();
+    let out = s.wd.run(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.success, "{}", out.all());
+    let calls = s.sim.calls()[m..].to_vec();
+    let ops: Vec<&str> = calls.iter().map(|c| c.op.as_str()).collect();
+    // The exchange (unsigned), then the agency assumed with its keys, then the API.
+    let first = |op: &str| ops.iter().position(|o| *o == op).unwrap_or_else(|| panic!("no {op}: {ops:?}"));
+    assert!(first("iam_id_token") < first("iam_assume_role") && first("iam_assume_role") < first("sts_assume_agency"));
+    assert!(calls.iter().filter(|c| c.op == "iam_id_token").all(|c| c.access_key.is_none() && c.response == 201));
+    assert!(calls.iter().filter(|c| c.op == "iam_assume_role").all(|c| c.access_key.is_none() && c.response == 201));
+    assert!(calls.iter().filter(|c| c.op == "sts_assume_agency").all(|c| c.access_key.is_some() && c.response == 200));
+    let api: Vec<_> = calls.iter().filter(|c| !c.op.starts_with("iam_") && !c.op.starts_with("sts_")).collect();
+    assert!(api.iter().any(|c| c.op == "create" && c.response == 200));
+    assert!(api.iter().all(|c| c.access_key.as_deref().is_some_and(|k| k != "SIMACCESSKEY") && c.response != 401));
+    // The ID token and every issued secret stay out of the trace log, the output and the state.
+    let trace = std::fs::read_to_string(&log).unwrap_or_default();
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    let issued = s.sim.control("GET", "/_sim/issued", None);
+    let mut secrets = vec![ID_TOKEN.to_string()];
+    for k in issued.as_array().unwrap() {
+        secrets.push(k["secret"].as_str().unwrap().to_string());
+        secrets.push(k["securitytoken"].as_str().unwrap().to_string());
+    }
+    for secret in &secrets {
+        assert!(
+            !trace.contains(secret.as_str())
+                && !out.all().contains(secret.as_str())
+                && !state.contains(secret.as_str())
+        );
+    }
+    // A token the identity provider did not issue: a plan-time error at the block.
+    std::fs::write(&token_file, "not-the-token").unwrap();
+    s.wd.set_env("TF_LOG_PROVIDER", "");
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("Cannot sign in with the OIDC token"), "{}", out.all());
+    std::fs::write(&token_file, ID_TOKEN).unwrap();
+    s.wd.ok(&["destroy", "-auto-approve"]);
+}

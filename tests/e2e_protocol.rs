@@ -61,7 +61,12 @@ fn terraform_reads_the_provider_schema() {
     }
     assert_eq!(attrs["insecure"]["type"], "bool");
     assert_eq!(attrs["max_retries"]["type"], "number");
-    assert!(provider["block_types"].is_null() || provider["block_types"].as_object().unwrap().is_empty());
+    let mut blocks: Vec<&String> = provider["block_types"].as_object().expect("block types").keys().collect();
+    blocks.sort();
+    assert_eq!(blocks, ["assume_role", "assume_role_with_oidc"]);
+    assert_eq!(provider["block_types"]["assume_role"]["nesting_mode"], "list");
+    assert_eq!(provider["block_types"]["assume_role_with_oidc"]["max_items"], 1);
+    assert_eq!(provider["block_types"]["assume_role_with_oidc"]["block"]["attributes"]["id_token"]["sensitive"], true);
     // default_tags is a map, as in the official provider.
     assert_eq!(attrs["default_tags"]["type"], serde_json::json!(["map", "string"]));
 }

@@ -99,6 +99,16 @@ struct Args {
     /// temporary keys work (IAM still takes them).
     #[arg(long)]
     refuse_permanent_keys: bool,
+    /// An agency IAM lets be assumed (assume_role), repeatable; without any, every
+    /// agency name is accepted.
+    #[arg(long = "agency")]
+    agencies: Vec<String>,
+    /// The identity provider whose OIDC ID tokens IAM exchanges (with --oidc-id-token).
+    #[arg(long)]
+    oidc_idp: Option<String>,
+    /// The ID token IAM accepts from --oidc-idp.
+    #[arg(long)]
+    oidc_id_token: Option<String>,
     /// Answer the first N requests with 429 and a Retry-After.
     #[arg(long, default_value_t = 0)]
     throttle_burst: u32,
@@ -232,6 +242,8 @@ fn main() -> ExitCode {
         },
         temporary_key_lifetime: args.temporary_key_seconds,
         refuse_permanent_keys: args.refuse_permanent_keys,
+        agencies: args.agencies,
+        oidc: args.oidc_idp.clone().zip(args.oidc_id_token.clone()),
         project_id: args.project_id,
         region: args.region,
         other_projects: args.projects,

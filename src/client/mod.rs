@@ -4,6 +4,7 @@
 //! One [`Client`] is shared by everything: it is cheap to clone and keeps a pool of
 //! keep-alive connections.
 
+pub mod assume;
 pub mod codes;
 pub mod credentials;
 pub(crate) mod enums;
@@ -13,6 +14,7 @@ pub(crate) mod limits;
 pub mod metadata;
 pub mod mounts;
 pub mod notebooks;
+pub mod oidc;
 pub(crate) mod pacing;
 pub mod retry;
 pub mod signer;

@@ -9,11 +9,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::client::assume::AssumeRole;
 use crate::client::credentials::{Credentials, Keys};
 use crate::client::metadata::MetadataService;
-use crate::client::{Client, ClientConfig, ClientConfigError};
+use crate::client::oidc::OidcExchange;
+use crate::client::{ApiError, Client, ClientConfig, ClientConfigError};
 use crate::framework::CallContext;
-use crate::protocol::Diagnostics;
+use crate::protocol::{AttributePath, Diagnostics};
 
 use super::config::Settings;
 use super::notebook::preflight;
@@ -65,16 +67,35 @@ impl Configured {
     /// The clients `settings` configure. The provider region's client is made now
     /// when its project is known, so a bad endpoint fails at configure time.
     pub fn new(settings: Settings) -> Result<Configured, ClientConfigError> {
-        let credentials = Arc::new(match &settings.metadata_url {
-            Some(url) => Credentials::from_source(Arc::new(
-                MetadataService::new(url).map_err(|e| ClientConfigError::Credentials(e.to_string()))?,
+        let iam_root = {
+            let iam = settings.endpoints.iam_for(&settings.region);
+            iam.strip_suffix("/v3").unwrap_or(&iam).to_string()
+        };
+        let setup = |e: ApiError| ClientConfigError::Credentials(e.to_string());
+        let mut credentials = Arc::new(match (&settings.oidc, &settings.metadata_url) {
+            (Some((idp, token)), _) => Credentials::from_source(Arc::new(
+                OidcExchange::new(&iam_root, idp, token.clone(), settings.cacert_pem.as_deref(), settings.insecure)
+                    .map_err(setup)?,
             )),
-            None => Credentials::fixed(Keys::fixed(
+            (None, Some(url)) => Credentials::from_source(Arc::new(MetadataService::new(url).map_err(setup)?)),
+            (None, None) => Credentials::fixed(Keys::fixed(
                 &settings.access_key,
                 &settings.secret_key,
                 settings.security_token.as_deref(),
             )),
         });
+        // Each agency is assumed with the keys before it: a chain, as in the official provider.
+        for agency in &settings.agencies {
+            let endpoint = match &agency.domain_id {
+                Some(_) => settings.endpoints.sts_for(&settings.region),
+                // IAM's root: auth_url without its `/v3`.
+                None => iam_root.clone(),
+            };
+            let mut config = client_config(&settings, &credentials, &endpoint, "");
+            config.endpoint_origin = format!("It answers assume_role for agency {:?}.", agency.name);
+            let caller = Client::new(config)?;
+            credentials = Arc::new(Credentials::from_source(Arc::new(AssumeRole::new(agency.clone(), caller))));
+        }
         let mut clients = HashMap::new();
         if let Some(project) = &settings.project_id {
             let config = client_config(&settings, &credentials, &settings.endpoint, project);
@@ -94,11 +115,21 @@ impl Configured {
     /// an agency (or a machine off the cloud) fails at configure time, with every
     /// source that was tried.
     pub async fn check_keys(&self) -> Result<(), Diagnostics> {
-        if self.settings.metadata_url.is_none() {
+        if self.settings.metadata_url.is_none() && self.settings.agencies.is_empty() && self.settings.oidc.is_none() {
             return Ok(());
         }
         match self.credentials.current().await {
             Ok(_) => Ok(()),
+            Err(e) if self.settings.oidc.is_some() => Err(Diagnostics::with_error_at(
+                AttributePath::attr("assume_role_with_oidc"),
+                "Cannot sign in with the OIDC token",
+                e.to_string(),
+            )),
+            Err(e) if self.settings.metadata_url.is_none() => Err(Diagnostics::with_error_at(
+                AttributePath::attr("assume_role"),
+                "Cannot assume the agency",
+                e.to_string(),
+            )),
             Err(e) => {
                 let mut tried = self.settings.tried.clone();
                 tried.push(e.to_string());

@@ -48,20 +48,33 @@ fn security_key(state: &SimState, req: &Incoming) -> Reply {
             return Reply::error(401, "", "the metadata session token is not valid");
         }
     }
-    let now = now_millis();
+    let keys = issue(state, &mut world.issued);
+    Reply::json(200, &json!({"credential": v3_credential(&keys)}))
+}
+
+/// New temporary keys, living the simulator's `temporary_key_lifetime`, added to
+/// those the gateway accepts (`issued`).
+pub(crate) fn issue(state: &SimState, issued: &mut Vec<Credentials>) -> Credentials {
+    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const MIXED: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let lifetime = i64::try_from(state.config.temporary_key_lifetime.as_millis()).unwrap_or(i64::MAX);
     let keys = Credentials {
-        access_key: random(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 20),
-        secret_key: random(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 40),
-        security_token: Some(random(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 120)),
-        expires_at_ms: Some(now.saturating_add(lifetime)),
+        access_key: random(UPPER, 20),
+        secret_key: random(MIXED, 40),
+        security_token: Some(random(MIXED, 120)),
+        expires_at_ms: Some(now_millis().saturating_add(lifetime)),
     };
-    let answer = json!({"credential": {
-        "access": keys.access_key,
-        "secret": keys.secret_key,
-        "securitytoken": keys.security_token,
-        "expires_at": timefmt::rfc3339(now.saturating_add(lifetime)).unwrap_or_default(),
-    }});
-    world.issued.push(keys);
-    Reply::json(200, &answer)
+    issued.push(keys.clone());
+    keys
+}
+
+/// Temporary keys as IAM v3 and the metadata service write them: `{access, secret,
+/// securitytoken, expires_at}`.
+pub(crate) fn v3_credential(k: &Credentials) -> serde_json::Value {
+    json!({
+        "access": k.access_key,
+        "secret": k.secret_key,
+        "securitytoken": k.security_token,
+        "expires_at": k.expires_at_ms.and_then(timefmt::rfc3339).unwrap_or_default(),
+    })
 }

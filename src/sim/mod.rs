@@ -11,6 +11,7 @@ pub(crate) mod control;
 pub mod faults;
 pub mod gateway;
 pub(crate) mod http;
+pub(crate) mod iam;
 pub(crate) mod images;
 pub(crate) mod metadata;
 pub(crate) mod mounts;
@@ -77,6 +78,11 @@ pub struct SimConfig {
     /// Refuse the permanent keys on the ModelArts API (IAM still takes them): only
     /// temporary keys work, so a test proves they were used.
     pub refuse_permanent_keys: bool,
+    /// The agencies IAM lets be assumed; empty: any.
+    pub agencies: Vec<String>,
+    /// The identity provider whose ID token IAM exchanges (`id-token/tokens`), and
+    /// the token it accepts.
+    pub oidc: Option<(String, String)>,
     /// Added before every answer.
     pub latency: Duration,
     /// Append each call to this file, one JSON line each.
@@ -97,6 +103,8 @@ impl Default for SimConfig {
             },
             temporary_key_lifetime: Duration::from_secs(900),
             refuse_permanent_keys: false,
+            agencies: Vec::new(),
+            oidc: None,
             project_id: DEFAULT_PROJECT_ID.into(),
             region: DEFAULT_REGION.into(),
             other_projects: Vec::new(),
@@ -173,6 +181,8 @@ pub(crate) struct World {
     pub(crate) issued: Vec<Credentials>,
     /// Session tokens of the metadata service.
     pub(crate) metadata_tokens: Vec<String>,
+    /// IAM tokens handed out for OIDC ID tokens.
+    pub(crate) subject_tokens: Vec<String>,
     rng: u64,
 }
 
@@ -195,6 +205,7 @@ pub(crate) struct SimState {
 }
 
 /// A received request. `Debug` leaves out headers and body (credentials travel there).
+#[derive(Clone)]
 pub(crate) struct Incoming {
     pub(crate) method: String,
     pub(crate) path: String,
@@ -294,6 +305,7 @@ impl SimState {
             gateway: gateway::Gateway::new(config.outage, config.rate_limit),
             issued: Vec::new(),
             metadata_tokens: Vec::new(),
+            subject_tokens: Vec::new(),
             rng: (now_millis() as u64) | 1,
         };
         Ok(SimState { config, world: Mutex::new(world), log })
@@ -308,7 +320,7 @@ impl SimState {
         if let Some(rest) = req.path.strip_prefix("/_sim/") {
             return control::handle(self, &req.method, rest, &req.body);
         }
-        if let Some(reply) = metadata::handle(self, &req) {
+        if let Some(reply) = metadata::handle(self, &req).or_else(|| iam::handle(self, &req)) {
             return reply;
         }
         if req.path.trim_end_matches('/') == "/v3/projects" {
@@ -341,7 +353,7 @@ impl SimState {
 
     /// Checks a request's signature against the permanent keys (unless refused on the
     /// ModelArts API, `modelarts`) and the temporary keys handed out.
-    fn verify(&self, received: &auth::Received<'_>, modelarts: bool) -> Result<(), auth::Refusal> {
+    pub(crate) fn verify(&self, received: &auth::Received<'_>, modelarts: bool) -> Result<(), auth::Refusal> {
         let mut keys = self.lock().issued.clone();
         if !(modelarts && self.config.refuse_permanent_keys) {
             keys.push(self.config.credentials.clone());

@@ -46,6 +46,12 @@ OTHER_SERVICES = {
     # The instance metadata service (Go SDK metadata_accessor.go): no query parameters.
     "metadata_token": set(),
     "metadata_securitykey": set(),
+    # assume_role: IAM v3 securitytokens and STS v5 agencies/assume (the official
+    # provider's config.go): no query parameters.
+    "iam_assume_role": set(),
+    "sts_assume_agency": set(),
+    # assume_role_with_oidc: the ID-token exchange (the official provider's auth.go).
+    "iam_id_token": set(),
 }
 
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::duration;
 use crate::framework::validators::{Check, IntRange, OneOf};
-use crate::framework::{Attribute, Block, Schema};
+use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Type, Value};
 
 pub use settings::{resolve, Settings};
@@ -112,7 +112,7 @@ pub fn schema() -> Schema {
         .attr(arg("domain_id", "ID of the account (domain). Used by `assume_role` with a domain, as in the official provider."))
         .attr(arg("domain_name", "Name of the account (domain)."))
         .attr(arg("shared_config_file", "KooCLI's shared config file (`~` is the home directory). Read when it or `profile` is set; `~/.hcloud/config.json` (`%USERPROFILE%\\.hcloud\\config.json` on Windows) when only `profile` is. The profile's keys replace `access_key`, `secret_key` and `security_token`; its region, project and account override when set. Keys must be stored unencrypted (`hcloud configure set --cli-auth-encrypt=false`), as for the official provider."))
-        .attr(arg("profile", "The profile of the shared config file to use; the file's `current` profile when omitted. Profiles in mode `AKSK` and `SSO` are read; `ecsAgency` and profiles naming an agency are refused, as this provider does not read the metadata service or assume agencies yet."))
+        .attr(arg("profile", "The profile of the shared config file to use; the file's `current` profile when omitted. Profiles in mode `AKSK` and `SSO` are read, and a profile's agency (`agencyName`) is assumed with its keys; `ecsAgency` profiles are refused (set no keys at all to use the metadata service)."))
         .attr(arg("auth_url", "The IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`: where projects are looked up. Defaults to `https://iam.{region}.{cloud}/v3`.").validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }))
         .attr(arg("cloud", "The domain of the public endpoints: `myhuaweicloud.com`, or `myhuaweicloud.eu` when the region begins with `eu-west-1` (the European site, e.g. `eu-west-101`)."))
         .attr(Attribute::bool("insecure").optional().describe(format!("Skip TLS certificate verification of every endpoint. Defaults to `false`. Falls back to {}.", env_names("insecure"))))
@@ -142,6 +142,28 @@ pub fn schema() -> Schema {
                 .describe("Never send more than this many API requests a second, for an account whose rate limit is known. Without it the provider paces itself: after the API throttles a request (HTTP 429), every request slows down and the rate recovers gradually.")
                 .validate(Check { check: check_rate, description: "a positive number of requests a second" }),
         )
+        .block(NestedBlock::list(
+            "assume_role",
+            0,
+            0,
+            Block::new("Act through an agency: the keys configured (or the metadata service's) ask IAM for the agency's temporary keys, which sign every request and are fetched again before they expire. Several blocks form a chain, each assumed with the keys of the one before, as in the official provider. Without a block, HW_ASSUME_ROLE_AGENCY_NAME (with HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID, HW_ASSUME_ROLE_DURATION) sets one.")
+                .attr(Attribute::string("agency_name").required().describe("The agency's name."))
+                .attr(Attribute::string("domain_name").optional().describe("The account (domain) that created the agency, by name: IAM's `securitytokens` call is used."))
+                .attr(Attribute::string("domain_id").optional().describe("The account (domain) that created the agency, by ID: STS's `v5/agencies/assume` call is used (at `endpoints.sts`, by default `https://sts.{region}.{cloud}`)."))
+                .attr(Attribute::number("duration").optional().describe("How long the agency's keys live, in seconds: 900 to 86400. When omitted, STS's default, or 12 hours from IAM (what the official provider always asks there).").validate(IntRange(900, 86_400))),
+        ))
+        .block(NestedBlock::list(
+            "assume_role_with_oidc",
+            0,
+            1,
+            Block::new("Sign in with an OpenID Connect ID token, as CI systems issue them, instead of long-lived keys (as in the official provider): IAM exchanges the token (of identity provider `idp_id`) for temporary keys, with which the agency `agency_name` of account `domain_id` is then assumed. The keys are fetched again before they expire, the token file read again each time. Without a block, the HW_ASSUME_ROLE_* variables with HW_ASSUME_ROLE_IDP_ID set one.")
+                .attr(Attribute::string("agency_name").required().describe("The agency to act through."))
+                .attr(Attribute::string("domain_id").required().describe("The account (domain) that created the agency, by ID."))
+                .attr(Attribute::number("duration").optional().describe("How long the agency's keys live, in seconds: 900 to 86400; STS's default when omitted.").validate(IntRange(900, 86_400)))
+                .attr(Attribute::string("idp_id").required().describe("The ID of the identity provider configured in IAM."))
+                .attr(Attribute::string("id_token").optional().sensitive().describe("The ID token itself. Set exactly one of `id_token` and `id_token_file`."))
+                .attr(Attribute::string("id_token_file").optional().describe("A file holding the ID token (read again at every exchange). Set exactly one of `id_token` and `id_token_file`.")),
+        ))
         .attr(
             Attribute::of_type("default_tags", Type::map(Type::String))
                 .optional()

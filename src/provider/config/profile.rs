@@ -2,8 +2,9 @@
 //! official provider reads it (`huaweicloud/config/hc_config.go`): the file of
 //! `shared_config_file` (else `$HOME/.hcloud/config.json`, `%USERPROFILE%` on
 //! Windows), its profile `profile` (else the file's `current`); the profile's keys
-//! replace those of the block and the environment, its `region`, `projectId` and
-//! `domainId` override when set. `mode` `SSO` keeps its keys in `ssoAuth.stsToken`;
+//! replace those of the block and the environment, its `region`, `projectId`,
+//! `domainId`, `agencyName` and `agencyDomainName` override when set (an agency is
+//! then assumed with the profile's keys). `mode` `SSO` keeps its keys in `ssoAuth.stsToken`;
 //! `ecsAgency` has none (the instance metadata service gives them). KooCLI must be
 //! configured with `--cli-auth-encrypt=false` for the keys to be readable (the
 //! official provider's docs ask the same).
@@ -29,6 +30,10 @@ pub(super) struct ProfileSettings {
     pub project_id: Option<String>,
     /// The account, when set.
     pub domain_id: Option<String>,
+    /// The agency to act through (`agencyName`), when set.
+    pub agency_name: Option<String>,
+    /// The account that created it (`agencyDomainName`).
+    pub agency_domain_name: Option<String>,
 }
 
 impl std::fmt::Debug for ProfileSettings {
@@ -61,6 +66,7 @@ struct Profile {
     project_id: String,
     domain_id: String,
     agency_name: String,
+    agency_domain_name: String,
     sso_auth: Option<SsoAuth>,
 }
 
@@ -122,11 +128,7 @@ pub(super) fn load(file: Option<&str>, profile: Option<&str>) -> Result<ProfileS
         }
         _ => (some(p.access_key_id), some(p.secret_access_key), some(p.security_token)),
     };
-    if some(p.agency_name).is_some() {
-        return Err(format!(
-            "{source} names an agency (agencyName): this provider does not assume agencies yet; use a profile with the agency's own keys"
-        ));
-    }
+
     if access_key.is_some() != secret_key.is_some() {
         return Err(format!("{source} has an access key without its secret key, or the reverse"));
     }
@@ -138,6 +140,8 @@ pub(super) fn load(file: Option<&str>, profile: Option<&str>) -> Result<ProfileS
         region: some(p.region),
         project_id: some(p.project_id),
         domain_id: some(p.domain_id),
+        agency_name: some(p.agency_name),
+        agency_domain_name: some(p.agency_domain_name),
     })
 }
 
@@ -155,7 +159,8 @@ mod tests {
         {"name": "default", "mode": "AKSK", "accessKeyId": "AK1", "secretAccessKey": "SK1", "region": "cn-north-4", "projectId": ""},
         {"name": "ci", "mode": "AKSK", "accessKeyId": "AK2", "secretAccessKey": "SK2", "securityToken": "", "projectId": "p2"},
         {"name": "sso", "mode": "SSO", "ssoAuth": {"stsToken": {"accessKeyId": "AK3", "secretAccessKey": "SK3", "securityToken": "T3"}}},
-        {"name": "node", "mode": "ecsAgency"}
+        {"name": "node", "mode": "ecsAgency"},
+        {"name": "agent", "mode": "AKSK", "accessKeyId": "AK4", "secretAccessKey": "SK4", "agencyName": "deployer", "agencyDomainName": "owner"}
     ]}"#;
 
     #[test]
@@ -174,6 +179,11 @@ mod tests {
         let sso = load(Some(path), Some("sso")).unwrap();
         assert_eq!((sso.access_key.as_deref(), sso.security_token.as_deref()), (Some("AK3"), Some("T3")));
         assert!(!format!("{sso:?}").contains("SK3") && !format!("{sso:?}").contains("T3"));
+        let agent = load(Some(path), Some("agent")).unwrap();
+        assert_eq!(
+            (agent.agency_name.as_deref(), agent.agency_domain_name.as_deref()),
+            (Some("deployer"), Some("owner"))
+        );
     }
 
     #[test]

@@ -13,6 +13,8 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 use super::endpoints::{default_cloud, with_scheme, Endpoints};
 use super::profile;
 use super::{check_endpoint, check_request_timeout, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS};
+use crate::client::assume::Agency;
+use crate::client::oidc::IdToken;
 
 /// Resolved provider settings. Debug output hides the secrets.
 #[derive(Clone)]
@@ -63,6 +65,11 @@ pub struct Settings {
     pub enterprise_project_id: Option<String>,
     /// How requests are signed (`signing_algorithm`).
     pub algorithm: crate::client::signer::Algorithm,
+    /// The agencies to act through, in order (`assume_role`).
+    pub agencies: Vec<Agency>,
+    /// An OIDC identity to sign in with (`assume_role_with_oidc`): its identity
+    /// provider and token; its agency is the first of `agencies`.
+    pub oidc: Option<(String, IdToken)>,
     /// Where the keys came from (`` `access_key` in the provider block ``,
     /// `HW_ACCESS_KEY`, `profile "ci" of FILE`), for a refusal of them.
     pub credentials_origin: String,
@@ -135,6 +142,110 @@ fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, Str
     }
 }
 
+/// The `assume_role` blocks, in order; without any, one from the
+/// `HW_ASSUME_ROLE_*` variables when `HW_ASSUME_ROLE_AGENCY_NAME` is set (the
+/// official provider's `configureProvider`).
+fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Vec<Agency> {
+    let text = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.trim().is_empty());
+    let blocks = config.attr("assume_role").elements();
+    if blocks.iter().any(|b| !b.is_wholly_known()) {
+        diags.error_at(
+            AttributePath::attr("assume_role"),
+            "Provider attribute assume_role is not known yet",
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return Vec::new();
+    }
+    if blocks.is_empty() {
+        let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
+        let Some(name) = var("HW_ASSUME_ROLE_AGENCY_NAME") else { return Vec::new() };
+        let duration = match var("HW_ASSUME_ROLE_DURATION").map(|d| d.trim().parse::<u32>()) {
+            None => None,
+            Some(Ok(d)) if (900..=86_400).contains(&d) => Some(d),
+            Some(_) => {
+                diags.error(
+                    "Invalid HW_ASSUME_ROLE_DURATION",
+                    "HW_ASSUME_ROLE_DURATION must be a whole number of seconds from 900 to 86400.",
+                );
+                None
+            }
+        };
+        return vec![Agency {
+            name,
+            domain_name: var("HW_ASSUME_ROLE_DOMAIN_NAME"),
+            domain_id: var("HW_ASSUME_ROLE_DOMAIN_ID"),
+            duration_secs: duration,
+        }];
+    }
+    blocks
+        .iter()
+        .filter_map(|b| {
+            Some(Agency {
+                name: text(b.attr("agency_name"))?,
+                domain_name: text(b.attr("domain_name")),
+                domain_id: text(b.attr("domain_id")),
+                duration_secs: b.attr("duration").as_i64().and_then(|d| u32::try_from(d).ok()),
+            })
+        })
+        .collect()
+}
+
+/// The `assume_role_with_oidc` block; without one, the `HW_ASSUME_ROLE_*` variables
+/// when `HW_ASSUME_ROLE_IDP_ID` is set (the official provider's configureProvider):
+/// the identity provider and token, and the agency to assume with the keys they give.
+fn oidc(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<((String, IdToken), Agency)> {
+    let at = AttributePath::attr("assume_role_with_oidc");
+    let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
+    let block = config.attr("assume_role_with_oidc").elements().first().cloned();
+    if block.as_ref().is_some_and(|b| !b.is_wholly_known()) {
+        diags.error_at(
+            at,
+            "Provider attribute assume_role_with_oidc is not known yet",
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return None;
+    }
+    let get = |attr: &str, env_name: &str| -> Option<String> {
+        match &block {
+            Some(b) => b.attr(attr).as_str().map(str::to_string).filter(|s| !s.trim().is_empty()),
+            None => var(env_name),
+        }
+    };
+    let idp_id = get("idp_id", "HW_ASSUME_ROLE_IDP_ID")?;
+    let token = match (get("id_token", "HW_ASSUME_ROLE_ID_TOKEN"), get("id_token_file", "HW_ASSUME_ROLE_ID_TOKEN_FILE"))
+    {
+        (Some(t), None) => IdToken::Literal(t),
+        (None, Some(f)) => IdToken::File(PathBuf::from(f)),
+        _ => {
+            diags.error_at(
+                at,
+                "Set exactly one of id_token and id_token_file",
+                "assume_role_with_oidc needs the OIDC ID token: set id_token (HW_ASSUME_ROLE_ID_TOKEN) or id_token_file (HW_ASSUME_ROLE_ID_TOKEN_FILE), not both.",
+            );
+            return None;
+        }
+    };
+    let (Some(name), Some(domain_id)) =
+        (get("agency_name", "HW_ASSUME_ROLE_AGENCY_NAME"), get("domain_id", "HW_ASSUME_ROLE_DOMAIN_ID"))
+    else {
+        diags.error_at(
+            at,
+            "assume_role_with_oidc needs agency_name and domain_id",
+            "Set the agency to act through (agency_name, HW_ASSUME_ROLE_AGENCY_NAME) and the account that created it (domain_id, HW_ASSUME_ROLE_DOMAIN_ID).",
+        );
+        return None;
+    };
+    let duration = match &block {
+        Some(b) => b.attr("duration").as_i64().and_then(|d| u32::try_from(d).ok()),
+        None => var("HW_ASSUME_ROLE_DURATION").and_then(|d| d.trim().parse().ok()),
+    };
+    Some(((idp_id, token), Agency { name, domain_name: None, domain_id: Some(domain_id), duration_secs: duration }))
+}
+
 /// `endpoints` as a map of service to URL (schemes added).
 fn endpoints_map(config: &Value) -> BTreeMap<String, String> {
     match config.attr("endpoints") {
@@ -171,6 +282,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let signing_algorithm = get("signing_algorithm");
     let mut credentials_origin = origin(config, "access_key", env);
     let mut profile_failed = false;
+    let mut profile_agency: Option<Agency> = None;
     // The shared config file, when asked for: its keys replace the block's and the
     // environment's; its region, project and account override when set.
     if shared_config_file.is_some() || profile_name.is_some() {
@@ -183,6 +295,12 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
                 region = p.region.or(region);
                 project_id = p.project_id.or(project_id);
                 domain_id = p.domain_id.or(domain_id);
+                profile_agency = p.agency_name.map(|name| Agency {
+                    name,
+                    domain_name: p.agency_domain_name,
+                    domain_id: None,
+                    duration_secs: None,
+                });
             }
             Err(e) => {
                 profile_failed = true;
@@ -193,7 +311,9 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     }
     // With no keys anywhere, the instance metadata service gives temporary ones (an
     // ECS or CCE node with an agency), as the official provider and SDKs do.
-    let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed;
+    let with_oidc = !config.attr("assume_role_with_oidc").elements().is_empty()
+        || env("HW_ASSUME_ROLE_IDP_ID").is_some_and(|v| !v.trim().is_empty());
+    let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed && !with_oidc;
     let metadata_url = no_keys.then(|| {
         env("HW_METADATA_URL")
             .filter(|u| !u.trim().is_empty())
@@ -212,7 +332,8 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         Vec::new()
     };
     for (attr, value) in [("region", &region), ("access_key", &access_key), ("secret_key", &secret_key)] {
-        if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed && (attr == "region" || !no_keys) {
+        let keys_needed = !no_keys && !with_oidc;
+        if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed && (attr == "region" || keys_needed) {
             diags.error_at(
                 AttributePath::attr(attr),
                 format!("Missing provider setting {attr}"),
@@ -283,6 +404,16 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         }
     });
     let default_tags = default_tags(config, diags);
+    let oidc_setting = oidc(config, env, diags);
+    let mut agencies = match &oidc_setting {
+        Some((_, agency)) => vec![agency.clone()],
+        None => agencies(config, env, diags),
+    };
+    // A profile's agency, when no assume_role names one (the profile overrides, as in
+    // the official provider's hc_config.go).
+    if agencies.is_empty() {
+        agencies.extend(profile_agency);
+    }
     if diags.has_errors() {
         return None;
     }
@@ -324,6 +455,8 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         },
         enterprise_project_id,
         credentials_origin,
+        agencies,
+        oidc: oidc_setting.map(|(o, _)| o),
         algorithm: match signing_algorithm.as_deref() {
             Some("HmacSM3") => crate::client::signer::Algorithm::HmacSm3,
             _ => crate::client::signer::Algorithm::HmacSha256,
