@@ -357,6 +357,7 @@ fn keys_from_koocli_s_shared_config_file_by_hw_profile() {
     s.apply();
     assert!(s.sim.calls()[m..].iter().any(|c| c.op == "create" && c.response == 200));
     assert!(s.sim.calls()[m..].iter().all(|c| c.response != 401), "every call signed with the profile's key");
+    assert!(s.sim.calls()[m..].iter().all(|c| c.access_key.as_deref() == Some("SIMACCESSKEY")), "not BLOCKKEY");
     // The default profile's keys are refused, and the error says where they came from.
     s.wd.set_env("HW_PROFILE", "default");
     let out = s.wd.fails(&["plan", "-no-color"]);

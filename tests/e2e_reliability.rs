@@ -476,3 +476,73 @@ fn a_failed_start_ends_its_wait_at_once_and_a_timeout_names_what_the_looks_found
     );
     s.sim.control("POST", "/_sim/outage", Some(serde_json::json!({"seconds": 0})));
 }
+
+/// A CONNECT proxy on loopback (what `HTTPS_PROXY` names): tunnels each connection
+/// to where it asks, counting the tunnels opened.
+async fn connect_proxy() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let tunnels = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = tunnels.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match client.read(&mut byte).await {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let text = String::from_utf8_lossy(&head).to_string();
+                let Some(target) = text.strip_prefix("CONNECT ").and_then(|r| r.split_whitespace().next()) else {
+                    let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n").await;
+                    return;
+                };
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(target).await else { return };
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    (url, tunnels)
+}
+
+#[test]
+fn a_private_ca_through_cacert_file_and_an_https_proxy() {
+    use modelarts_provider::sim::{SimConfig, SimHandle};
+    let Some(mut wd) = common::Workdir::new() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // An HTTPS endpoint whose certificate no system trusts: a private cloud's CA.
+    let sim = rt.block_on(SimHandle::start(SimConfig { tls: true, ..Default::default() })).unwrap();
+    let ca = wd.path().join("private-ca.pem");
+    std::fs::write(&ca, sim.cert_pem.clone().unwrap()).unwrap();
+    let (proxy, tunnels) = rt.block_on(connect_proxy());
+    let config = |cacert: &str| {
+        format!(
+            "{}\nprovider \"modelarts\" {{\n  region      = \"sim-region-1\"\n  project_id  = \"sim-project\"\n  access_key  = \"SIMACCESSKEY\"\n  secret_key  = \"sim-secret-key\"\n  endpoint    = \"{}\"\n  max_retries = 0\n{cacert}\n}}\ndata \"modelarts_notebook_flavors\" \"all\" {{}}\noutput \"n\" {{ value = length(data.modelarts_notebook_flavors.all.flavors) }}\n",
+            common::REQUIRED_PROVIDERS,
+            sim.url
+        )
+    };
+    // Without the CA: refused, once.
+    wd.write("main.tf", &config(""));
+    let out = wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("certificate") && out.flat().contains("not retried"), "{}", out.all());
+    // With cacert_file, and every request through HTTPS_PROXY.
+    wd.write("main.tf", &config(&format!("  cacert_file = \"{}\"", ca.display())));
+    wd.set_env("HTTPS_PROXY", &proxy);
+    let out = wd.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.flat().contains("n = 4"), "{}", out.all());
+    let through = tunnels.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(through > 0, "the requests went through the proxy");
+    assert!(!sim.calls().is_empty());
+    // NO_PROXY names the endpoint's host: straight there.
+    wd.set_env("NO_PROXY", "127.0.0.1");
+    wd.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(tunnels.load(std::sync::atomic::Ordering::SeqCst), through, "no tunnel with NO_PROXY");
+}

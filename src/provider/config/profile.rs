@@ -34,6 +34,8 @@ pub(super) struct ProfileSettings {
     pub agency_name: Option<String>,
     /// The account that created it (`agencyDomainName`).
     pub agency_domain_name: Option<String>,
+    /// Mode `ecsAgency`: keys from the instance metadata service.
+    pub from_metadata: bool,
 }
 
 impl std::fmt::Debug for ProfileSettings {
@@ -121,11 +123,8 @@ pub(super) fn load(file: Option<&str>, profile: Option<&str>) -> Result<ProfileS
             let t = p.sso_auth.and_then(|s| s.sts_token).unwrap_or_default();
             (some(t.access_key_id), some(t.secret_access_key), some(t.security_token))
         }
-        "ecsAgency" => {
-            return Err(format!(
-                "{source} is in mode ecsAgency: its keys come from the instance metadata service, which this provider does not read yet; set access_key and secret_key instead"
-            ))
-        }
+        // No keys of its own: the instance metadata service gives them.
+        "ecsAgency" => (None, None, None),
         _ => (some(p.access_key_id), some(p.secret_access_key), some(p.security_token)),
     };
 
@@ -140,6 +139,7 @@ pub(super) fn load(file: Option<&str>, profile: Option<&str>) -> Result<ProfileS
         region: some(p.region),
         project_id: some(p.project_id),
         domain_id: some(p.domain_id),
+        from_metadata: p.mode == "ecsAgency",
         agency_name: some(p.agency_name),
         agency_domain_name: some(p.agency_domain_name),
     })
@@ -192,7 +192,8 @@ mod tests {
         let path = f.path().to_str().unwrap();
         let e = load(Some(path), Some("nope")).unwrap_err();
         assert!(e.contains("no profile named \"nope\"") && e.contains(path), "{e}");
-        assert!(load(Some(path), Some("node")).unwrap_err().contains("ecsAgency"));
+        let node = load(Some(path), Some("node")).unwrap();
+        assert!(node.from_metadata && node.access_key.is_none(), "ecsAgency: keys from the metadata service");
         assert!(load(Some("/nonexistent/config.json"), None).unwrap_err().contains("cannot be read"));
         let broken = file("not json");
         assert!(load(broken.path().to_str(), None).unwrap_err().contains("KooCLI's JSON format"));

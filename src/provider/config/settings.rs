@@ -283,6 +283,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let mut credentials_origin = origin(config, "access_key", env);
     let mut profile_failed = false;
     let mut profile_agency: Option<Agency> = None;
+    let mut profile_metadata = false;
     // The shared config file, when asked for: its keys replace the block's and the
     // environment's; its region, project and account override when set.
     if shared_config_file.is_some() || profile_name.is_some() {
@@ -291,6 +292,10 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
                 if p.access_key.is_some() {
                     (access_key, secret_key, security_token) = (p.access_key, p.secret_key, p.security_token);
                     credentials_origin = p.source.clone();
+                } else if p.from_metadata {
+                    // Mode ecsAgency: the node's keys, whatever the block says.
+                    (access_key, secret_key, security_token) = (None, None, None);
+                    profile_metadata = true;
                 }
                 region = p.region.or(region);
                 project_id = p.project_id.or(project_id);
@@ -319,7 +324,12 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| crate::client::metadata::DEFAULT_METADATA_URL.to_string())
     });
-    let tried = if no_keys {
+    let tried = if profile_metadata {
+        vec![format!(
+            "the profile is in mode ecsAgency ({})",
+            profile_name.as_deref().map_or("the current profile".to_string(), |p| format!("profile {p:?}"))
+        )]
+    } else if no_keys {
         vec![
             "no keys in the provider block (access_key, secret_key) or the environment (HW_ACCESS_KEY or OS_ACCESS_KEY, HW_SECRET_KEY or OS_SECRET_KEY)".to_string(),
             if shared_config_file.is_none() && profile_name.is_none() {
