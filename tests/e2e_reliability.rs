@@ -546,3 +546,46 @@ fn a_private_ca_through_cacert_file_and_an_https_proxy() {
     wd.ok(&["apply", "-auto-approve", "-no-color"]);
     assert_eq!(tunnels.load(std::sync::atomic::Ordering::SeqCst), through, "no tunnel with NO_PROXY");
 }
+
+#[test]
+fn a_client_certificate_for_an_endpoint_that_asks_for_one() {
+    use modelarts_provider::sim::{SimConfig, SimHandle};
+    let Some(wd) = common::Workdir::new() else { return };
+    // The client's certificate and key, as a private cloud's PKI would issue them.
+    let client = rcgen::generate_simple_self_signed(vec!["terraform-runner".to_string()]).unwrap();
+    let (cert, key) = (wd.path().join("client.pem"), wd.path().join("client-key.pem"));
+    std::fs::write(&cert, client.cert.pem()).unwrap();
+    std::fs::write(&key, client.signing_key.serialize_pem()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(SimHandle::start(SimConfig {
+            tls: true,
+            client_cert_pem: Some(client.cert.pem()),
+            ..Default::default()
+        }))
+        .unwrap();
+    let ca = wd.path().join("ca.pem");
+    std::fs::write(&ca, sim.cert_pem.clone().unwrap()).unwrap();
+    let config = |extra: &str| {
+        format!(
+            "{}\nprovider \"modelarts\" {{\n  region      = \"sim-region-1\"\n  project_id  = \"sim-project\"\n  access_key  = \"SIMACCESSKEY\"\n  secret_key  = \"sim-secret-key\"\n  endpoint    = \"{}\"\n  cacert_file = \"{}\"\n  max_retries = 0\n{extra}\n}}\ndata \"modelarts_notebook_flavors\" \"all\" {{}}\noutput \"n\" {{ value = length(data.modelarts_notebook_flavors.all.flavors) }}\n",
+            common::REQUIRED_PROVIDERS,
+            sim.url,
+            ca.display()
+        )
+    };
+    // Without the certificate the handshake is refused: nothing reaches the API.
+    wd.write("main.tf", &config(""));
+    let out = wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("Failed to list flavors"), "{}", out.all());
+    assert!(sim.calls().is_empty());
+    // cert without key: a plan-time error at the missing one.
+    wd.write("main.tf", &config(&format!("  cert = \"{}\"", cert.display())));
+    let out = wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("Missing provider setting key"), "{}", out.all());
+    // With both: accepted.
+    wd.write("main.tf", &config(&format!("  cert = \"{}\"\n  key  = \"{}\"", cert.display(), key.display())));
+    let out = wd.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.flat().contains("n = 4"), "{}", out.all());
+    assert!(!sim.calls().is_empty());
+}

@@ -131,6 +131,10 @@ struct Args {
     /// Serve HTTPS with a fresh self-signed certificate (printed on stderr).
     #[arg(long)]
     tls: bool,
+    /// With --tls, accept only clients presenting this certificate (a PEM file):
+    /// mutual TLS.
+    #[arg(long, requires = "tls")]
+    client_cert: Option<PathBuf>,
     /// How far X-Sdk-Date may be from this clock, in seconds (at most a year).
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(i64).range(0..=MAX_SECONDS as i64))]
     max_clock_skew_seconds: i64,
@@ -267,6 +271,16 @@ fn main() -> ExitCode {
         latency: Duration::from_millis(args.latency_ms),
         log_path: args.log,
         tls: args.tls,
+        client_cert_pem: match &args.client_cert {
+            Some(path) => match std::fs::read_to_string(path) {
+                Ok(pem) => Some(pem),
+                Err(e) => {
+                    eprintln!("modelarts-sim: --client-cert {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            },
+            None => None,
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,

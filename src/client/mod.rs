@@ -51,6 +51,9 @@ pub struct ClientConfig {
     pub insecure: bool,
     /// CA certificates to trust besides the system's (PEM), e.g. a private cloud's.
     pub ca_pem: Option<Vec<u8>>,
+    /// A client certificate and its private key (PEM, both in one buffer), for
+    /// endpoints that ask for one (mutual TLS).
+    pub identity_pem: Option<Vec<u8>>,
     /// Retries of a call that failed in a way worth retrying.
     pub max_retries: u32,
     /// How long one attempt may take, its answer read included.
@@ -102,6 +105,7 @@ impl ClientConfig {
             security_token: None,
             insecure: false,
             ca_pem: None,
+            identity_pem: None,
             max_retries: 5,
             request_timeout: Duration::from_secs(60),
             backoff: Backoff::default(),
@@ -281,6 +285,9 @@ impl Client {
             for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(ClientConfigError::Http)? {
                 builder = builder.add_root_certificate(cert);
             }
+        }
+        if let Some(pem) = &config.identity_pem {
+            builder = builder.identity(reqwest::Identity::from_pem(pem).map_err(ClientConfigError::Http)?);
         }
         let http = builder
             .timeout(config.request_timeout)

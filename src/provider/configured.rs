@@ -55,6 +55,7 @@ fn client_config(
     cc.algorithm = settings.algorithm;
     cc.insecure = settings.insecure;
     cc.ca_pem = settings.cacert_pem.clone();
+    cc.identity_pem = settings.identity_pem.clone();
     cc.max_retries = settings.max_retries;
     cc.request_timeout = settings.request_timeout;
     cc.endpoint_origin = settings.endpoint_origin.clone();

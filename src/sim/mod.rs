@@ -89,6 +89,9 @@ pub struct SimConfig {
     pub log_path: Option<PathBuf>,
     /// Serve HTTPS with a fresh self-signed certificate.
     pub tls: bool,
+    /// With `tls`, accept only clients presenting this certificate (PEM): mutual TLS,
+    /// as some private clouds' gateways ask.
+    pub client_cert_pem: Option<String>,
 }
 
 impl Default for SimConfig {
@@ -118,6 +121,7 @@ impl Default for SimConfig {
             latency: Duration::ZERO,
             log_path: None,
             tls: false,
+            client_cert_pem: None,
         }
     }
 }
@@ -520,7 +524,15 @@ impl SimHandle {
         let (acceptor, cert_pem) = if config.tls {
             let id = crate::protocol::tls::generate_identity_for(&["localhost".into(), addr.ip().to_string()])
                 .map_err(SimError::Tls)?;
-            let cfg = id.server_config().map_err(SimError::Tls)?;
+            let cfg = match &config.client_cert_pem {
+                Some(pem) => {
+                    let der = crate::protocol::tls::pem_certificate_der(pem).map_err(SimError::Tls)?;
+                    let mut cfg = id.mtls_server_config(der).map_err(SimError::Tls)?;
+                    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+                    cfg
+                }
+                None => id.server_config().map_err(SimError::Tls)?,
+            };
             (Some(tokio_rustls::TlsAcceptor::from(Arc::new(cfg))), Some(id.cert_pem()))
         } else {
             (None, None)

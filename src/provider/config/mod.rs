@@ -75,6 +75,8 @@ pub const ENV_FALLBACKS: &[(&str, &[&str])] = &[
     ("cloud", &["HW_CLOUD"]),
     ("insecure", &["HW_INSECURE", "OS_INSECURE"]),
     ("cacert_file", &["HW_CACERT_FILE", "OS_CACERT"]),
+    ("cert", &["HW_CERT", "OS_CERT"]),
+    ("key", &["HW_KEY", "OS_KEY"]),
     ("max_retries", &["HW_MAX_RETRIES"]),
     ("enterprise_project_id", &["HW_ENTERPRISE_PROJECT_ID"]),
     ("signing_algorithm", &["HW_SIGNING_ALGORITHM"]),
@@ -117,6 +119,8 @@ pub fn schema() -> Schema {
         .attr(arg("cloud", "The domain of the public endpoints: `myhuaweicloud.com`, or `myhuaweicloud.eu` when the region begins with `eu-west-1` (the European site, e.g. `eu-west-101`)."))
         .attr(Attribute::bool("insecure").optional().describe(format!("Skip TLS certificate verification of every endpoint. Defaults to `false`. Falls back to {}.", env_names("insecure"))))
         .attr(arg("cacert_file", "A PEM file of CA certificates to trust besides the system's (a private cloud's CA, or an inspecting proxy's)."))
+        .attr(arg("cert", "A PEM file of the client certificate to present to endpoints that ask for one (mutual TLS); set together with `key`."))
+        .attr(arg("key", "A PEM file of the client certificate's private key; set together with `cert`."))
         .attr(arg("enterprise_project_id", "The official provider's default enterprise project. Accepted so its block ports, and unused: the notebook API has no enterprise project."))
         .attr(arg("signing_algorithm", "How requests are signed: `HmacSHA256` (the default, `SDK-HMAC-SHA256`) or `HmacSM3` (`SDK-HMAC-SM3`, SM3 in place of SHA-256). The official provider's `EcdsaP256SHA256` and `SM2SM3` are refused at plan time: this provider does not sign with them yet.").validate(OneOf(SIGNING_ALGORITHMS)).validate(Check { check: check_signing_algorithm, description: "a signing algorithm this provider supports" }))
         .attr(endpoints)

@@ -51,6 +51,8 @@ pub struct Settings {
     pub insecure: bool,
     /// CA certificates to trust besides the system's (`cacert_file`), PEM.
     pub cacert_pem: Option<Vec<u8>>,
+    /// The client certificate and its key (`cert`, `key`), PEM.
+    pub identity_pem: Option<Vec<u8>>,
     /// Retries of a failed API call.
     pub max_retries: u32,
     /// How long one API call may take.
@@ -277,6 +279,8 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let cloud = get("cloud");
     let insecure = flag(get("insecure"));
     let cacert_file = get("cacert_file");
+    let cert_file = get("cert");
+    let key_file = get("key");
     let enterprise_project_id = get("enterprise_project_id");
     let max_retries_text = get("max_retries");
     let signing_algorithm = get("signing_algorithm");
@@ -413,6 +417,29 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             None
         }
     });
+    let identity_pem = match (cert_file, key_file) {
+        (None, None) => None,
+        (Some(cert), Some(key)) => match (read_pem(&cert, "CERTIFICATE"), read_pem(&key, "PRIVATE KEY")) {
+            (Ok(mut pem), Ok(key)) => {
+                pem.push(b'\n');
+                pem.extend(key);
+                Some(pem)
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                diags.error_at(AttributePath::attr("cert"), "Cannot use the client certificate", e);
+                None
+            }
+        },
+        (cert, _) => {
+            let missing = if cert.is_some() { "key" } else { "cert" };
+            diags.error_at(
+                AttributePath::attr(missing),
+                format!("Missing provider setting {missing}"),
+                "A client certificate needs both cert and key (OS_CERT, OS_KEY).",
+            );
+            None
+        }
+    };
     let default_tags = default_tags(config, diags);
     let oidc_setting = oidc(config, env, diags);
     let mut agencies = match &oidc_setting {
@@ -455,6 +482,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         endpoints,
         insecure,
         cacert_pem,
+        identity_pem,
         max_retries: max_retries as u32,
         request_timeout,
         endpoint_origin,
@@ -474,15 +502,24 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     })
 }
 
-/// The CA certificates of `cacert_file` (`~` expanded), PEM with at least one certificate.
+/// The CA certificates of `cacert_file`, PEM with at least one certificate.
 fn read_ca_file(path: &str) -> Result<Vec<u8>, String> {
+    read_pem(path, "CERTIFICATE")
+}
+
+/// A PEM file (`~` expanded) holding at least one block whose label ends in `label`
+/// (`CERTIFICATE`; `PRIVATE KEY` for `RSA PRIVATE KEY`, `EC PRIVATE KEY`, ...).
+fn read_pem(path: &str, label: &str) -> Result<Vec<u8>, String> {
     let expanded = match path.strip_prefix("~/") {
         Some(rest) => crate::platform::home_dir().map_or_else(|| PathBuf::from(path), |h| h.join(rest)),
         None => PathBuf::from(path),
     };
     let pem = std::fs::read(&expanded).map_err(|e| format!("{}: {e}", expanded.display()))?;
-    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
-        return Err(format!("{} holds no PEM certificate (-----BEGIN CERTIFICATE-----).", expanded.display()));
+    let text = String::from_utf8_lossy(&pem);
+    let has_block =
+        text.lines().any(|l| l.starts_with("-----BEGIN ") && l.trim_end().ends_with(&format!("{label}-----")));
+    if !has_block {
+        return Err(format!("{} holds no PEM {label} (-----BEGIN … {label}-----).", expanded.display()));
     }
     Ok(pem)
 }
