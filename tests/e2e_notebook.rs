@@ -350,6 +350,35 @@ fn tags_are_set_changed_in_any_status_without_a_restart_and_read_back() {
     let out = s.wd.fails(&["plan", "-no-color"]);
     assert!(out.flat().contains("Invalid value for tags") && out.flat().contains("no /"), "{}", out.all());
     assert!(s.sim.ops_since(m, false).is_empty());
+
+    // A key managed elsewhere (the provider's ignore_tags): never drift, never touched.
+    s.provider_settings("max_retries = 3\n  default_tags = { team = \"ml\" }\n  ignore_tags = [\"cost-center\"]");
+    s.config(&notebook("tagged", "  running = false"));
+    let policy = modelarts_provider::client::types::Tag { key: "cost-center".into(), value: "cc-7".into() };
+    rt.block_on(s.api().create_notebook_tags(&id, None, &[policy])).unwrap();
+    s.assert_no_changes();
+    s.config(&tagged("{ env = \"qa\" }", "  running = false"));
+    let m = s.mark();
+    s.apply();
+    assert_eq!(tag_calls(&s, m), [format!("tags_create STOPPED {}", json!({"tags": [tag("env", "qa")]}))]);
+    assert_eq!(s.state_attr("modelarts_notebook.nb", "tags_all"), json!({"env": "qa", "team": "ml"}));
+    let on_the_notebook: Vec<String> =
+        s.sim.notebook(&id).tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect();
+    assert!(on_the_notebook.contains(&"cost-center=cc-7".to_string()), "{on_the_notebook:?}");
+    // Naming an ignored key in tags or default_tags: refused at plan time, at the key.
+    s.config(&tagged("{ \"cost-center\" = \"cc-8\" }", "  running = false"));
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(
+        out.flat().contains("An ignored tag is configured")
+            && out.flat().contains("tags = { \"cost-center\" = \"cc-8\" }"),
+        "{}",
+        out.all()
+    );
+    s.provider_settings("default_tags = { \"cost-center\" = \"x\" }\n  ignore_tags = [\"cost-center\"]");
+    s.config(&notebook("tagged", "  running = false"));
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("A default tag is ignored"), "{}", out.all());
+    s.provider_settings("max_retries = 3\n  ignore_tags = [\"cost-center\"]");
     s.config(&notebook("tagged", "  running = false"));
     s.wd.ok(&["destroy", "-auto-approve"]);
 }

@@ -618,3 +618,134 @@ provider "modelarts" {{
     std::fs::write(&token_file, ID_TOKEN).unwrap();
     s.wd.ok(&["destroy", "-auto-approve"]);
 }
+
+#[test]
+fn a_user_signs_in_with_a_password_and_each_project_gets_its_own_token() {
+    const PASSWORD: &str = "Pa55:w0rd-of-the-deployer";
+    // Only IAM tokens work on the API; they live 4 s while the create takes longer.
+    let Some(mut s) = Scenario::new(&[
+        "--create-seconds",
+        "6",
+        "--delete-seconds",
+        "0.3",
+        "--refuse-permanent-keys",
+        "--temporary-key-seconds",
+        "4",
+        "--project",
+        "sim-region-2=sim-project-2",
+        "--user",
+        &format!("deployer:{PASSWORD}"),
+    ]) else {
+        return;
+    };
+    let url = s.sim.url.clone();
+    let log = s.wd.path().join("trace.log");
+    s.wd.set_env("TF_LOG_PROVIDER", "TRACE");
+    s.wd.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    s.wd.set_env("HW_USER_PASSWORD", PASSWORD);
+    // The official block's password sign-in, renamed; no keys, no project_id.
+    let block = format!(
+        r#"{}
+provider "modelarts" {{
+  region      = "sim-region-1"
+  user_name   = "deployer"
+  domain_name = "acme"
+  endpoint    = "{url}"
+  auth_url    = "{url}/v3"
+  max_retries = 1
+}}
+"#,
+        common::REQUIRED_PROVIDERS
+    );
+    let far = format!(
+        r#"
+resource "modelarts_notebook" "far" {{
+  region    = "sim-region-2"
+  name      = "far-away"
+  flavor_id = "modelarts.vm.cpu.2u"
+  image_id  = "{CPU_IMAGE}"
+  volume {{
+    type = "EVS"
+  }}
+}}
+"#
+    );
+    s.wd.write("main.tf", &format!("{block}{}{far}", official_example("by-password", "")));
+    let m = s.mark();
+    let out = s.wd.run(&["apply", "-auto-approve", "-no-color"]);
+    assert!(out.success, "{}", out.all());
+    let calls = s.sim.calls()[m..].to_vec();
+    let sign_ins: Vec<_> = calls.iter().filter(|c| c.op == "iam_password_token").collect();
+    assert!(sign_ins.iter().all(|c| c.response == 201 && c.access_key.is_none()), "unsigned sign-ins");
+    assert!(sign_ins.len() >= 3, "one token per project, and one fetched again during the long create");
+    let api: Vec<_> = calls.iter().filter(|c| !c.op.starts_with("iam_")).collect();
+    assert!(api.iter().all(|c| c.signed_with.as_deref() == Some("X-Auth-Token") && c.response != 401), "{api:?}");
+    let creates: Vec<&str> = api.iter().filter(|c| c.op == "create").map(|c| c.path.as_str()).collect();
+    assert_eq!(creates.len(), 2);
+    assert!(creates.contains(&"/v1/sim-project/notebooks") && creates.contains(&"/v1/sim-project-2/notebooks"));
+    // Each token is its project's: the simulator refuses a token of another project.
+    let tokens = s.sim.control("GET", "/_sim/auth-tokens", None);
+    let projects: std::collections::BTreeSet<&str> =
+        tokens.as_array().unwrap().iter().map(|t| t["project_id"].as_str().unwrap()).collect();
+    assert_eq!(projects, ["sim-project", "sim-project-2"].into_iter().collect());
+    // Neither the password nor any token reaches the log, the output or the state.
+    let trace = std::fs::read_to_string(&log).unwrap_or_default();
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
+    assert!(trace.contains("temporary keys fetched"), "the trace log was written");
+    let mut secrets = vec![PASSWORD.to_string()];
+    secrets.extend(tokens.as_array().unwrap().iter().map(|t| t["token"].as_str().unwrap().to_string()));
+    for secret in &secrets {
+        assert!(
+            !trace.contains(secret.as_str())
+                && !out.all().contains(secret.as_str())
+                && !state.contains(secret.as_str())
+        );
+    }
+    s.wd.set_env("TF_LOG_PROVIDER", "");
+
+    // A token given as it is (HW_AUTH_TOKEN) wins over the password: no sign-in.
+    let token = s
+        .sim
+        .control("GET", "/_sim/auth-tokens", None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|t| t["project_id"] == "sim-project")
+        .map(|t| t["token"].as_str().unwrap().to_string())
+        .unwrap();
+    s.wd.write("main.tf", &format!("{block}{}", official_example("by-password", "")));
+    s.wd.set_env("HW_AUTH_TOKEN", &token);
+    let m = s.mark();
+    let out = s.wd.run(&["plan", "-no-color", "-target", "modelarts_notebook.notebook"]);
+    assert!(out.success, "{}", out.all());
+    let calls = s.sim.calls()[m..].to_vec();
+    assert!(calls.iter().all(|c| c.op != "iam_password_token"), "the token was used as it is");
+    assert!(calls
+        .iter()
+        .any(|c| c.op == "show" && c.signed_with.as_deref() == Some("X-Auth-Token") && c.response == 200));
+    s.wd.set_env("HW_AUTH_TOKEN", "");
+
+    // A wrong password: a plan-time error at `password` naming the user, not the password.
+    s.wd.set_env("HW_USER_PASSWORD", "not-the-password");
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    let text = out.flat();
+    assert!(
+        text.contains("Cannot sign in with the password")
+            && text.contains("user \"deployer\"")
+            && !text.contains("not-the-password"),
+        "{}",
+        out.all()
+    );
+    // A user name without its account: refused before anything is sent.
+    s.wd.set_env("HW_USER_PASSWORD", PASSWORD);
+    s.wd.write(
+        "main.tf",
+        &format!("{}{}{far}", block.replace("  domain_name = \"acme\"\n", ""), official_example("by-password", "")),
+    );
+    let out = s.wd.fails(&["plan", "-no-color"]);
+    assert!(out.flat().contains("Missing provider setting domain_name"), "{}", out.all());
+    s.wd.write("main.tf", &format!("{block}{}{far}", official_example("by-password", "")));
+    s.wd.ok(&["destroy", "-auto-approve"]);
+    assert!(s.sim.notebooks().is_empty());
+}

@@ -41,10 +41,12 @@ fn terraform_reads_the_provider_schema() {
             "endpoint",
             "endpoints",
             "enterprise_project_id",
+            "ignore_tags",
             "insecure",
             "key",
             "max_requests_per_second",
             "max_retries",
+            "password",
             "profile",
             "project_id",
             "project_name",
@@ -53,13 +55,20 @@ fn terraform_reads_the_provider_schema() {
             "secret_key",
             "security_token",
             "shared_config_file",
-            "signing_algorithm"
+            "signing_algorithm",
+            "token",
+            "user_id",
+            "user_name"
         ]
     );
     for (name, a) in attrs {
         assert_eq!(a["optional"], true, "{name} is optional");
         let sensitive = a["sensitive"].as_bool().unwrap_or(false);
-        assert_eq!(sensitive, name == "secret_key" || name == "security_token", "{name} sensitivity");
+        assert_eq!(
+            sensitive,
+            ["secret_key", "security_token", "password", "token"].contains(&name.as_str()),
+            "{name} sensitivity"
+        );
     }
     assert_eq!(attrs["insecure"]["type"], "bool");
     assert_eq!(attrs["max_retries"]["type"], "number");
@@ -71,6 +80,8 @@ fn terraform_reads_the_provider_schema() {
     assert_eq!(provider["block_types"]["assume_role_with_oidc"]["block"]["attributes"]["id_token"]["sensitive"], true);
     // default_tags is a map, as in the official provider.
     assert_eq!(attrs["default_tags"]["type"], serde_json::json!(["map", "string"]));
+    // ignore_tags is a list of keys, as in the official provider.
+    assert_eq!(attrs["ignore_tags"]["type"], serde_json::json!(["list", "string"]));
 }
 
 #[test]

@@ -80,10 +80,12 @@ async fn automtls_handshake_and_provider_rpcs() {
             ("endpoint", false),
             ("endpoints", false),
             ("enterprise_project_id", false),
+            ("ignore_tags", false),
             ("insecure", false),
             ("key", false),
             ("max_requests_per_second", false),
             ("max_retries", false),
+            ("password", true),
             ("profile", false),
             ("project_id", false),
             ("project_name", false),
@@ -93,6 +95,9 @@ async fn automtls_handshake_and_provider_rpcs() {
             ("security_token", true),
             ("shared_config_file", false),
             ("signing_algorithm", false),
+            ("token", true),
+            ("user_id", false),
+            ("user_name", false),
         ]
     );
     assert!(block.attributes.iter().all(|a| a.optional && !a.description.is_empty()));

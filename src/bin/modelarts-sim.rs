@@ -109,6 +109,10 @@ struct Args {
     /// The ID token IAM accepts from --oidc-idp.
     #[arg(long)]
     oidc_id_token: Option<String>,
+    /// An IAM user who may sign in by password (`POST /v3/auth/tokens`), as
+    /// NAME_OR_ID:PASSWORD, repeatable; the tokens live --temporary-key-seconds.
+    #[arg(long = "user", value_parser = user_and_password)]
+    users: Vec<(String, String)>,
     /// Answer the first N requests with 429 and a Retry-After.
     #[arg(long, default_value_t = 0)]
     throttle_burst: u32,
@@ -150,6 +154,16 @@ fn seconds(text: &str) -> Result<Duration, String> {
         return Err(format!("{text:?} must be from 0 to {MAX_SECONDS} seconds"));
     }
     Duration::try_from_secs_f64(s).map_err(|e| format!("{text:?}: {e}"))
+}
+
+/// `NAME_OR_ID:PASSWORD` (the password may hold colons).
+fn user_and_password(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((user, password)) if !user.is_empty() && !password.is_empty() => {
+            Ok((user.to_string(), password.to_string()))
+        }
+        _ => Err("a user is NAME_OR_ID:PASSWORD, both non-empty".to_string()),
+    }
 }
 
 #[derive(clap::Subcommand)]
@@ -248,6 +262,7 @@ fn main() -> ExitCode {
         refuse_permanent_keys: args.refuse_permanent_keys,
         agencies: args.agencies,
         oidc: args.oidc_idp.clone().zip(args.oidc_id_token.clone()),
+        users: args.users,
         project_id: args.project_id,
         region: args.region,
         other_projects: args.projects,

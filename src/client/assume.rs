@@ -92,6 +92,7 @@ impl AssumeRole {
             security_token: Some(token).filter(|t| !t.is_empty()),
             expires_at_ms: timefmt::parse_rfc3339(expires),
             fetched_at_ms: now_millis(),
+            auth_token: None,
         })
     }
 }

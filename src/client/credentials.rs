@@ -27,6 +27,9 @@ pub struct Keys {
     pub expires_at_ms: Option<i64>,
     /// When they were fetched, in milliseconds since the epoch.
     pub fetched_at_ms: i64,
+    /// An IAM token (`X-Auth-Token`) used instead of signing with the keys (password
+    /// or token sign-in); the keys are empty then.
+    pub auth_token: Option<String>,
 }
 
 impl fmt::Debug for Keys {
@@ -36,6 +39,7 @@ impl fmt::Debug for Keys {
             .field("secret_key", &"<redacted>")
             .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
             .field("expires_at_ms", &self.expires_at_ms)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -53,6 +57,28 @@ impl Keys {
             security_token: security_token.map(str::to_string),
             expires_at_ms: None,
             fetched_at_ms: 0,
+            auth_token: None,
+        }
+    }
+
+    /// The keys as messages name them: the access key's first characters, or
+    /// `(an IAM token)`.
+    pub fn hint(&self) -> String {
+        match &self.auth_token {
+            Some(_) => "(an IAM token)".to_string(),
+            None => super::key_hint(&self.access_key),
+        }
+    }
+
+    /// An IAM token, used as it is (`expires_at_ms`: when it stops being valid).
+    pub fn token(token: &str, expires_at_ms: Option<i64>) -> Keys {
+        Keys {
+            access_key: String::new(),
+            secret_key: String::new(),
+            security_token: None,
+            expires_at_ms,
+            fetched_at_ms: now_millis(),
+            auth_token: Some(token.to_string()),
         }
     }
 
@@ -130,7 +156,7 @@ impl Credentials {
         }
         let keys = source.fetch().await?;
         tracing::info!(
-            access_key = %super::key_hint(&keys.access_key),
+            access_key = %keys.hint(),
             expires_at = %keys.expires_at_ms.and_then(crate::timefmt::rfc3339).unwrap_or_default(),
             source = %source.describe(),
             "temporary keys fetched"
@@ -163,6 +189,7 @@ mod tests {
                 security_token: Some("t".into()),
                 expires_at_ms: Some(now + self.life_ms),
                 fetched_at_ms: now,
+                auth_token: None,
             })
         }
 

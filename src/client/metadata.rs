@@ -136,6 +136,7 @@ impl KeySource for MetadataService {
                 security_token: Some(c.securitytoken).filter(|t| !t.is_empty()),
                 expires_at_ms: timefmt::parse_rfc3339(&c.expires_at),
                 fetched_at_ms: now_millis(),
+                auth_token: None,
             });
         }
         Err(self.unreachable("GET /openstack/latest/securitykey", last))

@@ -16,6 +16,7 @@ pub mod mounts;
 pub mod notebooks;
 pub mod oidc;
 pub(crate) mod pacing;
+pub mod password;
 pub mod retry;
 pub mod signer;
 pub mod tags;
@@ -79,6 +80,9 @@ pub struct ClientConfig {
     /// Never send more requests a second than this (an account's known limit); the
     /// pacer slows down below it by itself when the API throttles.
     pub max_requests_per_second: Option<f64>,
+    /// Tag keys managed by something else: left out of every notebook this client
+    /// reads, and never changed or deleted by it.
+    pub ignored_tag_keys: std::collections::BTreeSet<String>,
 }
 
 /// The most writes in flight at once per client ([`Inner::writes`]).
@@ -116,6 +120,7 @@ impl ClientConfig {
             credentials: None,
             algorithm: signer::Algorithm::HmacSha256,
             max_requests_per_second: None,
+            ignored_tag_keys: Default::default(),
         }
     }
 }
@@ -520,20 +525,27 @@ impl Client {
             headers.push(("X-Security-Token".into(), t.clone()));
         }
         let body = call.body.as_deref().unwrap_or_default();
-        let authorization = signer::authorization_with(
-            inner.config.algorithm,
-            &keys.access_key,
-            &keys.secret_key,
-            &signer::SignInput {
-                method: call.method.as_str(),
-                path,
-                query: &call.query,
-                headers: &headers,
-                payload_hash: None,
-                body,
-                sdk_date: &sdk_date,
-            },
-        );
+        // An IAM token (password or token sign-in) travels as it is; keys sign.
+        let authorization = match &keys.auth_token {
+            Some(token) => {
+                headers.push(("X-Auth-Token".into(), token.clone()));
+                None
+            }
+            None => Some(signer::authorization_with(
+                inner.config.algorithm,
+                &keys.access_key,
+                &keys.secret_key,
+                &signer::SignInput {
+                    method: call.method.as_str(),
+                    path,
+                    query: &call.query,
+                    headers: &headers,
+                    payload_hash: None,
+                    body,
+                    sdk_date: &sdk_date,
+                },
+            )),
+        };
         let mut url = inner.base.clone();
         url.set_path(path);
         let query = signer::canonical_query(&call.query);
@@ -542,7 +554,9 @@ impl Client {
         for (k, v) in &headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        req = req.header("Authorization", authorization);
+        if let Some(a) = authorization {
+            req = req.header("Authorization", a);
+        }
         if let Some(b) = &call.body {
             req = req.body(b.clone());
         }
@@ -612,7 +626,7 @@ impl Client {
                     code,
                     message,
                     endpoint: self.inner.config.endpoint.clone(),
-                    access_key: key_hint(&keys.access_key),
+                    access_key: keys.hint(),
                     origin: match self.inner.credentials.describe() {
                         from_source if !from_source.is_empty() => from_source,
                         _ => self.inner.config.credentials_origin.clone(),

@@ -100,7 +100,7 @@ impl Client {
         let call = Call::new(Method::POST, "notebooks").json(req);
         let body = self.execute(&call).await?;
         let unreadable = match self.decode::<Notebook>(&call, &body) {
-            Ok(n) if !n.id.is_empty() => return Ok(n),
+            Ok(n) if !n.id.is_empty() => return Ok(self.without_ignored_tags(n)),
             Ok(_) => "it has no id".to_string(),
             Err(e) => e.to_string(),
         };
@@ -120,7 +120,16 @@ impl Client {
 
     /// Shows one notebook (`GET notebooks/{id}`).
     pub async fn get_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
-        self.call(Call::new(Method::GET, format!("notebooks/{id}"))).await
+        self.call(Call::new(Method::GET, format!("notebooks/{id}"))).await.map(|n| self.without_ignored_tags(n))
+    }
+
+    /// `n` without the tags of the keys this client ignores.
+    fn without_ignored_tags(&self, mut n: Notebook) -> Notebook {
+        let ignored = &self.inner.config.ignored_tag_keys;
+        if !ignored.is_empty() {
+            n.tags.retain(|t| !ignored.contains(&t.key));
+        }
+        n
     }
 
     /// Lists the notebooks that pass `filter`, every page.
@@ -139,11 +148,14 @@ impl Client {
                 .query_opt("tags", filter.tags_query())
         })
         .await
+        .map(|all: Vec<Notebook>| all.into_iter().map(|n| self.without_ignored_tags(n)).collect())
     }
 
     /// Changes a notebook (`PUT notebooks/{id}`); see the notes for which status each field needs.
     pub async fn update_notebook(&self, id: &str, req: &UpdateNotebook) -> Result<Notebook, ApiError> {
-        self.call(Call::new(Method::PUT, format!("notebooks/{id}")).json(req)).await
+        self.call(Call::new(Method::PUT, format!("notebooks/{id}")).json(req))
+            .await
+            .map(|n| self.without_ignored_tags(n))
     }
 
     /// Deletes a notebook; the API refuses while it is running (`ModelArts.6304`).
@@ -158,12 +170,12 @@ impl Client {
         let call = Call::new(Method::POST, format!("notebooks/{id}/start"))
             .query("duration", auto_stop.map_or(AUTO_STOP_OFF, |l| l.duration))
             .query_opt("type", auto_stop.map(|l| l.kind.clone()));
-        self.call(call).await
+        self.call(call).await.map(|n| self.without_ignored_tags(n))
     }
 
     /// Stops a running notebook.
     pub async fn stop_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
-        self.call(Call::new(Method::POST, format!("notebooks/{id}/stop"))).await
+        self.call(Call::new(Method::POST, format!("notebooks/{id}/stop"))).await.map(|n| self.without_ignored_tags(n))
     }
 
     /// Notebook flavors, optionally of one `category` (CPU, GPU, ASCEND) and `type`:

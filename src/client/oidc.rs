@@ -72,21 +72,11 @@ impl OidcExchange {
         ca_pem: Option<&[u8]>,
         insecure: bool,
     ) -> Result<OidcExchange, ApiError> {
-        let fail = |e: reqwest::Error| ApiError::Credentials { detail: format!("cannot build an HTTP client: {e}") };
-        let mut builder = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(insecure);
-        if let Some(pem) = ca_pem {
-            for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(fail)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
         Ok(OidcExchange {
             iam: iam.trim_end_matches('/').to_string(),
             idp_id: idp_id.to_string(),
             token,
-            http: builder.build().map_err(fail)?,
+            http: iam_http(ca_pem, insecure)?,
         })
     }
 
@@ -151,10 +141,28 @@ impl KeySource for OidcExchange {
             security_token: Some(c.securitytoken).filter(|t| !t.is_empty()),
             expires_at_ms: timefmt::parse_rfc3339(&c.expires_at),
             fetched_at_ms: now_millis(),
+            auth_token: None,
         })
     }
 
     fn describe(&self) -> String {
         format!("the OIDC exchange of identity provider {:?} at {}", self.idp_id, self.iam)
     }
+}
+
+/// An HTTP client for IAM's unsigned sign-in calls, with the provider's TLS settings
+/// (`ca_pem`: CA certificates to trust besides the system's; `insecure`: no
+/// verification); it follows no redirect, as the API client does not.
+pub(crate) fn iam_http(ca_pem: Option<&[u8]>, insecure: bool) -> Result<reqwest::Client, ApiError> {
+    let fail = |e: reqwest::Error| ApiError::Credentials { detail: format!("cannot build an HTTP client: {e}") };
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .danger_accept_invalid_certs(insecure);
+    if let Some(pem) = ca_pem {
+        for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(fail)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(fail)
 }

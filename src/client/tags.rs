@@ -60,6 +60,7 @@ impl Client {
 
     /// Changes notebook `notebook`'s tags from `current` to `wanted`: deletes first,
     /// then creates, as the official provider does; no call when nothing changes.
+    /// Keys this client ignores are left as they are.
     pub async fn change_notebook_tags(
         &self,
         notebook: &str,
@@ -67,7 +68,11 @@ impl Client {
         current: &BTreeMap<String, String>,
         wanted: &BTreeMap<String, String>,
     ) -> Result<(), ApiError> {
-        let (delete, create) = tag_changes(current, wanted);
+        let ignored = &self.inner.config.ignored_tag_keys;
+        let kept = |m: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+            m.iter().filter(|(k, _)| !ignored.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        let (delete, create) = tag_changes(&kept(current), &kept(wanted));
         if !delete.is_empty() {
             self.delete_notebook_tags(notebook, workspace, &delete).await?;
         }

@@ -13,11 +13,12 @@ use crate::client::assume::AssumeRole;
 use crate::client::credentials::{Credentials, Keys};
 use crate::client::metadata::MetadataService;
 use crate::client::oidc::OidcExchange;
+use crate::client::password::{PasswordSignIn, Scope};
 use crate::client::{ApiError, Client, ClientConfig, ClientConfigError};
 use crate::framework::CallContext;
 use crate::protocol::{AttributePath, Diagnostics};
 
-use super::config::Settings;
+use super::config::{IamSignIn, Settings};
 use super::notebook::preflight;
 
 /// What the provider block configured: the API clients every call uses.
@@ -26,6 +27,8 @@ pub struct Configured {
     pub region: String,
     /// Tags every notebook gets (`default_tags`).
     pub default_tags: crate::provider::notebook::tags::Tags,
+    /// Tag keys managed elsewhere (`ignore_tags`).
+    pub ignore_tags: std::collections::BTreeSet<String>,
     settings: Settings,
     /// The keys every client signs with.
     credentials: Arc<Credentials>,
@@ -61,7 +64,19 @@ fn client_config(
     cc.endpoint_origin = settings.endpoint_origin.clone();
     cc.credentials_origin = settings.credentials_origin.clone();
     cc.max_requests_per_second = settings.max_requests_per_second;
+    cc.ignored_tag_keys = settings.ignore_tags.clone();
     cc
+}
+
+/// The password sign-in of `settings` for `scope`, as credentials kept fresh.
+fn password_credentials(settings: &Settings, scope: Scope) -> Result<Credentials, ApiError> {
+    let Some(IamSignIn::Password(login)) = &settings.sign_in else {
+        return Err(ApiError::Credentials { detail: "no password sign-in is configured".into() });
+    };
+    let iam = settings.endpoints.iam_for(&settings.region);
+    let root = iam.strip_suffix("/v3").unwrap_or(&iam);
+    let source = PasswordSignIn::new(root, login.clone(), scope, settings.cacert_pem.as_deref(), settings.insecure)?;
+    Ok(Credentials::from_source(Arc::new(source)))
 }
 
 impl Configured {
@@ -73,13 +88,20 @@ impl Configured {
             iam.strip_suffix("/v3").unwrap_or(&iam).to_string()
         };
         let setup = |e: ApiError| ClientConfigError::Credentials(e.to_string());
-        let mut credentials = Arc::new(match (&settings.oidc, &settings.metadata_url) {
-            (Some((idp, token)), _) => Credentials::from_source(Arc::new(
+        let own_scope = match (&settings.project_id, &settings.project_name) {
+            (Some(id), _) => Scope::ProjectId(id.clone()),
+            (None, Some(name)) => Scope::ProjectName(name.clone()),
+            (None, None) => Scope::ProjectName(settings.region.clone()),
+        };
+        let mut credentials = Arc::new(match (&settings.oidc, &settings.metadata_url, &settings.sign_in) {
+            (Some((idp, token)), _, _) => Credentials::from_source(Arc::new(
                 OidcExchange::new(&iam_root, idp, token.clone(), settings.cacert_pem.as_deref(), settings.insecure)
                     .map_err(setup)?,
             )),
-            (None, Some(url)) => Credentials::from_source(Arc::new(MetadataService::new(url).map_err(setup)?)),
-            (None, None) => Credentials::fixed(Keys::fixed(
+            (None, Some(url), _) => Credentials::from_source(Arc::new(MetadataService::new(url).map_err(setup)?)),
+            (None, None, Some(IamSignIn::Token(token))) => Credentials::fixed(Keys::token(token, None)),
+            (None, None, Some(IamSignIn::Password(_))) => password_credentials(&settings, own_scope).map_err(setup)?,
+            (None, None, None) => Credentials::fixed(Keys::fixed(
                 &settings.access_key,
                 &settings.secret_key,
                 settings.security_token.as_deref(),
@@ -105,6 +127,7 @@ impl Configured {
         Ok(Configured {
             region: settings.region.clone(),
             default_tags: settings.default_tags.clone(),
+            ignore_tags: settings.ignore_tags.clone(),
             settings,
             credentials,
             clients: tokio::sync::Mutex::new(clients),
@@ -116,11 +139,21 @@ impl Configured {
     /// an agency (or a machine off the cloud) fails at configure time, with every
     /// source that was tried.
     pub async fn check_keys(&self) -> Result<(), Diagnostics> {
-        if self.settings.metadata_url.is_none() && self.settings.agencies.is_empty() && self.settings.oidc.is_none() {
+        let by_password = matches!(self.settings.sign_in, Some(IamSignIn::Password(_)));
+        if self.settings.metadata_url.is_none()
+            && self.settings.agencies.is_empty()
+            && self.settings.oidc.is_none()
+            && !by_password
+        {
             return Ok(());
         }
         match self.credentials.current().await {
             Ok(_) => Ok(()),
+            Err(e) if by_password && self.settings.agencies.is_empty() => Err(Diagnostics::with_error_at(
+                AttributePath::attr("password"),
+                "Cannot sign in with the password",
+                e.to_string(),
+            )),
             Err(e) if self.settings.oidc.is_some() => Err(Diagnostics::with_error_at(
                 AttributePath::attr("assume_role_with_oidc"),
                 "Cannot sign in with the OIDC token",
@@ -188,7 +221,15 @@ impl Configured {
         };
         let endpoint = self.settings.endpoints.modelarts_for(region);
         tracing::debug!(region, project = %project, endpoint = %endpoint, "client for a region");
-        let config = client_config(&self.settings, &self.credentials, &endpoint, &project);
+        // A password's token is scoped to one project: another project signs in anew
+        // (with agencies, the chain's keys serve every project).
+        let credentials = match &self.settings.sign_in {
+            Some(IamSignIn::Password(_)) if !own && self.settings.agencies.is_empty() => {
+                Arc::new(password_credentials(&self.settings, Scope::ProjectId(project.clone())).map_err(|e| fail(&e))?)
+            }
+            _ => self.credentials.clone(),
+        };
+        let config = client_config(&self.settings, &credentials, &endpoint, &project);
         let client = Client::new(config).map_err(|e| fail(&e))?;
         clients.insert(region.to_string(), client.clone());
         Ok(client.with_cancel(ctx.cancel.clone()))

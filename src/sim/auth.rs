@@ -33,7 +33,7 @@ pub struct Refusal {
     pub message: String,
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> Result<(), Refusal> {
+pub(crate) fn refuse(code: &'static str, message: impl Into<String>) -> Result<(), Refusal> {
     Err(Refusal { code, message: message.into() })
 }
 
@@ -62,7 +62,7 @@ impl std::fmt::Debug for Received<'_> {
     }
 }
 
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 

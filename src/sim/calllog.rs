@@ -37,7 +37,8 @@ pub struct Call {
     /// The access key the request was signed with (never the secret or the token).
     #[serde(default)]
     pub access_key: Option<String>,
-    /// The algorithm it was signed with: `SDK-HMAC-SHA256` or `SDK-HMAC-SM3`.
+    /// The algorithm it was signed with: `SDK-HMAC-SHA256` or `SDK-HMAC-SM3`; or
+    /// `X-Auth-Token` for a call that carried an IAM token instead.
     #[serde(default)]
     pub signed_with: Option<String>,
 }

@@ -13,6 +13,8 @@
 //! - `POST /_sim/outage` — `{"seconds": 40}`: every request answered 503 from now, for that long
 //! - `PUT /_sim/rate-limit` — `{"per_second": 8, "burst": 8}` (`null` lifts it)
 //! - `GET /_sim/calls` — the call log; `DELETE /_sim/calls` clears it
+//! - `GET /_sim/auth-tokens` — the IAM tokens handed out for passwords, with their
+//!   projects (tests use one as the provider's `token`).
 //! - `GET /_sim/issued` — the temporary keys the metadata service handed out, secrets
 //!   included (a local test tool: for tests that prove no secret reaches a log)
 
@@ -128,6 +130,14 @@ pub(crate) fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) ->
                 .map(|k| json!({"access": k.access_key, "secret": k.secret_key, "securitytoken": k.security_token, "expires_at_ms": k.expires_at_ms}))
                 .collect();
             Reply::json(200, &json!(issued))
+        }
+        ("GET", ["auth-tokens"]) => {
+            let tokens: Vec<J> = world
+                .auth_tokens
+                .iter()
+                .map(|t| json!({"token": t.token, "project_id": t.project_id, "expires_at_ms": t.expires_at_ms}))
+                .collect();
+            Reply::json(200, &json!(tokens))
         }
         ("GET", ["calls"]) => {
             drop(world);

@@ -83,6 +83,8 @@ pub struct SimConfig {
     /// The identity provider whose ID token IAM exchanges (`id-token/tokens`), and
     /// the token it accepts.
     pub oidc: Option<(String, String)>,
+    /// IAM users who may sign in by password: (name or ID, password).
+    pub users: Vec<(String, String)>,
     /// Added before every answer.
     pub latency: Duration,
     /// Append each call to this file, one JSON line each.
@@ -108,6 +110,7 @@ impl Default for SimConfig {
             refuse_permanent_keys: false,
             agencies: Vec::new(),
             oidc: None,
+            users: Vec::new(),
             project_id: DEFAULT_PROJECT_ID.into(),
             region: DEFAULT_REGION.into(),
             other_projects: Vec::new(),
@@ -187,6 +190,8 @@ pub(crate) struct World {
     pub(crate) metadata_tokens: Vec<String>,
     /// IAM tokens handed out for OIDC ID tokens.
     pub(crate) subject_tokens: Vec<String>,
+    /// Project-scoped IAM tokens handed out for passwords (`X-Auth-Token`).
+    pub(crate) auth_tokens: Vec<iam::AuthToken>,
     rng: u64,
 }
 
@@ -310,6 +315,7 @@ impl SimState {
             issued: Vec::new(),
             metadata_tokens: Vec::new(),
             subject_tokens: Vec::new(),
+            auth_tokens: Vec::new(),
             rng: (now_millis() as u64) | 1,
         };
         Ok(SimState { config, world: Mutex::new(world), log })
@@ -358,6 +364,9 @@ impl SimState {
     /// Checks a request's signature against the permanent keys (unless refused on the
     /// ModelArts API, `modelarts`) and the temporary keys handed out.
     pub(crate) fn verify(&self, received: &auth::Received<'_>, modelarts: bool) -> Result<(), auth::Refusal> {
+        if let Some(token) = auth::header(received.headers, "x-auth-token") {
+            return iam::verify_token(&self.lock().auth_tokens, token, received.path);
+        }
         let mut keys = self.lock().issued.clone();
         if !(modelarts && self.config.refuse_permanent_keys) {
             keys.push(self.config.credentials.clone());
@@ -385,7 +394,10 @@ impl SimState {
             status_before,
             response: if reply.drop_connection { 0 } else { reply.status },
             access_key: auth::signing_access_key(&req.headers),
-            signed_with: auth::signing_algorithm(&req.headers).map(str::to_string),
+            signed_with: match auth::header(&req.headers, "x-auth-token") {
+                Some(_) => Some("X-Auth-Token".to_string()),
+                None => auth::signing_algorithm(&req.headers).map(str::to_string),
+            },
         });
     }
 

@@ -52,6 +52,9 @@ OTHER_SERVICES = {
     "sts_assume_agency": set(),
     # assume_role_with_oidc: the ID-token exchange (the official provider's auth.go).
     "iam_id_token": set(),
+    # Password sign-in: IAM's KeystoneCreateUserTokenByPassword (POST /v3/auth/tokens;
+    # its nocatalog query is not sent). The call log keeps no body of it.
+    "iam_password_token": set(),
 }
 
 

@@ -18,7 +18,7 @@ use crate::framework::validators::{Check, IntRange, OneOf};
 use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Type, Value};
 
-pub use settings::{resolve, Settings};
+pub use settings::{resolve, IamSignIn, Settings};
 
 /// Retries of a failed API call when `max_retries` is not set.
 pub const DEFAULT_MAX_RETRIES: i64 = 5;
@@ -67,6 +67,10 @@ pub const ENV_FALLBACKS: &[(&str, &[&str])] = &[
     ("access_key", &["HW_ACCESS_KEY", "OS_ACCESS_KEY"]),
     ("secret_key", &["HW_SECRET_KEY", "OS_SECRET_KEY"]),
     ("security_token", &["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN"]),
+    ("token", &["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"]),
+    ("user_name", &["HW_USER_NAME", "OS_USERNAME"]),
+    ("user_id", &["HW_USER_ID", "OS_USER_ID"]),
+    ("password", &["HW_USER_PASSWORD", "OS_PASSWORD"]),
     ("project_id", &["HW_PROJECT_ID", "OS_PROJECT_ID"]),
     ("project_name", &["HW_PROJECT_NAME", "OS_PROJECT_NAME"]),
     ("domain_id", &["HW_DOMAIN_ID", "OS_DOMAIN_ID", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID"]),
@@ -109,10 +113,14 @@ pub fn schema() -> Schema {
         .attr(arg("access_key", "Access key (AK) used to sign requests; set together with `secret_key`."))
         .attr(arg("secret_key", "Secret key (SK) used to sign requests.").sensitive())
         .attr(arg("security_token", "Security token of temporary keys, sent as `X-Security-Token`.").sensitive())
+        .attr(arg("token", "An IAM token (`X-Subject-Token` of IAM's token call) sent as `X-Auth-Token` instead of signing; it wins over keys and password, as in the official provider. A token is scoped to one project and lives 24 hours: it serves the provider's region only, and is not renewed.").sensitive())
+        .attr(arg("user_name", "Sign in as this IAM user with `password` when no keys are set (the official provider's order: `token`, keys, password, then the instance metadata service). Needs the account: `domain_name` or `domain_id`."))
+        .attr(arg("user_id", "Sign in as the IAM user of this ID with `password` (instead of `user_name`)."))
+        .attr(arg("password", "The password of `user_name` or `user_id`: IAM gives a token for each project served, sent as `X-Auth-Token` and fetched again before it expires. Accounts with login protection (MFA) need keys instead.").sensitive())
         .attr(arg("project_id", "ID of the project the notebooks belong to. When omitted, the project named `project_name` (else the region) is looked up through IAM (`auth_url`) once per region."))
         .attr(arg("project_name", "Name of the project to look up when `project_id` is not set; the region's name when omitted (the region's default project)."))
         .attr(arg("domain_id", "ID of the account (domain). Used by `assume_role` with a domain, as in the official provider."))
-        .attr(arg("domain_name", "Name of the account (domain)."))
+        .attr(arg("domain_name", "Name of the account (domain): with `user_name`, the account the user belongs to."))
         .attr(arg("shared_config_file", "KooCLI's shared config file (`~` is the home directory). Read when it or `profile` is set; `~/.hcloud/config.json` (`%USERPROFILE%\\.hcloud\\config.json` on Windows) when only `profile` is. The profile's keys replace `access_key`, `secret_key` and `security_token`; its region, project and account override when set. Keys must be stored unencrypted (`hcloud configure set --cli-auth-encrypt=false`), as for the official provider."))
         .attr(arg("profile", "The profile of the shared config file to use; the file's `current` profile when omitted. Profiles in mode `AKSK` and `SSO` are read, and a profile's agency (`agencyName`) is assumed with its keys; an `ecsAgency` profile takes its keys from the instance metadata service."))
         .attr(arg("auth_url", "The IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`: where projects are looked up. Defaults to `https://iam.{region}.{cloud}/v3`.").validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }))
@@ -168,6 +176,11 @@ pub fn schema() -> Schema {
                 .attr(Attribute::string("id_token").optional().sensitive().describe("The ID token itself. Set exactly one of `id_token` and `id_token_file`."))
                 .attr(Attribute::string("id_token_file").optional().describe("A file holding the ID token (read again at every exchange). Set exactly one of `id_token` and `id_token_file`.")),
         ))
+        .attr(
+            Attribute::of_type("ignore_tags", Type::list(Type::String))
+                .optional()
+                .describe("Tag keys managed by something else (a tag policy, a cost tool), as the official provider's `ignore_tags`: a notebook's tags with these keys are never read back (no drift), changed or deleted. A notebook's `tags` and `default_tags` may not name them (refused at plan time), so the provider never fights over a key."),
+        )
         .attr(
             Attribute::of_type("default_tags", Type::map(Type::String))
                 .optional()

@@ -3,7 +3,7 @@
 //! ([`super::ENV_FALLBACKS`]), as the official provider resolves them (its
 //! `provider.go`: `HW_*` first, then `OS_*`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,6 +15,25 @@ use super::profile;
 use super::{check_endpoint, check_request_timeout, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS};
 use crate::client::assume::Agency;
 use crate::client::oidc::IdToken;
+use crate::client::password::{Account, Login, User};
+
+/// Signing in through IAM with a token instead of keys. `Debug` hides the secrets.
+#[derive(Clone)]
+pub enum IamSignIn {
+    /// A token given as it is (`token`).
+    Token(String),
+    /// A user's password (`user_name` or `user_id`, `password`).
+    Password(Login),
+}
+
+impl std::fmt::Debug for IamSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IamSignIn::Token(_) => f.write_str("IamSignIn::Token(<redacted>)"),
+            IamSignIn::Password(login) => f.debug_tuple("IamSignIn::Password").field(login).finish(),
+        }
+    }
+}
 
 /// Resolved provider settings. Debug output hides the secrets.
 #[derive(Clone)]
@@ -61,6 +80,8 @@ pub struct Settings {
     pub endpoint_origin: String,
     /// Tags every notebook gets (`default_tags`).
     pub default_tags: BTreeMap<String, String>,
+    /// Tag keys managed elsewhere (`ignore_tags`): never read, changed or deleted.
+    pub ignore_tags: BTreeSet<String>,
     /// The most requests a second (`max_requests_per_second`).
     pub max_requests_per_second: Option<f64>,
     /// The official provider's enterprise project (accepted, unused).
@@ -72,6 +93,8 @@ pub struct Settings {
     /// An OIDC identity to sign in with (`assume_role_with_oidc`): its identity
     /// provider and token; its agency is the first of `agencies`.
     pub oidc: Option<(String, IdToken)>,
+    /// An IAM token instead of keys (`token`, or `password` when no keys are set).
+    pub sign_in: Option<IamSignIn>,
     /// Where the keys came from (`` `access_key` in the provider block ``,
     /// `HW_ACCESS_KEY`, `profile "ci" of FILE`), for a refusal of them.
     pub credentials_origin: String,
@@ -91,6 +114,7 @@ impl std::fmt::Debug for Settings {
             .field("insecure", &self.insecure)
             .field("max_retries", &self.max_retries)
             .field("request_timeout", &self.request_timeout)
+            .field("sign_in", &self.sign_in)
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +166,29 @@ fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, Str
         Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect(),
         _ => BTreeMap::new(),
     }
+}
+
+/// The `ignore_tags` keys; a key that is also one of `defaults` is an error (the
+/// provider would both set it and leave it alone).
+fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut Diagnostics) -> BTreeSet<String> {
+    let list = config.attr("ignore_tags");
+    if !list.is_wholly_known() {
+        diags.error_at(
+            AttributePath::attr("ignore_tags"),
+            "Provider attribute ignore_tags is not known yet",
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return BTreeSet::new();
+    }
+    let keys: BTreeSet<String> = list.elements().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+    for key in keys.iter().filter(|k| defaults.contains_key(*k)) {
+        diags.error_at(
+            AttributePath::attr("default_tags").then_key(key),
+            "A default tag is ignored",
+            format!("Tag key {key:?} is in both default_tags and ignore_tags: the provider cannot both set it and leave it alone. Remove it from one of them."),
+        );
+    }
+    keys
 }
 
 /// The `assume_role` blocks, in order; without any, one from the
@@ -272,6 +319,10 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let mut access_key = get("access_key");
     let mut secret_key = get("secret_key");
     let mut security_token = get("security_token");
+    let token = get("token");
+    let user_name = get("user_name");
+    let user_id = get("user_id");
+    let password = get("password");
     let shared_config_file = get("shared_config_file");
     let profile_name = get("profile");
     let endpoint = get("endpoint").map(|e| with_scheme(&e));
@@ -318,11 +369,31 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         }
     }
+    // The official order (its auth.go, `buildClient`): a token, keys, a password,
+    // then the instance metadata service.
+    let keys_set = access_key.is_some() || secret_key.is_some();
+    let sign_in = match (token, keys_set) {
+        (Some(t), _) => {
+            credentials_origin = origin(config, "token", env);
+            Some(IamSignIn::Token(t))
+        }
+        (None, true) => None,
+        (None, false) => {
+            password_login(config, env, user_name, user_id, password, domain_id.clone(), domain_name.clone(), diags)
+                .map(|login| {
+                    credentials_origin = origin(config, "password", env);
+                    IamSignIn::Password(login)
+                })
+        }
+    };
+    if sign_in.is_some() {
+        (access_key, secret_key, security_token) = (None, None, None);
+    }
     // With no keys anywhere, the instance metadata service gives temporary ones (an
     // ECS or CCE node with an agency), as the official provider and SDKs do.
     let with_oidc = !config.attr("assume_role_with_oidc").elements().is_empty()
         || env("HW_ASSUME_ROLE_IDP_ID").is_some_and(|v| !v.trim().is_empty());
-    let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed && !with_oidc;
+    let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed && !with_oidc && sign_in.is_none();
     let metadata_url = no_keys.then(|| {
         env("HW_METADATA_URL")
             .filter(|u| !u.trim().is_empty())
@@ -335,7 +406,9 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         )]
     } else if no_keys {
         vec![
+            "no token (token, HW_AUTH_TOKEN or OS_AUTH_TOKEN)".to_string(),
             "no keys in the provider block (access_key, secret_key) or the environment (HW_ACCESS_KEY or OS_ACCESS_KEY, HW_SECRET_KEY or OS_SECRET_KEY)".to_string(),
+            "no password sign-in (password with user_name or user_id, or HW_USER_PASSWORD with HW_USER_NAME or HW_USER_ID)".to_string(),
             if shared_config_file.is_none() && profile_name.is_none() {
                 "no shared config file (shared_config_file, profile, HW_SHARED_CONFIG_FILE and HW_PROFILE are not set)".to_string()
             } else {
@@ -346,7 +419,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         Vec::new()
     };
     for (attr, value) in [("region", &region), ("access_key", &access_key), ("secret_key", &secret_key)] {
-        let keys_needed = !no_keys && !with_oidc;
+        let keys_needed = !no_keys && !with_oidc && sign_in.is_none();
         if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed && (attr == "region" || keys_needed) {
             diags.error_at(
                 AttributePath::attr(attr),
@@ -441,6 +514,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         }
     };
     let default_tags = default_tags(config, diags);
+    let ignore_tags = ignore_tags(config, &default_tags, diags);
     let oidc_setting = oidc(config, env, diags);
     let mut agencies = match &oidc_setting {
         Some((_, agency)) => vec![agency.clone()],
@@ -487,12 +561,14 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         request_timeout,
         endpoint_origin,
         default_tags,
+        ignore_tags,
         max_requests_per_second: match config.attr("max_requests_per_second") {
             Value::Number(n) if n.as_f64() > 0.0 => Some(n.as_f64()),
             _ => None,
         },
         enterprise_project_id,
         credentials_origin,
+        sign_in,
         agencies,
         oidc: oidc_setting.map(|(o, _)| o),
         algorithm: match signing_algorithm.as_deref() {
@@ -500,6 +576,57 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             _ => crate::client::signer::Algorithm::HmacSha256,
         },
     })
+}
+
+/// A password sign-in, when `password` and a user are set; a plan-time error when
+/// one comes without the other, or a user name without its account.
+#[allow(clippy::too_many_arguments)]
+fn password_login(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    user_name: Option<String>,
+    user_id: Option<String>,
+    password: Option<String>,
+    domain_id: Option<String>,
+    domain_name: Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<Login> {
+    let user = match (user_id, user_name) {
+        (Some(id), _) => User::Id(id),
+        (None, Some(name)) => User::Name(name),
+        (None, None) => {
+            if password.is_some() {
+                diags.error_at(
+                    AttributePath::attr("password"),
+                    "A password needs its user",
+                    format!(
+                        "password (from {}) signs in a user: set user_name (with domain_name) or user_id.",
+                        origin(config, "password", env)
+                    ),
+                );
+            }
+            return None;
+        }
+    };
+    let Some(password) = password else {
+        // A user alone is no sign-in: the metadata service is asked, and its error
+        // names what was tried.
+        return None;
+    };
+    let account = match (domain_name, domain_id) {
+        (Some(name), _) => Some(Account::Name(name)),
+        (None, Some(id)) => Some(Account::Id(id)),
+        (None, None) => None,
+    };
+    if matches!(user, User::Name(_)) && account.is_none() {
+        diags.error_at(
+            AttributePath::attr("domain_name"),
+            "Missing provider setting domain_name",
+            "IAM finds a user by name within its account: set domain_name (HW_DOMAIN_NAME) or domain_id, or sign in with user_id.",
+        );
+        return None;
+    }
+    Some(Login { user, account, password })
 }
 
 /// The CA certificates of `cacert_file`, PEM with at least one certificate.
@@ -616,7 +743,7 @@ mod tests {
         let env = |k: &str| (k == "HW_METADATA_URL").then(|| "http://127.0.0.1:9".to_string());
         let s = resolve(&cfg(&[("region", "r".into())]), &env, &mut d).unwrap();
         assert_eq!(s.metadata_url.as_deref(), Some("http://127.0.0.1:9"));
-        assert_eq!(s.tried.len(), 2);
+        assert_eq!(s.tried.len(), 4, "token, keys, password, profile: {:?}", s.tried);
         // No region: named.
         assert!(resolve(&cfg(&[]), &|_| None, &mut d).is_none());
         assert_eq!(d.0[0].path, Some(AttributePath::attr("region")));

@@ -104,6 +104,7 @@ impl Resource for NotebookResource {
         if !resp.plan.is_null() {
             let all = tags::planned_tags_all(&configured.default_tags, resp.plan.attr(attr::TAGS));
             resp.plan.set_attr(attr::TAGS_ALL, all);
+            resp.diagnostics.extend(tags::check_not_ignored(req.config.attr(attr::TAGS), &configured.ignore_tags));
         }
         // A new notebook without a region of its own goes to the provider's.
         if req.state.is_null() && resp.plan.attr(attr::REGION).is_unknown() && req.config.attr(attr::REGION).is_null() {

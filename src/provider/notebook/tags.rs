@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::client::limits::{check_tag, SYSTEM_TAG_PREFIX};
-use crate::protocol::Value;
+use crate::protocol::{AttributePath, Diagnostics, Value};
 
 /// Tags by key.
 pub(crate) type Tags = BTreeMap<String, String>;
@@ -24,6 +24,22 @@ pub(crate) fn tag_filter(v: &Value) -> Vec<(String, String)> {
         Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Errors for configured `tags` whose keys the provider's `ignore_tags` names: such
+/// a tag would be set by nobody and shown as a change forever.
+pub(crate) fn check_not_ignored(tags: &Value, ignored: &std::collections::BTreeSet<String>) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Value::Map(m) = tags {
+        for key in m.keys().filter(|k| ignored.contains(*k)) {
+            diags.error_at(
+                AttributePath::attr("tags").then_key(key),
+                "An ignored tag is configured",
+                format!("Tag key {key:?} is in the provider's ignore_tags: the provider leaves it to whatever manages it. Remove it from tags or from ignore_tags."),
+            );
+        }
+    }
+    diags
 }
 
 /// `tags_all` of a plan: the provider's `defaults`, overridden by the configured
