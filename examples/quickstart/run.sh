@@ -29,11 +29,20 @@ trap 'exit 130' INT TERM
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "Building the provider and the simulator (release)"
-(cd "$root" && cargo build --release --bin terraform-provider-modelarts --bin modelarts-sim)
+# PROVIDER_BINARY and SIM_BINARY: use these builds instead (CI passes its release build).
+if [ -n "${PROVIDER_BINARY:-}" ] && [ -n "${SIM_BINARY:-}" ]; then
+  step "Using the given builds ($PROVIDER_BINARY, $SIM_BINARY)"
+  provider_binary=$PROVIDER_BINARY
+  sim_binary=$SIM_BINARY
+else
+  step "Building the provider and the simulator (release)"
+  (cd "$root" && cargo build --release --bin terraform-provider-modelarts --bin modelarts-sim)
+  provider_binary="$root/target/release/terraform-provider-modelarts"
+  sim_binary="$root/target/release/modelarts-sim"
+fi
 
 step "Installing the provider into a temporary local mirror"
-PLUGIN_DIR="$work/plugins" PROVIDER_BINARY="$root/target/release/terraform-provider-modelarts" "$root/scripts/install.sh"
+PLUGIN_DIR="$work/plugins" PROVIDER_BINARY="$provider_binary" "$root/scripts/install.sh"
 cat > "$work/cli.tfrc" << EOT
 provider_installation {
   filesystem_mirror {
@@ -46,7 +55,7 @@ export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE
 unset TF_LOG TF_LOG_PATH TF_REATTACH_PROVIDERS
 
 step "Starting modelarts-sim (each transition takes 3 seconds)"
-"$root/target/release/modelarts-sim" --listen 127.0.0.1:0 \
+"$sim_binary" --listen 127.0.0.1:0 \
   --create-seconds 3 --start-seconds 3 --stop-seconds 3 --delete-seconds 2 \
   --log "$work/calls.jsonl" > "$work/sim.out" 2> "$work/sim.err" &
 sim_pid=$!

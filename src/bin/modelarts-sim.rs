@@ -328,6 +328,14 @@ fn main() -> ExitCode {
     })
 }
 
+/// Ctrl-C, or (Unix) SIGTERM, as a container runtime sends.
+// Platform: SIGTERM exists on Unix only; on Windows Ctrl-C (and Ctrl-Break) stop it.
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(unix)]
 async fn wait_for_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {

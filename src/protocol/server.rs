@@ -193,6 +193,9 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
 
 /// Binds 127.0.0.1 on a free port in `range`, starting at a random point so that
 /// plugins started together do not race for the same ports.
+// Platform: TCP on 127.0.0.1 everywhere — what go-plugin uses on Windows, and accepted
+// by Terraform on Linux and macOS too (no Unix socket, so no path-length or
+// permission differences between platforms).
 async fn bind_in_range(range: Option<(u16, u16)>) -> Result<TcpListener, ServeError> {
     let Some((min, max)) = range else {
         return TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(io_error("listening"));
@@ -258,6 +261,8 @@ fn accept_loop(
 /// Terraform forwards Ctrl-C to the whole process group; like Go plugins, the
 /// provider ignores it (Terraform asks it to stop via StopProvider instead). In debug
 /// mode nobody else will stop it, so Ctrl-C shuts it down.
+// Platform: `ctrl_c` is SIGINT on Unix and the console's Ctrl-C on Windows; nothing
+// else is needed on either.
 fn spawn_interrupt_watch(debug: bool, shutdown: watch::Sender<bool>) {
     tokio::spawn(async move {
         loop {
