@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         eprintln!("{NOT_A_COMMAND}");
         return ExitCode::from(1);
     }
-    logging::init("modelarts");
+    logging::init("modelarts", &["modelarts_provider", "terraform_provider_modelarts"]);
     // A panic is caught and reported as a diagnostic by the RPC guard; its message
     // goes to the provider's log, not as loose text on stderr.
     std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "provider panic")));

@@ -18,8 +18,6 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 const SDK_DATE: &[BorrowedFormatItem<'_>] = format_description!("[year][month][day]T[hour][minute][second]Z");
 const RFC3339_SECONDS: &[BorrowedFormatItem<'_>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-const LOG_MICROS: &[BorrowedFormatItem<'_>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
 const GO_DATETIME: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
 /// The zone names the official provider writes for UTC times.
 const GO_UTC_ZONES: &[&str] = &["UTC", "GMT", "Z", "+0000"];
@@ -50,15 +48,6 @@ pub fn sdk_date(ms: i64) -> Option<String> {
 /// `2026-11-21 23:52:18 UTC`, as the official provider writes times in its state.
 pub fn go_utc(ms: i64) -> Option<String> {
     Some(format!("{} UTC", at_millis(ms)?.format(GO_DATETIME).ok()?))
-}
-
-/// RFC 3339 with microseconds, as hclog writes `@timestamp`.
-pub fn log_timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    OffsetDateTime::from_unix_timestamp_nanos(i128::try_from(d.as_nanos()).unwrap_or(0))
-        .ok()
-        .and_then(|t| t.format(LOG_MICROS).ok())
-        .unwrap_or_else(|| "1970-01-01T00:00:00.000000Z".to_string())
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ`.
@@ -101,7 +90,6 @@ mod tests {
         assert_eq!(rfc3339(-86_400_000).as_deref(), Some("1969-12-31T00:00:00Z"));
         assert_eq!(rfc3339(i64::MAX), None, "out of range is None, not a panic");
         assert_eq!(rfc3339(i64::MIN), None);
-        assert_eq!(log_timestamp(UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
     }
 
     #[test]

@@ -122,7 +122,7 @@ fn a_panic_right_after_the_create_answer_keeps_the_notebook() {
     let out = s.wd.fails(&["apply", "-auto-approve"]);
     no_crash(&out);
     let text = out.flat();
-    assert!(text.contains("The modelarts provider failed handling ApplyResourceChange"), "{}", out.all());
+    assert!(text.contains("The provider failed handling ApplyResourceChange"), "{}", out.all());
     assert!(text.contains("MODELARTS_PROVIDER_TEST_PANIC=after_create"), "the panic's message: {}", out.all());
     let created = s.sim.notebooks();
     assert_eq!(created.len(), 1);

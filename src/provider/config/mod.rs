@@ -10,6 +10,7 @@
 pub mod endpoints;
 mod profile;
 mod settings;
+mod signin;
 
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ use crate::framework::validators::{Check, IntRange, OneOf};
 use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Type, Value};
 
-pub use settings::{resolve, IamSignIn, Settings};
+pub use settings::{resolve, Settings};
+pub use signin::IamSignIn;
 
 /// Retries of a failed API call when `max_retries` is not set.
 pub const DEFAULT_MAX_RETRIES: i64 = 5;

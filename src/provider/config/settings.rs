@@ -12,28 +12,10 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::endpoints::{default_cloud, with_scheme, Endpoints};
 use super::profile;
+use super::signin::{agencies, oidc, password_login, IamSignIn};
 use super::{check_endpoint, check_request_timeout, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS};
 use crate::client::assume::Agency;
 use crate::client::oidc::IdToken;
-use crate::client::password::{Account, Login, User};
-
-/// Signing in through IAM with a token instead of keys. `Debug` hides the secrets.
-#[derive(Clone)]
-pub enum IamSignIn {
-    /// A token given as it is (`token`).
-    Token(String),
-    /// A user's password (`user_name` or `user_id`, `password`).
-    Password(Login),
-}
-
-impl std::fmt::Debug for IamSignIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            IamSignIn::Token(_) => f.write_str("IamSignIn::Token(<redacted>)"),
-            IamSignIn::Password(login) => f.debug_tuple("IamSignIn::Password").field(login).finish(),
-        }
-    }
-}
 
 /// Resolved provider settings. Debug output hides the secrets.
 #[derive(Clone)]
@@ -120,7 +102,7 @@ impl std::fmt::Debug for Settings {
 }
 
 /// Where a value came from: the block, or an environment variable.
-fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+pub(super) fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
     if config.attr(attr).as_str().is_some() {
         return format!("`{attr}` in the provider block");
     }
@@ -128,16 +110,21 @@ fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> S
     names.iter().find(|n| env(n).is_some_and(|v| !v.trim().is_empty())).map_or_else(String::new, |n| n.to_string())
 }
 
+/// The error for a setting that depends on what does not exist yet.
+fn not_known_yet(attr: &str, diags: &mut Diagnostics) {
+    diags.error_at(
+        AttributePath::attr(attr),
+        format!("Provider attribute {attr} is not known yet"),
+        "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+    );
+}
+
 /// The value of `attr`: the block's, else its environment fallbacks'; blank is none.
 /// An unknown value is reported: the provider must be configured with known values.
 fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<String> {
     let v = config.attr(attr);
     if v.is_unknown() {
-        diags.error_at(
-            AttributePath::attr(attr),
-            format!("Provider attribute {attr} is not known yet"),
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
+        not_known_yet(attr, diags);
         return None;
     }
     let from_block = match v {
@@ -155,11 +142,7 @@ fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags
 fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
     let tags = config.attr("default_tags");
     if !tags.is_wholly_known() {
-        diags.error_at(
-            AttributePath::attr("default_tags"),
-            "Provider attribute default_tags is not known yet",
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
+        not_known_yet("default_tags", diags);
         return BTreeMap::new();
     }
     match tags {
@@ -173,11 +156,7 @@ fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, Str
 fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut Diagnostics) -> BTreeSet<String> {
     let list = config.attr("ignore_tags");
     if !list.is_wholly_known() {
-        diags.error_at(
-            AttributePath::attr("ignore_tags"),
-            "Provider attribute ignore_tags is not known yet",
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
+        not_known_yet("ignore_tags", diags);
         return BTreeSet::new();
     }
     let keys: BTreeSet<String> = list.elements().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
@@ -189,110 +168,6 @@ fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut 
         );
     }
     keys
-}
-
-/// The `assume_role` blocks, in order; without any, one from the
-/// `HW_ASSUME_ROLE_*` variables when `HW_ASSUME_ROLE_AGENCY_NAME` is set (the
-/// official provider's `configureProvider`).
-fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Vec<Agency> {
-    let text = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.trim().is_empty());
-    let blocks = config.attr("assume_role").elements();
-    if blocks.iter().any(|b| !b.is_wholly_known()) {
-        diags.error_at(
-            AttributePath::attr("assume_role"),
-            "Provider attribute assume_role is not known yet",
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
-        return Vec::new();
-    }
-    if blocks.is_empty() {
-        let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
-        let Some(name) = var("HW_ASSUME_ROLE_AGENCY_NAME") else { return Vec::new() };
-        let duration = match var("HW_ASSUME_ROLE_DURATION").map(|d| d.trim().parse::<u32>()) {
-            None => None,
-            Some(Ok(d)) if (900..=86_400).contains(&d) => Some(d),
-            Some(_) => {
-                diags.error(
-                    "Invalid HW_ASSUME_ROLE_DURATION",
-                    "HW_ASSUME_ROLE_DURATION must be a whole number of seconds from 900 to 86400.",
-                );
-                None
-            }
-        };
-        return vec![Agency {
-            name,
-            domain_name: var("HW_ASSUME_ROLE_DOMAIN_NAME"),
-            domain_id: var("HW_ASSUME_ROLE_DOMAIN_ID"),
-            duration_secs: duration,
-        }];
-    }
-    blocks
-        .iter()
-        .filter_map(|b| {
-            Some(Agency {
-                name: text(b.attr("agency_name"))?,
-                domain_name: text(b.attr("domain_name")),
-                domain_id: text(b.attr("domain_id")),
-                duration_secs: b.attr("duration").as_i64().and_then(|d| u32::try_from(d).ok()),
-            })
-        })
-        .collect()
-}
-
-/// The `assume_role_with_oidc` block; without one, the `HW_ASSUME_ROLE_*` variables
-/// when `HW_ASSUME_ROLE_IDP_ID` is set (the official provider's configureProvider):
-/// the identity provider and token, and the agency to assume with the keys they give.
-fn oidc(
-    config: &Value,
-    env: &dyn Fn(&str) -> Option<String>,
-    diags: &mut Diagnostics,
-) -> Option<((String, IdToken), Agency)> {
-    let at = AttributePath::attr("assume_role_with_oidc");
-    let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
-    let block = config.attr("assume_role_with_oidc").elements().first().cloned();
-    if block.as_ref().is_some_and(|b| !b.is_wholly_known()) {
-        diags.error_at(
-            at,
-            "Provider attribute assume_role_with_oidc is not known yet",
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
-        return None;
-    }
-    let get = |attr: &str, env_name: &str| -> Option<String> {
-        match &block {
-            Some(b) => b.attr(attr).as_str().map(str::to_string).filter(|s| !s.trim().is_empty()),
-            None => var(env_name),
-        }
-    };
-    let idp_id = get("idp_id", "HW_ASSUME_ROLE_IDP_ID")?;
-    let token = match (get("id_token", "HW_ASSUME_ROLE_ID_TOKEN"), get("id_token_file", "HW_ASSUME_ROLE_ID_TOKEN_FILE"))
-    {
-        (Some(t), None) => IdToken::Literal(t),
-        (None, Some(f)) => IdToken::File(PathBuf::from(f)),
-        _ => {
-            diags.error_at(
-                at,
-                "Set exactly one of id_token and id_token_file",
-                "assume_role_with_oidc needs the OIDC ID token: set id_token (HW_ASSUME_ROLE_ID_TOKEN) or id_token_file (HW_ASSUME_ROLE_ID_TOKEN_FILE), not both.",
-            );
-            return None;
-        }
-    };
-    let (Some(name), Some(domain_id)) =
-        (get("agency_name", "HW_ASSUME_ROLE_AGENCY_NAME"), get("domain_id", "HW_ASSUME_ROLE_DOMAIN_ID"))
-    else {
-        diags.error_at(
-            at,
-            "assume_role_with_oidc needs agency_name and domain_id",
-            "Set the agency to act through (agency_name, HW_ASSUME_ROLE_AGENCY_NAME) and the account that created it (domain_id, HW_ASSUME_ROLE_DOMAIN_ID).",
-        );
-        return None;
-    };
-    let duration = match &block {
-        Some(b) => b.attr("duration").as_i64().and_then(|d| u32::try_from(d).ok()),
-        None => var("HW_ASSUME_ROLE_DURATION").and_then(|d| d.trim().parse().ok()),
-    };
-    Some(((idp_id, token), Agency { name, domain_name: None, domain_id: Some(domain_id), duration_secs: duration }))
 }
 
 /// `endpoints` as a map of service to URL (schemes added).
@@ -576,57 +451,6 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             _ => crate::client::signer::Algorithm::HmacSha256,
         },
     })
-}
-
-/// A password sign-in, when `password` and a user are set; a plan-time error when
-/// one comes without the other, or a user name without its account.
-#[allow(clippy::too_many_arguments)]
-fn password_login(
-    config: &Value,
-    env: &dyn Fn(&str) -> Option<String>,
-    user_name: Option<String>,
-    user_id: Option<String>,
-    password: Option<String>,
-    domain_id: Option<String>,
-    domain_name: Option<String>,
-    diags: &mut Diagnostics,
-) -> Option<Login> {
-    let user = match (user_id, user_name) {
-        (Some(id), _) => User::Id(id),
-        (None, Some(name)) => User::Name(name),
-        (None, None) => {
-            if password.is_some() {
-                diags.error_at(
-                    AttributePath::attr("password"),
-                    "A password needs its user",
-                    format!(
-                        "password (from {}) signs in a user: set user_name (with domain_name) or user_id.",
-                        origin(config, "password", env)
-                    ),
-                );
-            }
-            return None;
-        }
-    };
-    let Some(password) = password else {
-        // A user alone is no sign-in: the metadata service is asked, and its error
-        // names what was tried.
-        return None;
-    };
-    let account = match (domain_name, domain_id) {
-        (Some(name), _) => Some(Account::Name(name)),
-        (None, Some(id)) => Some(Account::Id(id)),
-        (None, None) => None,
-    };
-    if matches!(user, User::Name(_)) && account.is_none() {
-        diags.error_at(
-            AttributePath::attr("domain_name"),
-            "Missing provider setting domain_name",
-            "IAM finds a user by name within its account: set domain_name (HW_DOMAIN_NAME) or domain_id, or sign in with user_id.",
-        );
-        return None;
-    }
-    Some(Login { user, account, password })
 }
 
 /// The CA certificates of `cacert_file`, PEM with at least one certificate.

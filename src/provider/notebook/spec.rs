@@ -9,7 +9,7 @@ use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCateg
 use crate::client::types::{ContainerHooks, CustomHooks, EndpointReq, HookConfig, LeaseReq, VolumeReq};
 use crate::duration;
 use crate::enums::StringEnum;
-use crate::framework::model::{parse_word, Fields, ModelError};
+use crate::framework::model::{Fields, ModelError};
 use crate::protocol::{AttributePath, Value};
 
 use super::model::{AutoStopModel, HookModel, HooksModel, NotebookModel};
@@ -175,6 +175,11 @@ pub(crate) fn auto_stop_of(planned: &Value) -> Option<LeaseReq> {
     let f = Fields::of(planned, &AttributePath::root()).ok()?;
     let block: AutoStopModel = f.block(attr::AUTO_STOP).ok()??;
     lease_request(&block).ok()?
+}
+
+/// Word `w` of `E`, found at `path`.
+fn parse_word<E: StringEnum>(w: &str, path: &AttributePath) -> Result<E, ModelError> {
+    E::parse(w).ok_or_else(|| ModelError::at(path, format!("{w:?} is not one of {}", E::NAMES.join(", "))))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::value::ShapeError;
+use super::shape::ShapeError;
 
 /// A Terraform type. Object attributes are kept sorted by name, which is also the
 /// order the msgpack encoding uses.

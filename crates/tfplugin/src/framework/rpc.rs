@@ -23,15 +23,6 @@ use super::service::ProviderService;
 type RpcResult<T> = Result<Response<T>, Status>;
 type EventStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
-pub(super) fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        plan_destroy: false,
-        get_provider_schema_optional: true,
-        move_resource_state: true,
-        generate_resource_config: true,
-    }
-}
-
 /// Runs one RPC's work inside the guard; any failure is answered as `fallback`
 /// with the failure's diagnostics added.
 async fn answer<R: Send + 'static>(
@@ -63,7 +54,7 @@ impl ProviderRpc for Arc<ProviderService> {
             keys.map(|k| make(k.to_string())).collect()
         }
         Ok(Response::new(pb::get_metadata::Response {
-            server_capabilities: Some(capabilities()),
+            server_capabilities: Some(super::service::capabilities()),
             resources: names(self.resources.keys(), |type_name| ResourceMetadata { type_name }),
             data_sources: names(self.data_sources.keys(), |type_name| DataSourceMetadata { type_name }),
             list_resources: names(self.list_resources.keys(), |type_name| ListResourceMetadata { type_name }),

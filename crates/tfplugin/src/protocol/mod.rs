@@ -1,6 +1,5 @@
 //! Layer 1: Terraform's plugin protocol 6 over go-plugin — handshake, gRPC serving,
-//! values and their encodings, schemas' types, diagnostics and logging. Knows
-//! nothing about ModelArts.
+//! values and their encodings, schemas' types, diagnostics and logging.
 
 pub mod diagnostics;
 pub mod handshake;
@@ -8,6 +7,7 @@ pub mod json;
 pub mod logging;
 pub mod msgpack;
 pub mod server;
+pub mod shape;
 pub mod tls;
 pub mod types;
 pub mod value;

@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::diagnostics::{AttributePath, Step};
+use super::diagnostics::Step;
 use super::types::Type;
+
+pub use super::shape::ShapeError;
 
 /// A number as Terraform sends it: msgpack integers stay exact, anything else is a float.
 #[derive(Clone, Copy, Debug)]
@@ -218,45 +220,6 @@ impl From<i64> for Value {
         Value::int(i)
     }
 }
-
-/// A value that does not fit its type, and where in it: `volume[0].size`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShapeError {
-    /// Where in the value.
-    pub path: AttributePath,
-    /// What is wrong there.
-    pub message: String,
-}
-
-impl ShapeError {
-    /// An error at the root of the value.
-    pub fn new(message: impl Into<String>) -> Self {
-        ShapeError { path: AttributePath::root(), message: message.into() }
-    }
-
-    /// The same error, one step further from the root.
-    pub fn within(mut self, step: Step) -> Self {
-        self.path.0.insert(0, step);
-        self
-    }
-
-    /// The same error, inside attribute `name`.
-    pub fn in_attr(self, name: &str) -> Self {
-        self.within(Step::Attr(name.to_string()))
-    }
-}
-
-impl fmt::Display for ShapeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_root() {
-            write!(f, "(root): {}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-}
-
-impl std::error::Error for ShapeError {}
 
 /// Checks that `value` has the shape of `ty`, so a provider bug is reported as a
 /// diagnostic rather than as a value Terraform cannot decode.

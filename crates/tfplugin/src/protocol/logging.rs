@@ -14,8 +14,6 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
-use crate::timefmt::log_timestamp;
-
 /// The level Terraform asked for, from the value of `TF_LOG_PROVIDER` / `TF_LOG`.
 /// Unset means warnings and errors only; an unrecognised value means trace, as in Terraform.
 pub fn level_from_env(provider: Option<&str>, global: Option<&str>) -> Option<Level> {
@@ -33,8 +31,14 @@ pub fn level_from_env(provider: Option<&str>, global: Option<&str>) -> Option<Le
     }
 }
 
-/// Installs the hclog JSON layer as the global subscriber at the level Terraform asked for.
-pub fn init(module: &'static str) {
+/// The framework's own events: logged at the requested level, like the provider's.
+const OWN_TARGET: &str = "tfplugin";
+
+/// Installs the hclog JSON layer as the global subscriber at the level Terraform asked
+/// for: events of `module` (`provider.NAME` in Terraform's log), at that level for the
+/// framework and the crates whose tracing targets begin with one of `own_targets`
+/// (the provider's own), at `WARN` at most for the libraries underneath.
+pub fn init(module: &'static str, own_targets: &'static [&'static str]) {
     let level =
         level_from_env(std::env::var("TF_LOG_PROVIDER").ok().as_deref(), std::env::var("TF_LOG").ok().as_deref());
     let Some(level) = level else { return };
@@ -48,7 +52,7 @@ pub fn init(module: &'static str) {
             }
         })
         .ok();
-    let layer = HclogLayer { module, max_level: level, tx };
+    let layer = HclogLayer { module, own_targets, max_level: level, tx };
     let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
 }
 
@@ -56,6 +60,7 @@ pub fn init(module: &'static str) {
 #[derive(Debug)]
 pub struct HclogLayer {
     module: &'static str,
+    own_targets: &'static [&'static str],
     max_level: Level,
     tx: SyncSender<Vec<u8>>,
 }
@@ -64,15 +69,13 @@ impl HclogLayer {
     /// Our own events at the requested level; the libraries underneath (h2, hyper,
     /// rustls, tonic) only when they warn, or their frame-by-frame traces drown ours.
     fn level_for(&self, target: &str) -> Level {
-        if target.starts_with(OWN_TARGET) {
+        if target.starts_with(OWN_TARGET) || self.own_targets.iter().any(|t| target.starts_with(t)) {
             self.max_level
         } else {
             self.max_level.min(Level::WARN)
         }
     }
 }
-
-const OWN_TARGET: &str = "modelarts_provider";
 
 /// Renders one event as an hclog JSON line.
 pub fn render(module: &str, level: &Level, fields: Map<String, J>, now: SystemTime) -> Vec<u8> {
@@ -155,5 +158,24 @@ mod tests {
         assert_eq!(v["@timestamp"], "1970-01-01T00:00:00.000000Z");
         assert_eq!(v["status"], "STOPPING");
         assert_eq!(line.last(), Some(&b'\n'));
+    }
+}
+
+/// RFC 3339 with microseconds, as hclog writes `@timestamp`.
+fn log_timestamp(t: std::time::SystemTime) -> String {
+    const LOG_MICROS: &[time::format_description::BorrowedFormatItem<'_>] =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::try_from(d.as_nanos()).unwrap_or(0))
+        .ok()
+        .and_then(|t| t.format(LOG_MICROS).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00.000000Z".to_string())
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    #[test]
+    fn the_epoch_as_hclog_writes_it() {
+        assert_eq!(super::log_timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
     }
 }

@@ -7,13 +7,9 @@ use crate::protocol::{AttributePath, Value};
 
 use super::schema::{Block, Nesting};
 
-/// Plans a create (`prior` null) or update from Terraform's proposed new state.
-pub(crate) fn plan_defaults(
-    block: &Block,
-    prior: &Value,
-    config: &Value,
-    proposed: &Value,
-) -> (Value, Vec<AttributePath>) {
+/// Plans a create (`prior` null) or update from Terraform's proposed new state:
+/// the planned value, and the attribute paths whose change requires replacement.
+pub fn plan_defaults(block: &Block, prior: &Value, config: &Value, proposed: &Value) -> (Value, Vec<AttributePath>) {
     let with_defaults = walk(block, prior, config, proposed, Pass::Defaults, &AttributePath::root(), &mut Vec::new());
     let creating = prior.is_null();
     let pass = if creating {

@@ -6,21 +6,21 @@
 //! behaviour, validators, timeouts and docs generation.
 
 pub mod action;
-pub(crate) mod codec;
-pub(crate) mod context;
+pub mod codec;
+pub mod context;
 pub mod data_source;
 pub mod docs;
 pub mod ephemeral;
-pub(crate) mod guard;
+pub mod guard;
 pub mod identity;
 pub mod list;
-pub(crate) mod model;
-pub(crate) mod plan;
+pub mod model;
+pub mod plan;
 pub mod provider;
 pub mod resource;
 mod rpc;
 pub mod schema;
-pub(crate) mod service;
+pub mod service;
 pub mod timeouts;
 pub mod validators;
 

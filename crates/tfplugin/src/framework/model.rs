@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::enums::StringEnum;
 use crate::protocol::value::kind_name;
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
@@ -69,7 +68,7 @@ pub trait IntoValue {
 }
 
 /// Decodes a whole resource (or data source) value.
-pub(crate) fn decode<T: FromValue>(v: &Value) -> Result<T, ModelError> {
+pub fn decode<T: FromValue>(v: &Value) -> Result<T, ModelError> {
     T::from_value(v, &AttributePath::root())
 }
 
@@ -178,27 +177,22 @@ impl<T: IntoValue> IntoValue for Vec<T> {
     }
 }
 
-/// Word `w` of `E`, found at `path`.
-pub(crate) fn parse_word<E: StringEnum>(w: &str, path: &AttributePath) -> Result<E, ModelError> {
-    E::parse(w).ok_or_else(|| ModelError::at(path, format!("{w:?} is not one of {}", E::NAMES.join(", "))))
-}
-
 /// A block of at most one item (`NestedBlock::list(name, 0, 1, ...)`): the item,
 /// or an empty list.
-pub(crate) fn block_list<T: IntoValue>(item: Option<T>) -> Value {
+pub fn block_list<T: IntoValue>(item: Option<T>) -> Value {
     Value::List(item.map(IntoValue::into_value).into_iter().collect())
 }
 
 /// The attributes of an object value being decoded.
 #[derive(Debug)]
-pub(crate) struct Fields<'a> {
+pub struct Fields<'a> {
     map: Option<&'a BTreeMap<String, Value>>,
     path: AttributePath,
 }
 
 impl<'a> Fields<'a> {
     /// The fields of object `v` at `path`; a null or unknown object has only nulls.
-    pub(crate) fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
+    pub fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
         match v {
             Value::Object(m) => Ok(Fields { map: Some(m), path: path.clone() }),
             Value::Null | Value::Unknown => Ok(Fields { map: None, path: path.clone() }),
@@ -207,24 +201,24 @@ impl<'a> Fields<'a> {
     }
 
     /// The raw value of attribute `name` (null when absent).
-    pub(crate) fn raw(&self, name: &str) -> &'a Value {
+    pub fn raw(&self, name: &str) -> &'a Value {
         static NULL: Value = Value::Null;
         self.map.and_then(|m| m.get(name)).unwrap_or(&NULL)
     }
 
     /// The path of attribute `name`.
-    pub(crate) fn path_of(&self, name: &str) -> AttributePath {
+    pub fn path_of(&self, name: &str) -> AttributePath {
         self.path.then_attr(name)
     }
 
     /// Attribute `name`, decoded.
-    pub(crate) fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
         T::from_value(self.raw(name), &self.path_of(name))
     }
 
     /// The one item of block `name` (a list block of at most one item, or a single
     /// block), decoded; `None` when there is none.
-    pub(crate) fn block<T: FromValue>(&self, name: &str) -> Result<Option<T>, ModelError> {
+    pub fn block<T: FromValue>(&self, name: &str) -> Result<Option<T>, ModelError> {
         let path = self.path_of(name);
         match self.raw(name) {
             Value::List(items) | Value::Set(items) => match items.first() {

@@ -91,7 +91,7 @@ pub fn generate_identity_for(names: &[String]) -> Result<ServerIdentity, TlsErro
     let mut params = CertificateParams::new(names.to_vec())?;
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, names.first().cloned().unwrap_or_default());
-    dn.push(DnType::OrganizationName, "terraform-provider-modelarts");
+    dn.push(DnType::OrganizationName, "tfplugin");
     params.distinguished_name = dn;
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyAgreement];

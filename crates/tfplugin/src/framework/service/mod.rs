@@ -131,7 +131,7 @@ impl ProviderService {
                 .iter()
                 .map(|(k, a)| (k.to_string(), pb::ActionSchema { schema: Some(a.schema.to_proto()) }))
                 .collect(),
-            server_capabilities: Some(super::rpc::capabilities()),
+            server_capabilities: Some(capabilities()),
             ..Default::default()
         };
         ProviderService {
@@ -497,5 +497,16 @@ impl ProviderService {
             }
         };
         Ok(pb::read_data_source::Response { state, diagnostics: diags.to_proto(), deferred: None })
+    }
+}
+
+/// What this framework's server can do, as `GetProviderSchema` and
+/// `GetMetadata` tell Terraform.
+pub(crate) fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        move_resource_state: true,
+        generate_resource_config: true,
     }
 }

@@ -25,7 +25,7 @@ pub(crate) async fn guarded<T: Send + 'static>(
         tracing::error!(rpc, reason = %why, "RPC failed");
         let mut d = Diagnostics::new();
         d.error(
-            format!("The modelarts provider failed handling {rpc}"),
+            format!("The provider failed handling {rpc}"),
             format!("The provider could not finish {rpc}: {why}. Please report this with the provider's logs (TF_LOG_PROVIDER=debug)."),
         );
         d

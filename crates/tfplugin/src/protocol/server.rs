@@ -119,10 +119,18 @@ pub async fn serve<P: Provider>(provider: P, launch: Launch) -> ExitCode {
     match run(provider, launch).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("terraform-provider-modelarts: {e}");
+            eprintln!("{}: {e}", program_name());
             ExitCode::FAILURE
         }
     }
+}
+
+/// The running executable's name, for messages (`terraform-provider-NAME`).
+fn program_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "provider".to_string())
 }
 
 async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError> {
