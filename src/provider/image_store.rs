@@ -15,7 +15,7 @@ use crate::client::images::SaveImageRequest;
 use crate::client::types::{Image, Status};
 use crate::client::{limits, ApiError, Client};
 use crate::enums::StringEnum;
-use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
+use crate::framework::model::{decode, IntoValue};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse,
     MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, ResourceWithMoveState,
@@ -34,30 +34,6 @@ use super::running_notebook::NeedsRunning;
 /// The official provider's type that `moved` blocks take over.
 const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook_image_store";
 
-/// The attribute names.
-pub(crate) mod attr {
-    pub(crate) const ID: &str = "id";
-    pub(crate) const REGION: &str = "region";
-    pub(crate) const NOTEBOOK_ID: &str = "notebook_id";
-    pub(crate) const NAME: &str = "name";
-    pub(crate) const NAMESPACE: &str = "namespace";
-    pub(crate) const TAG: &str = "tag";
-    pub(crate) const DESCRIPTION: &str = "description";
-    pub(crate) const WORKSPACE_ID: &str = "workspace_id";
-    pub(crate) const SWR_INSTANCE_ID: &str = "swr_instance_id";
-    pub(crate) const SWR_INSTANCE_DOMAIN: &str = "swr_instance_domain";
-    pub(crate) const SWR_PATH: &str = "swr_path";
-    pub(crate) const ARCH: &str = "arch";
-    pub(crate) const ORIGIN: &str = "origin";
-    pub(crate) const RESOURCE_CATEGORIES: &str = "resource_categories";
-    pub(crate) const SERVICE_TYPE: &str = "service_type";
-    pub(crate) const VISIBILITY: &str = "visibility";
-    pub(crate) const STATUS: &str = "status";
-    pub(crate) const TYPE: &str = "type";
-    pub(crate) const CREATED_AT: &str = "created_at";
-    pub(crate) const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
-}
-
 /// Saving copies the notebook's whole environment; the official provider allows
 /// 5 minutes, which a large environment can outlast.
 const CREATE_TIMEOUT: Timeout = Timeout {
@@ -68,11 +44,11 @@ const CREATE_TIMEOUT: Timeout = Timeout {
 
 /// Words of a refusal, and the attribute each points at.
 const BLAME: &Blame = &[
-    ("namespace", attr::NAMESPACE),
-    ("tag", attr::TAG),
-    ("description", attr::DESCRIPTION),
-    ("workspace", attr::WORKSPACE_ID),
-    ("name", attr::NAME),
+    ("namespace", ImageStoreModel::NAMESPACE),
+    ("tag", ImageStoreModel::TAG),
+    ("description", ImageStoreModel::DESCRIPTION),
+    ("workspace", ImageStoreModel::WORKSPACE_ID),
+    ("name", ImageStoreModel::NAME),
 ];
 
 /// An image is saved only from a running notebook.
@@ -80,7 +56,7 @@ const NEEDS_RUNNING: NeedsRunning = NeedsRunning {
     rule: "An image can be saved only from a running notebook",
     refusal: "Cannot save an image of this notebook",
     why: "saving an image needs it running",
-    attr: attr::NOTEBOOK_ID,
+    attr: ImageStoreModel::NOTEBOOK_ID,
 };
 
 pub(crate) fn schema() -> Schema {
@@ -89,31 +65,31 @@ pub(crate) fn schema() -> Schema {
         Attribute::string(name).computed().use_state_for_unknown().describe(what)
     };
     let root = Block::new("A running notebook saved as an image in SWR — its installed packages and files — to make new notebooks from (`image_id`). While the image is saved the notebook is unusable (`SNAPSHOTTING`); then it runs again. Changing any argument saves a new image. Destroying the resource keeps the image: it only leaves the state, as in the official provider (delete the image in SWR or the ModelArts console).")
-        .attr(Attribute::string(attr::ID).computed().use_state_for_unknown().describe("The image's ID, usable as a notebook's `image_id`."))
-        .attr(arg(attr::REGION).optional_computed().use_state_for_unknown().describe("Region of the notebook: the provider's when omitted."))
-        .attr(arg(attr::NOTEBOOK_ID).required().describe("ID of the running notebook to save."))
-        .attr(arg(attr::NAME).required().describe("The image's name: up to 128 lower-case letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit.").validate(Text { check: limits::check_image_name, description: "an image name" }))
-        .attr(arg(attr::NAMESPACE).required().describe("The SWR organization to save into (create and list them in the SWR console): up to 64 letters, digits, `-`, `_` and `.`, beginning with a lower-case letter.").validate(Text { check: limits::check_image_namespace, description: "an SWR organization" }))
-        .attr(arg(attr::TAG).optional_computed().use_state_for_unknown().describe("The image's tag: up to 64 letters, digits, `-`, `_` and `.`. When omitted, the API's choice is recorded.").validate(Text { check: limits::check_image_tag, description: "an image tag" }))
-        .attr(arg(attr::DESCRIPTION).optional().describe("The image's description: up to 512 characters, neither `<` nor `>`.").validate(Text { check: limits::check_description, description: "a description" }))
-        .attr(arg(attr::WORKSPACE_ID).optional_computed().use_state_for_unknown().describe("Workspace of the image; the API's choice (the default workspace, `0`) when omitted.").validate(Text { check: limits::check_workspace_id, description: "a workspace ID" }))
-        .attr(arg(attr::SWR_INSTANCE_ID).optional().describe("An SWR enterprise-edition repository to save into, instead of the shared SWR."))
-        .attr(arg(attr::SWR_INSTANCE_DOMAIN).optional().describe("The domain of that enterprise-edition repository."))
-        .attr(computed(attr::SWR_PATH, "Where the image is in SWR."))
-        .attr(computed(attr::ARCH, "The processor architecture it runs on, as the API spells it (e.g. `X86_64`)."))
-        .attr(computed(attr::ORIGIN, "How it was made: `IMAGE_SAVE` (saved from a notebook)."))
-        .attr(Attribute::list_of(attr::RESOURCE_CATEGORIES, Type::String).computed().use_state_for_unknown().describe("The flavor categories it runs on: `CPU`, `GPU`, `ASCEND`."))
-        .attr(computed(attr::SERVICE_TYPE, "What it is for: `COMMON`, `INFERENCE`, `TRAIN`, `DEV` or `UNKNOWN`."))
-        .attr(computed(attr::VISIBILITY, "`PRIVATE` or `PUBLIC`."))
-        .attr(computed(attr::STATUS, "The image's status: `ACTIVE` once saved."))
-        .attr(computed(attr::TYPE, "`DEDICATED`: an image of the account's own."))
-        .attr(computed(attr::CREATED_AT, "When it was saved (RFC 3339)."))
+        .attr(Attribute::string(ImageStoreModel::ID).computed().use_state_for_unknown().describe("The image's ID, usable as a notebook's `image_id`."))
+        .attr(arg(ImageStoreModel::REGION).optional_computed().use_state_for_unknown().describe("Region of the notebook: the provider's when omitted."))
+        .attr(arg(ImageStoreModel::NOTEBOOK_ID).required().describe("ID of the running notebook to save."))
+        .attr(arg(ImageStoreModel::NAME).required().describe("The image's name: up to 128 lower-case letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit.").validate(Text { check: limits::check_image_name, description: "an image name" }))
+        .attr(arg(ImageStoreModel::NAMESPACE).required().describe("The SWR organization to save into (create and list them in the SWR console): up to 64 letters, digits, `-`, `_` and `.`, beginning with a lower-case letter.").validate(Text { check: limits::check_image_namespace, description: "an SWR organization" }))
+        .attr(arg(ImageStoreModel::TAG).optional_computed().use_state_for_unknown().describe("The image's tag: up to 64 letters, digits, `-`, `_` and `.`. When omitted, the API's choice is recorded.").validate(Text { check: limits::check_image_tag, description: "an image tag" }))
+        .attr(arg(ImageStoreModel::DESCRIPTION).optional().describe("The image's description: up to 512 characters, neither `<` nor `>`.").validate(Text { check: limits::check_description, description: "a description" }))
+        .attr(arg(ImageStoreModel::WORKSPACE_ID).optional_computed().use_state_for_unknown().describe("Workspace of the image; the API's choice (the default workspace, `0`) when omitted.").validate(Text { check: limits::check_workspace_id, description: "a workspace ID" }))
+        .attr(arg(ImageStoreModel::SWR_INSTANCE_ID).optional().describe("An SWR enterprise-edition repository to save into, instead of the shared SWR."))
+        .attr(arg(ImageStoreModel::SWR_INSTANCE_DOMAIN).optional().describe("The domain of that enterprise-edition repository."))
+        .attr(computed(ImageStoreModel::SWR_PATH, "Where the image is in SWR."))
+        .attr(computed(ImageStoreModel::ARCH, "The processor architecture it runs on, as the API spells it (e.g. `X86_64`)."))
+        .attr(computed(ImageStoreModel::ORIGIN, "How it was made: `IMAGE_SAVE` (saved from a notebook)."))
+        .attr(Attribute::list_of(ImageStoreModel::RESOURCE_CATEGORIES, Type::String).computed().use_state_for_unknown().describe("The flavor categories it runs on: `CPU`, `GPU`, `ASCEND`."))
+        .attr(computed(ImageStoreModel::SERVICE_TYPE, "What it is for: `COMMON`, `INFERENCE`, `TRAIN`, `DEV` or `UNKNOWN`."))
+        .attr(computed(ImageStoreModel::VISIBILITY, "`PRIVATE` or `PUBLIC`."))
+        .attr(computed(ImageStoreModel::STATUS, "The image's status: `ACTIVE` once saved."))
+        .attr(computed(ImageStoreModel::TYPE, "`DEDICATED`: an image of the account's own."))
+        .attr(computed(ImageStoreModel::CREATED_AT, "When it was saved (RFC 3339)."))
         .block(timeouts::block(&[CREATE_TIMEOUT]));
     Schema::new(0, root)
 }
 
-/// The resource's value.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The resource's value: the model names the attributes (`ImageStoreModel::SWR_PATH`, ...).
+#[derive(Clone, Debug, Default, PartialEq, tfplugin::Model)]
 pub(crate) struct ImageStoreModel {
     pub id: Option<String>,
     pub region: Option<String>,
@@ -132,64 +108,10 @@ pub(crate) struct ImageStoreModel {
     pub service_type: Option<String>,
     pub visibility: Option<String>,
     pub status: Option<String>,
+    #[tf(name = "type")]
     pub kind: Option<String>,
     pub created_at: Option<String>,
     pub timeouts: Value,
-}
-
-impl FromValue for ImageStoreModel {
-    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
-        let f = Fields::of(v, path)?;
-        Ok(ImageStoreModel {
-            id: f.get(attr::ID)?,
-            region: f.get(attr::REGION)?,
-            notebook_id: f.get(attr::NOTEBOOK_ID)?,
-            name: f.get(attr::NAME)?,
-            namespace: f.get(attr::NAMESPACE)?,
-            tag: f.get(attr::TAG)?,
-            description: f.get(attr::DESCRIPTION)?,
-            workspace_id: f.get(attr::WORKSPACE_ID)?,
-            swr_instance_id: f.get(attr::SWR_INSTANCE_ID)?,
-            swr_instance_domain: f.get(attr::SWR_INSTANCE_DOMAIN)?,
-            swr_path: f.get(attr::SWR_PATH)?,
-            arch: f.get(attr::ARCH)?,
-            origin: f.get(attr::ORIGIN)?,
-            resource_categories: f.get(attr::RESOURCE_CATEGORIES)?,
-            service_type: f.get(attr::SERVICE_TYPE)?,
-            visibility: f.get(attr::VISIBILITY)?,
-            status: f.get(attr::STATUS)?,
-            kind: f.get(attr::TYPE)?,
-            created_at: f.get(attr::CREATED_AT)?,
-            timeouts: f.raw(attr::TIMEOUTS).clone(),
-        })
-    }
-}
-
-impl IntoValue for ImageStoreModel {
-    fn into_value(self) -> Value {
-        Value::object([
-            (attr::ID, self.id.into_value()),
-            (attr::REGION, self.region.into_value()),
-            (attr::NOTEBOOK_ID, self.notebook_id.into_value()),
-            (attr::NAME, self.name.into_value()),
-            (attr::NAMESPACE, self.namespace.into_value()),
-            (attr::TAG, self.tag.into_value()),
-            (attr::DESCRIPTION, self.description.into_value()),
-            (attr::WORKSPACE_ID, self.workspace_id.into_value()),
-            (attr::SWR_INSTANCE_ID, self.swr_instance_id.into_value()),
-            (attr::SWR_INSTANCE_DOMAIN, self.swr_instance_domain.into_value()),
-            (attr::SWR_PATH, self.swr_path.into_value()),
-            (attr::ARCH, self.arch.into_value()),
-            (attr::ORIGIN, self.origin.into_value()),
-            (attr::RESOURCE_CATEGORIES, self.resource_categories.into_value()),
-            (attr::SERVICE_TYPE, self.service_type.into_value()),
-            (attr::VISIBILITY, self.visibility.into_value()),
-            (attr::STATUS, self.status.into_value()),
-            (attr::TYPE, self.kind.into_value()),
-            (attr::CREATED_AT, self.created_at.into_value()),
-            (attr::TIMEOUTS, self.timeouts),
-        ])
-    }
 }
 
 impl ImageStoreModel {
@@ -244,9 +166,9 @@ impl Resource for ImageStoreResource {
         NEEDS_RUNNING.plan_create(ctx, req, resp).await;
         // Not when the notebook is already pointed out as stopped or missing.
         if req.state.is_null() && !resp.plan.is_null() && resp.diagnostics.is_empty() {
-            let notebook = resp.plan.attr(attr::NOTEBOOK_ID).as_str().unwrap_or("the notebook").to_string();
+            let notebook = resp.plan.attr(ImageStoreModel::NOTEBOOK_ID).as_str().unwrap_or("the notebook").to_string();
             resp.diagnostics.warning_at(
-                AttributePath::attr(attr::NOTEBOOK_ID),
+                AttributePath::attr(ImageStoreModel::NOTEBOOK_ID),
                 "The notebook pauses while its image is saved",
                 format!("Apply saves {notebook} as an image: the notebook is unusable (SNAPSHOTTING) until the image is ACTIVE, then runs again, on the saved image; apply waits for both. The notebook's image_id keeps the configured image (current_image_id shows the saved one): nothing is put back."),
             );
@@ -280,8 +202,12 @@ impl Resource for ImageStoreResource {
 
     /// The image is kept: the resource only leaves the state.
     async fn delete(&self, _: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
-        let where_ =
-            req.state.attr(attr::SWR_PATH).as_str().or(req.state.attr(attr::ID).as_str()).unwrap_or("the image");
+        let where_ = req
+            .state
+            .attr(ImageStoreModel::SWR_PATH)
+            .as_str()
+            .or(req.state.attr(ImageStoreModel::ID).as_str())
+            .unwrap_or("the image");
         resp.diagnostics.warning(
             "The saved image is kept",
             format!("{where_} stays in SWR and in ModelArts' images: destroying modelarts_notebook_image_store only removes it from the state, as the official provider does. Delete the image in the SWR or ModelArts console when it is no longer needed."),
@@ -307,26 +233,26 @@ impl ResourceWithMoveState for ImageStoreResource {
 fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics> {
     let mut src = OfficialState::of(OFFICIAL_TYPE, parsed)?;
     let state = Value::object([
-        (attr::ID, src.required(attr::ID)),
-        (attr::REGION, src.optional(attr::REGION)),
-        (attr::NOTEBOOK_ID, src.required(attr::NOTEBOOK_ID)),
-        (attr::NAME, src.required(attr::NAME)),
-        (attr::NAMESPACE, src.required(attr::NAMESPACE)),
-        (attr::TAG, src.optional(attr::TAG)),
-        (attr::DESCRIPTION, src.optional(attr::DESCRIPTION)),
-        (attr::WORKSPACE_ID, src.optional(attr::WORKSPACE_ID)),
-        (attr::SWR_INSTANCE_ID, src.optional(attr::SWR_INSTANCE_ID)),
-        (attr::SWR_INSTANCE_DOMAIN, src.optional(attr::SWR_INSTANCE_DOMAIN)),
-        (attr::SWR_PATH, src.optional(attr::SWR_PATH)),
-        (attr::ARCH, src.optional(attr::ARCH)),
-        (attr::ORIGIN, src.optional(attr::ORIGIN)),
-        (attr::RESOURCE_CATEGORIES, src.strings(attr::RESOURCE_CATEGORIES)),
-        (attr::SERVICE_TYPE, src.optional(attr::SERVICE_TYPE)),
-        (attr::VISIBILITY, src.optional(attr::VISIBILITY)),
-        (attr::STATUS, src.optional(attr::STATUS)),
-        (attr::TYPE, src.optional(attr::TYPE)),
-        (attr::CREATED_AT, src.optional(attr::CREATED_AT)),
-        (attr::TIMEOUTS, Value::Null),
+        (ImageStoreModel::ID, src.required(ImageStoreModel::ID)),
+        (ImageStoreModel::REGION, src.optional(ImageStoreModel::REGION)),
+        (ImageStoreModel::NOTEBOOK_ID, src.required(ImageStoreModel::NOTEBOOK_ID)),
+        (ImageStoreModel::NAME, src.required(ImageStoreModel::NAME)),
+        (ImageStoreModel::NAMESPACE, src.required(ImageStoreModel::NAMESPACE)),
+        (ImageStoreModel::TAG, src.optional(ImageStoreModel::TAG)),
+        (ImageStoreModel::DESCRIPTION, src.optional(ImageStoreModel::DESCRIPTION)),
+        (ImageStoreModel::WORKSPACE_ID, src.optional(ImageStoreModel::WORKSPACE_ID)),
+        (ImageStoreModel::SWR_INSTANCE_ID, src.optional(ImageStoreModel::SWR_INSTANCE_ID)),
+        (ImageStoreModel::SWR_INSTANCE_DOMAIN, src.optional(ImageStoreModel::SWR_INSTANCE_DOMAIN)),
+        (ImageStoreModel::SWR_PATH, src.optional(ImageStoreModel::SWR_PATH)),
+        (ImageStoreModel::ARCH, src.optional(ImageStoreModel::ARCH)),
+        (ImageStoreModel::ORIGIN, src.optional(ImageStoreModel::ORIGIN)),
+        (ImageStoreModel::RESOURCE_CATEGORIES, src.strings(ImageStoreModel::RESOURCE_CATEGORIES)),
+        (ImageStoreModel::SERVICE_TYPE, src.optional(ImageStoreModel::SERVICE_TYPE)),
+        (ImageStoreModel::VISIBILITY, src.optional(ImageStoreModel::VISIBILITY)),
+        (ImageStoreModel::STATUS, src.optional(ImageStoreModel::STATUS)),
+        (ImageStoreModel::TYPE, src.optional(ImageStoreModel::TYPE)),
+        (ImageStoreModel::CREATED_AT, src.optional(ImageStoreModel::CREATED_AT)),
+        (ImageStoreModel::TIMEOUTS, Value::Null),
     ]);
     src.finish(state)
 }
@@ -353,7 +279,13 @@ async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp:
     let saved = match api.save_image(&notebook, &request).await {
         Ok(i) => i,
         Err(e) => {
-            let sent = [attr::NAME, attr::NAMESPACE, attr::TAG, attr::DESCRIPTION, attr::WORKSPACE_ID];
+            let sent = [
+                ImageStoreModel::NAME,
+                ImageStoreModel::NAMESPACE,
+                ImageStoreModel::TAG,
+                ImageStoreModel::DESCRIPTION,
+                ImageStoreModel::WORKSPACE_ID,
+            ];
             return resp.diagnostics.extend(api_error("Failed to save the image", &e, &sent, BLAME));
         }
     };
@@ -384,7 +316,7 @@ async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp:
     let left = deadline.saturating_duration_since(Instant::now());
     if let Err(e) = api.wait_for_status(&notebook, &[Status::Running], left).await {
         resp.diagnostics.warning_at(
-            AttributePath::attr(attr::NOTEBOOK_ID),
+            AttributePath::attr(ImageStoreModel::NOTEBOOK_ID),
             "The notebook did not run again",
             format!("The image is saved, but notebook {notebook} did not return to RUNNING: {e}."),
         );
@@ -413,6 +345,8 @@ mod tests {
         assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
         let back: ImageStoreModel = decode(&model).unwrap();
         assert_eq!((back.notebook_id.as_str(), back.namespace.as_str()), ("n", "team"));
+        use crate::framework::TfType;
+        assert_eq!(crate::framework::model::agree(&s.ty(), &ImageStoreModel::tf_type()), Ok(()));
     }
 
     #[test]

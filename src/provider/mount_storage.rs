@@ -16,7 +16,7 @@ use crate::client::mounts::{MountRequest, MAX_MOUNTS_PER_NOTEBOOK};
 use crate::client::types::Mount;
 use crate::client::{codes, limits, ApiError, Client};
 use crate::enums::StringEnum;
-use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
+use crate::framework::model::{decode, IntoValue};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
     ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
@@ -35,55 +35,42 @@ use super::running_notebook::NeedsRunning;
 /// The official provider's type that `moved` blocks take over.
 const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook_mount_storage";
 
-/// The attribute names.
-pub(crate) mod attr {
-    pub(crate) const ID: &str = "id";
-    pub(crate) const REGION: &str = "region";
-    pub(crate) const NOTEBOOK_ID: &str = "notebook_id";
-    pub(crate) const STORAGE_PATH: &str = "storage_path";
-    pub(crate) const LOCAL_MOUNT_DIRECTORY: &str = "local_mount_directory";
-    pub(crate) const MOUNT_ID: &str = "mount_id";
-    pub(crate) const TYPE: &str = "type";
-    pub(crate) const STATUS: &str = "status";
-    pub(crate) const TIMEOUTS: &str = crate::framework::timeouts::BLOCK;
-}
-
 const CREATE_TIMEOUT: Timeout =
     Timeout { operation: "create", default: "10m", covers: "Mounting, including the wait for MOUNTED." };
 const DELETE_TIMEOUT: Timeout =
     Timeout { operation: "delete", default: "10m", covers: "Unmounting, including the wait until the mount is gone." };
 
 /// Words of a refusal, and the attribute each points at.
-const BLAME: &Blame = &[("mount_path", attr::LOCAL_MOUNT_DIRECTORY), ("uri", attr::STORAGE_PATH)];
+const BLAME: &Blame = &[("mount_path", MountModel::LOCAL_MOUNT_DIRECTORY), ("uri", MountModel::STORAGE_PATH)];
 
 pub(crate) fn schema() -> Schema {
     let root = Block::new("Storage mounted into a running notebook: an OBS directory appears as a local directory under `/data/`. The notebook must be running when the mount is made. Changing any argument replaces the mount (unmount, then mount again).")
-        .attr(Attribute::string(attr::ID).computed().use_state_for_unknown().describe("`{notebook_id}/{mount_id}`, as in the official provider."))
-        .attr(Attribute::string(attr::REGION).optional_computed().use_state_for_unknown().requires_replace().describe("Region of the notebook: the provider's when omitted."))
-        .attr(Attribute::string(attr::NOTEBOOK_ID).required().requires_replace().describe("ID of the running notebook to mount into."))
+        .attr(Attribute::string(MountModel::ID).computed().use_state_for_unknown().describe("`{notebook_id}/{mount_id}`, as in the official provider."))
+        .attr(Attribute::string(MountModel::REGION).optional_computed().use_state_for_unknown().requires_replace().describe("Region of the notebook: the provider's when omitted."))
+        .attr(Attribute::string(MountModel::NOTEBOOK_ID).required().requires_replace().describe("ID of the running notebook to mount into."))
         .attr(
-            Attribute::string(attr::STORAGE_PATH)
+            Attribute::string(MountModel::STORAGE_PATH)
                 .required()
                 .requires_replace()
                 .describe("The OBS directory to mount, `obs://BUCKET/PATH/` (ending in `/`).")
                 .validate(Text { check: limits::check_obs_directory, description: "an OBS directory, `obs://bucket/dir/`" }),
         )
         .attr(
-            Attribute::string(attr::LOCAL_MOUNT_DIRECTORY)
+            Attribute::string(MountModel::LOCAL_MOUNT_DIRECTORY)
                 .required()
                 .requires_replace()
                 .describe("Where it appears in the notebook: a sub-directory of `/data/` ending in `/`, such as `/data/dir1/`.")
                 .validate(Text { check: limits::check_mount_path, description: "a sub-directory of `/data/`, such as `/data/dir1/`" }),
         )
-        .attr(Attribute::string(attr::MOUNT_ID).computed().use_state_for_unknown().describe("The mount's ID."))
-        .attr(Attribute::string(attr::TYPE).computed().use_state_for_unknown().describe("The storage type the API reports: `OBSFS` for an OBS path (a parallel file system)."))
-        .attr(Attribute::string(attr::STATUS).computed().use_state_for_unknown().describe("The mount's status: `MOUNTED` when all is well; a mount found `MOUNT_FAILED` is replaced at the next apply."))
+        .attr(Attribute::string(MountModel::MOUNT_ID).computed().use_state_for_unknown().describe("The mount's ID."))
+        .attr(Attribute::string(MountModel::TYPE).computed().use_state_for_unknown().describe("The storage type the API reports: `OBSFS` for an OBS path (a parallel file system)."))
+        .attr(Attribute::string(MountModel::STATUS).computed().use_state_for_unknown().describe("The mount's status: `MOUNTED` when all is well; a mount found `MOUNT_FAILED` is replaced at the next apply."))
         .block(timeouts::block(&[CREATE_TIMEOUT, DELETE_TIMEOUT]));
     Schema::new(0, root)
 }
 
-/// The resource's value.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The resource's value: the model names the attributes (`MountModel::STORAGE_PATH`, ...).
+#[derive(Clone, Debug, Default, PartialEq, tfplugin::Model)]
 pub(crate) struct MountModel {
     pub id: Option<String>,
     pub region: Option<String>,
@@ -91,42 +78,10 @@ pub(crate) struct MountModel {
     pub storage_path: String,
     pub local_mount_directory: String,
     pub mount_id: Option<String>,
+    #[tf(name = "type")]
     pub kind: Option<String>,
     pub status: Option<String>,
     pub timeouts: Value,
-}
-
-impl FromValue for MountModel {
-    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
-        let f = Fields::of(v, path)?;
-        Ok(MountModel {
-            id: f.get(attr::ID)?,
-            region: f.get(attr::REGION)?,
-            notebook_id: f.get(attr::NOTEBOOK_ID)?,
-            storage_path: f.get(attr::STORAGE_PATH)?,
-            local_mount_directory: f.get(attr::LOCAL_MOUNT_DIRECTORY)?,
-            mount_id: f.get(attr::MOUNT_ID)?,
-            kind: f.get(attr::TYPE)?,
-            status: f.get(attr::STATUS)?,
-            timeouts: f.raw(attr::TIMEOUTS).clone(),
-        })
-    }
-}
-
-impl IntoValue for MountModel {
-    fn into_value(self) -> Value {
-        Value::object([
-            (attr::ID, self.id.into_value()),
-            (attr::REGION, self.region.into_value()),
-            (attr::NOTEBOOK_ID, self.notebook_id.into_value()),
-            (attr::STORAGE_PATH, self.storage_path.into_value()),
-            (attr::LOCAL_MOUNT_DIRECTORY, self.local_mount_directory.into_value()),
-            (attr::MOUNT_ID, self.mount_id.into_value()),
-            (attr::TYPE, self.kind.into_value()),
-            (attr::STATUS, self.status.into_value()),
-            (attr::TIMEOUTS, self.timeouts),
-        ])
-    }
 }
 
 impl MountModel {
@@ -154,7 +109,7 @@ const NEEDS_RUNNING: NeedsRunning = NeedsRunning {
     rule: "Storage can be mounted only into a running notebook",
     refusal: "Cannot mount into this notebook",
     why: "a mount needs it running",
-    attr: attr::NOTEBOOK_ID,
+    attr: MountModel::NOTEBOOK_ID,
 };
 
 /// `modelarts_notebook_mount_storage`.
@@ -175,19 +130,19 @@ impl Resource for MountStorageResource {
     /// so a missing notebook fails the plan and a stopped one is pointed out.
     async fn modify_plan(&self, ctx: &CallContext, req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
         let failed = [MountStatus::MountFailed.as_str(), MountStatus::UnmountFailed.as_str()];
-        if req.state.attr(attr::STATUS).as_str().is_some_and(|s| failed.contains(&s)) {
-            resp.plan.set_attr(attr::STATUS, Value::Unknown);
-            resp.requires_replace.push(AttributePath::attr(attr::STATUS));
+        if req.state.attr(MountModel::STATUS).as_str().is_some_and(|s| failed.contains(&s)) {
+            resp.plan.set_attr(MountModel::STATUS, Value::Unknown);
+            resp.requires_replace.push(AttributePath::attr(MountModel::STATUS));
         }
         NEEDS_RUNNING.plan_create(ctx, req, resp).await;
         if req.state.is_null() && !resp.diagnostics.has_errors() {
-            let notebook = resp.plan.attr(attr::NOTEBOOK_ID).as_str().map(String::from);
+            let notebook = resp.plan.attr(MountModel::NOTEBOOK_ID).as_str().map(String::from);
             if let (Some(notebook), Ok((api, _))) =
-                (notebook, client(ctx, req.config.attr(attr::REGION).as_str()).await)
+                (notebook, client(ctx, req.config.attr(MountModel::REGION).as_str()).await)
             {
                 if let Err(full) = room_for_a_mount(&api, &notebook).await {
                     resp.diagnostics.error_at(
-                        AttributePath::attr(attr::NOTEBOOK_ID),
+                        AttributePath::attr(MountModel::NOTEBOOK_ID),
                         "The notebook has no room for another mount",
                         full,
                     );
@@ -286,7 +241,7 @@ async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut
     }
     if let Err(full) = room_for_a_mount(api, &notebook).await {
         return resp.diagnostics.error_at(
-            AttributePath::attr(attr::NOTEBOOK_ID),
+            AttributePath::attr(MountModel::NOTEBOOK_ID),
             "The notebook has no room for another mount",
             full,
         );
@@ -301,7 +256,7 @@ async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut
     let mounted = match api.mount_storage(&notebook, &request).await {
         Ok(m) => m,
         Err(e) => {
-            let sent = [attr::LOCAL_MOUNT_DIRECTORY, attr::STORAGE_PATH];
+            let sent = [MountModel::LOCAL_MOUNT_DIRECTORY, MountModel::STORAGE_PATH];
             return resp.diagnostics.extend(api_error("Failed to mount the storage", &e, &sent, BLAME));
         }
     };
@@ -352,25 +307,25 @@ impl ResourceWithMoveState for MountStorageResource {
 
 fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics> {
     let mut src = OfficialState::of(OFFICIAL_TYPE, parsed)?;
-    let id = src.required(attr::ID);
+    let id = src.required(MountModel::ID);
     // The official ID is `{notebook_id}/{mount_id}`; `mount_id` repeats its second half.
-    let mount_id = match src.optional(attr::MOUNT_ID) {
+    let mount_id = match src.optional(MountModel::MOUNT_ID) {
         Value::Null => id.as_str().and_then(|i| i.split_once('/')).map_or(Value::Null, |(_, m)| Value::from(m)),
         v => v,
     };
     if mount_id.is_null() {
-        src.missing(attr::MOUNT_ID);
+        src.missing(MountModel::MOUNT_ID);
     }
     let state = Value::object([
-        (attr::ID, id),
-        (attr::REGION, src.optional(attr::REGION)),
-        (attr::NOTEBOOK_ID, src.required(attr::NOTEBOOK_ID)),
-        (attr::STORAGE_PATH, src.required(attr::STORAGE_PATH)),
-        (attr::LOCAL_MOUNT_DIRECTORY, src.required(attr::LOCAL_MOUNT_DIRECTORY)),
-        (attr::MOUNT_ID, mount_id),
-        (attr::TYPE, src.optional(attr::TYPE)),
-        (attr::STATUS, src.optional(attr::STATUS)),
-        (attr::TIMEOUTS, Value::Null),
+        (MountModel::ID, id),
+        (MountModel::REGION, src.optional(MountModel::REGION)),
+        (MountModel::NOTEBOOK_ID, src.required(MountModel::NOTEBOOK_ID)),
+        (MountModel::STORAGE_PATH, src.required(MountModel::STORAGE_PATH)),
+        (MountModel::LOCAL_MOUNT_DIRECTORY, src.required(MountModel::LOCAL_MOUNT_DIRECTORY)),
+        (MountModel::MOUNT_ID, mount_id),
+        (MountModel::TYPE, src.optional(MountModel::TYPE)),
+        (MountModel::STATUS, src.optional(MountModel::STATUS)),
+        (MountModel::TIMEOUTS, Value::Null),
     ]);
     src.finish(state)
 }
@@ -424,6 +379,8 @@ mod tests {
         assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
         let back: MountModel = decode(&model).unwrap();
         assert_eq!(back.notebook_id, "n");
+        use crate::framework::TfType;
+        assert_eq!(crate::framework::model::agree(&s.ty(), &MountModel::tf_type()), Ok(()));
     }
 
     #[test]
@@ -438,7 +395,7 @@ mod tests {
         assert_eq!((m.mount_id.as_deref(), m.region.as_deref()), (Some("m-1"), Some("cn-north-4")));
         let mut no_mount_id = official.clone();
         no_mount_id["mount_id"] = serde_json::json!("");
-        assert_eq!(from_official_state(&no_mount_id).unwrap().attr(attr::MOUNT_ID), &Value::from("m-1"));
+        assert_eq!(from_official_state(&no_mount_id).unwrap().attr(MountModel::MOUNT_ID), &Value::from("m-1"));
         let broken = serde_json::json!({"id": "x", "notebook_id": 5, "storage_path": "obs://b/d/"});
         let e = from_official_state(&broken).unwrap_err();
         let text = format!("{e:?}");

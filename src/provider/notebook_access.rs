@@ -12,22 +12,12 @@ use async_trait::async_trait;
 
 use crate::client::types::{Notebook, Status};
 use crate::framework::ephemeral::{EphemeralResource, OpenRequest, OpenResponse};
-use crate::framework::model::{decode, Fields, FromValue, IntoValue, ModelError};
+use crate::framework::model::{decode, IntoValue};
 use crate::framework::{Attribute, Block, CallContext, Schema};
-use crate::protocol::{AttributePath, Diagnostics, Value};
+use crate::protocol::{Diagnostics, Value};
 
 use super::configured::client;
 use super::diagnose::{api_error, notebook_not_found, NOTEBOOK_BLAME};
-
-/// The attribute names.
-pub(crate) mod attr {
-    pub(crate) const NOTEBOOK_ID: &str = "notebook_id";
-    pub(crate) const REGION: &str = "region";
-    pub(crate) const URL: &str = "url";
-    pub(crate) const TOKEN: &str = "token";
-    pub(crate) const SSH_URI: &str = "ssh_uri";
-    pub(crate) const STATUS: &str = "status";
-}
 
 /// `modelarts_notebook_access`.
 #[derive(Debug)]
@@ -37,17 +27,17 @@ pub(crate) fn schema() -> Schema {
     Schema::new(
         0,
         Block::new("How to reach a notebook: its web UI's URL and access token, and its SSH address. Ephemeral (Terraform 1.10+): the values are read for one run and never written to the state or a plan file, so the token can be handed to a provider block, a provisioner or another ephemeral value without being stored.")
-            .attr(Attribute::string(attr::NOTEBOOK_ID).required().describe("The notebook's ID."))
-            .attr(Attribute::string(attr::REGION).optional().describe("The notebook's region; the provider's when omitted."))
-            .attr(Attribute::string(attr::URL).computed().describe("URL of the notebook's web UI (JupyterLab)."))
-            .attr(Attribute::string(attr::TOKEN).computed().sensitive().describe("The web UI's access token. Null when the API reports none."))
-            .attr(Attribute::string(attr::SSH_URI).computed().describe("Address of the notebook's SSH endpoint as the API reports it (the SDK: the instance's private IP address); null when the notebook has no key pair."))
-            .attr(Attribute::string(attr::STATUS).computed().describe("The notebook's status when it was read. The URL and the SSH address answer only while it is `RUNNING`.")),
+            .attr(Attribute::string(AccessModel::NOTEBOOK_ID).required().describe("The notebook's ID."))
+            .attr(Attribute::string(AccessModel::REGION).optional().describe("The notebook's region; the provider's when omitted."))
+            .attr(Attribute::string(AccessModel::URL).computed().describe("URL of the notebook's web UI (JupyterLab)."))
+            .attr(Attribute::string(AccessModel::TOKEN).computed().sensitive().describe("The web UI's access token. Null when the API reports none."))
+            .attr(Attribute::string(AccessModel::SSH_URI).computed().describe("Address of the notebook's SSH endpoint as the API reports it (the SDK: the instance's private IP address); null when the notebook has no key pair."))
+            .attr(Attribute::string(AccessModel::STATUS).computed().describe("The notebook's status when it was read. The URL and the SSH address answer only while it is `RUNNING`.")),
     )
 }
 
-/// The ephemeral value.
-#[derive(Debug, Default, PartialEq)]
+/// The ephemeral value: the model names the attributes (`AccessModel::URL`, ...).
+#[derive(Debug, Default, PartialEq, tfplugin::Model)]
 struct AccessModel {
     notebook_id: String,
     region: Option<String>,
@@ -55,33 +45,6 @@ struct AccessModel {
     token: Option<String>,
     ssh_uri: Option<String>,
     status: Option<String>,
-}
-
-impl FromValue for AccessModel {
-    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
-        let f = Fields::of(v, path)?;
-        Ok(AccessModel {
-            notebook_id: f.get(attr::NOTEBOOK_ID)?,
-            region: f.get(attr::REGION)?,
-            url: f.get(attr::URL)?,
-            token: f.get(attr::TOKEN)?,
-            ssh_uri: f.get(attr::SSH_URI)?,
-            status: f.get(attr::STATUS)?,
-        })
-    }
-}
-
-impl IntoValue for AccessModel {
-    fn into_value(self) -> Value {
-        Value::object([
-            (attr::NOTEBOOK_ID, self.notebook_id.into_value()),
-            (attr::REGION, self.region.into_value()),
-            (attr::URL, self.url.into_value()),
-            (attr::TOKEN, self.token.into_value()),
-            (attr::SSH_URI, self.ssh_uri.into_value()),
-            (attr::STATUS, self.status.into_value()),
-        ])
-    }
 }
 
 impl AccessModel {
@@ -119,7 +82,9 @@ async fn open(ctx: &CallContext, config: &Value) -> Result<(Value, Diagnostics),
     let (api, region) = client(ctx, model.region.as_deref()).await?;
     let n = match api.get_notebook(&model.notebook_id).await {
         Ok(n) => n,
-        Err(e) if e.is_not_found() => return Err(notebook_not_found(attr::NOTEBOOK_ID, &model.notebook_id, &region)),
+        Err(e) if e.is_not_found() => {
+            return Err(notebook_not_found(AccessModel::NOTEBOOK_ID, &model.notebook_id, &region))
+        }
         Err(e) => return Err(api_error("Cannot read the notebook", &e, &[], NOTEBOOK_BLAME)),
     };
     let opened = model.with(&n);
@@ -156,6 +121,13 @@ mod tests {
 
     fn notebook(json: &str) -> Notebook {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn the_schema_and_the_model_agree() {
+        use tfplugin::framework::TfType;
+        assert_eq!(schema().ty(), AccessModel::tf_type());
+        assert_eq!(crate::framework::model::agree(&schema().ty(), &AccessModel::tf_type()), Ok(()));
     }
 
     #[test]

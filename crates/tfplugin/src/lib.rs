@@ -30,6 +30,12 @@ pub mod proto {
     }
 }
 
+// The derive's generated code names `::tfplugin`, inside this crate too.
+extern crate self as tfplugin;
+
+/// `#[derive(Model)]`: see [`framework::model`].
+pub use tfplugin_derive::Model;
+
 pub mod duration;
 pub mod framework;
 pub mod protocol;

@@ -11,7 +11,7 @@ use crate::framework::IntoValue;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, Nesting, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Type, Value};
 use crate::provider::notebook::model::NotebookModel;
-use crate::provider::notebook::schema::{self as resource_schema, attr};
+use crate::provider::notebook::schema::{self as resource_schema};
 use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
 
 use super::{api, respond};
@@ -168,7 +168,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
         }
     }
     // The auto-stop the API reports: the duration asked for at its last start.
-    state.set_attr(attr::AUTO_STOP, block_list(reported_auto_stop(n.lease.as_ref())));
+    state.set_attr(NotebookModel::AUTO_STOP, block_list(reported_auto_stop(n.lease.as_ref())));
     Ok(state)
 }
 

@@ -1,7 +1,8 @@
 //! The `modelarts_notebook` resource.
 //!
-//! - `schema`: the attribute table (and the attribute names, `schema::attr`);
-//! - `model`: the Terraform value as a Rust struct;
+//! - `schema`: the attribute table;
+//! - `model`: the Terraform value as Rust structs (`#[derive(Model)]`), which name
+//!   the attributes (`NotebookModel::FLAVOR_ID`, `VolumeModel::SIZE`);
 //! - `spec`: the notebook a plan asks for, with the API's words as enums;
 //! - `state`: API answers written as state;
 //! - `changes`: how each change is applied (the status it needs, replace, power);
@@ -46,7 +47,6 @@ use crate::framework::{CallContext, Resource, Schema};
 use crate::protocol::{Diagnostics, Severity, Value};
 
 use self::model::NotebookModel;
-use self::schema::attr;
 use self::spec::Spec;
 use super::configured::{client, Configured};
 
@@ -68,7 +68,7 @@ async fn prepare(
     region: Option<&str>,
 ) -> Result<(NotebookModel, Spec, Client), Diagnostics> {
     let planned = model_of(plan)?;
-    let spec = Spec::from_plan(&planned, config.attr(attr::RUNNING).as_bool())
+    let spec = Spec::from_plan(&planned, config.attr(NotebookModel::RUNNING).as_bool())
         .map_err(|e| e.to_diagnostics("Unexpected notebook value"))?;
     let (api, _) = client(ctx, region).await?;
     Ok((planned, spec, api))
@@ -92,8 +92,8 @@ impl Resource for NotebookResource {
     /// generated configuration then works under any provider block.
     fn generated_config(&self, ctx: &CallContext, mut config: Value) -> Value {
         let provider_region = ctx.data::<Configured>().ok().map(|c| c.region.as_str());
-        if config.attr(attr::REGION).as_str().is_some_and(|r| Some(r) == provider_region) {
-            config.set_attr(attr::REGION, Value::Null);
+        if config.attr(NotebookModel::REGION).as_str().is_some_and(|r| Some(r) == provider_region) {
+            config.set_attr(NotebookModel::REGION, Value::Null);
         }
         config
     }
@@ -102,16 +102,20 @@ impl Resource for NotebookResource {
         plan::modify(req, resp);
         let Ok(configured) = ctx.data::<Configured>() else { return };
         if !resp.plan.is_null() {
-            let all = tags::planned_tags_all(&configured.default_tags, resp.plan.attr(attr::TAGS));
-            resp.plan.set_attr(attr::TAGS_ALL, all);
-            resp.diagnostics.extend(tags::check_not_ignored(req.config.attr(attr::TAGS), &configured.ignore_tags));
+            let all = tags::planned_tags_all(&configured.default_tags, resp.plan.attr(NotebookModel::TAGS));
+            resp.plan.set_attr(NotebookModel::TAGS_ALL, all);
+            resp.diagnostics
+                .extend(tags::check_not_ignored(req.config.attr(NotebookModel::TAGS), &configured.ignore_tags));
         }
         // A new notebook without a region of its own goes to the provider's.
-        if req.state.is_null() && resp.plan.attr(attr::REGION).is_unknown() && req.config.attr(attr::REGION).is_null() {
-            resp.plan.set_attr(attr::REGION, Value::from(configured.region.as_str()));
+        if req.state.is_null()
+            && resp.plan.attr(NotebookModel::REGION).is_unknown()
+            && req.config.attr(NotebookModel::REGION).is_null()
+        {
+            resp.plan.set_attr(NotebookModel::REGION, Value::from(configured.region.as_str()));
         }
         // Doomed flavors and images fail here, at plan time.
-        let region = resp.plan.attr(attr::REGION).as_str().map(String::from);
+        let region = resp.plan.attr(NotebookModel::REGION).as_str().map(String::from);
         match configured.client_for(region.as_deref(), ctx).await {
             Ok(api) => preflight::check(&api, &configured.preflight_for(region.as_deref()), req, resp).await,
             Err(d) => resp.diagnostics.extend(d),
@@ -123,7 +127,7 @@ impl Resource for NotebookResource {
     }
 
     async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
-        let region = req.plan.attr(attr::REGION).as_str();
+        let region = req.plan.attr(NotebookModel::REGION).as_str();
         match prepare(ctx, req.plan, req.config, region).await {
             Ok((planned, spec, api)) => lifecycle::create(&api, ctx, &planned, &spec, resp).await,
             Err(d) => resp.diagnostics.extend(d),
@@ -177,7 +181,7 @@ impl Resource for NotebookResource {
 #[async_trait]
 impl ResourceWithUpdate for NotebookResource {
     async fn update(&self, ctx: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
-        let region = req.state.attr(attr::REGION).as_str();
+        let region = req.state.attr(NotebookModel::REGION).as_str();
         let prepared = async {
             let (planned, spec, api) = prepare(ctx, req.plan, req.config, region).await?;
             Ok::<_, Diagnostics>((model_of(req.state)?, planned, spec, api))

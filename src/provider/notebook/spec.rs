@@ -12,8 +12,8 @@ use crate::enums::StringEnum;
 use crate::framework::model::{Fields, ModelError};
 use crate::protocol::{AttributePath, Value};
 
-use super::model::{AutoStopModel, HookModel, HooksModel, NotebookModel};
-use super::schema::{attr, CREATE_TIMEOUT, DELETE_TIMEOUT, UPDATE_TIMEOUT};
+use super::model::{AutoStopModel, HookModel, HooksModel, NotebookModel, VolumeModel};
+use super::schema::{CREATE_TIMEOUT, DELETE_TIMEOUT, UPDATE_TIMEOUT};
 
 /// The storage asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,16 +76,16 @@ fn word<E: StringEnum>(text: Option<&str>, path: AttributePath, default: E) -> R
 
 /// An `auto_stop` block as a lease request.
 pub(crate) fn lease_request(block: &AutoStopModel) -> Result<Option<LeaseReq>, ModelError> {
-    let path = AttributePath::attr(attr::AUTO_STOP).then_index(0);
-    let kind = word(block.kind.as_deref(), path.then_attr(attr::auto_stop::TYPE), LeaseType::Timing)?;
+    let path = AttributePath::attr(NotebookModel::AUTO_STOP).then_index(0);
+    let kind = word(block.kind.as_deref(), path.then_attr(AutoStopModel::TYPE), LeaseType::Timing)?;
     let Some(text) = block.duration.as_deref() else { return Ok(None) };
-    let d = duration::parse(text).map_err(|e| ModelError::at(&path.then_attr(attr::auto_stop::DURATION), e))?;
+    let d = duration::parse(text).map_err(|e| ModelError::at(&path.then_attr(AutoStopModel::DURATION), e))?;
     Ok(Some(LeaseReq { duration: i64::try_from(d.as_millis()).unwrap_or(i64::MAX), kind: kind.as_str().to_string() }))
 }
 
 fn hook(h: &HookModel, path: AttributePath) -> Result<Option<HookConfig>, ModelError> {
-    let kind = word(h.kind.as_deref(), path.then_attr(attr::hooks::TYPE), HookType::Script)?;
-    let mode = word(h.mode.as_deref(), path.then_attr(attr::hooks::MODE), HookMode::Async)?;
+    let kind = word(h.kind.as_deref(), path.then_attr(HookModel::TYPE), HookType::Script)?;
+    let mode = word(h.mode.as_deref(), path.then_attr(HookModel::MODE), HookMode::Async)?;
     let Some(text) = h.script.as_deref() else { return Ok(None) };
     // A COMMAND's script is the command itself, base64-encoded for the API (SDK `Config.script`).
     let script = match kind {
@@ -97,12 +97,12 @@ fn hook(h: &HookModel, path: AttributePath) -> Result<Option<HookConfig>, ModelE
 
 /// A `hooks` block as the API takes it.
 pub(crate) fn hooks_request(block: &HooksModel) -> Result<CustomHooks, ModelError> {
-    let at = |which: &str| AttributePath::attr(attr::HOOKS).then_index(0).then_attr(which).then_index(0);
+    let at = |which: &str| AttributePath::attr(NotebookModel::HOOKS).then_index(0).then_attr(which).then_index(0);
     let each = |h: &Option<HookModel>, which: &str| h.as_ref().map_or(Ok(None), |h| hook(h, at(which)));
     Ok(CustomHooks {
         container_hooks: ContainerHooks {
-            pre_start: each(&block.pre_start, attr::hooks::PRE_START)?,
-            post_start: each(&block.post_start, attr::hooks::POST_START)?,
+            pre_start: each(&block.pre_start, HooksModel::PRE_START)?,
+            post_start: each(&block.post_start, HooksModel::POST_START)?,
         },
     })
 }
@@ -112,15 +112,15 @@ impl Spec {
     /// (`None`: not managed).
     pub(crate) fn from_plan(planned: &NotebookModel, running: Option<bool>) -> Result<Spec, ModelError> {
         let vol = planned.volume.clone().unwrap_or_default();
-        let vol_path = |a: &str| AttributePath::attr(attr::VOLUME).then_index(0).then_attr(a);
+        let vol_path = |a: &str| AttributePath::attr(NotebookModel::VOLUME).then_index(0).then_attr(a);
         Ok(Spec {
             name: planned.name.clone(),
             description: planned.description.clone(),
             flavor_id: planned.flavor_id.clone(),
             image_id: planned.image_id.clone(),
             volume: VolumeSpec {
-                kind: word(vol.kind.as_deref(), vol_path(attr::volume::TYPE), VolumeCategory::Evs)?,
-                ownership: word(vol.ownership.as_deref(), vol_path(attr::volume::OWNERSHIP), Ownership::Managed)?,
+                kind: word(vol.kind.as_deref(), vol_path(VolumeModel::TYPE), VolumeCategory::Evs)?,
+                ownership: word(vol.ownership.as_deref(), vol_path(VolumeModel::OWNERSHIP), Ownership::Managed)?,
                 uri: vol.uri,
                 id: vol.id,
                 size: vol.size,
@@ -166,14 +166,14 @@ impl Spec {
 /// The `hooks` of a plan value, as the API takes them (for plan-time wording).
 pub(crate) fn hooks_of(planned: &Value) -> Option<CustomHooks> {
     let f = Fields::of(planned, &AttributePath::root()).ok()?;
-    let block: HooksModel = f.block(attr::HOOKS).ok()??;
+    let block: HooksModel = f.block(NotebookModel::HOOKS).ok()??;
     hooks_request(&block).ok()
 }
 
 /// The `auto_stop` of a plan value, as a lease request (for plan-time wording).
 pub(crate) fn auto_stop_of(planned: &Value) -> Option<LeaseReq> {
     let f = Fields::of(planned, &AttributePath::root()).ok()?;
-    let block: AutoStopModel = f.block(attr::AUTO_STOP).ok()??;
+    let block: AutoStopModel = f.block(NotebookModel::AUTO_STOP).ok()??;
     lease_request(&block).ok()?
 }
 
@@ -190,31 +190,31 @@ mod tests {
     #[test]
     fn spec_from_plan() {
         let planned = Value::object([
-            (attr::NAME, "nb".into()),
-            (attr::FLAVOR_ID, "f".into()),
-            (attr::IMAGE_ID, "i".into()),
-            (attr::RUNNING, Value::Bool(true)),
-            (attr::KEY_PAIR, "kp".into()),
-            (attr::ALLOWED_ACCESS_IPS, Value::List(vec!["1.1.1.1".into()])),
+            (NotebookModel::NAME, "nb".into()),
+            (NotebookModel::FLAVOR_ID, "f".into()),
+            (NotebookModel::IMAGE_ID, "i".into()),
+            (NotebookModel::RUNNING, Value::Bool(true)),
+            (NotebookModel::KEY_PAIR, "kp".into()),
+            (NotebookModel::ALLOWED_ACCESS_IPS, Value::List(vec!["1.1.1.1".into()])),
             (
-                attr::VOLUME,
+                NotebookModel::VOLUME,
                 Value::List(vec![Value::object([
-                    (attr::volume::TYPE, "EVS".into()),
-                    (attr::volume::SIZE, Value::Unknown),
+                    (VolumeModel::TYPE, "EVS".into()),
+                    (VolumeModel::SIZE, Value::Unknown),
                 ])]),
             ),
             (
-                attr::HOOKS,
+                NotebookModel::HOOKS,
                 Value::List(vec![Value::object([(
-                    attr::hooks::PRE_START,
+                    HooksModel::PRE_START,
                     Value::List(vec![Value::object([
-                        (attr::hooks::SCRIPT, "echo hi".into()),
-                        (attr::hooks::TYPE, "COMMAND".into()),
-                        (attr::hooks::MODE, "BLOCK".into()),
+                        (HookModel::SCRIPT, "echo hi".into()),
+                        (HookModel::TYPE, "COMMAND".into()),
+                        (HookModel::MODE, "BLOCK".into()),
                     ])]),
                 )])]),
             ),
-            (attr::TIMEOUTS, Value::object([("create", "5m".into())])),
+            (NotebookModel::TIMEOUTS, Value::object([("create", "5m".into())])),
         ]);
         let s = Spec::from_plan(&decode(&planned).unwrap(), None).unwrap();
         assert_eq!(s.running, None, "running omitted in config is unmanaged");
@@ -232,8 +232,8 @@ mod tests {
     #[test]
     fn a_word_the_api_does_not_know_is_refused_at_its_attribute() {
         let planned = Value::object([(
-            attr::VOLUME,
-            Value::List(vec![Value::object([(attr::volume::OWNERSHIP, "SHARED".into())])]),
+            NotebookModel::VOLUME,
+            Value::List(vec![Value::object([(VolumeModel::OWNERSHIP, "SHARED".into())])]),
         )]);
         let e = Spec::from_plan(&decode(&planned).unwrap(), None).unwrap_err();
         assert_eq!(e.to_string(), "volume[0].ownership: \"SHARED\" is not one of MANAGED, DEDICATED");

@@ -30,7 +30,7 @@ pub use data_source::DataSource;
 pub use ephemeral::EphemeralResource;
 pub use guard::Checkpoint;
 pub use list::ListResource;
-pub use model::{FromValue, IntoValue, ModelError};
+pub use model::{FromValue, IntoValue, ModelError, Tf, TfType};
 pub use provider::Provider;
 pub use resource::Resource;
 pub use schema::{Attribute, Block, Mode, NestedBlock, Nesting, Schema};

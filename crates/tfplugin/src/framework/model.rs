@@ -3,14 +3,18 @@
 //! written once, as constants the schema uses too.
 //!
 //! Decoding is lenient where Terraform is: null and unknown ("known after apply")
-//! both decode to `None` in an `Option`; a required value that is missing, or a
-//! value of the wrong kind, is a [`ModelError`] naming its attribute path.
+//! both decode to `None` in an `Option`; where the difference matters, a [`Tf`]
+//! keeps them apart. A required value that is missing, or a value of the wrong
+//! kind, is a [`ModelError`] naming its attribute path.
+//!
+//! `#[derive(Model)]` ([`crate::Model`]) writes [`FromValue`], [`IntoValue`],
+//! [`TfType`] and the attribute-name constants of a struct.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::protocol::value::kind_name;
-use crate::protocol::{AttributePath, Diagnostics, Value};
+use crate::protocol::{AttributePath, Diagnostics, Type, Value};
 
 /// A value that does not fit its model, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -232,6 +236,163 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The Terraform type a Rust type stands for: `String` a string, `i64` a number,
+/// `Vec<T>` a list, `BTreeMap<String, T>` a map, a derived model an object.
+pub trait TfType {
+    /// The type.
+    fn tf_type() -> Type;
+}
+
+impl TfType for String {
+    fn tf_type() -> Type {
+        Type::String
+    }
+}
+
+impl TfType for bool {
+    fn tf_type() -> Type {
+        Type::Bool
+    }
+}
+
+impl TfType for i64 {
+    fn tf_type() -> Type {
+        Type::Number
+    }
+}
+
+/// A raw value, kept as it is (a `timeouts` block the framework reads itself).
+impl FromValue for Value {
+    fn from_value(v: &Value, _path: &AttributePath) -> Result<Self, ModelError> {
+        Ok(v.clone())
+    }
+}
+
+impl TfType for Value {
+    fn tf_type() -> Type {
+        Type::Dynamic
+    }
+}
+
+impl<T: TfType> TfType for Option<T> {
+    fn tf_type() -> Type {
+        T::tf_type()
+    }
+}
+
+impl<T: TfType> TfType for Vec<T> {
+    fn tf_type() -> Type {
+        Type::List(Box::new(T::tf_type()))
+    }
+}
+
+impl<T: TfType> TfType for BTreeMap<String, T> {
+    fn tf_type() -> Type {
+        Type::Map(Box::new(T::tf_type()))
+    }
+}
+
+/// Whether a schema's type and a model's agree: the same attributes, of the same
+/// types, where a model's raw [`Value`] (dynamic) stands for any type. The error
+/// names the first attribute where they differ.
+pub fn agree(schema: &Type, model: &Type) -> Result<(), String> {
+    fn walk(schema: &Type, model: &Type, at: &str) -> Result<(), String> {
+        match (schema, model) {
+            (_, Type::Dynamic) => Ok(()),
+            (Type::Object(s), Type::Object(m)) => {
+                for name in s.keys().chain(m.keys()) {
+                    let here = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                    match (s.get(name), m.get(name)) {
+                        (Some(st), Some(mt)) => walk(st, mt, &here)?,
+                        (Some(_), None) => return Err(format!("{here}: in the schema, not in the model")),
+                        (None, _) => return Err(format!("{here}: in the model, not in the schema")),
+                    }
+                }
+                Ok(())
+            }
+            (Type::List(s), Type::List(m)) | (Type::Set(s), Type::Set(m)) | (Type::Map(s), Type::Map(m)) => {
+                walk(s, m, &format!("{at}[*]"))
+            }
+            (s, m) if s == m => Ok(()),
+            (s, m) => Err(format!("{at}: {s} in the schema, {m} in the model")),
+        }
+    }
+    walk(schema, model, "")
+}
+
+/// The type of a block of at most one item whose field is `O` (an `Option` of the
+/// item's model): a list of the item's object type.
+pub fn block_type<O: TfType>() -> Type {
+    Type::List(Box::new(O::tf_type()))
+}
+
+/// A value where null and "known after apply" mean different things: a plan's
+/// computed attribute, a configuration's reference to what does not exist yet.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Tf<T> {
+    /// Not set.
+    #[default]
+    Null,
+    /// Known after apply.
+    Unknown,
+    /// Known.
+    Known(T),
+}
+
+impl<T> Tf<T> {
+    /// The known value, if it is known.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Tf::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether it is known after apply only.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Tf::Unknown)
+    }
+
+    /// Whether it is not set.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Tf::Null)
+    }
+
+    /// The known value, if it is known, by value.
+    pub fn into_known(self) -> Option<T> {
+        match self {
+            Tf::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Tf<T> {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        match v {
+            Value::Null => Ok(Tf::Null),
+            Value::Unknown => Ok(Tf::Unknown),
+            v => T::from_value(v, path).map(Tf::Known),
+        }
+    }
+}
+
+impl<T: IntoValue> IntoValue for Tf<T> {
+    fn into_value(self) -> Value {
+        match self {
+            Tf::Null => Value::Null,
+            Tf::Unknown => Value::Unknown,
+            Tf::Known(v) => v.into_value(),
+        }
+    }
+}
+
+impl<T: TfType> TfType for Tf<T> {
+    fn tf_type() -> Type {
+        T::tf_type()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +451,51 @@ mod tests {
         assert_eq!(block_list(Some("x")), Value::List(vec!["x".into()]));
         assert_eq!(block_list(None::<String>), Value::List(vec![]));
         assert_eq!(vec![1i64, 2].into_value(), Value::List(vec![Value::int(1), Value::int(2)]));
+    }
+
+    #[derive(crate::Model, Debug, PartialEq)]
+    struct Derived {
+        name: String,
+        size: Tf<i64>,
+        #[tf(name = "type")]
+        kind: Option<String>,
+        #[tf(block)]
+        inner: Option<DerivedInner>,
+    }
+
+    #[derive(crate::Model, Debug, PartialEq)]
+    struct DerivedInner {
+        on: bool,
+    }
+
+    #[test]
+    fn a_derived_model_names_its_attributes_once_and_keeps_unknown_apart() {
+        assert_eq!(Derived::ATTRIBUTES, &["name", "size", "type", "inner"]);
+        assert_eq!((Derived::NAME, Derived::TYPE, DerivedInner::ON), ("name", "type", "on"));
+        let v = Value::object([
+            ("name", "a".into()),
+            ("size", Value::Unknown),
+            ("type", Value::Null),
+            ("inner", Value::List(vec![Value::object([("on", Value::Bool(true))])])),
+        ]);
+        let d: Derived = decode(&v).unwrap();
+        assert_eq!(
+            d,
+            Derived { name: "a".into(), size: Tf::Unknown, kind: None, inner: Some(DerivedInner { on: true }) }
+        );
+        assert_eq!(d.into_value(), v);
+        assert_eq!(
+            Derived::tf_type(),
+            Type::object([
+                ("name", Type::String),
+                ("size", Type::Number),
+                ("type", Type::String),
+                ("inner", Type::list(Type::object([("on", Type::Bool)]))),
+            ])
+        );
+        let schema = Type::object([("name", Type::String), ("size", Type::Number), ("type", Type::String)]);
+        assert_eq!(agree(&schema, &Derived::tf_type()), Err("inner: in the model, not in the schema".to_string()));
+        let bad = Value::object([("name", Value::Bool(true))]);
+        assert_eq!(decode::<Derived>(&bad).err().unwrap().to_string(), "name: expected a string, found a bool");
     }
 }
