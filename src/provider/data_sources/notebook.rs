@@ -8,8 +8,8 @@ use crate::client::types::Notebook;
 use crate::framework::data_source::{ReadRequest, ReadResponse, ValidateConfigRequest, ValidateConfigResponse};
 use crate::framework::model::block_list;
 use crate::framework::IntoValue;
-use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, Nesting, Schema};
-use crate::protocol::{AttributePath, Diagnostics, Type, Value};
+use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, NestedNesting, Nesting, Schema};
+use crate::protocol::{AttributePath, Diagnostics, Value};
 use crate::provider::notebook::model::NotebookModel;
 use crate::provider::notebook::schema::{self as resource_schema};
 use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
@@ -25,27 +25,48 @@ pub struct NotebookDataSource;
 /// Terraform may change it, how long it waits, and the hooks the API never reports.
 const NOT_READ: &[&str] = &["allow_stopping_for_update", "timeouts", "hooks"];
 
-/// A resource attribute's description for the data source: what the value is,
-/// without how a change to it is applied.
-fn read_only(description: &str) -> String {
-    const ABOUT_CHANGES: &[&str] = &[
-        "Changing",
-        "Changed in place",
-        "a change",
-        "changes ",
-        "replace",
-        "restart",
-        "the plan",
-        "plan that",
-        "When omitted",
-        "Defaults to",
-        "refused",
-    ];
-    let kept: Vec<&str> = description
-        .split_inclusive(". ")
-        .filter(|sentence| !ABOUT_CHANGES.iter().any(|w| sentence.contains(w)))
-        .collect();
-    kept.concat().trim().to_string()
+/// What each attribute is when read, where the resource's description speaks of
+/// changing it (what a change replaces or restarts, what a plan refuses): this data
+/// source's own words. The others keep the resource's description; a test checks
+/// that none of them speaks of changes.
+const READ_DESCRIPTIONS: &[(&str, &str)] = &[
+    (NotebookModel::NAME, "Name of the notebook."),
+    (NotebookModel::DESCRIPTION, "Description of the notebook."),
+    (NotebookModel::FLAVOR_ID, "Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source)."),
+    (NotebookModel::KEY_PAIR, "Name of the key pair for SSH access, if any."),
+    (NotebookModel::ALLOWED_ACCESS_IPS, "IPv4 addresses or CIDR blocks allowed to reach the SSH endpoint; when none are listed, any address may."),
+    (NotebookModel::WORKSPACE_ID, "Workspace ID; `0` is the default workspace."),
+    (NotebookModel::POOL_ID, "ID of the dedicated resource pool it runs in, if any."),
+    (NotebookModel::TAGS, "Tags of the notebook, as the API reports them (without the cloud's own `_sys_` tags and the provider's `ignore_tags`)."),
+    (NotebookModel::STATUS, "Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."),
+    (NotebookModel::AUTO_STOP_ENABLED, "Whether auto-stop is on, as the API reports it (`lease.enable`)."),
+    (NotebookModel::REGION, "The region to read in; the provider's when omitted."),
+    (NotebookModel::IMAGE_ID, "ID of the image the notebook runs, as the API reports it: after the notebook is saved as an image, the saved one (the same as `current_image_id`)."),
+    (NotebookModel::RUNNING, "Whether the notebook is running (or starting)."),
+    (NotebookModel::ID, "ID of the notebook to read. Either `id` or `name` must be set."),
+    ("volume.type", "Storage type: `EVS` (a disk of its own), `EFS` (SFS Turbo), `OBS` or `OBSFS` (a parallel file system)."),
+    ("volume.ownership", "Who owns the storage: `MANAGED` (ModelArts) or `DEDICATED` (your own SFS Turbo file system)."),
+    ("volume.id", "ID of a `DEDICATED` `EFS` volume's SFS Turbo file system."),
+    ("volume.uri", "Share path of a `DEDICATED` `EFS` volume, or the path of an `OBS` / `OBSFS` volume."),
+    ("volume.size", "Capacity in GB of an `EVS` volume."),
+    ("auto_stop.type", "`TIMING` stops the notebook `duration` after it starts; `IDLE` stops it after `duration` without activity."),
+    ("auto_stop.duration", "The auto-stop duration asked for at the last start, such as `\"4h\"`."),
+];
+
+/// Resource attribute `a` (at `prefix`, `volume.` inside a block) as this data
+/// source reports it: computed, with its read description, nothing planned or checked.
+fn read_only(a: Attribute, prefix: &str) -> Attribute {
+    let mut a = Attribute { requires_replace: false, use_state_for_unknown: false, default: None, ..a };
+    a.validators.clear();
+    a.mode = Mode::Computed;
+    a.description = read_description(&format!("{prefix}{}", a.name), &a.description);
+    a
+}
+
+/// The description of attribute `name` (dotted within a block: `volume.size`) when
+/// read: its own, else the resource's.
+fn read_description(name: &str, resource: &str) -> String {
+    READ_DESCRIPTIONS.iter().find(|(n, _)| *n == name).map_or_else(|| resource.to_string(), |(_, d)| d.to_string())
 }
 
 /// The resource's schema made read-only: blocks become computed list attributes,
@@ -56,25 +77,11 @@ pub fn schema() -> Schema {
     let mut block =
         Block::new("Reads one notebook instance, chosen by `id` or by a `name` that exactly one notebook has.");
     for a in resource.block.attributes.into_iter().filter(|a| !NOT_READ.contains(&a.name)) {
-        let mut a = Attribute { requires_replace: false, use_state_for_unknown: false, default: None, ..a };
-        a.validators.clear();
-        a.mode = Mode::Computed;
-        a.description = read_only(&a.description);
-        if a.name == "region" {
+        let mut a = read_only(a, "");
+        if a.name == NotebookModel::REGION || a.name == NotebookModel::ID {
             a.mode = Mode::OptionalComputed;
-            a.description = "The region to read in; the provider's when omitted.".into();
         }
-        if a.name == "image_id" {
-            a.description = "ID of the image the notebook runs, as the API reports it: after the notebook is saved as an image, the saved one (the same as `current_image_id`).".into();
-        }
-        if a.name == "running" {
-            a.description = "Whether the notebook is running (or starting).".into();
-        }
-        if a.name == "id" {
-            a.mode = Mode::OptionalComputed;
-            a.description = "ID of the notebook to read. Either `id` or `name` must be set.".into();
-        }
-        if a.name == "name" {
+        if a.name == NotebookModel::NAME {
             a.mode = Mode::OptionalComputed;
             a.description =
                 "Name of the notebook to read; exactly one notebook may have it. Either `id` or `name` must be set."
@@ -82,18 +89,19 @@ pub fn schema() -> Schema {
         }
         block = block.attr(a);
     }
+    // Blocks become nested attributes, each inner attribute described for reading.
     for b in resource.block.blocks.into_iter().filter(|b| !NOT_READ.contains(&b.name)) {
-        let fields = b.block.attributes.iter().map(|a| (a.name, a.ty.clone()));
-        let ty = match b.nesting {
-            Nesting::List => Type::list(Type::object(fields)),
-            Nesting::Single => Type::object(fields),
+        let inner = b.block.attributes.into_iter().map(|a| read_only(a, &format!("{}.", b.name))).collect();
+        let nesting = match b.nesting {
+            Nesting::List => NestedNesting::List,
+            Nesting::Single => NestedNesting::Single,
         };
         let description = match b.name {
-            "volume" => "The notebook's storage: `type`, `ownership`, `id`, `uri`, `size` (GB) and `mount_path`.".to_string(),
-            "auto_stop" => "The notebook's auto-stop when it is on: `type` and the `duration` asked for at its last start (empty when auto-stop is off).".to_string(),
-            _ => read_only(&b.block.description),
+            "volume" => "The notebook's storage (one).".to_string(),
+            "auto_stop" => "The notebook's auto-stop when it is on (empty when auto-stop is off).".to_string(),
+            _ => b.block.description.clone(),
         };
-        block = block.attr(Attribute::of_type(b.name, ty).computed().describe(description));
+        block = block.attr(Attribute::nested(b.name, nesting, inner).computed().describe(description));
     }
     Schema::new(0, block)
 }
@@ -188,5 +196,33 @@ mod tests {
         assert!(ds.block.attribute("volume").is_some() && ds.block.attribute("auto_stop").is_some());
         assert!(ds.block.attribute("timeouts").is_none() && ds.block.blocks.is_empty());
         assert_eq!(ds.block.attribute("id").unwrap().mode, Mode::OptionalComputed);
+    }
+}
+
+#[cfg(test)]
+mod description_tests {
+    /// Words of a description that speaks of changing the notebook.
+    const ABOUT_CHANGES: &[&str] = &[
+        "Changing",
+        "Changed in place",
+        "a change",
+        "changes ",
+        "replace",
+        "restart",
+        "the plan",
+        "When omitted",
+        "Defaults to",
+        "refused",
+    ];
+
+    #[test]
+    fn what_the_data_source_says_is_what_a_value_is_not_how_it_changes() {
+        let s = super::schema();
+        let inner = s.block.attributes.iter().flat_map(|a| a.nested.iter().flat_map(|n| &n.attributes));
+        let texts = s.block.attributes.iter().chain(inner).map(|a| (a.name, a.description.as_str()));
+        for (name, text) in texts {
+            let said = ABOUT_CHANGES.iter().find(|w| text.contains(*w));
+            assert!(said.is_none(), "{name}: {text:?} speaks of changes ({said:?}): give it a read description");
+        }
     }
 }

@@ -18,9 +18,19 @@ fn type_name(t: &Type) -> String {
     }
 }
 
+/// A line for attribute `a`; a nested attribute's own attributes follow, indented.
 fn bullet(a: &Attribute, label: &str) -> String {
     let sensitive = if a.sensitive { ", Sensitive" } else { "" };
-    format!("* `{}` - ({label}, {}{sensitive}) {}\n", a.name, type_name(&a.ty), a.description)
+    let mut out = format!("* `{}` - ({label}, {}{sensitive}) {}\n", a.name, type_name(&a.ty), a.description);
+    for inner in a.nested.iter().flat_map(|n| &n.attributes) {
+        let label = match inner.mode {
+            Mode::Required => "Required",
+            Mode::Optional | Mode::OptionalComputed => "Optional",
+            Mode::Computed => "Computed",
+        };
+        out.extend(bullet(inner, label).lines().map(|line| format!("  {line}\n")));
+    }
+    out
 }
 
 fn block_label(b: &NestedBlock) -> &'static str {
@@ -139,6 +149,28 @@ mod tests {
         assert!(md.contains("* `volume` - (Required, block, exactly one) Storage. See [volume](#volume) below."));
         assert!(md.contains("### volume\n\n* `size` - (Optional, Number) GB."));
         assert!(md.contains("* `id` - (Computed, String) The ID."));
+    }
+
+    #[test]
+    fn nested_attributes_list_their_own_attributes() {
+        use crate::framework::schema::NestedNesting;
+        let s = Schema::new(
+            0,
+            Block::new("d").attr(
+                Attribute::nested(
+                    "volume",
+                    NestedNesting::List,
+                    vec![Attribute::number("size").computed().describe("GB.")],
+                )
+                .computed()
+                .describe("Storage."),
+            ),
+        );
+        let md = reference(&s);
+        assert!(
+            md.contains("* `volume` - (Computed, List of Object) Storage.\n  * `size` - (Computed, Number) GB.\n"),
+            "{md}"
+        );
     }
 
     #[test]

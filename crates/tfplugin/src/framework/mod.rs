@@ -33,5 +33,5 @@ pub use list::ListResource;
 pub use model::{FromValue, IntoValue, ModelError, Tf, TfType};
 pub use provider::Provider;
 pub use resource::Resource;
-pub use schema::{Attribute, Block, Mode, NestedBlock, Nesting, Schema};
+pub use schema::{Attribute, Block, Mode, NestedAttributes, NestedBlock, NestedNesting, Nesting, Schema};
 pub use service::ProviderService;

@@ -44,6 +44,59 @@ pub struct Attribute {
     pub use_state_for_unknown: bool,
     /// Checks of configured values, run at validation.
     pub validators: Vec<Arc<dyn Validator>>,
+    /// The attributes of a nested attribute (protocol 6's `nested_type`), each with
+    /// its own description, mode and validators; `ty` is then their object type,
+    /// nested as this says.
+    pub nested: Option<NestedAttributes>,
+}
+
+/// How a nested attribute's objects repeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NestedNesting {
+    /// One object (or null).
+    Single,
+    /// A list of objects.
+    List,
+    /// A set of objects.
+    Set,
+    /// A map of objects, by string key.
+    Map,
+}
+
+/// The attributes of a nested attribute, and how its objects repeat.
+#[derive(Clone, Debug)]
+pub struct NestedAttributes {
+    /// How the objects repeat.
+    pub nesting: NestedNesting,
+    /// Each object's attributes.
+    pub attributes: Vec<Attribute>,
+}
+
+impl NestedAttributes {
+    /// Runs the nested attributes' validators on each object of `v`, at `path`.
+    fn validate(&self, v: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        let objects: Vec<(AttributePath, &Value)> = match (self.nesting, v) {
+            (NestedNesting::Single, object) => vec![(path.clone(), object)],
+            (NestedNesting::Map, Value::Map(m)) => m.iter().map(|(k, o)| (path.then_key(k), o)).collect(),
+            (_, other) => other.elements().iter().enumerate().map(|(i, o)| (path.then_index(i), o)).collect(),
+        };
+        for (p, object) in objects {
+            let as_block =
+                Block { description: String::new(), attributes: self.attributes.clone(), blocks: Vec::new() };
+            as_block.validate(object, &p, diags);
+        }
+    }
+
+    /// The type of the attribute's value.
+    pub fn ty(&self) -> Type {
+        let object = Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())));
+        match self.nesting {
+            NestedNesting::Single => object,
+            NestedNesting::List => Type::List(Box::new(object)),
+            NestedNesting::Set => Type::Set(Box::new(object)),
+            NestedNesting::Map => Type::Map(Box::new(object)),
+        }
+    }
 }
 
 impl Attribute {
@@ -58,7 +111,15 @@ impl Attribute {
             requires_replace: false,
             use_state_for_unknown: false,
             validators: Vec::new(),
+            nested: None,
         }
+    }
+
+    /// A nested attribute (`volume = { size = 10 }`, or a list, set or map of such
+    /// objects): its objects have `attributes`, each with its own description.
+    pub fn nested(name: &'static str, nesting: NestedNesting, attributes: Vec<Attribute>) -> Self {
+        let nested = NestedAttributes { nesting, attributes };
+        Attribute { nested: Some(nested.clone()), ..Attribute::new(name, nested.ty()) }
     }
 
     /// A string attribute, optional until told otherwise.
@@ -140,9 +201,23 @@ impl Attribute {
     }
 
     fn to_proto(&self) -> pb::schema::Attribute {
+        use pb::schema::object::NestingMode;
+        // A nested attribute is described by its nested type alone, not a type.
+        let nested_type = self.nested.as_ref().map(|n| pb::schema::Object {
+            attributes: n.attributes.iter().map(Attribute::to_proto).collect(),
+            nesting: match n.nesting {
+                NestedNesting::Single => NestingMode::Single,
+                NestedNesting::List => NestingMode::List,
+                NestedNesting::Set => NestingMode::Set,
+                NestedNesting::Map => NestingMode::Map,
+            } as i32,
+            min_items: 0,
+            max_items: 0,
+        });
         pb::schema::Attribute {
             name: self.name.to_string(),
-            r#type: self.ty.to_json().to_string().into_bytes(),
+            r#type: if nested_type.is_some() { Vec::new() } else { self.ty.to_json().to_string().into_bytes() },
+            nested_type,
             description: self.description.clone(),
             required: self.mode == Mode::Required,
             optional: matches!(self.mode, Mode::Optional | Mode::OptionalComputed),
@@ -280,6 +355,9 @@ impl Block {
             for validator in &a.validators {
                 validator.validate(v, &p, diags);
             }
+            if let Some(n) = &a.nested {
+                n.validate(v, &p, diags);
+            }
         }
         for b in &self.blocks {
             let v = config.attr(b.name);
@@ -353,5 +431,22 @@ mod tests {
         assert!(blk.attributes[0].required);
         assert_eq!(blk.block_types.len(), 2);
         assert_eq!(blk.block_types[0].min_items, 1);
+    }
+
+    #[test]
+    fn nested_attributes_have_their_own_descriptions_and_a_nested_type() {
+        let a = Attribute::nested(
+            "volumes",
+            NestedNesting::List,
+            vec![Attribute::number("size").computed().describe("GB.")],
+        )
+        .computed()
+        .describe("The volumes.");
+        assert_eq!(a.ty, Type::list(Type::object([("size", Type::Number)])));
+        let pb = a.to_proto();
+        assert!(pb.r#type.is_empty(), "a nested attribute has no type of its own");
+        let nested = pb.nested_type.unwrap();
+        assert_eq!(nested.nesting, pb::schema::object::NestingMode::List as i32);
+        assert_eq!((nested.attributes[0].name.as_str(), nested.attributes[0].description.as_str()), ("size", "GB."));
     }
 }
