@@ -101,5 +101,17 @@ fn schema_response(c: &mut Criterion) {
     c.bench_function("schema_response_cached/baseline_built_per_call", |b| b.iter(build));
 }
 
-criterion_group!(benches, signing, codec, schema_response);
+/// An API client for a configured provider: built for every region and for IAM in
+/// each plugin launch. The baseline builds an HTTP client the way every client
+/// used to (loading the system's root certificates each time).
+fn client_construction(c: &mut Criterion) {
+    use modelarts_provider::client::{Client, ClientConfig};
+    let config = || ClientConfig::new("http://127.0.0.1:9", "project", "AK", "SK");
+    c.bench_function("client_new_http_endpoint", |b| b.iter(|| Client::new(black_box(config())).map(|_| ())));
+    c.bench_function("client_new_http_endpoint/baseline_http_client_with_system_roots", |b| {
+        b.iter(|| reqwest::Client::builder().build().map(|_| ()))
+    });
+}
+
+criterion_group!(benches, signing, codec, schema_response, client_construction);
 criterion_main!(benches);

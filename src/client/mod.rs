@@ -9,6 +9,7 @@ pub mod codes;
 pub mod credentials;
 pub(crate) mod enums;
 pub mod error;
+mod http;
 pub mod images;
 pub(crate) mod limits;
 pub mod metadata;
@@ -285,26 +286,7 @@ impl Client {
         };
         let prefix = format!("{}/", base.path().trim_end_matches('/'));
         let root = format!("{prefix}v1/{}/", config.project_id);
-        let mut builder = reqwest::Client::builder();
-        if let Some(pem) = &config.ca_pem {
-            for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(ClientConfigError::Http)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(pem) = &config.identity_pem {
-            builder = builder.identity(reqwest::Identity::from_pem(pem).map_err(ClientConfigError::Http)?);
-        }
-        let http = builder
-            .timeout(config.request_timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .danger_accept_invalid_certs(config.insecure)
-            // Never followed: a redirect is an error naming where it pointed.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("terraform-provider-modelarts/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(ClientConfigError::Http)?;
+        let http = http::client(&config, base.scheme() == "http")?;
         let credentials = config.credentials.clone().unwrap_or_else(|| {
             let keys =
                 credentials::Keys::fixed(&config.access_key, &config.secret_key, config.security_token.as_deref());

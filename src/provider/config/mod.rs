@@ -91,6 +91,15 @@ pub const ENV_FALLBACKS: &[(&str, &[&str])] = &[
     ("profile", &["HW_PROFILE"]),
 ];
 
+/// Where a value came from: the block, or an environment variable.
+pub(super) fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    if config.attr(attr).as_str().is_some() {
+        return format!("`{attr}` in the provider block");
+    }
+    let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);
+    names.iter().find(|n| env(n).is_some_and(|v| !v.trim().is_empty())).map_or_else(String::new, |n| n.to_string())
+}
+
 /// The environment variables of `attr`, as the docs name them.
 pub(crate) fn env_names(attr: &str) -> String {
     let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);

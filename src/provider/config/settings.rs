@@ -13,7 +13,9 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 use super::endpoints::{default_cloud, with_scheme, Endpoints};
 use super::profile;
 use super::signin::{agencies, oidc, password_login, IamSignIn};
-use super::{check_endpoint, check_request_timeout, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS};
+use super::{
+    check_endpoint, check_request_timeout, origin, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS,
+};
 use crate::client::assume::Agency;
 use crate::client::oidc::IdToken;
 
@@ -99,15 +101,6 @@ impl std::fmt::Debug for Settings {
             .field("sign_in", &self.sign_in)
             .finish_non_exhaustive()
     }
-}
-
-/// Where a value came from: the block, or an environment variable.
-pub(super) fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
-    if config.attr(attr).as_str().is_some() {
-        return format!("`{attr}` in the provider block");
-    }
-    let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);
-    names.iter().find(|n| env(n).is_some_and(|v| !v.trim().is_empty())).map_or_else(String::new, |n| n.to_string())
 }
 
 /// The error for a setting that depends on what does not exist yet.

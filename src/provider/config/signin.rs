@@ -10,7 +10,7 @@ use crate::client::oidc::IdToken;
 use crate::client::password::{Account, Login, User};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::settings::origin;
+use super::origin;
 
 /// Signing in through IAM with a token instead of keys. `Debug` hides the secrets.
 #[derive(Clone)]

@@ -2,8 +2,8 @@
 
 use crate::client::types::Flavor;
 use crate::framework::validators::OneOf;
-use crate::framework::{Attribute, Block, CallContext, Schema};
-use crate::protocol::{Diagnostics, Type, Value};
+use crate::framework::{Attribute, Block, CallContext, NestedNesting, Schema};
+use crate::protocol::{Diagnostics, Value};
 
 use super::{api, listing, region_attribute};
 
@@ -14,24 +14,51 @@ pub struct FlavorsDataSource;
 const CATEGORIES: &[&str] = &["CPU", "GPU", "ASCEND"];
 const CLUSTER_TYPES: &[&str] = &["MANAGED", "DEDICATED"];
 
-fn flavor_type() -> Type {
-    Type::object([
-        ("id", Type::String),
-        ("name", Type::String),
-        ("category", Type::String),
-        ("arch", Type::String),
-        ("description", Type::String),
-        ("feature", Type::String),
-        ("vcpus", Type::Number),
-        ("memory", Type::Number),
-        ("free", Type::Bool),
-        ("sold_out", Type::Bool),
-        ("billing", Type::list(Type::object([("code", Type::String), ("unit_num", Type::Number)]))),
-        (
-            "gpu",
-            Type::list(Type::object([("gpu", Type::Number), ("gpu_memory", Type::String), ("type", Type::String)])),
+/// A computed attribute of a listed object, with its description.
+fn field(a: Attribute, description: &str) -> Attribute {
+    a.computed().describe(description)
+}
+
+/// One flavor's attributes, named as in the official provider.
+fn flavor_attributes() -> Vec<Attribute> {
+    vec![
+        field(Attribute::string("id"), "The flavor's ID, as `flavor_id` takes it."),
+        field(Attribute::string("name"), "Its name."),
+        field(Attribute::string("category"), "Processor category: `CPU`, `GPU` or `ASCEND`."),
+        field(Attribute::string("arch"), "CPU architecture: `x86_64` or `aarch64`."),
+        field(Attribute::string("description"), "What the API says of it."),
+        field(
+            Attribute::string("feature"),
+            "What it is for, as older answers report it (the golangsdk `Flavor`); often empty.",
         ),
-    ])
+        field(Attribute::number("vcpus"), "Number of vCPUs."),
+        field(Attribute::number("memory"), "Memory in MB."),
+        field(Attribute::bool("free"), "Whether it is free of charge."),
+        field(Attribute::bool("sold_out"), "Whether it is sold out now."),
+        field(
+            Attribute::nested(
+                "billing",
+                NestedNesting::List,
+                vec![
+                    field(Attribute::string("code"), "The billing code."),
+                    field(Attribute::number("unit_num"), "Billing units."),
+                ],
+            ),
+            "How it is billed (one item, or none).",
+        ),
+        field(
+            Attribute::nested(
+                "gpu",
+                NestedNesting::List,
+                vec![
+                    field(Attribute::number("gpu"), "Number of GPUs."),
+                    field(Attribute::string("gpu_memory"), "Memory of each GPU."),
+                    field(Attribute::string("type"), "GPU type."),
+                ],
+            ),
+            "Its GPUs (one item; none for a CPU flavor).",
+        ),
+    ]
 }
 
 /// The data source's schema.
@@ -45,9 +72,9 @@ pub fn schema() -> Schema {
             .attr(Attribute::string("type").optional().describe("Only flavors of this cluster type: `MANAGED` (public) or `DEDICATED`.").validate(OneOf(CLUSTER_TYPES)))
             .attr(Attribute::bool("include_sold_out").optional().describe("Also list flavors that are sold out now (`sold_out = true`). Defaults to `false`."))
             .attr(
-                Attribute::list_of("flavors", flavor_type())
+                Attribute::nested("flavors", NestedNesting::List, flavor_attributes())
                     .computed()
-                    .describe("The flavors: `id`, `name`, `category`, `arch`, `description`, `feature`, `vcpus`, `memory` (MB), `free` (free of charge), `sold_out`, `billing` (`code`, `unit_num`) and `gpu` (`gpu` count, `gpu_memory`, `type`)."),
+                    .describe("The flavors."),
             ),
     )
 }

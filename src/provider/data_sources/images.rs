@@ -2,7 +2,7 @@
 
 use crate::client::notebooks::ImageFilter;
 use crate::framework::validators::{Check, OneOf};
-use crate::framework::{Attribute, Block, CallContext, Schema};
+use crate::framework::{Attribute, Block, CallContext, NestedNesting, Schema};
 use crate::protocol::{Diagnostics, Type, Value};
 
 use super::{api, listing, region_attribute};
@@ -11,23 +11,31 @@ use super::{api, listing, region_attribute};
 #[derive(Debug)]
 pub struct ImagesDataSource;
 
-fn image_type() -> Type {
-    Type::object([
-        ("id", Type::String),
-        ("name", Type::String),
-        ("swr_path", Type::String),
-        ("tag", Type::String),
-        ("type", Type::String),
-        ("cpu_arch", Type::String),
-        ("service_type", Type::String),
-        ("description", Type::String),
-        ("resource_categories", Type::list(Type::String)),
-        ("status", Type::String),
-        ("dev_services", Type::list(Type::String)),
-        ("workspace_id", Type::String),
-        ("namespace", Type::String),
-        ("show_name", Type::String),
-    ])
+/// One image's attributes, named as in the official provider.
+fn image_attributes() -> Vec<Attribute> {
+    let field = |a: Attribute, description: &str| a.computed().describe(description);
+    vec![
+        field(Attribute::string("id"), "The image's ID, as `image_id` takes it."),
+        field(Attribute::string("name"), "Its name."),
+        field(Attribute::string("swr_path"), "Its path in SWR."),
+        field(Attribute::string("tag"), "Its tag."),
+        field(Attribute::string("type"), "`BUILD_IN` or `DEDICATED`."),
+        field(Attribute::string("cpu_arch"), "CPU architecture, as the API spells it (e.g. `X86_64`)."),
+        field(Attribute::string("service_type"), "The service it is for, e.g. `DEV`, `COMMON`."),
+        field(Attribute::string("description"), "What the API says of it."),
+        field(
+            Attribute::list_of("resource_categories", Type::String),
+            "The flavor categories it runs on: `CPU`, `GPU`, `ASCEND`.",
+        ),
+        field(Attribute::string("status"), "Its status, e.g. `ACTIVE`."),
+        field(
+            Attribute::list_of("dev_services", Type::String),
+            "The services a notebook of it offers: `NOTEBOOK`, `SSH`.",
+        ),
+        field(Attribute::string("workspace_id"), "Its workspace."),
+        field(Attribute::string("namespace"), "Its SWR organization."),
+        field(Attribute::string("show_name"), "The display name the API gives preset images."),
+    ]
 }
 
 /// The architectures, as the official provider spells them; compared without
@@ -59,9 +67,9 @@ pub fn schema() -> Schema {
             .attr(Attribute::string("service_type").optional().describe("Only images for this service, e.g. `DEV`, `COMMON`, `TRAIN`, `INFERENCE`."))
             .attr(Attribute::string("category").optional().describe("Only images that run on this processor category: `CPU`, `GPU` or `ASCEND` (matched on the image's resource categories).").validate(OneOf(&["CPU", "GPU", "ASCEND"])))
             .attr(
-                Attribute::list_of("images", image_type())
+                Attribute::nested("images", NestedNesting::List, image_attributes())
                     .computed()
-                    .describe("The images: `id`, `name`, `swr_path`, `tag`, `type`, `cpu_arch`, `service_type`, `description`, `resource_categories` (the flavor categories it runs on), `status`, `dev_services` (`NOTEBOOK`, `SSH`), `workspace_id`, `namespace` (the SWR organization) and `show_name` (the display name the API gives preset images)."),
+                    .describe("The images."),
             ),
     )
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{DataVolume, Notebook, VolumeRes};
 use crate::framework::validators::{Check, OneOf, Text};
-use crate::framework::{Attribute, Block, CallContext, Schema};
+use crate::framework::{Attribute, Block, CallContext, NestedNesting, Schema};
 use crate::protocol::{Diagnostics, Type, Value};
 use crate::provider::notebook::listing::known_status;
 use crate::provider::notebook::tags::{check_tags, tag_filter};
@@ -35,64 +35,88 @@ const FILTERS: &[(&str, &str)] = &[
     ("billing", "Only notebooks billed this way: `COMPUTE`, `STORAGE` or `ALL`."),
 ];
 
-fn volume_type() -> Type {
-    Type::object([
-        ("type", Type::String),
-        ("ownership", Type::String),
-        ("size", Type::Number),
-        ("uri", Type::String),
-        ("id", Type::String),
-        ("mount_path", Type::String),
-    ])
+/// A computed attribute of a listed notebook, with its description.
+fn field(a: Attribute, description: &str) -> Attribute {
+    a.computed().describe(description)
 }
 
-fn data_volume_type() -> Type {
-    Type::object([
-        ("type", Type::String),
-        ("mount_path", Type::String),
-        ("path", Type::String),
-        ("status", Type::String),
-        ("mount_type", Type::String),
-    ])
+/// One notebook's attributes, as the official provider names them.
+fn notebook_attributes() -> Vec<Attribute> {
+    let string = |name: &'static str, description: &str| field(Attribute::string(name), description);
+    let json = "JSON, as the API sent it.";
+    vec![
+        string("id", "The notebook's ID."),
+        string("name", "Its name."),
+        string("description", "Its description."),
+        string("status", "Its status, e.g. `RUNNING`."),
+        string("feature", "`NOTEBOOK` or `DEFAULT` (the free CodeLab instance)."),
+        string("flavor_id", "Its flavor."),
+        string("workspace_id", "Its workspace."),
+        string("pool_id", "The dedicated resource pool it runs in, if any."),
+        string("pool_name", "That pool's name."),
+        string("image_id", "The image it runs."),
+        string("image_name", "That image's name."),
+        string("image_type", "That image's type."),
+        string("image_swr_path", "That image's path in SWR."),
+        string("url", "The URL of its web UI."),
+        string("fail_reason", "Why it failed, when its status is a failure."),
+        field(Attribute::bool("auto_stop_enabled"), "Whether auto-stop is on."),
+        field(
+            Attribute::number("lease_duration"),
+            "The auto-stop duration in milliseconds, as the API counts it: from the lease's creation.",
+        ),
+        string("lease_type", "The auto-stop type: `TIMING` or `IDLE`."),
+        string("key_pair", "The key pair of its SSH endpoint, if any."),
+        string("ssh_uri", "The address of its SSH endpoint."),
+        field(
+            Attribute::list_of("allowed_access_ips", Type::String),
+            "The addresses allowed to reach its SSH endpoint.",
+        ),
+        string("user_id", "The user who created it."),
+        string("ip", "Its IP address."),
+        string("jupyter_version", "Its JupyterLab version."),
+        field(Attribute::list_of("billing_items", Type::String), "What it is billed for."),
+        string("custom_spec", json),
+        string("user_vpc", json),
+        field(
+            Attribute::nested(
+                "volume",
+                NestedNesting::List,
+                vec![
+                    string("type", "Storage type: `EVS`, `EFS`, `OBS` or `OBSFS`."),
+                    string("ownership", "`MANAGED` or `DEDICATED`."),
+                    field(Attribute::number("size"), "Capacity in GB."),
+                    string("uri", "The storage's path, for `EFS`, `OBS` and `OBSFS`."),
+                    string("id", "The dedicated file system's ID."),
+                    string("mount_path", "Where it is mounted in the notebook."),
+                ],
+            ),
+            "Its storage (one item).",
+        ),
+        field(
+            Attribute::nested(
+                "data_volumes",
+                NestedNesting::List,
+                vec![
+                    string("type", "Storage type: `OBS`, `OBSFS` or `EFS`."),
+                    string("mount_path", "Where it is mounted in the notebook."),
+                    string("path", "The storage path."),
+                    string("status", "The mount's status, e.g. `MOUNTED`."),
+                    string("mount_type", "How it is mounted (the API's `mount_type`)."),
+                ],
+            ),
+            "Storage mounted into the running notebook (`modelarts_notebook_mount_storage`).",
+        ),
+        field(Attribute::of_type("tags", Type::map(Type::String)), "Its tags."),
+        string("created_at", "When it was made (RFC 3339), as the official provider reads it."),
+        string("updated_at", "When it was last started (RFC 3339), from its lease, as the official provider reads it."),
+    ]
 }
 
-/// One notebook's attributes and their types, as the official provider names them.
+/// One notebook's object type (the tests check values against it).
+#[cfg(test)]
 fn notebook_type() -> Type {
-    let s = Type::String;
-    Type::object([
-        ("id", s.clone()),
-        ("name", s.clone()),
-        ("description", s.clone()),
-        ("status", s.clone()),
-        ("feature", s.clone()),
-        ("flavor_id", s.clone()),
-        ("workspace_id", s.clone()),
-        ("pool_id", s.clone()),
-        ("pool_name", s.clone()),
-        ("image_id", s.clone()),
-        ("image_name", s.clone()),
-        ("image_type", s.clone()),
-        ("image_swr_path", s.clone()),
-        ("url", s.clone()),
-        ("fail_reason", s.clone()),
-        ("auto_stop_enabled", Type::Bool),
-        ("lease_duration", Type::Number),
-        ("lease_type", s.clone()),
-        ("key_pair", s.clone()),
-        ("ssh_uri", s.clone()),
-        ("allowed_access_ips", Type::list(s.clone())),
-        ("user_id", s.clone()),
-        ("ip", s.clone()),
-        ("jupyter_version", s.clone()),
-        ("billing_items", Type::list(s.clone())),
-        ("custom_spec", s.clone()),
-        ("user_vpc", s.clone()),
-        ("volume", Type::list(volume_type())),
-        ("data_volumes", Type::list(data_volume_type())),
-        ("tags", Type::map(s.clone())),
-        ("created_at", s.clone()),
-        ("updated_at", s),
-    ])
+    Type::object(notebook_attributes().into_iter().map(|a| (a.name, a.ty)))
 }
 
 /// The data source's schema.
@@ -116,15 +140,14 @@ pub fn schema() -> Schema {
             .describe("Only notebooks with every one of these tags (the API's `tags` filter). An addition: the official data source has no such filter.")
             .validate(Check { check: check_tags, description: "tags the API accepts" }),
     );
-    Schema::new(0, block.attr(Attribute::list_of("notebooks", notebook_type()).computed().describe(
-        "The notebooks, newest first: `id`, `name`, `description`, `status`, `feature`, `flavor_id`, `workspace_id`, \
-         `pool_id`, `pool_name`, `image_id`, `image_name`, `image_type`, `image_swr_path`, `url`, `fail_reason`, \
-         `auto_stop_enabled`, `lease_duration` (milliseconds, as the API counts it: from the lease's creation), \
-         `lease_type`, `key_pair`, `ssh_uri` and `allowed_access_ips` (of the SSH endpoint), `user_id`, `ip`, \
-         `jupyter_version`, `billing_items`, `custom_spec` and `user_vpc` (JSON, as the API sent them), `volume` \
-         (`type`, `ownership`, `size` in GB, `uri`, `id`, `mount_path`), `data_volumes` (`type`, `mount_path`, \
-         `path`, `status`, `mount_type`), `tags`, `created_at` and `updated_at` (RFC 3339: when the notebook was made and last started, from its lease, as the official provider reads them).",
-    )))
+    Schema::new(
+        0,
+        block.attr(
+            Attribute::nested("notebooks", NestedNesting::List, notebook_attributes())
+                .computed()
+                .describe("The notebooks, newest first."),
+        ),
+    )
 }
 
 listing_data_source!(NotebooksDataSource, "modelarts_notebooks");
