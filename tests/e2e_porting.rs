@@ -16,6 +16,31 @@ fn writes_since(s: &Scenario, mark: usize) -> Vec<String> {
     s.sim.ops_since(mark, false).into_iter().filter(|o| WRITES.contains(&o.as_str())).collect()
 }
 
+/// The secrets the simulator issued as temporary keys (secret keys and security tokens).
+fn issued_secrets(s: &Scenario) -> Vec<String> {
+    let issued = s.sim.control("GET", "/_sim/issued", None);
+    let keys = issued.as_array().cloned().unwrap_or_default();
+    keys.iter()
+        .flat_map(|k| [k["secret"].as_str(), k["securitytoken"].as_str()])
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Asserts that no secret appears in the trace log at `log`, in `output` or in the
+/// state file.
+fn assert_kept_secret(s: &Scenario, log: &std::path::Path, output: &str, secrets: &[String]) {
+    let trace = std::fs::read_to_string(log).unwrap_or_default();
+    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap_or_default();
+    assert!(!trace.is_empty(), "the trace log was written");
+    assert!(!secrets.is_empty() && secrets.iter().all(|x| !x.is_empty()), "secrets to look for");
+    for secret in secrets {
+        let leaked = [("the trace log", trace.as_str()), ("the output", output), ("the state", state.as_str())];
+        for (place, text) in leaked {
+            assert!(!text.contains(secret.as_str()), "a secret reached {place}");
+        }
+    }
+}
+
 /// The official documentation's example, with the type renamed.
 fn official_example(name: &str, extra: &str) -> String {
     format!(
@@ -418,18 +443,9 @@ fn keys_from_the_instance_metadata_service_are_fetched_again_before_they_expire(
     let keys_used: std::collections::BTreeSet<_> = api_calls.iter().filter_map(|c| c.access_key.clone()).collect();
     assert!(keys_used.len() >= 2, "the keys were fetched again during the long apply ({fetches} fetches)");
     // No secret the metadata service handed out reaches the log, the output or the state.
-    let issued = s.sim.control("GET", "/_sim/issued", None);
     let trace = std::fs::read_to_string(&log).unwrap_or_default();
-    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
     assert!(trace.contains("temporary keys fetched"), "the trace log was written");
-    for k in issued.as_array().unwrap() {
-        for secret in [k["secret"].as_str().unwrap(), k["securitytoken"].as_str().unwrap()] {
-            assert!(
-                !trace.contains(secret) && !out.all().contains(secret) && !state.contains(secret),
-                "a secret leaked"
-            );
-        }
-    }
+    assert_kept_secret(&s, &log, &out.all(), &issued_secrets(&s));
     s.wd.set_env("TF_LOG_PROVIDER", "");
     s.wd.ok(&["destroy", "-auto-approve"]);
 
@@ -595,21 +611,9 @@ provider "modelarts" {{
     assert!(api.iter().any(|c| c.op == "create" && c.response == 200));
     assert!(api.iter().all(|c| c.access_key.as_deref().is_some_and(|k| k != "SIMACCESSKEY") && c.response != 401));
     // The ID token and every issued secret stay out of the trace log, the output and the state.
-    let trace = std::fs::read_to_string(&log).unwrap_or_default();
-    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
-    let issued = s.sim.control("GET", "/_sim/issued", None);
     let mut secrets = vec![ID_TOKEN.to_string()];
-    for k in issued.as_array().unwrap() {
-        secrets.push(k["secret"].as_str().unwrap().to_string());
-        secrets.push(k["securitytoken"].as_str().unwrap().to_string());
-    }
-    for secret in &secrets {
-        assert!(
-            !trace.contains(secret.as_str())
-                && !out.all().contains(secret.as_str())
-                && !state.contains(secret.as_str())
-        );
-    }
+    secrets.extend(issued_secrets(&s));
+    assert_kept_secret(&s, &log, &out.all(), &secrets);
     // A token the identity provider did not issue: a plan-time error at the block.
     std::fs::write(&token_file, "not-the-token").unwrap();
     s.wd.set_env("TF_LOG_PROVIDER", "");
@@ -690,17 +694,10 @@ resource "modelarts_notebook" "far" {{
     assert_eq!(projects, ["sim-project", "sim-project-2"].into_iter().collect());
     // Neither the password nor any token reaches the log, the output or the state.
     let trace = std::fs::read_to_string(&log).unwrap_or_default();
-    let state = std::fs::read_to_string(s.wd.path().join("terraform.tfstate")).unwrap();
     assert!(trace.contains("temporary keys fetched"), "the trace log was written");
     let mut secrets = vec![PASSWORD.to_string()];
     secrets.extend(tokens.as_array().unwrap().iter().map(|t| t["token"].as_str().unwrap().to_string()));
-    for secret in &secrets {
-        assert!(
-            !trace.contains(secret.as_str())
-                && !out.all().contains(secret.as_str())
-                && !state.contains(secret.as_str())
-        );
-    }
+    assert_kept_secret(&s, &log, &out.all(), &secrets);
     s.wd.set_env("TF_LOG_PROVIDER", "");
 
     // A token given as it is (HW_AUTH_TOKEN) wins over the password: no sign-in.

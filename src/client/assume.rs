@@ -14,10 +14,9 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::credentials::{KeySource, Keys};
+use super::credentials::{KeySource, Keys, V3Credential};
 use super::error::ApiError;
 use super::{Call, Client};
-use crate::timefmt::{self, now_millis};
 
 /// How long an agency's keys from IAM v3 live when no duration is given: the official
 /// provider always asks for 12 hours there (its `assumeRoleDuration`).
@@ -53,15 +52,6 @@ struct V3Answer {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct V3Credential {
-    access: String,
-    secret: String,
-    securitytoken: String,
-    expires_at: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
 struct V5Answer {
     credentials: V5Credentials,
 }
@@ -82,18 +72,8 @@ impl AssumeRole {
         AssumeRole { agency, caller }
     }
 
-    fn keys(&self, access: String, secret: String, token: String, expires: &str) -> Result<Keys, ApiError> {
-        if access.is_empty() || secret.is_empty() {
-            return Err(ApiError::Credentials { detail: format!("{} answered no keys", self.describe()) });
-        }
-        Ok(Keys {
-            access_key: access,
-            secret_key: secret,
-            security_token: Some(token).filter(|t| !t.is_empty()),
-            expires_at_ms: timefmt::parse_rfc3339(expires),
-            fetched_at_ms: now_millis(),
-            auth_token: None,
-        })
+    fn no_keys(&self) -> ApiError {
+        ApiError::Credentials { detail: format!("{} answered no keys", self.describe()) }
     }
 }
 
@@ -112,8 +92,7 @@ impl KeySource for AssumeRole {
                 let body = json!({"auth": {"identity": {"methods": ["assume_role"], "assume_role": assume}}});
                 let call = Call::outside_project(Method::POST, "v3.0/OS-CREDENTIAL/securitytokens").json(&body);
                 let answer: V3Answer = self.caller.call(call).await.map_err(explain)?;
-                let c = answer.credential;
-                self.keys(c.access, c.secret, c.securitytoken, &c.expires_at)
+                answer.credential.into_keys().ok_or_else(|| self.no_keys())
             }
             Some(domain_id) => {
                 // The session is named after the agency, as the official provider names it.
@@ -125,7 +104,8 @@ impl KeySource for AssumeRole {
                 let call = Call::outside_project(Method::POST, "v5/agencies/assume").json(&body);
                 let answer: V5Answer = self.caller.call(call).await.map_err(explain)?;
                 let c = answer.credentials;
-                self.keys(c.access_key_id, c.secret_access_key, c.security_token, &c.expiration)
+                Keys::temporary(c.access_key_id, c.secret_access_key, c.security_token, &c.expiration)
+                    .ok_or_else(|| self.no_keys())
             }
         }
     }

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use serde::Deserialize;
+
 use super::error::ApiError;
-use crate::timefmt::now_millis;
+use crate::timefmt::{self, now_millis};
 
 /// A key pair, and its security token and expiry when temporary. `Debug` hides the
 /// secrets.
@@ -44,6 +46,25 @@ impl fmt::Debug for Keys {
     }
 }
 
+/// Temporary keys as IAM v3 and the instance metadata service write them:
+/// `{"access", "secret", "securitytoken", "expires_at"}` (the official provider's
+/// `auth.go` and the SDKs' metadata accessor read the same fields).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct V3Credential {
+    access: String,
+    secret: String,
+    securitytoken: String,
+    expires_at: String,
+}
+
+impl V3Credential {
+    /// The keys; `None` when the answer has no key pair.
+    pub(crate) fn into_keys(self) -> Option<Keys> {
+        Keys::temporary(self.access, self.secret, self.securitytoken, &self.expires_at)
+    }
+}
+
 /// Temporary keys are fetched again when less than this is left of them (the
 /// official provider refetches with 10 minutes left)...
 const REFRESH_WITH_LEFT: Duration = Duration::from_secs(600);
@@ -68,6 +89,22 @@ impl Keys {
             Some(_) => "(an IAM token)".to_string(),
             None => super::key_hint(&self.access_key),
         }
+    }
+
+    /// Temporary keys as an answer gives them, expiring at RFC 3339 `expires`;
+    /// `None` when the answer has no key pair.
+    pub(crate) fn temporary(access: String, secret: String, token: String, expires: &str) -> Option<Keys> {
+        if access.is_empty() || secret.is_empty() {
+            return None;
+        }
+        Some(Keys {
+            access_key: access,
+            secret_key: secret,
+            security_token: Some(token).filter(|t| !t.is_empty()),
+            expires_at_ms: timefmt::parse_rfc3339(expires),
+            fetched_at_ms: now_millis(),
+            auth_token: None,
+        })
     }
 
     /// An IAM token, used as it is (`expires_at_ms`: when it stops being valid).

@@ -12,9 +12,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::Deserialize;
 
-use super::credentials::{KeySource, Keys};
+use super::credentials::{KeySource, Keys, V3Credential};
 use super::error::ApiError;
-use crate::timefmt::{self, now_millis};
 
 /// The metadata service's address on every ECS and CCE node.
 pub const DEFAULT_METADATA_URL: &str = "http://169.254.169.254";
@@ -33,16 +32,7 @@ pub struct MetadataService {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SecurityKey {
-    credential: Option<Credential>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Credential {
-    access: String,
-    secret: String,
-    securitytoken: String,
-    expires_at: String,
+    credential: Option<V3Credential>,
 }
 
 impl MetadataService {
@@ -121,22 +111,11 @@ impl KeySource for MetadataService {
                     self.base
                 ),
             })?;
-            let c = parsed.credential.unwrap_or_default();
-            if c.access.is_empty() || c.secret.is_empty() {
-                return Err(ApiError::Credentials {
-                    detail: format!(
-                        "the instance metadata service at {} gave no keys: does this node have an agency?",
-                        self.base
-                    ),
-                });
-            }
-            return Ok(Keys {
-                access_key: c.access,
-                secret_key: c.secret,
-                security_token: Some(c.securitytoken).filter(|t| !t.is_empty()),
-                expires_at_ms: timefmt::parse_rfc3339(&c.expires_at),
-                fetched_at_ms: now_millis(),
-                auth_token: None,
+            return parsed.credential.unwrap_or_default().into_keys().ok_or_else(|| ApiError::Credentials {
+                detail: format!(
+                    "the instance metadata service at {} gave no keys: does this node have an agency?",
+                    self.base
+                ),
             });
         }
         Err(self.unreachable("GET /openstack/latest/securitykey", last))

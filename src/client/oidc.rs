@@ -16,9 +16,8 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::credentials::{KeySource, Keys};
+use super::credentials::{KeySource, Keys, V3Credential};
 use super::error::ApiError;
-use crate::timefmt::{self, now_millis};
 
 /// Where the OIDC ID token comes from.
 #[derive(Clone, PartialEq, Eq)]
@@ -50,16 +49,7 @@ pub struct OidcExchange {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Answer {
-    credential: Credential,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Credential {
-    access: String,
-    secret: String,
-    securitytoken: String,
-    expires_at: String,
+    credential: V3Credential,
 }
 
 impl OidcExchange {
@@ -131,18 +121,8 @@ impl KeySource for OidcExchange {
             return Err(self.failed(step, format!("HTTP {}", r.status().as_u16())));
         }
         let bytes = r.bytes().await.map_err(|e| self.failed(step, e))?;
-        let c = serde_json::from_slice::<Answer>(&bytes).map_err(|e| self.failed(step, e))?.credential;
-        if c.access.is_empty() || c.secret.is_empty() {
-            return Err(self.failed(step, "the answer has no keys"));
-        }
-        Ok(Keys {
-            access_key: c.access,
-            secret_key: c.secret,
-            security_token: Some(c.securitytoken).filter(|t| !t.is_empty()),
-            expires_at_ms: timefmt::parse_rfc3339(&c.expires_at),
-            fetched_at_ms: now_millis(),
-            auth_token: None,
-        })
+        let answer = serde_json::from_slice::<Answer>(&bytes).map_err(|e| self.failed(step, e))?;
+        answer.credential.into_keys().ok_or_else(|| self.failed(step, "the answer has no keys"))
     }
 
     fn describe(&self) -> String {
