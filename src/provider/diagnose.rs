@@ -6,18 +6,27 @@
 use crate::client::{codes, ApiError};
 use crate::protocol::{AttributePath, Diagnostics};
 
-/// Words an API message may use, each with the (dotted) attribute it points at.
-pub(crate) type Blame = [(&'static str, &'static str)];
-
-/// The attribute path of a dotted path (`volume.size`), with index 0 for blocks.
-pub(crate) fn path_of(dotted: &str) -> AttributePath {
-    let mut parts = dotted.split('.');
-    let mut p = AttributePath::attr(parts.next().unwrap_or_default());
-    for part in parts {
-        p = p.then_index(0).then_attr(part);
-    }
-    p
+/// An attribute an API refusal can be blamed on: a top-level attribute's name, or
+/// a resource's own field type (the notebook's [`crate::provider::notebook::changes::Field`]).
+pub(crate) trait Blamed: Copy + PartialEq {
+    /// Where the attribute is.
+    fn path(self) -> AttributePath;
+    /// How messages name it.
+    fn name(self) -> String;
 }
+
+impl Blamed for &'static str {
+    fn path(self) -> AttributePath {
+        AttributePath::attr(self)
+    }
+
+    fn name(self) -> String {
+        self.to_string()
+    }
+}
+
+/// Words an API message may use, each with the attribute it points at.
+pub(crate) type Blame<F = &'static str> = [(&'static str, F)];
 
 /// The error of a notebook ID that names no notebook, at the attribute `at`.
 pub(crate) fn notebook_not_found(at: &str, id: &str, region: &str) -> Diagnostics {
@@ -28,39 +37,15 @@ pub(crate) fn notebook_not_found(at: &str, id: &str, region: &str) -> Diagnostic
     )
 }
 
-/// The words of the notebook API's messages.
-pub(crate) const NOTEBOOK_BLAME: &Blame = &[
-    ("flavor", "flavor_id"),
-    ("image", "image_id"),
-    ("storage_new_size", "volume.size"),
-    ("capacity", "volume.size"),
-    ("volume", "volume.type"),
-    ("allowed access ip", "allowed_access_ips"),
-    ("allowed_access_ips", "allowed_access_ips"),
-    ("key pair", "key_pair"),
-    ("hooks", "hooks"),
-    ("workspace", "workspace_id"),
-    ("pool", "pool_id"),
-    ("description", "description"),
-    ("name", "name"),
-    ("auto-stop", "auto_stop"),
-    ("duration", "auto_stop"),
-];
-
 /// The attribute an API refusal is about, among those the request carried.
-pub(crate) fn blamed(message: &str, sent: &[&str], blame: &Blame) -> Option<&'static str> {
+pub(crate) fn blamed<F: Blamed>(message: &str, sent: &[F], blame: &Blame<F>) -> Option<F> {
     let text = message.to_ascii_lowercase();
-    blame
-        .iter()
-        .find(|(word, attr)| {
-            text.contains(word) && sent.iter().any(|s| s == attr || attr.starts_with(&format!("{s}.")))
-        })
-        .map(|(_, attr)| *attr)
+    blame.iter().find(|(word, attr)| text.contains(word) && sent.contains(attr)).map(|(_, attr)| *attr)
 }
 
 /// The diagnostic for `e`, which a call carrying the attributes `sent` received;
 /// `blame` says which words of a refusal point at which attribute.
-pub(crate) fn api_error(summary: &str, e: &ApiError, sent: &[&str], blame: &Blame) -> Diagnostics {
+pub(crate) fn api_error<F: Blamed>(summary: &str, e: &ApiError, sent: &[F], blame: &Blame<F>) -> Diagnostics {
     let mut d = Diagnostics::new();
     let text = e.to_string();
     match e.code() {
@@ -76,7 +61,7 @@ pub(crate) fn api_error(summary: &str, e: &ApiError, sent: &[&str], blame: &Blam
             d.error("Notebook already exists", format!("{text}. Import it (terraform import) or choose another name."))
         }
         Some(codes::PARAMETER_ERROR) => match e.message().and_then(|m| blamed(m, sent, blame)) {
-            Some(attr) => d.error_at(path_of(attr), summary, format!("The API refused {attr}: {text}.")),
+            Some(attr) => d.error_at(attr.path(), summary, format!("The API refused {}: {text}.", attr.name())),
             None => d.error(summary, format!("{text}.")),
         },
         _ => d.error(summary, format!("{text}.")),
@@ -87,6 +72,7 @@ pub(crate) fn api_error(summary: &str, e: &ApiError, sent: &[&str], blame: &Blam
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::notebook::changes::{Field, NOTEBOOK_BLAME};
 
     fn refusal(code: &str, msg: &str) -> ApiError {
         ApiError::from_response(
@@ -102,7 +88,7 @@ mod tests {
         let d = api_error(
             "Failed to create notebook",
             &refusal("ModelArts.0104", "Parameter error: flavor x does not exist"),
-            &["name", "flavor_id", "image_id"],
+            &[Field::Name, Field::FlavorId, Field::ImageId],
             NOTEBOOK_BLAME,
         );
         assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "flavor_id");
@@ -110,11 +96,16 @@ mod tests {
         let d = api_error(
             "x",
             &refusal("ModelArts.0104", "Parameter error: capacity must be 5 to 4096 GB"),
-            &["volume"],
+            &[Field::VolumeType, Field::VolumeSize],
             NOTEBOOK_BLAME,
         );
         assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "volume[0].size");
-        let d = api_error("x", &refusal("ModelArts.0104", "Parameter error: something odd"), &["name"], NOTEBOOK_BLAME);
+        let d = api_error(
+            "x",
+            &refusal("ModelArts.0104", "Parameter error: something odd"),
+            &[Field::Name],
+            NOTEBOOK_BLAME,
+        );
         assert!(d.0[0].path.is_none());
     }
 
@@ -128,7 +119,5 @@ mod tests {
             api_error("x", &refusal("ModelArts.6302", "max"), &[], NOTEBOOK_BLAME).0[0].summary,
             "Too many notebooks"
         );
-        assert_eq!(path_of("volume.size").to_string(), "volume[0].size");
-        assert_eq!(path_of("name").to_string(), "name");
     }
 }

@@ -35,7 +35,7 @@ pub fn change_table() -> String {
             Applied::Tags => "the tag API, in any status (no restart)",
             Applied::NoApiCall => "nothing in the cloud (Terraform only)",
         };
-        let attr = r.attr.replace('.', "[0].");
+        let attr = r.field.path();
         out.push_str(&format!("| `{attr}` | {how} |\n"));
     }
     out

@@ -17,7 +17,8 @@ use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{Diagnostics, Value};
 
 use super::configured::client;
-use super::diagnose::{api_error, notebook_not_found, NOTEBOOK_BLAME};
+use super::diagnose::{api_error, notebook_not_found};
+use super::notebook::changes::{Field, NOTEBOOK_BLAME};
 
 /// `modelarts_notebook_access`.
 #[derive(Debug)]
@@ -85,7 +86,7 @@ async fn open(ctx: &CallContext, config: &Value) -> Result<(Value, Diagnostics),
         Err(e) if e.is_not_found() => {
             return Err(notebook_not_found(AccessModel::NOTEBOOK_ID, &model.notebook_id, &region))
         }
-        Err(e) => return Err(api_error("Cannot read the notebook", &e, &[], NOTEBOOK_BLAME)),
+        Err(e) => return Err(api_error("Cannot read the notebook", &e, &[] as &[Field], NOTEBOOK_BLAME)),
     };
     let opened = model.with(&n);
     let mut diags = Diagnostics::default();

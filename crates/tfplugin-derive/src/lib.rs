@@ -8,7 +8,11 @@
 //! - `FromValue` (decoding from a Terraform object, errors naming the attribute's
 //!   path) and `IntoValue` (encoding back);
 //! - `Model::tf_type()`, the object type the fields describe, so a test can check
-//!   that the schema and the model agree.
+//!   that the schema and the model agree;
+//! - typed attribute paths: `S::path()` returns an `SPath` with one method per
+//!   field (`S::path().volume().size()` is `volume[0].size` when `volume` is a
+//!   block), the inner model's path type for a nested model (`.into()` gives the
+//!   attribute's own `AttributePath`), an `AttributePath` for a scalar.
 //!
 //! Field attributes: `#[tf(name = "...")]` names the attribute differently from the
 //! field; `#[tf(block)]` marks an `Option<T>` field as a nested block of at most one
@@ -111,7 +115,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             quote! { (#name, <#fty as #model::TfType>::tf_type()) }
         }
     });
+    let paths = if input.generics.params.is_empty() { typed_paths(input, &fields) } else { Tokens::new() };
     Ok(quote! {
+        #paths
+
         impl #impl_generics #ty #ty_generics #where_clause {
             #(#consts)*
             /// Every attribute's name, in field order.
@@ -140,4 +147,83 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             }
         }
     })
+}
+
+/// `SPath`, its methods, `HasPath for S` and `S::path()`.
+fn typed_paths(input: &DeriveInput, fields: &[Field]) -> Tokens {
+    let (ty, vis) = (&input.ident, &input.vis);
+    let path_ty = Ident::new(&format!("{ty}Path"), Span::call_site());
+    let ap = quote!(::tfplugin::protocol::AttributePath);
+    let has_path = quote!(::tfplugin::framework::path::HasPath);
+    let doc = format!("Typed paths to the attributes of [`{ty}`].");
+    let model_path = quote!(::tfplugin::framework::path::ModelPath);
+    let methods = fields.iter().map(|f| {
+        let (ident, name, fty) = (&f.ident, &f.name, &f.ty);
+        let doc = format!("The path of `{name}`.");
+        if f.block {
+            quote! {
+                #[doc = #doc]
+                #vis fn #ident(&self) -> <#fty as #has_path>::Path {
+                    #model_path::of_block(self.child(#name))
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #doc]
+                #vis fn #ident(&self) -> <#fty as #has_path>::Path {
+                    ::std::convert::From::from(self.child(#name))
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #vis struct #path_ty {
+            at: #ap,
+            // The path of a block: its attributes are those of element 0 (the
+            // protocol's block of at most one item is a list).
+            in_block: bool,
+        }
+
+        // Every attribute has a method; a provider uses those it needs.
+        #[allow(dead_code)]
+        impl #path_ty {
+            fn child(&self, name: &str) -> #ap {
+                if self.in_block { self.at.then_index(0).then_attr(name) } else { self.at.then_attr(name) }
+            }
+
+            #(#methods)*
+        }
+
+        impl ::std::convert::From<#ap> for #path_ty {
+            fn from(at: #ap) -> Self {
+                #path_ty { at, in_block: false }
+            }
+        }
+
+        impl #model_path for #path_ty {
+            fn of_block(at: #ap) -> Self {
+                #path_ty { at, in_block: true }
+            }
+        }
+
+        impl ::std::convert::From<#path_ty> for #ap {
+            fn from(p: #path_ty) -> Self {
+                p.at
+            }
+        }
+
+        impl #has_path for #ty {
+            type Path = #path_ty;
+        }
+
+        #[allow(dead_code)]
+        impl #ty {
+            /// The typed path of the whole value: the start of every attribute's path.
+            #vis fn path() -> #path_ty {
+                #path_ty { at: #ap::root(), in_block: false }
+            }
+        }
+    }
 }

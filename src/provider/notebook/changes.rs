@@ -3,9 +3,11 @@
 //! from `docs/development/modelarts-api.md`, "Which status each change needs": the update
 //! page, the SDK's `VolumeRes.status`, and the official Go provider.
 
-use crate::protocol::Value;
+use crate::protocol::AttributePath;
 
-pub(crate) use crate::provider::diagnose::path_of;
+use crate::provider::diagnose::{Blame, Blamed};
+
+use super::model::NotebookModel;
 
 /// The status an update (PUT) of an attribute needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,40 +38,135 @@ pub(crate) enum Applied {
     NoApiCall,
 }
 
+/// A configurable attribute of the notebook: what a change is a change of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Field {
+    Name,
+    Description,
+    VolumeSize,
+    FlavorId,
+    ImageId,
+    AllowedAccessIps,
+    Hooks,
+    KeyPair,
+    VolumeType,
+    VolumeOwnership,
+    VolumeUri,
+    VolumeId,
+    Region,
+    WorkspaceId,
+    PoolId,
+    Running,
+    AutoStop,
+    Tags,
+    AllowStoppingForUpdate,
+    Timeouts,
+}
+
+impl Field {
+    /// Where the attribute is in the notebook's value (`volume[0].size`).
+    pub(crate) fn path(self) -> AttributePath {
+        let nb = NotebookModel::path();
+        match self {
+            Field::Name => nb.name(),
+            Field::Description => nb.description(),
+            Field::VolumeSize => nb.volume().size(),
+            Field::FlavorId => nb.flavor_id(),
+            Field::ImageId => nb.image_id(),
+            Field::AllowedAccessIps => nb.allowed_access_ips().into(),
+            Field::Hooks => nb.hooks().into(),
+            Field::KeyPair => nb.key_pair(),
+            Field::VolumeType => nb.volume().kind(),
+            Field::VolumeOwnership => nb.volume().ownership(),
+            Field::VolumeUri => nb.volume().uri(),
+            Field::VolumeId => nb.volume().id(),
+            Field::Region => nb.region(),
+            Field::WorkspaceId => nb.workspace_id(),
+            Field::PoolId => nb.pool_id(),
+            Field::Running => nb.running(),
+            Field::AutoStop => nb.auto_stop().into(),
+            Field::Tags => nb.tags().into(),
+            Field::AllowStoppingForUpdate => nb.allow_stopping_for_update(),
+            Field::Timeouts => nb.timeouts(),
+        }
+    }
+
+    /// The attribute as messages name it: `volume.size`.
+    pub(crate) fn name(self) -> String {
+        self.path().dotted()
+    }
+
+    /// How a change of it is applied.
+    pub(crate) fn applied(self) -> Applied {
+        RULES.iter().find(|r| r.field == self).map_or(Applied::NoApiCall, |r| r.applied)
+    }
+}
+
+impl Blamed for Field {
+    fn path(self) -> AttributePath {
+        Field::path(self)
+    }
+
+    fn name(self) -> String {
+        Field::name(self)
+    }
+}
+
+/// The words of the notebook API's messages.
+pub(crate) const NOTEBOOK_BLAME: &Blame<Field> = &[
+    ("flavor", Field::FlavorId),
+    ("image", Field::ImageId),
+    ("storage_new_size", Field::VolumeSize),
+    ("capacity", Field::VolumeSize),
+    ("volume", Field::VolumeType),
+    ("allowed access ip", Field::AllowedAccessIps),
+    ("allowed_access_ips", Field::AllowedAccessIps),
+    ("key pair", Field::KeyPair),
+    ("hooks", Field::Hooks),
+    ("workspace", Field::WorkspaceId),
+    ("pool", Field::PoolId),
+    ("description", Field::Description),
+    ("name", Field::Name),
+    ("auto-stop", Field::AutoStop),
+    ("duration", Field::AutoStop),
+];
+
 #[derive(Debug)]
 pub(crate) struct Rule {
-    /// Dotted attribute path; `volume.size` is the size of the single volume block.
-    pub attr: &'static str,
+    pub field: Field,
     pub applied: Applied,
 }
 
-const fn rule(attr: &'static str, applied: Applied) -> Rule {
-    Rule { attr, applied }
+const fn rule(field: Field, applied: Applied) -> Rule {
+    Rule { field, applied }
 }
 
-/// Every configurable attribute and how its change is applied.
+/// Every configurable attribute and how its change is applied. The plan reads it
+/// (what each change needs, what replaces, the words of its warnings), apply reads
+/// it (which PUT carries a change, in which status), and so do the schema
+/// (`requires_replace`) and the docs: moving a field here moves it everywhere.
 pub(crate) const RULES: &[Rule] = &[
-    rule("name", Applied::Update(Needs::AnyStatus)),
-    rule("description", Applied::Update(Needs::AnyStatus)),
-    rule("volume.size", Applied::Update(Needs::Running)),
-    rule("flavor_id", Applied::Update(Needs::Stopped)),
-    rule("image_id", Applied::Update(Needs::Stopped)),
-    rule("allowed_access_ips", Applied::Update(Needs::Stopped)),
-    rule("hooks", Applied::Update(Needs::Stopped)),
+    rule(Field::Name, Applied::Update(Needs::AnyStatus)),
+    rule(Field::Description, Applied::Update(Needs::AnyStatus)),
+    rule(Field::VolumeSize, Applied::Update(Needs::Running)),
+    rule(Field::FlavorId, Applied::Update(Needs::Stopped)),
+    rule(Field::ImageId, Applied::Update(Needs::Stopped)),
+    rule(Field::AllowedAccessIps, Applied::Update(Needs::Stopped)),
+    rule(Field::Hooks, Applied::Update(Needs::Stopped)),
     // The official provider lists the key pair as non-updatable (ForceNew).
-    rule("key_pair", Applied::Replace),
-    rule("volume.type", Applied::Replace),
-    rule("volume.ownership", Applied::Replace),
-    rule("volume.uri", Applied::Replace),
-    rule("volume.id", Applied::Replace),
-    rule("region", Applied::Replace),
-    rule("workspace_id", Applied::Replace),
-    rule("pool_id", Applied::Replace),
-    rule("running", Applied::Power),
-    rule("auto_stop", Applied::AutoStop),
-    rule("tags", Applied::Tags),
-    rule("allow_stopping_for_update", Applied::NoApiCall),
-    rule("timeouts", Applied::NoApiCall),
+    rule(Field::KeyPair, Applied::Replace),
+    rule(Field::VolumeType, Applied::Replace),
+    rule(Field::VolumeOwnership, Applied::Replace),
+    rule(Field::VolumeUri, Applied::Replace),
+    rule(Field::VolumeId, Applied::Replace),
+    rule(Field::Region, Applied::Replace),
+    rule(Field::WorkspaceId, Applied::Replace),
+    rule(Field::PoolId, Applied::Replace),
+    rule(Field::Running, Applied::Power),
+    rule(Field::AutoStop, Applied::AutoStop),
+    rule(Field::Tags, Applied::Tags),
+    rule(Field::AllowStoppingForUpdate, Applied::NoApiCall),
+    rule(Field::Timeouts, Applied::NoApiCall),
 ];
 
 /// When a computed attribute's value may change.
@@ -89,112 +186,51 @@ pub(crate) enum Recompute {
     /// When any API call changes the notebook.
     OnApiChange,
     /// When one of these attributes changes.
-    OnChangeOf(&'static [&'static str]),
+    OnChangeOf(&'static [Field]),
 }
 
-/// Every computed-only attribute, and when it may change in an update.
-pub(crate) const COMPUTED: &[(&str, Recompute)] = &[
-    ("id", Recompute::Never),
-    ("url", Recompute::Never),
-    ("created_at", Recompute::Never),
-    ("volume.mount_path", Recompute::Never),
-    ("status", Recompute::EndStatus),
-    ("fail_reason", Recompute::ClearedByTransition),
-    ("updated_at", Recompute::OnApiChange),
-    ("current_image_id", Recompute::OnChangeOf(&["image_id"])),
-    ("image_name", Recompute::OnChangeOf(&["image_id"])),
-    ("image_swr_path", Recompute::OnChangeOf(&["image_id"])),
-    ("image_type", Recompute::OnChangeOf(&["image_id"])),
-    ("ssh_uri", Recompute::OnChangeOf(&["allowed_access_ips"])),
-    ("auto_stop_enabled", Recompute::AutoStop),
-    ("pool_name", Recompute::Never),
-    ("mount_storages", Recompute::Never),
+/// Where a computed attribute is (a function: paths are built, not constant).
+pub(crate) type PathOf = fn() -> AttributePath;
+
+/// Every computed-only attribute (by its path), and when it may change in an update.
+pub(crate) const COMPUTED: &[(PathOf, Recompute)] = &[
+    (|| NotebookModel::path().id(), Recompute::Never),
+    (|| NotebookModel::path().url(), Recompute::Never),
+    (|| NotebookModel::path().created_at(), Recompute::Never),
+    (|| NotebookModel::path().volume().mount_path(), Recompute::Never),
+    (|| NotebookModel::path().status(), Recompute::EndStatus),
+    (|| NotebookModel::path().fail_reason(), Recompute::ClearedByTransition),
+    (|| NotebookModel::path().updated_at(), Recompute::OnApiChange),
+    (|| NotebookModel::path().current_image_id(), Recompute::OnChangeOf(&[Field::ImageId])),
+    (|| NotebookModel::path().image_name(), Recompute::OnChangeOf(&[Field::ImageId])),
+    (|| NotebookModel::path().image_swr_path(), Recompute::OnChangeOf(&[Field::ImageId])),
+    (|| NotebookModel::path().image_type(), Recompute::OnChangeOf(&[Field::ImageId])),
+    (|| NotebookModel::path().ssh_uri(), Recompute::OnChangeOf(&[Field::AllowedAccessIps])),
+    (|| NotebookModel::path().auto_stop_enabled(), Recompute::AutoStop),
+    (|| NotebookModel::path().pool_name(), Recompute::Never),
+    (|| NotebookModel::path().mount_storages().into(), Recompute::Never),
     // The provider's default tags merged with `tags`, planned where the provider's
     // configuration is known (`NotebookResource::modify_plan`).
-    ("tags_all", Recompute::Never),
+    (|| NotebookModel::path().tags_all().into(), Recompute::Never),
 ];
-
-/// The value at a dotted path; a block list contributes its first (only) element.
-pub(crate) fn value_at<'a>(v: &'a Value, dotted: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    let mut cur = v;
-    for part in dotted.split('.') {
-        cur = match cur {
-            Value::List(items) => items.first().unwrap_or(&NULL),
-            other => other,
-        };
-        cur = cur.attr(part);
-    }
-    cur
-}
-
-/// Sets the value at a dotted path, if the path exists.
-pub(crate) fn set_at(v: &mut Value, dotted: &str, new: Value) {
-    let mut cur = v;
-    let parts: Vec<&str> = dotted.split('.').collect();
-    for (i, part) in parts.iter().enumerate() {
-        if let Value::List(items) = cur {
-            let Some(first) = items.first_mut() else { return };
-            cur = first;
-        }
-        if i == parts.len() - 1 {
-            cur.set_attr(part, new);
-            return;
-        }
-        let Some(next) = cur.attr_mut(part) else { return };
-        cur = next;
-    }
-}
-
-/// The rules whose attribute differs between `prior` and `planned` (an unknown
-/// planned value counts as a difference).
-pub(crate) fn changed<'r>(prior: &Value, planned: &Value) -> Vec<&'r Rule> {
-    RULES.iter().filter(|r| value_at(prior, r.attr) != value_at(planned, r.attr)).collect()
-}
-
-/// The changed attributes whose update needs `needs`.
-pub(crate) fn needing<'r>(changes: &[&'r Rule], needs: Needs) -> Vec<&'r str> {
-    changes.iter().filter(|r| r.applied == Applied::Update(needs)).map(|r| r.attr).collect()
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn state(flavor: &str, size: i64) -> Value {
-        Value::object([
-            ("name", "nb".into()),
-            ("flavor_id", flavor.into()),
-            ("volume", Value::List(vec![Value::object([("type", "EVS".into()), ("size", Value::int(size))])])),
-        ])
-    }
-
     #[test]
-    fn finds_changes_by_path() {
-        let a = state("f1", 10);
-        assert!(changed(&a, &a).is_empty());
-        let names: Vec<&str> = changed(&a, &state("f2", 20)).iter().map(|r| r.attr).collect();
-        assert_eq!(names, vec!["volume.size", "flavor_id"]);
-        let mut unknown = a.clone();
-        unknown.set_attr("flavor_id", Value::Unknown);
-        assert_eq!(changed(&a, &unknown)[0].applied, Applied::Update(Needs::Stopped));
-        let both = changed(&a, &state("f2", 20));
-        assert_eq!(needing(&both, Needs::Running), ["volume.size"]);
-        assert_eq!(needing(&both, Needs::Stopped), ["flavor_id"]);
-    }
-
-    #[test]
-    fn paths_and_setters() {
-        let mut a = state("f1", 10);
-        assert_eq!(value_at(&a, "volume.size").as_i64(), Some(10));
-        set_at(&mut a, "volume.size", Value::int(30));
-        assert_eq!(value_at(&a, "volume.size").as_i64(), Some(30));
-        assert!(value_at(&a, "auto_stop.type").is_null());
+    fn fields_name_their_attributes() {
+        assert_eq!(Field::VolumeSize.path().to_string(), "volume[0].size");
+        assert_eq!(Field::VolumeSize.name(), "volume.size");
+        assert_eq!(Field::VolumeType.name(), "volume.type");
+        assert_eq!(Field::FlavorId.name(), "flavor_id");
+        assert_eq!(Field::VolumeSize.applied(), Applied::Update(Needs::Running));
     }
 
     #[test]
     fn every_attribute_is_classified_once() {
-        let mut attrs: Vec<&str> = RULES.iter().map(|r| r.attr).chain(COMPUTED.iter().map(|c| c.0)).collect();
+        let mut attrs: Vec<String> =
+            RULES.iter().map(|r| r.field.name()).chain(COMPUTED.iter().map(|c| c.0().dotted())).collect();
         let n = attrs.len();
         attrs.sort();
         attrs.dedup();

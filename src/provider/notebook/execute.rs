@@ -125,7 +125,7 @@ async fn run_step(api: &Client, run: &Run<'_>, step: &Step, power: Power) -> Res
                 if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
             )))
         }
-        Step::Update { body, needs } => match power::update(api, id, body, run.deadline).await {
+        Step::Update { update, needs } => match power::update(api, id, &update.body, run.deadline).await {
             Ok(nb) => Ok(Some(nb)),
             // A rename refused because the notebook is stopped: start it, rename it,
             // stop it again (the plan said this may happen).
@@ -133,12 +133,12 @@ async fn run_step(api: &Client, run: &Run<'_>, step: &Step, power: Power) -> Res
                 if !run.allow_stopping {
                     return Err(StepError::Refused(format!(
                         "The API refused to change {} of stopped notebook {id} ({e}), and allow_stopping_for_update = false forbids starting it for that. Start it (running = true) or allow it.",
-                        super::steps::attributes_of(body).join(", ")
+                        update.fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
                     )));
                 }
                 tracing::info!(notebook = id, error = %e, "the API changes this only on a running notebook: starting it briefly");
                 power::start(api, id, run.auto_stop, run.deadline).await?;
-                let updated = power::update(api, id, body, run.deadline).await;
+                let updated = power::update(api, id, &update.body, run.deadline).await;
                 let stopped = power::stop(api, id, run.deadline).await;
                 let nb = updated?;
                 Ok(Some(stopped.unwrap_or(nb)))

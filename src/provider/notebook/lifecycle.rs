@@ -5,10 +5,10 @@
 use std::time::{Duration, Instant};
 
 use crate::client::codes;
-use crate::client::enums::{ImageOrigin, LeaseType, VolumeCategory};
+use crate::client::enums::{ImageOrigin, LeaseType};
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
-use crate::client::types::{CreateNotebook, EndpointReq, Lease, Notebook, Status, AUTO_STOP_OFF};
+use crate::client::types::{CreateNotebook, Lease, Notebook, Status, AUTO_STOP_OFF};
 use crate::client::{ApiError, Client};
 use crate::enums::StringEnum;
 use crate::framework::resource::{CreateResponse, DeleteResponse, ImportStateResponse, ReadResponse, UpdateResponse};
@@ -16,15 +16,17 @@ use crate::framework::{CallContext, IntoValue};
 use crate::protocol::Diagnostics;
 use crate::timefmt::{self, now_millis};
 
-use super::changes::path_of;
+use super::changes::Field;
+use super::changes::NOTEBOOK_BLAME;
+use super::diff::diff;
 use super::execute::{execute, Run};
 use super::model::NotebookModel;
 use super::power;
 use super::spec::{Spec, Timeouts};
-use super::state::{asked_duration_ms, auto_stop_block, mount_storages, recorded_image_id, state_from_api};
-use super::steps::{self, Changes, Power, Step};
+use super::state::{asked_duration_ms, auto_stop_block, mount_storages, state_from_api};
+use super::steps::{self, Power, Step};
 use super::tags;
-use crate::provider::diagnose::{api_error, blamed, NOTEBOOK_BLAME};
+use crate::provider::diagnose::{api_error, blamed};
 
 /// How far the API's clock may be from ours when matching a lost create.
 const CLOCK_SLACK_MS: i64 = 120_000;
@@ -50,18 +52,22 @@ fn create_request(spec: &Spec) -> CreateNotebook {
 }
 
 /// The attributes a create request carries, to blame for a refusal.
-const CREATE_ATTRIBUTES: &[&str] = &[
-    "name",
-    "description",
-    "flavor_id",
-    "image_id",
-    "volume",
-    "allowed_access_ips",
-    "key_pair",
-    "workspace_id",
-    "pool_id",
-    "hooks",
-    "auto_stop",
+const CREATE_FIELDS: &[Field] = &[
+    Field::Name,
+    Field::Description,
+    Field::FlavorId,
+    Field::ImageId,
+    Field::VolumeType,
+    Field::VolumeOwnership,
+    Field::VolumeUri,
+    Field::VolumeId,
+    Field::VolumeSize,
+    Field::AllowedAccessIps,
+    Field::KeyPair,
+    Field::WorkspaceId,
+    Field::PoolId,
+    Field::Hooks,
+    Field::AutoStop,
 ];
 
 /// Why the notebook of a create whose answer was lost could not be told apart.
@@ -160,7 +166,7 @@ pub(crate) async fn create(
             }
         }
         Err(e) => {
-            resp.diagnostics.extend(api_error("Failed to create notebook", &e, CREATE_ATTRIBUTES, NOTEBOOK_BLAME));
+            resp.diagnostics.extend(api_error("Failed to create notebook", &e, CREATE_FIELDS, NOTEBOOK_BLAME));
             return;
         }
     };
@@ -267,53 +273,6 @@ pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadR
     }
 }
 
-/// What an update must change, found by comparing the notebook as the API reports
-/// it with the plan; for what the API never reports (hooks) or reports in another
-/// form (auto-stop), by comparing the prior state with the plan.
-pub(crate) fn changes(current: &Notebook, prior: &NotebookModel, planned: &NotebookModel, spec: &Spec) -> Changes {
-    let mut c = Changes::default();
-    if spec.name != current.name {
-        c.any.name = Some(spec.name.clone());
-    }
-    let wanted_desc = spec.description.clone().unwrap_or_default();
-    if wanted_desc != current.description.clone().unwrap_or_default() {
-        c.any.description = Some(wanted_desc);
-    }
-    let capacity = current.volume.as_ref().and_then(|v| v.capacity);
-    let evs = spec.volume.kind == VolumeCategory::Evs;
-    if let Some(size) = spec.volume.size.filter(|s| evs && Some(*s) != capacity) {
-        c.running.storage_new_size = Some(size);
-    }
-    if spec.flavor_id != current.flavor {
-        c.stopped.flavor = Some(spec.flavor_id.clone());
-    }
-    // A notebook running an image saved from it keeps it while the configuration
-    // still names the image it was made from (see `recorded_image_id`).
-    if spec.image_id != current.image.id && spec.image_id != recorded_image_id(&current.image, &prior.image_id) {
-        c.stopped.image_id = Some(spec.image_id.clone());
-    }
-    if let (Some(kp), Some(ssh)) = (&spec.key_pair, current.ssh_endpoint()) {
-        let mut now_ips = ssh.allowed_access_ips.clone();
-        let mut wanted_ips = spec.allowed_access_ips.clone();
-        now_ips.sort();
-        wanted_ips.sort();
-        if now_ips != wanted_ips {
-            // The endpoint goes with its unchanged key pair, as the official provider sends it.
-            c.stopped.endpoints = Some(vec![EndpointReq {
-                service: "SSH".into(),
-                key_pair_names: vec![kp.clone()],
-                allowed_access_ips: Some(spec.allowed_access_ips.clone()),
-            }]);
-        }
-    }
-    if prior.hooks != planned.hooks {
-        // Removing the block clears the scripts.
-        c.stopped.hooks = Some(spec.hooks.clone().unwrap_or_default());
-    }
-    c.auto_stop_changed = prior.auto_stop != planned.auto_stop;
-    c
-}
-
 /// Updates notebook `prior` to `planned` with the fewest starts and stops.
 pub(crate) async fn update(
     api: &Client,
@@ -369,7 +328,7 @@ pub(crate) async fn update(
         if let Err(e) = api.change_notebook_tags(&id, current.workspace_id.as_deref(), &reported, wanted).await {
             let state = refresh_or(api, &id, &current, prior).await;
             let d = Diagnostics::with_error_at(
-                path_of("tags"),
+                Field::Tags.path(),
                 "Failed to change the notebook's tags",
                 format!("Notebook {id}: {e}. Nothing else was changed."),
             );
@@ -378,7 +337,10 @@ pub(crate) async fn update(
     }
     let now = Power::of(current.status == Status::Running);
     let end = spec.running.map_or(now, Power::of);
-    let changes = changes(&current, prior, planned, spec);
+    // The one change model, as at plan time: here the notebook observed is the API's
+    // answer, as the state would record it.
+    let observed = state_from_api(&current, prior).into_value();
+    let changes = diff(&observed, &planned.clone().into_value()).changes(spec);
     let steps = steps::plan(&changes, now, end, spec.auto_stop.as_ref());
     tracing::debug!(notebook = %id, steps = ?steps, "update steps");
     if !spec.allow_stopping_for_update && steps::extra_transitions(&steps, now, end) > 0 {
@@ -409,10 +371,10 @@ pub(crate) async fn update(
             let fallback = failure.notebook.unwrap_or(current);
             // Record the progress made: the state matches the notebook as it is now.
             let state = refresh_or(api, &id, &fallback, prior).await;
-            let sent: Vec<&str> = steps
+            let sent: Vec<Field> = steps
                 .iter()
                 .filter_map(|s| match s {
-                    Step::Update { body, .. } => Some(steps::attributes_of(body)),
+                    Step::Update { update, .. } => Some(update.fields.iter().copied()),
                     _ => None,
                 })
                 .flatten()
@@ -429,7 +391,7 @@ pub(crate) async fn update(
                 _ => None,
             });
             let d = match attr {
-                Some(attr) => Diagnostics::with_error_at(path_of(attr), "Failed to update notebook", failure.error),
+                Some(field) => Diagnostics::with_error_at(field.path(), "Failed to update notebook", failure.error),
                 None => Diagnostics::with_error("Failed to update notebook", failure.error),
             };
             fail(resp, Some(state), d);

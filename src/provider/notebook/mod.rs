@@ -17,7 +17,10 @@
 //! - `listing`: the list resource of `terraform query` (Terraform 1.14+);
 //! - `tags`: `tags`, the provider's `default_tags` and `tags_all`.
 
+#[cfg(test)]
+mod agreement;
 pub(crate) mod changes;
+pub(crate) mod diff;
 pub(crate) mod execute;
 pub(crate) mod identity;
 pub(crate) mod lifecycle;

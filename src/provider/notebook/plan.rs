@@ -1,89 +1,93 @@
 //! Planning a `modelarts_notebook` change: plan-time checks with attribute paths,
-//! which computed values will really change, the steps apply will take (the same
-//! planner as apply, [`super::steps`], run on the prior state), and the refusal of
-//! a restart that `allow_stopping_for_update = false` forbids.
+//! which computed values will really change, the steps apply will take (the one
+//! change model, [`super::diff`], and the same step planner as apply,
+//! [`super::steps`], run on the prior state), and the refusal of a restart that
+//! `allow_stopping_for_update = false` forbids.
 
-use crate::client::types::{EndpointReq, Status, UpdateNotebook};
+use crate::client::enums::{HookType, Ownership, VolumeCategory};
+use crate::client::types::Status;
+use crate::enums::StringEnum;
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::changes::{changed, needing, path_of, set_at, value_at, Applied, Needs, Recompute, Rule, COMPUTED};
-use super::spec::{auto_stop_of, hooks_of};
-use super::steps::{self, Changes, Power, Step};
+use super::changes::{Field, Needs, Recompute, COMPUTED};
+use super::diff::{diff, Diff};
+use super::model::NotebookModel;
+use super::spec::Spec;
+use super::steps::{self, Power, Step};
 
 /// Checks that need more than one attribute.
 pub(crate) fn validate(config: &Value, diags: &mut Diagnostics) {
-    let (kp, ips) = (config.attr("key_pair"), config.attr("allowed_access_ips"));
+    let nb = NotebookModel::path();
+    let ips_at: AttributePath = nb.allowed_access_ips().into();
+    let (kp, ips) = (config.at(&nb.key_pair()), config.at(&ips_at));
     if kp.is_null() && !ips.is_null() && !ips.is_unknown() {
         diags.error_at(
-            AttributePath::attr("allowed_access_ips"),
+            ips_at,
             "allowed_access_ips needs key_pair",
             "The addresses allowed to reach the SSH endpoint need an SSH endpoint: set key_pair too (key_pair alone allows any address).",
         );
     }
-    for vol in config.attr("volume").elements() {
-        validate_volume(vol, diags);
-    }
-    for hook in config.attr("hooks").elements() {
-        for when in ["pre_start", "post_start"] {
-            for h in hook.attr(when).elements() {
-                let script = h.attr("script").as_str();
-                if h.attr("type").as_str().unwrap_or("SCRIPT") == "SCRIPT"
-                    && script.is_some_and(|s| !s.starts_with('/'))
-                {
-                    diags.error_at(
-                        AttributePath::attr("hooks").then_index(0).then_attr(when).then_index(0).then_attr("script"),
-                        "A SCRIPT hook needs an absolute path",
-                        format!("{:?} is not an absolute path. For type = \"SCRIPT\" give the path of a script in the notebook's container (such as \"/home/ma-user/work/setup.sh\"); to run a command, set type = \"COMMAND\".", script.unwrap_or_default()),
-                    );
-                }
-            }
+    validate_volume(config, diags);
+    for hook in [nb.hooks().pre_start(), nb.hooks().post_start()] {
+        let script_at = hook.script();
+        let script = config.at(&script_at).as_str();
+        let kind = config.at(&hook.kind()).as_str().unwrap_or(HookType::Script.as_str());
+        if kind == HookType::Script.as_str() && script.is_some_and(|s| !s.starts_with('/')) {
+            diags.error_at(
+                script_at,
+                "A SCRIPT hook needs an absolute path",
+                format!("{:?} is not an absolute path. For type = \"SCRIPT\" give the path of a script in the notebook's container (such as \"/home/ma-user/work/setup.sh\"); to run a command, set type = \"COMMAND\".", script.unwrap_or_default()),
+            );
         }
     }
 }
 
 /// The volume rules of the SDK's `VolumeMountRequest`.
-fn validate_volume(vol: &Value, diags: &mut Diagnostics) {
-    let at = |a: &str| AttributePath::attr("volume").then_index(0).then_attr(a);
-    let (kind, own) = (vol.attr("type").as_str(), vol.attr("ownership").as_str().or(Some("MANAGED")));
-    let Some(kind) = kind else { return };
-    if vol.attr("ownership").is_unknown() {
+fn validate_volume(config: &Value, diags: &mut Diagnostics) {
+    let vol = NotebookModel::path().volume();
+    let (kind_at, own_at) = (vol.kind(), vol.ownership());
+    let Some(kind) = config.at(&kind_at).as_str() else { return };
+    if config.at(&own_at).is_unknown() {
         return;
     }
-    let dedicated = own == Some("DEDICATED");
-    if dedicated && kind != "EFS" {
+    let (evs, efs) = (VolumeCategory::Evs.as_str(), VolumeCategory::Efs.as_str());
+    let own = config.at(&own_at).as_str().unwrap_or(Ownership::Managed.as_str());
+    let dedicated = own == Ownership::Dedicated.as_str();
+    if dedicated && kind != efs {
         diags.error_at(
-            at("ownership"),
+            own_at.clone(),
             "DEDICATED storage must be EFS",
             format!("Dedicated (your own) storage is an SFS Turbo file system: type = \"EFS\", not {kind:?}."),
         );
     }
-    if dedicated && kind == "EFS" {
-        for (attr, what) in [("id", "the file system's ID (a UUID)"), ("uri", "its share path")] {
-            if vol.attr(attr).is_null() {
+    let dedicated_efs = dedicated && kind == efs;
+    if dedicated_efs {
+        for (at, what) in [(vol.id(), "the file system's ID (a UUID)"), (vol.uri(), "its share path")] {
+            if config.at(&at).is_null() {
+                let attr = at.dotted();
                 diags.error_at(
-                    at("ownership"),
-                    format!("A dedicated EFS volume needs {attr}"),
-                    format!("Set volume.{attr} to {what}: the API needs both id and uri for your own SFS Turbo file system."),
+                    own_at.clone(),
+                    format!("A dedicated EFS volume needs {}", attr.trim_start_matches("volume.")),
+                    format!("Set {attr} to {what}: the API needs both id and uri for your own SFS Turbo file system."),
                 );
             }
         }
     }
-    let dedicated_efs = dedicated && kind == "EFS";
-    if !vol.attr("id").is_null() && !dedicated_efs {
-        diags.error_at(at("id"), "id is only for a dedicated EFS volume", "volume.id names your own SFS Turbo file system: set it only with type = \"EFS\" and ownership = \"DEDICATED\".");
+    if !config.at(&vol.id()).is_null() && !dedicated_efs {
+        diags.error_at(vol.id(), "id is only for a dedicated EFS volume", "volume.id names your own SFS Turbo file system: set it only with type = \"EFS\" and ownership = \"DEDICATED\".");
     }
-    if !vol.attr("size").is_null() && kind != "EVS" {
+    if !config.at(&vol.size()).is_null() && kind != evs {
         diags.error_at(
-            at("size"),
+            vol.size(),
             "size is only for EVS storage",
             format!("The API sets the capacity of {kind} storage itself; only an EVS volume takes a size."),
         );
     }
-    if !vol.attr("uri").is_null() && (kind == "EVS" || (kind == "EFS" && !dedicated)) {
+    if !config.at(&vol.uri()).is_null() && (kind == evs || (kind == efs && !dedicated)) {
         diags.error_at(
-            at("uri"),
-            format!("uri does not apply to {} storage", if kind == "EVS" { "EVS" } else { "managed EFS" }),
+            vol.uri(),
+            format!("uri does not apply to {} storage", if kind == evs { "EVS" } else { "managed EFS" }),
             "volume.uri is the share path of a dedicated EFS volume, or the path of OBS / OBSFS storage.",
         );
     }
@@ -98,63 +102,66 @@ pub(crate) fn modify(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse)
 }
 
 fn plan_create(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+    let nb = NotebookModel::path();
     // A new notebook ends up running unless told otherwise: say so in the plan.
-    if req.config.attr("running").is_null() {
-        resp.plan.set_attr("running", Value::Bool(true));
+    if req.config.at(&nb.running()).is_null() {
+        resp.plan.set_at(&nb.running(), Value::Bool(true));
     }
     // A create that fails reports an error; one that succeeds has no fail reason.
-    resp.plan.set_attr("fail_reason", Value::Null);
+    resp.plan.set_at(&nb.fail_reason(), Value::Null);
     // Auto-stop is on exactly when configured.
-    if !req.config.attr("auto_stop").is_unknown() {
-        resp.plan.set_attr("auto_stop_enabled", Value::Bool(!req.config.attr("auto_stop").elements().is_empty()));
+    let auto_stop = req.config.at(&nb.auto_stop().into());
+    if !auto_stop.is_unknown() {
+        resp.plan.set_at(&nb.auto_stop_enabled(), Value::Bool(!auto_stop.elements().is_empty()));
     }
 }
 
-/// The updates the plan makes, with placeholder values where only the attribute
-/// matters (the planner needs which groups change; the words need the new size).
-fn planned_changes(changes: &[&Rule], planned: &Value) -> Changes {
-    let has = |a: &str| changes.iter().any(|r| r.attr == a);
-    let text = |a: &str| value_at(planned, a).as_str().unwrap_or_default().to_string();
-    let mut c = Changes::default();
-    c.any.name = has("name").then(|| text("name"));
-    c.any.description = has("description").then(|| text("description"));
-    c.running.storage_new_size = has("volume.size").then(|| value_at(planned, "volume.size").as_i64().unwrap_or(0));
-    c.stopped = UpdateNotebook {
-        flavor: has("flavor_id").then(|| text("flavor_id")),
-        image_id: has("image_id").then(|| text("image_id")),
-        endpoints: has("allowed_access_ips").then(Vec::<EndpointReq>::new),
-        hooks: has("hooks").then(|| hooks_of(planned).unwrap_or_default()),
-        ..Default::default()
-    };
-    c.auto_stop_changed = has("auto_stop");
-    c
+/// What a plan announces: the changes, and the steps apply will take for them.
+#[derive(Debug)]
+pub(crate) struct Announced {
+    pub diff: Diff,
+    pub steps: Vec<Step>,
+    /// The power state the notebook is in, and the one it ends in.
+    pub now: Power,
+    pub end: Power,
+}
+
+/// The steps apply will take from the `prior` state to the `planned` value, with
+/// `running` as configured: the diff and the step planner apply itself runs.
+pub(crate) fn announce(prior: &Value, planned: &Value, running: &Value) -> Result<Announced, Diagnostics> {
+    // The notebook the plan asks for (a value known only after apply reads as unset).
+    let model = super::model_of(planned)?;
+    let spec =
+        Spec::from_plan(&model, model.running).map_err(|e| e.to_diagnostics("Invalid notebook configuration"))?;
+    let diff = diff(prior, planned);
+    let now = Power::of(prior.at(&NotebookModel::path().running()).as_bool() == Some(true));
+    let end = running.as_bool().map_or(now, Power::of);
+    let steps = steps::plan(&diff.changes(&spec), now, end, spec.auto_stop.as_ref());
+    Ok(Announced { diff, steps, now, end })
 }
 
 fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     let prior = req.state;
+    let nb = NotebookModel::path();
     check_size(prior, &resp.plan, &mut resp.diagnostics);
     if !resp.requires_replace.is_empty() {
         return;
     }
-    let mut changes = changed(prior, &resp.plan);
-    // `image_id` set to the image the notebook already runs (one saved from it):
-    // Terraform-side only, as apply finds nothing to change.
-    let runs_planned_image = prior.attr("current_image_id") == resp.plan.attr("image_id");
-    changes.retain(|r| !(r.attr == "image_id" && runs_planned_image));
-    let now = Power::of(prior.attr("running").as_bool() == Some(true));
-    let running_cfg = req.config.attr("running");
-    let end = running_cfg.as_bool().map_or(now, Power::of);
-    let steps = steps::plan(&planned_changes(&changes, &resp.plan), now, end, auto_stop_of(&resp.plan).as_ref());
+    let running_cfg = req.config.at(&nb.running());
+    let Announced { diff, steps, now, end } = match announce(prior, &resp.plan, running_cfg) {
+        Ok(a) => a,
+        Err(d) => return resp.diagnostics.extend(d),
+    };
     let transition = running_cfg.is_unknown() || steps.iter().any(|s| matches!(s, Step::Start(_) | Step::Stop));
-    let api_change = changes.iter().any(|r| !matches!(r.applied, Applied::NoApiCall | Applied::Tags));
-    let changed_attr = |deps: &[&str]| changes.iter().any(|r| deps.contains(&r.attr));
+    let api_change = diff.calls_the_api();
     // A rename of a stopped notebook that stays stopped: should the API refuse it,
     // apply starts the notebook briefly (and the plan warns below).
     let renames_while_stopped = steps.iter().any(|s| matches!(s, Step::Update { needs: Needs::AnyStatus, .. }))
         && now == Power::Stopped
         && !steps.iter().any(|s| matches!(s, Step::Start(_)));
-    let settling = prior.attr("status").as_str().is_some_and(|s| Status::parse(s).is_transitional());
-    for (attr, when) in COMPUTED {
+    let settling = prior.at(&nb.status()).as_str().is_some_and(|s| Status::parse(s).is_transitional());
+    for (path_of, when) in COMPUTED {
+        let path = path_of();
         let v = match when {
             Recompute::ClearedByTransition if transition => Value::Null,
             Recompute::EndStatus if running_cfg.is_unknown() => Value::Unknown,
@@ -162,34 +169,35 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
             Recompute::EndStatus if settling && (api_change || transition) => Value::Unknown,
             Recompute::EndStatus if transition => Value::from(end.status().as_str()),
             Recompute::OnApiChange if api_change => Value::Unknown,
-            Recompute::OnChangeOf(deps) if changed_attr(deps) => Value::Unknown,
+            Recompute::OnChangeOf(deps) if diff.any_of(deps) => Value::Unknown,
             Recompute::AutoStop if running_cfg.is_unknown() => Value::Unknown,
             Recompute::AutoStop => auto_stop_enabled_after(
                 &steps,
-                value_at(prior, attr),
-                resp.plan.attr("auto_stop"),
-                changed_attr(&["auto_stop"]),
+                prior.at(&path),
+                resp.plan.at(&nb.auto_stop().into()),
+                diff.contains(Field::AutoStop),
                 renames_while_stopped,
             ),
-            _ => value_at(prior, attr).clone(),
+            _ => prior.at(&path).clone(),
         };
-        set_at(&mut resp.plan, attr, v);
+        resp.plan.set_at(&path, v);
     }
     if resp.diagnostics.has_errors() {
         return;
     }
-    let name = prior.attr("name").as_str().unwrap_or_default();
-    let id = prior.attr("id").as_str().unwrap_or_default();
+    let name = prior.at(&nb.name()).as_str().unwrap_or_default();
+    let id = prior.at(&nb.id()).as_str().unwrap_or_default();
+    let allows_stopping = resp.plan.at(&nb.allow_stopping_for_update()).as_bool() != Some(false);
     let extra = steps::extra_transitions(&steps, now, end);
     if extra > 0 {
         // The group that needs the other status is to blame.
         let (blamed, verb) = match now {
-            Power::Running => (needing(&changes, Needs::Stopped), "stop the running notebook"),
-            Power::Stopped => (needing(&changes, Needs::Running), "start the stopped notebook"),
+            Power::Running => (diff.needing(Needs::Stopped), "stop the running notebook"),
+            Power::Stopped => (diff.needing(Needs::Running), "start the stopped notebook"),
         };
-        let first = blamed.first().copied().unwrap_or("running");
+        let at = blamed.first().map_or_else(|| Field::Running.path(), |f| f.path());
         let shown = shown_attributes(&blamed, &resp.plan);
-        if resp.plan.attr("allow_stopping_for_update").as_bool() == Some(false) {
+        if !allows_stopping {
             let deliberate = match now {
                 Power::Running => {
                     "set running = false to stop it deliberately (the change is then made while it is stopped)"
@@ -197,7 +205,7 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
                 Power::Stopped => "set running = true to start it deliberately",
             };
             resp.diagnostics.error_at(
-                path_of(first),
+                at,
                 "Changing this needs a restart, and allow_stopping_for_update = false",
                 format!("Changing {shown} would {verb} {name:?} ({id}) only to make the change: apply would {}. allow_stopping_for_update = false forbids that, so nothing will be changed. To proceed, {deliberate}, or set allow_stopping_for_update = true.", steps::describe(&steps, now)),
             );
@@ -207,7 +215,7 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
                 Power::Stopped => "The notebook will be started temporarily",
             };
             resp.diagnostics.warning_at(
-                path_of(first),
+                at,
                 summary,
                 format!(
                     "Changing {shown} needs notebook {name:?} ({id}) {}: apply will {}.",
@@ -217,18 +225,20 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
             );
         }
     }
-    if renames_while_stopped && resp.plan.attr("allow_stopping_for_update").as_bool() != Some(false) {
-        let attrs = shown_attributes(&needing(&changes, Needs::AnyStatus), &resp.plan);
+    if renames_while_stopped && allows_stopping {
+        let renamed = diff.needing(Needs::AnyStatus);
+        let attrs = shown_attributes(&renamed, &resp.plan);
         resp.diagnostics.warning_at(
-            path_of(needing(&changes, Needs::AnyStatus).first().copied().unwrap_or("name")),
+            renamed.first().copied().unwrap_or(Field::Name).path(),
             "A stopped notebook may be started briefly",
             format!("Notebook {name:?} ({id}) is stopped. Should the API refuse to change {attrs} of a stopped notebook, apply will start it, make the change and stop it again."),
         );
     }
-    let auto_stop_removed = changed_attr(&["auto_stop"]) && resp.plan.attr("auto_stop").elements().is_empty();
+    let auto_stop_removed =
+        diff.contains(Field::AutoStop) && resp.plan.at(&nb.auto_stop().into()).elements().is_empty();
     if auto_stop_removed && now == Power::Running && end == Power::Running && !transition {
         resp.diagnostics.warning_at(
-            AttributePath::attr("auto_stop"),
+            nb.auto_stop().into(),
             "Auto-stop stays on until the next start",
             format!("The API cannot turn auto-stop off while notebook {name:?} ({id}) runs: it is turned off at its next start (every start the provider makes sends duration -1)."),
         );
@@ -260,37 +270,38 @@ fn auto_stop_enabled_after(
 }
 
 /// `a, b (known after apply)`.
-fn shown_attributes(attrs: &[&str], planned: &Value) -> String {
-    attrs
+fn shown_attributes(fields: &[Field], planned: &Value) -> String {
+    fields
         .iter()
-        .map(|a| if value_at(planned, a).is_unknown() { format!("{a} (known after apply)") } else { a.to_string() })
+        .map(
+            |f| {
+                if planned.at(&f.path()).is_unknown() {
+                    format!("{} (known after apply)", f.name())
+                } else {
+                    f.name()
+                }
+            },
+        )
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// Storage only grows, and only EVS storage can be resized.
 fn check_size(prior: &Value, planned: &Value, diags: &mut Diagnostics) {
-    let (old, new) = (value_at(prior, "volume.size").as_i64(), value_at(planned, "volume.size").as_i64());
-    let (Some(old), Some(new)) = (old, new) else { return };
+    let (path, kind) = (Field::VolumeSize.path(), planned.at(&Field::VolumeType.path()).as_str());
+    let (Some(old), Some(new)) = (prior.at(&path).as_i64(), planned.at(&path).as_i64()) else { return };
     if new == old {
         return;
     }
-    let path = path_of("volume.size");
+    let attr = path.dotted();
     if new < old {
         diags.error_at(
             path,
             "Storage cannot shrink",
-            format!("volume.size would go from {old} GB to {new} GB, but a notebook's storage can only grow: the data might not fit. Keep {old} or more, or replace the notebook deliberately (terraform apply -replace=...)."),
+            format!("{attr} would go from {old} GB to {new} GB, but a notebook's storage can only grow: the data might not fit. Keep {old} or more, or replace the notebook deliberately (terraform apply -replace=...)."),
         );
-    } else if value_at(planned, "volume.type").as_str().is_some_and(|t| t != "EVS") {
-        diags.error_at(
-            path,
-            "Storage cannot be resized",
-            format!(
-                "Only EVS storage can be resized, not {}.",
-                value_at(planned, "volume.type").as_str().unwrap_or_default()
-            ),
-        );
+    } else if let Some(kind) = kind.filter(|k| *k != VolumeCategory::Evs.as_str()) {
+        diags.error_at(path, "Storage cannot be resized", format!("Only EVS storage can be resized, not {kind}."));
     }
 }
 
@@ -332,7 +343,7 @@ mod tests {
         for a in ["id", "status", "url", "updated_at", "image_name", "running", "workspace_id"] {
             c.set_attr(a, Value::Null);
         }
-        set_at(&mut c, "volume.mount_path", Value::Null);
+        c.set_at(&NotebookModel::path().volume().mount_path(), Value::Null);
         c
     }
 
@@ -343,9 +354,11 @@ mod tests {
                 proposed.set_attr(a, prior.attr(a).clone());
             }
         }
-        set_at(&mut proposed, "volume.mount_path", value_at(prior, "volume.mount_path").clone());
-        if value_at(config, "volume.size").is_null() {
-            set_at(&mut proposed, "volume.size", value_at(prior, "volume.size").clone());
+        let mount_path = NotebookModel::path().volume().mount_path();
+        proposed.set_at(&mount_path, prior.at(&mount_path).clone());
+        let size = Field::VolumeSize.path();
+        if config.at(&size).is_null() {
+            proposed.set_at(&size, prior.at(&size).clone());
         }
         let s = schema();
         let (planned, replace) = plan_defaults(&s.block, prior, config, &proposed);
@@ -448,7 +461,7 @@ mod tests {
     fn growth_of_a_running_notebook_needs_no_restart() {
         let p = prior();
         let mut c = config_from(&p);
-        set_at(&mut c, "volume.size", Value::int(40));
+        c.set_at(&Field::VolumeSize.path(), Value::int(40));
         let (planned, diags, _) = run(&p, &c);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(planned.attr("status"), &Value::from("RUNNING"));
@@ -458,7 +471,7 @@ mod tests {
     fn growth_and_flavor_list_every_step() {
         let p = prior();
         let mut c = config_from(&p);
-        set_at(&mut c, "volume.size", Value::int(40));
+        c.set_at(&Field::VolumeSize.path(), Value::int(40));
         c.set_attr("flavor_id", "cpu.8u".into());
         let (_, diags, _) = run(&p, &c);
         assert_eq!(
@@ -486,7 +499,7 @@ mod tests {
         let mut stopped = prior();
         stopped.set_attr("running", Value::Bool(false));
         let mut c = config_from(&stopped);
-        set_at(&mut c, "volume.size", Value::int(40));
+        c.set_at(&Field::VolumeSize.path(), Value::int(40));
         c.set_attr("allow_stopping_for_update", Value::Bool(false));
         c.set_attr("running", Value::Bool(false));
         let (_, diags, _) = run(&stopped, &c);
@@ -500,7 +513,7 @@ mod tests {
         p.set_attr("status", "STOPPED".into());
         let mut c = config_from(&p);
         c.set_attr("running", Value::Bool(false));
-        set_at(&mut c, "volume.size", Value::int(40));
+        c.set_at(&Field::VolumeSize.path(), Value::int(40));
         let (_, diags, _) = run(&p, &c);
         assert_eq!(diags.0[0].summary, "The notebook will be started temporarily");
         assert!(
@@ -529,7 +542,7 @@ mod tests {
     fn shrinking_storage_is_a_plan_error_at_its_path_without_a_restart_warning() {
         let p = prior();
         let mut c = config_from(&p);
-        set_at(&mut c, "volume.size", Value::int(5));
+        c.set_at(&Field::VolumeSize.path(), Value::int(5));
         c.set_attr("flavor_id", "cpu.8u".into());
         let (_, diags, _) = run(&p, &c);
         assert!(diags.has_errors());

@@ -8,7 +8,7 @@ use crate::enums::StringEnum;
 use crate::framework::timeouts::{self, Timeout};
 use crate::framework::validators::{Chars, Check, IntRange, Length, OneOf, Text};
 use crate::framework::{Attribute, Block, NestedBlock, Schema};
-use crate::protocol::{Type, Value};
+use crate::protocol::{Step, Type, Value};
 
 use super::changes::{Applied, RULES};
 use crate::duration;
@@ -210,8 +210,8 @@ fn check_uuid(v: &Value) -> Result<(), String> {
 
 /// The change table decides which attributes replace the notebook.
 fn mark_replacements(root: &mut Block) {
-    fn mark(block: &mut Block, parts: &[&str]) {
-        match parts {
+    fn mark(block: &mut Block, names: &[&str]) {
+        match names {
             [attr] => {
                 if let Some(a) = block.attributes.iter_mut().find(|a| a.name == *attr) {
                     a.requires_replace = true;
@@ -226,7 +226,16 @@ fn mark_replacements(root: &mut Block) {
         }
     }
     for r in RULES.iter().filter(|r| r.applied == Applied::Replace) {
-        mark(root, &r.attr.split('.').collect::<Vec<_>>());
+        let path = r.field.path();
+        let names: Vec<&str> = path
+            .0
+            .iter()
+            .filter_map(|s| match s {
+                Step::Attr(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        mark(root, &names);
     }
 }
 
@@ -260,7 +269,8 @@ mod tests {
         }
         use super::super::changes::COMPUTED;
         for a in s.block.attributes.iter() {
-            let ruled = RULES.iter().any(|r| r.attr == a.name) || COMPUTED.iter().any(|c| c.0 == a.name);
+            let ruled =
+                RULES.iter().any(|r| r.field.name() == a.name) || COMPUTED.iter().any(|c| c.0().dotted() == a.name);
             assert!(ruled, "{} is neither in RULES nor in COMPUTED", a.name);
         }
     }

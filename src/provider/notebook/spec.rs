@@ -9,7 +9,7 @@ use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCateg
 use crate::client::types::{ContainerHooks, CustomHooks, EndpointReq, HookConfig, LeaseReq, VolumeReq};
 use crate::duration;
 use crate::enums::StringEnum;
-use crate::framework::model::{Fields, ModelError};
+use crate::framework::model::ModelError;
 use crate::protocol::{AttributePath, Value};
 
 use super::model::{AutoStopModel, HookModel, HooksModel, NotebookModel, VolumeModel};
@@ -161,20 +161,6 @@ impl Spec {
             mount_path: None,
         }
     }
-}
-
-/// The `hooks` of a plan value, as the API takes them (for plan-time wording).
-pub(crate) fn hooks_of(planned: &Value) -> Option<CustomHooks> {
-    let f = Fields::of(planned, &AttributePath::root()).ok()?;
-    let block: HooksModel = f.block(NotebookModel::HOOKS).ok()??;
-    hooks_request(&block).ok()
-}
-
-/// The `auto_stop` of a plan value, as a lease request (for plan-time wording).
-pub(crate) fn auto_stop_of(planned: &Value) -> Option<LeaseReq> {
-    let f = Fields::of(planned, &AttributePath::root()).ok()?;
-    let block: AutoStopModel = f.block(NotebookModel::AUTO_STOP).ok()??;
-    lease_request(&block).ok()?
 }
 
 /// Word `w` of `E`, found at `path`.

@@ -6,7 +6,7 @@
 
 use crate::client::types::{LeaseReq, Status, UpdateNotebook};
 
-use super::changes::Needs;
+use super::changes::{Field, Needs};
 
 /// A settled power state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,18 +33,52 @@ impl Power {
     }
 }
 
-/// The updates to make, grouped by the status each needs.
+/// One PUT: its body, and the fields it changes (a value known only after apply is
+/// missing from a plan's body, never from its fields).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Update {
+    pub body: UpdateNotebook,
+    pub fields: Vec<Field>,
+}
+
+impl Update {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    fn merge(&mut self, from: Update) {
+        self.body.name = self.body.name.take().or(from.body.name);
+        self.body.description = self.body.description.take().or(from.body.description);
+        for f in from.fields {
+            if !self.fields.contains(&f) {
+                self.fields.push(f);
+            }
+        }
+    }
+}
+
+/// The updates to make, grouped by the status each needs ([`super::diff::Diff::changes`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Changes {
-    /// `name`, `description`.
-    pub any: UpdateNotebook,
-    /// `storage_new_size`.
-    pub running: UpdateNotebook,
-    /// `flavor`, `image_id`, `endpoints`, `hooks`.
-    pub stopped: UpdateNotebook,
+    /// Fields any settled status takes.
+    pub any: Update,
+    /// Fields only a running notebook takes.
+    pub running: Update,
+    /// Fields only a stopped notebook takes.
+    pub stopped: Update,
     /// The auto-stop settings changed: renewed through the lease API when no start
     /// carries them.
     pub auto_stop_changed: bool,
+}
+
+impl Changes {
+    pub(crate) fn group_mut(&mut self, needs: Needs) -> &mut Update {
+        match needs {
+            Needs::AnyStatus => &mut self.any,
+            Needs::Running => &mut self.running,
+            Needs::Stopped => &mut self.stopped,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +87,7 @@ pub(crate) enum Step {
     CheckFlavor(String),
     /// One PUT, sent while the notebook is in the status it needs.
     Update {
-        body: Box<UpdateNotebook>,
+        update: Box<Update>,
         needs: Needs,
     },
     /// Wait until a growing volume is no longer `RESIZING` (before a stop, another
@@ -81,7 +115,7 @@ pub(crate) fn plan(changes: &Changes, now: Power, end: Power, auto_stop: Option<
     let order = orders.iter().copied().min_by_key(|o| transitions(now, o, end)).unwrap_or(&[]);
 
     let mut steps = Vec::new();
-    if let Some(f) = &changes.stopped.flavor {
+    if let Some(f) = &changes.stopped.body.flavor {
         steps.push(Step::CheckFlavor(f.clone()));
     }
     let mut any = (!changes.any.is_empty()).then(|| changes.any.clone());
@@ -90,13 +124,13 @@ pub(crate) fn plan(changes: &Changes, now: Power, end: Power, auto_stop: Option<
     if now == Power::Running {
         if order.first() != Some(&Power::Running) {
             if let Some(a) = any.take() {
-                steps.push(Step::Update { body: Box::new(a), needs: Needs::AnyStatus });
+                steps.push(Step::Update { update: Box::new(a), needs: Needs::AnyStatus });
             }
         }
     } else if !order.contains(&Power::Running) && end == Power::Stopped {
         // Stopped throughout: sent as it is (a refusal is handled at apply).
         if let Some(a) = any.take() {
-            steps.push(Step::Update { body: Box::new(a), needs: Needs::AnyStatus });
+            steps.push(Step::Update { update: Box::new(a), needs: Needs::AnyStatus });
         }
     }
     let mut power = now;
@@ -105,14 +139,14 @@ pub(crate) fn plan(changes: &Changes, now: Power, end: Power, auto_stop: Option<
             steps.push(transition_to(*phase, auto_stop));
             power = *phase;
         }
-        let mut body = if *phase == Power::Running { changes.running.clone() } else { changes.stopped.clone() };
+        let mut update = if *phase == Power::Running { changes.running.clone() } else { changes.stopped.clone() };
         if *phase == Power::Running {
             if let Some(a) = any.take() {
-                merge(&mut body, a);
+                update.merge(a);
             }
         }
         let needs = if *phase == Power::Running { Needs::Running } else { Needs::Stopped };
-        steps.push(Step::Update { body: Box::new(body), needs });
+        steps.push(Step::Update { update: Box::new(update), needs });
         if *phase == Power::Running {
             steps.push(Step::WaitForVolume);
         }
@@ -123,7 +157,7 @@ pub(crate) fn plan(changes: &Changes, now: Power, end: Power, auto_stop: Option<
     }
     if let Some(a) = any.take() {
         // Not sent yet: the notebook ends running and was stopped until now.
-        steps.push(Step::Update { body: Box::new(a), needs: Needs::AnyStatus });
+        steps.push(Step::Update { update: Box::new(a), needs: Needs::AnyStatus });
     }
     let starts = steps.iter().any(|s| matches!(s, Step::Start(_)));
     if changes.auto_stop_changed && power == Power::Running && !starts {
@@ -147,35 +181,11 @@ fn transitions(now: Power, order: &[Power], end: Power) -> usize {
     path.windows(2).filter(|w| matches!(w, [a, b] if a != b)).count()
 }
 
-fn merge(into: &mut UpdateNotebook, from: UpdateNotebook) {
-    into.name = into.name.take().or(from.name);
-    into.description = into.description.take().or(from.description);
-}
-
 /// Starts or stops made only to change the notebook: all of them but the one a
 /// change of `running` itself asks for.
 pub(crate) fn extra_transitions(steps: &[Step], now: Power, end: Power) -> usize {
     let made = steps.iter().filter(|s| matches!(s, Step::Start(_) | Step::Stop)).count();
     made.saturating_sub(usize::from(now != end))
-}
-
-/// The attributes a PUT body changes, as Terraform names them.
-pub(crate) fn attributes_of(body: &UpdateNotebook) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    for (present, attr) in [
-        (body.name.is_some(), "name"),
-        (body.description.is_some(), "description"),
-        (body.flavor.is_some(), "flavor_id"),
-        (body.image_id.is_some(), "image_id"),
-        (body.storage_new_size.is_some(), "volume.size"),
-        (body.endpoints.is_some(), "allowed_access_ips"),
-        (body.hooks.is_some(), "hooks"),
-    ] {
-        if present {
-            out.push(attr);
-        }
-    }
-    out
 }
 
 /// The steps in words, for the plan: "grow the volume to 40 GB while running,
@@ -186,16 +196,16 @@ pub(crate) fn describe(steps: &[Step], now: Power) -> String {
     for step in steps {
         match step {
             Step::CheckFlavor(_) => {}
-            Step::Update { body, .. } => {
+            Step::Update { update, .. } => {
                 let mut parts = Vec::new();
-                if let Some(size) = body.storage_new_size {
-                    parts.push(if size > 0 {
-                        format!("grow the volume to {size} GB while running")
-                    } else {
-                        "grow the volume while running".to_string()
+                if update.fields.contains(&Field::VolumeSize) {
+                    parts.push(match update.body.storage_new_size {
+                        Some(size) => format!("grow the volume to {size} GB while running"),
+                        None => "grow the volume while running".to_string(),
                     });
                 }
-                let others: Vec<&str> = attributes_of(body).into_iter().filter(|a| *a != "volume.size").collect();
+                let others: Vec<String> =
+                    update.fields.iter().filter(|f| **f != Field::VolumeSize).map(|f| f.name()).collect();
                 if !others.is_empty() {
                     parts.push(format!("change {}", others.join(", ")));
                 }
@@ -217,16 +227,20 @@ pub(crate) fn describe(steps: &[Step], now: Power) -> String {
 mod tests {
     use super::*;
 
-    fn size(gb: i64) -> UpdateNotebook {
-        UpdateNotebook { storage_new_size: Some(gb), ..Default::default() }
+    fn update(body: UpdateNotebook, field: Field) -> Update {
+        Update { body, fields: vec![field] }
     }
 
-    fn flavor(f: &str) -> UpdateNotebook {
-        UpdateNotebook { flavor: Some(f.into()), ..Default::default() }
+    fn size(gb: i64) -> Update {
+        update(UpdateNotebook { storage_new_size: Some(gb), ..Default::default() }, Field::VolumeSize)
     }
 
-    fn rename() -> UpdateNotebook {
-        UpdateNotebook { name: Some("renamed".into()), ..Default::default() }
+    fn flavor(f: &str) -> Update {
+        update(UpdateNotebook { flavor: Some(f.into()), ..Default::default() }, Field::FlavorId)
+    }
+
+    fn rename() -> Update {
+        update(UpdateNotebook { name: Some("renamed".into()), ..Default::default() }, Field::Name)
     }
 
     fn kinds(steps: &[Step]) -> Vec<&'static str> {
@@ -298,13 +312,9 @@ mod tests {
         let c = Changes { any: rename(), running: size(20), ..Default::default() };
         let steps = plan(&c, Power::Running, Power::Running, None);
         assert_eq!(kinds(&steps), ["put-running", "wait-volume"]);
-        assert_eq!(
-            attributes_of(match &steps[0] {
-                Step::Update { body, .. } => body,
-                _ => unreachable!(),
-            }),
-            ["name", "volume.size"]
-        );
+        let Step::Update { update, .. } = &steps[0] else { unreachable!() };
+        assert_eq!(update.fields, [Field::VolumeSize, Field::Name]);
+        assert_eq!(update.body.name.as_deref(), Some("renamed"));
     }
 
     #[test]
@@ -319,7 +329,7 @@ mod tests {
         assert!(plan(&c, Power::Running, Power::Running, None).is_empty(), "the renew cannot turn auto-stop off");
         // An image change while stopped and running = true: one PUT, one start.
         let c = Changes {
-            stopped: UpdateNotebook { image_id: Some("i".into()), ..Default::default() },
+            stopped: update(UpdateNotebook { image_id: Some("i".into()), ..Default::default() }, Field::ImageId),
             ..Default::default()
         };
         let steps = plan(&c, Power::Stopped, Power::Running, None);

@@ -51,6 +51,20 @@ impl AttributePath {
         p
     }
 
+    /// The attribute names along the path, joined by dots, without list indexes or
+    /// map keys: `volume.size` for `volume[0].size`, as messages name an attribute.
+    pub fn dotted(&self) -> String {
+        let names: Vec<&str> = self
+            .0
+            .iter()
+            .filter_map(|s| match s {
+                Step::Attr(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        names.join(".")
+    }
+
     /// Whether this is the path of the whole value.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()

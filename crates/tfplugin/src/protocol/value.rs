@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::diagnostics::Step;
+use super::diagnostics::{AttributePath, Step};
 use super::types::Type;
 
 pub use super::shape::ShapeError;
@@ -193,6 +193,67 @@ impl Value {
     pub fn set_attr(&mut self, name: &str, value: Value) {
         if let Value::Object(m) = self {
             m.insert(name.to_string(), value);
+        }
+    }
+}
+
+/// Paths into values (the typed ones come from `#[derive(Model)]`).
+impl Value {
+    /// The value at `path`; `Null` where the path leads nowhere (a missing
+    /// attribute, an index past the end, a step into a null or unknown value).
+    pub fn at(&self, path: &AttributePath) -> &Value {
+        static NULL: Value = Value::Null;
+        let mut cur = self;
+        for step in &path.0 {
+            let next = match (step, cur) {
+                (Step::Attr(n), Value::Object(m)) => m.get(n),
+                (Step::Key(k), Value::Map(m)) => m.get(k),
+                (Step::Index(i), Value::List(v) | Value::Set(v) | Value::Tuple(v)) => {
+                    usize::try_from(*i).ok().and_then(|i| v.get(i))
+                }
+                _ => None,
+            };
+            cur = next.unwrap_or(&NULL);
+        }
+        cur
+    }
+
+    /// The value at `path`, to change, when the path leads to one.
+    pub fn at_mut(&mut self, path: &AttributePath) -> Option<&mut Value> {
+        let mut cur = self;
+        for step in &path.0 {
+            cur = match (step, cur) {
+                (Step::Attr(n), Value::Object(m)) => m.get_mut(n)?,
+                (Step::Key(k), Value::Map(m)) => m.get_mut(k)?,
+                (Step::Index(i), Value::List(v) | Value::Set(v) | Value::Tuple(v)) => {
+                    v.get_mut(usize::try_from(*i).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// Sets the value at `path` when everything above it exists (an attribute of an
+    /// existing object is added); returns whether it was set.
+    pub fn set_at(&mut self, path: &AttributePath, value: Value) -> bool {
+        let Some((last, parent)) = path.0.split_last() else {
+            *self = value;
+            return true;
+        };
+        match (last, self.at_mut(&AttributePath(parent.to_vec()))) {
+            (Step::Attr(n), Some(Value::Object(m))) => {
+                m.insert(n.clone(), value);
+                true
+            }
+            (_, Some(_)) => match self.at_mut(path) {
+                Some(slot) => {
+                    *slot = value;
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 }
