@@ -4,7 +4,7 @@
 //! time the notebook observed is the prior state, at apply time it is the API's
 //! answer as the state would record it ([`super::state::state_from_api`]) — so the
 //! steps a plan announces are the steps apply takes when nothing changed in
-//! between (`tests/properties.rs`, `plan_and_apply_take_the_same_steps`).
+//! between (`super::agreement`, `plan_and_apply_take_the_same_steps`).
 
 use crate::client::types::EndpointReq;
 use crate::protocol::Value;

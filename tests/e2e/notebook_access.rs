@@ -2,12 +2,10 @@
 //! Terraform 1.15 (ephemeral resources need 1.10+): its values reach a provisioner, and the
 //! web UI's token reaches no state, plan file, output or log.
 
-mod common;
-
 use std::path::Path;
 
-use common::scenario::{notebook, Scenario, QUICK_TRANSITIONS};
-use common::sim::SimProcess;
+use crate::common::scenario::{notebook, Scenario, QUICK_TRANSITIONS};
+use crate::common::sim::SimProcess;
 
 /// The example, with its script replaced by one that writes what it was given.
 fn example_writing_to_files() -> String {

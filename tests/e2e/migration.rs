@@ -5,18 +5,16 @@
 //! (examples/terraform-provider-huaweicloud.rs, built by `cargo test`) provides the
 //! source schema.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::scenario::{cpu_notebook_request, Scenario, CPU_IMAGE};
+use crate::common::scenario::{cpu_notebook_request, Scenario, CPU_IMAGE};
 use modelarts_provider::client::types::{Notebook, Status};
 use modelarts_provider::client::{Client, ClientConfig};
 use modelarts_provider::timefmt;
 
 fn stand_in_dir() -> PathBuf {
-    let dir = Path::new(common::PROVIDER_BIN).parent().unwrap().join("examples");
+    let dir = Path::new(crate::common::PROVIDER_BIN).parent().unwrap().join("examples");
     assert!(
         dir.join("terraform-provider-huaweicloud").is_file(),
         "cargo test builds the stand-in example; missing in {}",
@@ -99,7 +97,7 @@ const CHANGES: &[&str] = &["create", "delete", "stop", "start", "update", "lease
 fn scenario() -> Option<Scenario> {
     let s = Scenario::new(&["--create-seconds", "0.2"])?;
     s.wd.dev_overrides(&[
-        ("registry.terraform.io/modelarts/modelarts", Path::new(common::PROVIDER_BIN).parent().unwrap()),
+        ("registry.terraform.io/modelarts/modelarts", Path::new(crate::common::PROVIDER_BIN).parent().unwrap()),
         ("registry.terraform.io/huaweicloud/huaweicloud", &stand_in_dir()),
     ]);
     Some(s)

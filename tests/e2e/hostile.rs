@@ -3,12 +3,10 @@
 //! that panics right after the create answer. Nothing crashes, every error names
 //! its call, and a notebook that was created is always in the state.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
-use common::TfOutput;
+use crate::common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
+use crate::common::TfOutput;
 
 const FAST: &[&str] =
     &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];

@@ -1,12 +1,10 @@
 //! The provider driven by the real terraform CLI: schema, validate, plan, and
 //! attaching to a provider started with --debug.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{Workdir, REQUIRED_PROVIDERS};
+use crate::common::{Workdir, REQUIRED_PROVIDERS};
 
 const PROVIDER_BLOCK: &str = r#"
 provider "modelarts" {
@@ -98,8 +96,12 @@ fn validate_and_plan_an_empty_configuration() {
 fn debug_mode_prints_a_working_reattach_line() {
     let Some(wd) = Workdir::new() else { return };
     wd.write("main.tf", &format!("{REQUIRED_PROVIDERS}{PROVIDER_BLOCK}"));
-    let mut child =
-        Command::new(common::PROVIDER_BIN).arg("--debug").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = Command::new(crate::common::PROVIDER_BIN)
+        .arg("--debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut reattach = None;
     for _ in 0..10 {
@@ -116,7 +118,7 @@ fn debug_mode_prints_a_working_reattach_line() {
     // No dev_overrides: Terraform must reach the provider through the reattach line alone.
     let mut cmd = wd.command(&["plan", "-no-color"]);
     cmd.env("TF_CLI_CONFIG_FILE", "/dev/null").env("TF_REATTACH_PROVIDERS", &reattach);
-    let out = common::TfOutput::from(cmd.output().unwrap());
+    let out = crate::common::TfOutput::from(cmd.output().unwrap());
     let _ = child.kill();
     let _ = child.wait();
     assert!(out.success, "{}", out.all());

@@ -1,11 +1,9 @@
 //! The plugin started as Terraform starts it, driven over gRPC with a client
 //! generated from the same `proto/`.
 
-mod common;
-
 use std::time::Duration;
 
-use common::plugin::{client_identity, launch};
+use crate::common::plugin::{client_identity, launch};
 use modelarts_provider::proto::tfplugin6 as pb;
 use modelarts_provider::protocol::{msgpack, AttributePath, Value};
 use modelarts_provider::provider::config;
@@ -39,7 +37,8 @@ fn paths(diags: &[pb::Diagnostic]) -> Vec<String> {
 
 #[test]
 fn running_by_hand_prints_a_human_message_and_fails() {
-    let out = std::process::Command::new(common::PROVIDER_BIN).env_remove("TF_PLUGIN_MAGIC_COOKIE").output().unwrap();
+    let out =
+        std::process::Command::new(crate::common::PROVIDER_BIN).env_remove("TF_PLUGIN_MAGIC_COOKIE").output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("this is a Terraform plugin; use it through terraform"), "{err}");

@@ -1,9 +1,7 @@
 //! `modelarts_notebook` end to end: the real terraform CLI, the built provider and
 //! `modelarts-sim`, asserting what the API received and what Terraform shows.
 
-mod common;
-
-use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE, CPU_IMAGE_2};
+use crate::common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE, CPU_IMAGE_2};
 
 const FAST: &[&str] =
     &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];

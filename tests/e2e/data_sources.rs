@@ -1,9 +1,7 @@
 //! Data sources end to end, filters and pagination included; and a notebook whose
 //! flavor is unknown until apply.
 
-mod common;
-
-use common::scenario::{
+use crate::common::scenario::{
     cpu_notebook_request, notebook, notebook_with, Scenario, CPU_IMAGE, CPU_IMAGE_2, QUICK_TRANSITIONS,
 };
 

@@ -3,9 +3,7 @@
 //! tests cover); doomed changes refused at plan time at their attribute with
 //! nothing written; a dead endpoint and refused credentials named.
 
-mod common;
-
-use common::scenario::{Scenario, CPU_IMAGE};
+use crate::common::scenario::{Scenario, CPU_IMAGE};
 
 const FAST: &[&str] =
     &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];
@@ -302,7 +300,7 @@ provider "modelarts" {{
         )
     };
     let body = official_example("ported", "");
-    s.wd.write("main.tf", &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("")));
+    s.wd.write("main.tf", &format!("{}{}{body}", crate::common::REQUIRED_PROVIDERS, block("")));
     let m = s.mark();
     s.apply();
     let calls = s.sim.calls();
@@ -315,7 +313,7 @@ provider "modelarts" {{
     // A project name IAM does not know: a plan-time error naming it.
     s.wd.write(
         "main.tf",
-        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  project_name = \"no-such-project\"")),
+        &format!("{}{}{body}", crate::common::REQUIRED_PROVIDERS, block("  project_name = \"no-such-project\"")),
     );
     let out = s.wd.fails(&["plan", "-no-color"]);
     assert!(
@@ -326,14 +324,18 @@ provider "modelarts" {{
     // endpoint (this provider's own name) and endpoints.modelarts must agree.
     s.wd.write(
         "main.tf",
-        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  endpoint = \"https://elsewhere.example.com\"")),
+        &format!(
+            "{}{}{body}",
+            crate::common::REQUIRED_PROVIDERS,
+            block("  endpoint = \"https://elsewhere.example.com\"")
+        ),
     );
     let out = s.wd.fails(&["plan", "-no-color"]);
     assert!(out.flat().contains("endpoint and endpoints.modelarts differ"), "{}", out.all());
     // An algorithm of the official provider not implemented here: refused at plan time.
     s.wd.write(
         "main.tf",
-        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"SM2SM3\"")),
+        &format!("{}{}{body}", crate::common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"SM2SM3\"")),
     );
     let out = s.wd.fails(&["plan", "-no-color"]);
     assert!(out.flat().contains("does not sign with yet"), "{}", out.all());
@@ -341,14 +343,14 @@ provider "modelarts" {{
     // official SDK's SM3Signer in tests/sdk/).
     s.wd.write(
         "main.tf",
-        &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"HmacSM3\"")),
+        &format!("{}{}{body}", crate::common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"HmacSM3\"")),
     );
     let m = s.mark();
     s.assert_no_changes();
     let signed: Vec<Option<String>> = s.sim.calls()[m..].iter().map(|c| c.signed_with.clone()).collect();
     assert!(!signed.is_empty() && signed.iter().all(|a| a.as_deref() == Some("SDK-HMAC-SM3")), "{signed:?}");
     assert!(s.sim.calls()[m..].iter().all(|c| c.response != 401));
-    s.wd.write("main.tf", &format!("{}{}{body}", common::REQUIRED_PROVIDERS, block("")));
+    s.wd.write("main.tf", &format!("{}{}{body}", crate::common::REQUIRED_PROVIDERS, block("")));
     let m = s.mark();
     s.wd.ok(&["destroy", "-auto-approve"]);
     assert!(s.sim.calls()[m..].iter().all(|c| c.signed_with.as_deref() == Some("SDK-HMAC-SHA256")));
@@ -371,7 +373,7 @@ fn keys_from_koocli_s_shared_config_file_by_hw_profile() {
     // The block's keys are wrong: the profile's replace them, as in the official provider.
     let block = format!(
         "{}\nprovider \"modelarts\" {{\n  access_key         = \"BLOCKKEY\"\n  secret_key         = \"not-the-secret\"\n  shared_config_file = \"{}\"\n  endpoint           = \"{}\"\n  max_retries        = 1\n}}\n",
-        common::REQUIRED_PROVIDERS,
+        crate::common::REQUIRED_PROVIDERS,
         file.display(),
         s.sim.url
     );
@@ -422,7 +424,7 @@ fn keys_from_the_instance_metadata_service_are_fetched_again_before_they_expire(
     s.wd.set_env("TF_LOG_PATH", log.to_str().unwrap());
     let block = format!(
         "{}\nprovider \"modelarts\" {{\n  region      = \"sim-region-1\"\n  endpoint    = \"{url}\"\n  max_retries = 1\n}}\n",
-        common::REQUIRED_PROVIDERS
+        crate::common::REQUIRED_PROVIDERS
     );
     s.wd.write("main.tf", &format!("{block}{}", official_example("from-metadata", "")));
     let m = s.mark();
@@ -498,7 +500,7 @@ provider "modelarts" {{
   }}
 }}
 "#,
-            common::REQUIRED_PROVIDERS,
+            crate::common::REQUIRED_PROVIDERS,
             s.sim.url
         )
     };
@@ -590,7 +592,7 @@ provider "modelarts" {{
   }}
 }}
 "#,
-        common::REQUIRED_PROVIDERS,
+        crate::common::REQUIRED_PROVIDERS,
         s.sim.url,
         token_file.display()
     );
@@ -659,7 +661,7 @@ provider "modelarts" {{
   max_retries = 1
 }}
 "#,
-        common::REQUIRED_PROVIDERS
+        crate::common::REQUIRED_PROVIDERS
     );
     let far = format!(
         r#"

@@ -1,11 +1,9 @@
-//! Protocol 6.10 features through Terraform 1.15 (`common::terraform_1_15`):
+//! Protocol 6.10 features through Terraform 1.15 (`crate::common::terraform_1_15`):
 //! resource identity, `terraform query` with configuration generation, the
 //! power action and the ephemeral access resource, against notebooks made
 //! behind Terraform's back.
 
-mod common;
-
-use common::scenario::{Scenario, CPU_IMAGE, QUICK_TRANSITIONS};
+use crate::common::scenario::{Scenario, CPU_IMAGE, QUICK_TRANSITIONS};
 
 /// An empty configuration and a query file with a `list "modelarts_notebook" "team"`
 /// block, with `settings` and `config { filters }`; then `init`.
@@ -61,7 +59,7 @@ resource "modelarts_notebook" "nb" {{
 }}
 "#,
         ids[0],
-        common::scenario::CPU_IMAGE
+        crate::common::scenario::CPU_IMAGE
     ));
     let mark = s.mark();
     let out = s.wd.ok(&["apply", "-auto-approve"]);
@@ -201,7 +199,7 @@ fn query_with_include_resource_returns_the_full_objects() {
     let Some(s) = Scenario::on_terraform_1_15(QUICK_TRANSITIONS) else { return };
     let ids = s.made_behind_terraforms_back(&["team-full"]);
     query_files(&s, "include_resource = true", r#"status = "RUNNING""#);
-    let found = |out: &common::TfOutput| -> Vec<serde_json::Value> {
+    let found = |out: &crate::common::TfOutput| -> Vec<serde_json::Value> {
         let lines = out.stdout.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok());
         lines.filter(|j| j["type"] == "list_resource_found").map(|j| j["list_resource_found"].clone()).collect()
     };

@@ -1,12 +1,10 @@
 //! The examples, the install script and the release script, end to end.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::scenario::Scenario;
-use common::REQUIRED_PROVIDERS;
+use crate::common::scenario::Scenario;
+use crate::common::REQUIRED_PROVIDERS;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const FAST: &[&str] =
@@ -76,7 +74,7 @@ fn install_script_makes_plain_terraform_init_work() {
     let status = Command::new("bash")
         .arg(Path::new(ROOT).join("scripts/install.sh"))
         .env("HOME", home.path())
-        .env("PROVIDER_BINARY", common::PROVIDER_BIN)
+        .env("PROVIDER_BINARY", crate::common::PROVIDER_BIN)
         .status()
         .unwrap();
     assert!(status.success());
@@ -101,7 +99,7 @@ fn release_script_builds_the_registry_layout() {
     let dist = tempfile::tempdir().unwrap();
     let status = Command::new("bash")
         .arg(Path::new(ROOT).join("scripts/release.sh"))
-        .env("PROVIDER_BINARY", common::PROVIDER_BIN)
+        .env("PROVIDER_BINARY", crate::common::PROVIDER_BIN)
         .env("DIST_DIR", dist.path())
         .status()
         .unwrap();
@@ -160,9 +158,9 @@ fn every_docs_example_is_complete_and_valid() {
         // Actions and list resources need Terraform 1.14+; the rest runs on the machine's.
         let needs_1_14 = name.contains("/actions/") || name.contains("/list-resources/");
         let wd = if needs_1_14 {
-            common::terraform_1_15().map(common::Workdir::with_terraform)
+            crate::common::terraform_1_15().map(crate::common::Workdir::with_terraform)
         } else {
-            common::Workdir::new()
+            crate::common::Workdir::new()
         };
         let Some(wd) = wd else { continue };
         wd.write("main.tf", example);

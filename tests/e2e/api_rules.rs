@@ -4,9 +4,7 @@
 //! each error code of the error table injected once. Every test asserts the calls
 //! the API received (order, bodies, the status each call found).
 
-mod common;
-
-use common::scenario::{notebook, notebook_with, quick_transitions_and, Scenario, CPU_IMAGE, CPU_IMAGE_2};
+use crate::common::scenario::{notebook, notebook_with, quick_transitions_and, Scenario, CPU_IMAGE, CPU_IMAGE_2};
 use modelarts_provider::sim::calllog::Call;
 
 /// Quick transitions, and a volume resize slow enough to be seen waiting for.

@@ -8,15 +8,13 @@
 //!
 //! ```sh
 //! MODELARTS_ACCEPTANCE=1 HW_REGION_NAME=cn-north-4 HW_PROJECT_ID=... \
-//!   HW_ACCESS_KEY=... HW_SECRET_KEY=... cargo test --test acceptance -- --test-threads=1
+//!   HW_ACCESS_KEY=... HW_SECRET_KEY=... cargo test --test e2e acceptance -- --test-threads=1
 //! ```
-
-mod common;
 
 use std::time::Duration;
 
-use common::sim::SimProcess;
-use common::{Workdir, REQUIRED_PROVIDERS};
+use crate::common::sim::SimProcess;
+use crate::common::{Workdir, REQUIRED_PROVIDERS};
 use modelarts_provider::client::notebooks::NotebookFilter;
 use modelarts_provider::client::{Client, ClientConfig};
 
@@ -46,7 +44,7 @@ impl Target {
             // The provider reads the HW_* variables itself.
             Target::Cloud { provider_block: "provider \"modelarts\" {}\n".into(), client }
         } else {
-            let sim = SimProcess::start(&common::scenario::quick_transitions_and(&["--resize-seconds", "0.3"]));
+            let sim = SimProcess::start(&crate::common::scenario::quick_transitions_and(&["--resize-seconds", "0.3"]));
             let client = Client::new(ClientConfig::new(&sim.url, "sim-project", "SIMACCESSKEY", "sim-secret-key"))
                 .expect("client");
             Target::Sim { sim, client }
@@ -227,10 +225,10 @@ async fn sweeper_deletes_leftover_acceptance_notebooks() {
     if let Target::Sim { .. } = &target {
         // A leftover of a failed run, and a notebook that is not ours.
         let client = target.client();
-        let mut ours = common::scenario::cpu_notebook_request(&unique_name());
+        let mut ours = crate::common::scenario::cpu_notebook_request(&unique_name());
         ours.duration = Some(-1);
         client.create_notebook(&ours).await.unwrap();
-        client.create_notebook(&common::scenario::cpu_notebook_request("someone-elses")).await.unwrap();
+        client.create_notebook(&crate::common::scenario::cpu_notebook_request("someone-elses")).await.unwrap();
     }
     let swept = sweep(target.client()).await;
     if let Target::Sim { sim, .. } = &target {

@@ -4,16 +4,14 @@
 //! version constraint and no `dev_overrides`, locks it, and plans against the
 //! simulator. The release binary's glibc symbol versions are read: none above 2.17.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use common::sim::SimProcess;
-use common::Workdir;
+use crate::common::sim::SimProcess;
+use crate::common::Workdir;
 
 const SOURCE: &str = "registry.terraform.io/modelarts/modelarts";
 
@@ -172,7 +170,7 @@ resource "modelarts_notebook" "nb" {{
 "#,
         version(),
         sim.url,
-        common::scenario::CPU_IMAGE
+        crate::common::scenario::CPU_IMAGE
     )
 }
 
@@ -319,7 +317,7 @@ fn the_linux_release_binary_needs_glibc_2_17_at_most() {
 #[test]
 fn a_built_binary_answers_terraform_s_handshake() {
     // The check the release workflow runs on each platform's binary.
-    let Some(_) = common::terraform() else { return };
+    let Some(_) = crate::common::terraform() else { return };
     let binary = release_binary();
     let out = Command::new("bash")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/check-binary.sh"))

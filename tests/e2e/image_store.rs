@@ -4,9 +4,7 @@
 //! plan time, a stopped notebook explained, a failed save reported, and a destroy
 //! that keeps the image.
 
-mod common;
-
-use common::scenario::{notebook, notebook_with, quick_transitions_and, Scenario};
+use crate::common::scenario::{notebook, notebook_with, quick_transitions_and, Scenario};
 use serde_json::json;
 
 const IMAGE: &str = "modelarts_notebook_image_store.env";
@@ -123,7 +121,7 @@ fn a_running_notebook_is_saved_and_a_new_notebook_is_made_from_the_image() {
 
 #[test]
 fn bad_names_fail_at_plan_time_at_their_attribute() {
-    let Some(s) = Scenario::new(common::scenario::QUICK_TRANSITIONS) else { return };
+    let Some(s) = Scenario::new(crate::common::scenario::QUICK_TRANSITIONS) else { return };
     s.config(&format!(
         "{}{}",
         notebook("source", ""),
@@ -149,7 +147,7 @@ resource "modelarts_notebook_image_store" "env" {
 
 #[test]
 fn a_stopped_notebook_is_explained_and_a_failed_save_reported() {
-    let Some(s) = Scenario::new(common::scenario::QUICK_TRANSITIONS) else { return };
+    let Some(s) = Scenario::new(crate::common::scenario::QUICK_TRANSITIONS) else { return };
     // Kept stopped by this configuration: the apply says what to do, and saves nothing.
     s.config(&format!("{}{}", notebook("source", "  running = false"), image_store("")));
     let m = s.mark();
@@ -193,7 +191,7 @@ fn notebook_images(s: &Scenario) -> (String, String) {
 
 #[test]
 fn a_save_is_adopted_not_undone_while_real_changes_still_apply() {
-    use common::scenario::{CPU_IMAGE, CPU_IMAGE_2};
+    use crate::common::scenario::{CPU_IMAGE, CPU_IMAGE_2};
     let Some(s) = Scenario::new(&quick_transitions_and(&["--image-seconds", "0.3"])) else { return };
     let mount = r#"
 resource "modelarts_notebook_mount_storage" "data" {

@@ -3,9 +3,7 @@
 //! plan time, a stopped notebook explained, a failed mount removed again, and a
 //! mount changed outside Terraform.
 
-mod common;
-
-use common::scenario::{notebook, Scenario, QUICK_TRANSITIONS};
+use crate::common::scenario::{notebook, Scenario, QUICK_TRANSITIONS};
 use serde_json::json;
 
 const FAST: &[&str] = QUICK_TRANSITIONS;

@@ -1,10 +1,8 @@
 //! The API client against `modelarts-sim` started in-process.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::scenario::cpu_notebook_request;
+use crate::common::scenario::cpu_notebook_request;
 
 use modelarts_provider::client::codes;
 use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
@@ -99,7 +97,7 @@ async fn signed_calls_work_and_a_tampered_one_is_refused() {
 
 #[tokio::test]
 async fn requests_signed_by_the_official_sdk_are_accepted() {
-    let vectors: serde_json::Value = serde_json::from_str(include_str!("sdk/official_sdk_vectors.json")).unwrap();
+    let vectors: serde_json::Value = serde_json::from_str(include_str!("../sdk/official_sdk_vectors.json")).unwrap();
     let credentials = |sk: &str| modelarts_provider::sim::auth::Credentials {
         access_key: vectors["access_key"].as_str().unwrap().into(),
         secret_key: sk.into(),

@@ -1,5 +1,5 @@
 //! The committed docs must match what the schemas generate. Regenerate with
-//! `UPDATE_DOCS=1 cargo test --test docs`.
+//! `UPDATE_DOCS=1 cargo test --test integration docs`.
 
 use modelarts_provider::framework::docs::replace_section;
 use modelarts_provider::provider::docs::pages;
@@ -31,7 +31,7 @@ fn committed_docs_match_the_schemas() {
     }
     assert!(
         stale.is_empty(),
-        "these docs differ from what the schemas generate: {stale:?}; run UPDATE_DOCS=1 cargo test --test docs"
+        "these docs differ from what the schemas generate: {stale:?}; run UPDATE_DOCS=1 cargo test --test integration docs"
     );
 }
 

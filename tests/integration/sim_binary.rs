@@ -1,9 +1,7 @@
 //! The `modelarts-sim` binary: URL on the first line, call log file, control API,
 //! catalogue override, clean shutdown.
 
-mod common;
-
-use common::sim::SimProcess;
+use crate::common::sim::SimProcess;
 use modelarts_provider::client::types::{CreateNotebook, VolumeReq};
 use modelarts_provider::client::{Client, ClientConfig};
 
@@ -67,7 +65,7 @@ async fn serves_logs_and_shuts_down_cleanly() {
 
 #[test]
 fn the_catalogue_subcommand_lists_flavors_and_images() {
-    let out = std::process::Command::new(common::SIM_BIN).arg("catalogue").output().unwrap();
+    let out = std::process::Command::new(crate::common::SIM_BIN).arg("catalogue").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for expected in [
@@ -84,7 +82,7 @@ fn the_catalogue_subcommand_lists_flavors_and_images() {
 #[test]
 fn the_help_names_every_operation_a_fault_can_target() {
     use modelarts_provider::sim::faults::Op;
-    let out = std::process::Command::new(common::SIM_BIN).arg("--help").output().unwrap();
+    let out = std::process::Command::new(crate::common::SIM_BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     for op in Op::ALL {
@@ -107,7 +105,7 @@ fn bad_flags_are_refused_with_a_message() {
         (&["--max-clock-skew-seconds", "9223372036854775807"], "max-clock-skew-seconds"),
         (&["--fault", "show:oversized:lots"], "bad size"),
     ] {
-        let out = std::process::Command::new(common::SIM_BIN).args(args).output().unwrap();
+        let out = std::process::Command::new(crate::common::SIM_BIN).args(args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
@@ -134,7 +132,7 @@ fn the_provider_binary_refuses_odd_launches_without_a_panic() {
             "PLUGIN_CLIENT_CERT",
         ),
     ] {
-        let mut cmd = std::process::Command::new(common::PROVIDER_BIN);
+        let mut cmd = std::process::Command::new(crate::common::PROVIDER_BIN);
         for k in [
             "TF_PLUGIN_MAGIC_COOKIE",
             "PLUGIN_PROTOCOL_VERSIONS",
@@ -150,6 +148,6 @@ fn the_provider_binary_refuses_odd_launches_without_a_panic() {
         assert!(stderr.contains(expected), "{env:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{env:?}: {stderr}");
     }
-    let out = std::process::Command::new(common::PROVIDER_BIN).arg("--no-such-flag").output().unwrap();
+    let out = std::process::Command::new(crate::common::PROVIDER_BIN).arg("--no-such-flag").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -2,13 +2,11 @@
 //! APIs, lost answers, stuck and failed transitions, Ctrl-C, concurrency, broken
 //! answers, bad provider settings, secrets in logs and state, TLS verification.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
+use crate::common::scenario::{notebook, notebook_with, Scenario, CPU_IMAGE};
 
 const FAST: &[&str] =
     &["--create-seconds", "0.3", "--start-seconds", "0.3", "--stop-seconds", "0.3", "--delete-seconds", "0.3"];
@@ -17,7 +15,7 @@ fn rule(s: &Scenario, rule: serde_json::Value) {
     s.sim.control("POST", "/_sim/faults", Some(rule));
 }
 
-fn no_crash(out: &common::TfOutput) {
+fn no_crash(out: &crate::common::TfOutput) {
     let text = out.flat();
     for bad in ["panic", "Provider internal error", "plugin crashed", "Plugin did not respond"] {
         assert!(!text.contains(bad), "{bad}: {}", out.all());
@@ -515,7 +513,7 @@ async fn connect_proxy() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsi
 #[test]
 fn a_private_ca_through_cacert_file_and_an_https_proxy() {
     use modelarts_provider::sim::{SimConfig, SimHandle};
-    let Some(mut wd) = common::Workdir::new() else { return };
+    let Some(mut wd) = crate::common::Workdir::new() else { return };
     let rt = tokio::runtime::Runtime::new().unwrap();
     // An HTTPS endpoint whose certificate no system trusts: a private cloud's CA.
     let sim = rt.block_on(SimHandle::start(SimConfig { tls: true, ..Default::default() })).unwrap();
@@ -525,7 +523,7 @@ fn a_private_ca_through_cacert_file_and_an_https_proxy() {
     let config = |cacert: &str| {
         format!(
             "{}\nprovider \"modelarts\" {{\n  region      = \"sim-region-1\"\n  project_id  = \"sim-project\"\n  access_key  = \"SIMACCESSKEY\"\n  secret_key  = \"sim-secret-key\"\n  endpoint    = \"{}\"\n  max_retries = 0\n{cacert}\n}}\ndata \"modelarts_notebook_flavors\" \"all\" {{}}\noutput \"n\" {{ value = length(data.modelarts_notebook_flavors.all.flavors) }}\n",
-            common::REQUIRED_PROVIDERS,
+            crate::common::REQUIRED_PROVIDERS,
             sim.url
         )
     };
@@ -550,7 +548,7 @@ fn a_private_ca_through_cacert_file_and_an_https_proxy() {
 #[test]
 fn a_client_certificate_for_an_endpoint_that_asks_for_one() {
     use modelarts_provider::sim::{SimConfig, SimHandle};
-    let Some(wd) = common::Workdir::new() else { return };
+    let Some(wd) = crate::common::Workdir::new() else { return };
     // The client's certificate and key, as a private cloud's PKI would issue them.
     let client = rcgen::generate_simple_self_signed(vec!["terraform-runner".to_string()]).unwrap();
     let (cert, key) = (wd.path().join("client.pem"), wd.path().join("client-key.pem"));
@@ -569,7 +567,7 @@ fn a_client_certificate_for_an_endpoint_that_asks_for_one() {
     let config = |extra: &str| {
         format!(
             "{}\nprovider \"modelarts\" {{\n  region      = \"sim-region-1\"\n  project_id  = \"sim-project\"\n  access_key  = \"SIMACCESSKEY\"\n  secret_key  = \"sim-secret-key\"\n  endpoint    = \"{}\"\n  cacert_file = \"{}\"\n  max_retries = 0\n{extra}\n}}\ndata \"modelarts_notebook_flavors\" \"all\" {{}}\noutput \"n\" {{ value = length(data.modelarts_notebook_flavors.all.flavors) }}\n",
-            common::REQUIRED_PROVIDERS,
+            crate::common::REQUIRED_PROVIDERS,
             sim.url,
             ca.display()
         )
