@@ -1,12 +1,14 @@
 //! terraform-provider-modelarts: a Terraform provider for Huawei Cloud ModelArts
 //! notebooks, and `modelarts-sim`, a local stand-in for the ModelArts notebook API.
 //!
-//! Layers, each depending only on those above it:
+//! Layers, each a crate depending only on those above it:
 //! 1. [`protocol`] and [`framework`] — the `tfplugin` crate (`crates/tfplugin`):
 //!    Terraform plugin protocol 6 and a framework for any provider.
-//! 2. [`client`] — the ModelArts REST client (signing, retries, waiting).
-//! 3. [`provider`] — the `modelarts` provider, its resources and data sources.
-//! 4. [`sim`] — the simulator, reusing the client's API types.
+//! 2. [`client`] — the `modelarts-api` crate (`crates/modelarts-api`): the ModelArts
+//!    REST client (signing, credentials, retries, waiting); it knows nothing of Terraform.
+//! 3. [`provider`] — this crate: the `modelarts` provider, its resources and data sources.
+//! 4. The `modelarts-sim` crate (`crates/modelarts-sim`): the simulator, with rules
+//!    of its own; only this crate's tests and benchmarks use it.
 //!
 //! Nothing from outside — an HTTP answer, a state file, a configuration, a flag —
 //! may panic the provider: outside tests, indexing, unwrapping and `panic!` are
@@ -22,10 +24,10 @@
 // The framework crate's modules, under the names the provider has always used.
 pub use tfplugin::{duration, framework, proto, protocol};
 
-pub mod client;
-pub mod enums;
+// The API client crate, under the names the provider has always used.
+pub use modelarts_api as client;
+pub use modelarts_api::{enums, timefmt};
+
 pub mod platform;
 pub mod provider;
-pub mod sim;
 pub(crate) mod testhook;
-pub mod timefmt;

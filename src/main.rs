@@ -33,7 +33,8 @@ fn main() -> ExitCode {
         eprintln!("{NOT_A_COMMAND}");
         return ExitCode::from(1);
     }
-    logging::init("modelarts", &["modelarts_provider", "terraform_provider_modelarts"]);
+    // The client crate logs under its own name (modelarts_api::...): TF_LOG shows it too.
+    logging::init("modelarts", &["modelarts_provider", "terraform_provider_modelarts", "modelarts_api"]);
     // A panic is caught and reported as a diagnostic by the RPC guard; its message
     // goes to the provider's log, not as loose text on stderr.
     std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "provider panic")));

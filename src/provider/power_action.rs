@@ -23,7 +23,7 @@ use crate::framework::action::{Action, InvokeRequest, InvokeResponse, PlanReques
 use crate::framework::validators::{Check, OneOf, Text};
 use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Value};
-use crate::string_enum;
+use modelarts_api::string_enum;
 
 use super::configured::client;
 use super::diagnose::notebook_not_found;

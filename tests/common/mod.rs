@@ -10,7 +10,13 @@ pub mod scenario;
 pub mod sim;
 
 pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-modelarts");
-pub const SIM_BIN: &str = env!("CARGO_BIN_EXE_modelarts-sim");
+/// The `modelarts-sim` binary of the same build, beside the provider's (the
+/// simulator crate's own tests make cargo build it along with these).
+pub static SIM_BIN: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
+    let bin = Path::new(PROVIDER_BIN).with_file_name(format!("modelarts-sim{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.is_file(), "{} is missing: build it with cargo build -p modelarts-sim", bin.display());
+    bin
+});
 
 /// The terraform binary. Under `CI=true` a missing terraform fails the test; on a
 /// developer machine the test is skipped with a message.

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use modelarts_provider::client::types::Notebook;
-use modelarts_provider::sim::calllog::Call;
+use modelarts_sim::calllog::Call;
 
 use super::SIM_BIN;
 
@@ -38,7 +38,7 @@ impl SimProcess {
             }
             None => dir.path().join("calls.jsonl"),
         };
-        let mut child = Command::new(SIM_BIN)
+        let mut child = Command::new(&*SIM_BIN)
             .args(["--listen", "127.0.0.1:0", "--log"])
             .arg(&log_path)
             .args(args)

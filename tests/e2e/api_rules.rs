@@ -5,7 +5,7 @@
 //! the API received (order, bodies, the status each call found).
 
 use crate::common::scenario::{notebook, notebook_with, quick_transitions_and, Scenario, CPU_IMAGE, CPU_IMAGE_2};
-use modelarts_provider::sim::calllog::Call;
+use modelarts_sim::calllog::Call;
 
 /// Quick transitions, and a volume resize slow enough to be seen waiting for.
 fn fast() -> Vec<&'static str> {

@@ -340,7 +340,7 @@ provider "modelarts" {{
     let out = s.wd.fails(&["plan", "-no-color"]);
     assert!(out.flat().contains("does not sign with yet"), "{}", out.all());
     // HmacSM3 signs with SDK-HMAC-SM3, which the gateway verifies (vectors of the
-    // official SDK's SM3Signer in tests/sdk/).
+    // official SDK's SM3Signer in crates/modelarts-api/tests/sdk/).
     s.wd.write(
         "main.tf",
         &format!("{}{}{body}", crate::common::REQUIRED_PROVIDERS, block("  signing_algorithm = \"HmacSM3\"")),

@@ -512,7 +512,7 @@ async fn connect_proxy() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsi
 
 #[test]
 fn a_private_ca_through_cacert_file_and_an_https_proxy() {
-    use modelarts_provider::sim::{SimConfig, SimHandle};
+    use modelarts_sim::{SimConfig, SimHandle};
     let Some(mut wd) = crate::common::Workdir::new() else { return };
     let rt = tokio::runtime::Runtime::new().unwrap();
     // An HTTPS endpoint whose certificate no system trusts: a private cloud's CA.
@@ -547,7 +547,7 @@ fn a_private_ca_through_cacert_file_and_an_https_proxy() {
 
 #[test]
 fn a_client_certificate_for_an_endpoint_that_asks_for_one() {
-    use modelarts_provider::sim::{SimConfig, SimHandle};
+    use modelarts_sim::{SimConfig, SimHandle};
     let Some(wd) = crate::common::Workdir::new() else { return };
     // The client's certificate and key, as a private cloud's PKI would issue them.
     let client = rcgen::generate_simple_self_signed(vec!["terraform-runner".to_string()]).unwrap();

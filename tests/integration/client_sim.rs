@@ -8,9 +8,9 @@ use modelarts_provider::client::codes;
 use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
 use modelarts_provider::client::types::{LeaseReq, Status, UpdateNotebook};
 use modelarts_provider::client::{ApiError, Backoff, Client, ClientConfig};
-use modelarts_provider::sim::faults::Rule;
-use modelarts_provider::sim::store::Timings;
-use modelarts_provider::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
+use modelarts_sim::faults::Rule;
+use modelarts_sim::store::Timings;
+use modelarts_sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
 use tokio_util::sync::CancellationToken;
 
 fn timings(secs: f64) -> Timings {
@@ -97,8 +97,9 @@ async fn signed_calls_work_and_a_tampered_one_is_refused() {
 
 #[tokio::test]
 async fn requests_signed_by_the_official_sdk_are_accepted() {
-    let vectors: serde_json::Value = serde_json::from_str(include_str!("../sdk/official_sdk_vectors.json")).unwrap();
-    let credentials = |sk: &str| modelarts_provider::sim::auth::Credentials {
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../../crates/modelarts-api/tests/sdk/official_sdk_vectors.json")).unwrap();
+    let credentials = |sk: &str| modelarts_sim::auth::Credentials {
         access_key: vectors["access_key"].as_str().unwrap().into(),
         secret_key: sk.into(),
         security_token: None,
@@ -150,8 +151,8 @@ async fn retries_503s_and_honours_retry_after() {
         rules: vec![
             Rule::parse("any:reply:503*3").unwrap(),
             Rule {
-                op: Some(modelarts_provider::sim::faults::Op::List),
-                fault: modelarts_provider::sim::faults::Fault::Reply {
+                op: Some(modelarts_sim::faults::Op::List),
+                fault: modelarts_sim::faults::Fault::Reply {
                     status: 429,
                     code: "APIGW.0308".into(),
                     message: "throttled".into(),

@@ -9,8 +9,8 @@ use modelarts_provider::client::types::{ErrorBody, Flavor, Image, Lease, Noteboo
 use modelarts_provider::duration;
 use modelarts_provider::protocol::{json, msgpack, Type, Value};
 use modelarts_provider::provider::notebook::schema::schema;
-use modelarts_provider::sim::parse_query;
 use modelarts_provider::timefmt::{parse_go_utc, parse_rfc3339, parse_sdk_date};
+use modelarts_sim::parse_query;
 use proptest::prelude::*;
 
 fn cases() -> u32 {

@@ -17,8 +17,8 @@ use crate::framework::model::{block_list, decode};
 use crate::framework::resource::{CreateResponse, ModifyPlanRequest, ModifyPlanResponse, UpdateResponse};
 use crate::framework::CallContext;
 use crate::protocol::{Diagnostics, Value};
-use crate::sim::store::Timings;
-use crate::sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_REGION};
+use modelarts_sim::store::Timings;
+use modelarts_sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_REGION};
 
 use super::changes::{Field, Needs};
 use super::lifecycle;
@@ -238,7 +238,7 @@ fn plan_and_apply_take_the_same_steps() {
         }))
         .unwrap();
     let mut config =
-        ClientConfig::new(&sim.url, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, crate::sim::DEFAULT_SECRET_KEY);
+        ClientConfig::new(&sim.url, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, modelarts_sim::DEFAULT_SECRET_KEY);
     config.poll = PollSchedule {
         first: Duration::from_millis(20),
         fast_interval: Duration::from_millis(20),
