@@ -14,7 +14,7 @@ use crate::client::enums::ImageStatus;
 use crate::client::images::SaveImageRequest;
 use crate::client::types::{Image, Status};
 use crate::client::{limits, ApiError, Client};
-use crate::enums::StringEnum;
+use crate::enums::Word;
 use crate::framework::model::{decode, IntoValue};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse,
@@ -128,11 +128,11 @@ impl ImageStoreModel {
         self.workspace_id = i.workspace_id.clone().or(self.workspace_id);
         self.swr_path = i.swr_path.clone();
         self.arch = i.arch.clone();
-        self.origin = i.origin.clone();
+        self.origin = i.origin.as_ref().map(Word::to_string);
         self.resource_categories = Some(i.resource_categories.clone());
         self.service_type = i.service_type.clone();
         self.visibility = i.visibility.clone();
-        self.status = i.status.clone();
+        self.status = i.status.as_ref().map(Word::to_string);
         self.kind = i.kind.clone();
         self.created_at = i.create_at.and_then(timefmt::rfc3339);
         self
@@ -195,7 +195,7 @@ impl Resource for ImageStoreResource {
             // Deleted outside Terraform: so is this resource.
             Err(e) if e.is_not_found() => resp.state = None,
             Err(e) => resp.diagnostics.error("Failed to read the image", e.to_string()),
-            Ok(i) if i.status.as_deref() == Some(ImageStatus::Deleted.as_str()) => resp.state = None,
+            Ok(i) if i.status.as_ref().is_some_and(|s| s.is(ImageStatus::Deleted)) => resp.state = None,
             Ok(i) => resp.state = Some(current.with(&i).into_value()),
         }
     }

@@ -15,7 +15,7 @@ use crate::client::enums::{MountCategory, MountStatus};
 use crate::client::mounts::{MountRequest, MAX_MOUNTS_PER_NOTEBOOK};
 use crate::client::types::Mount;
 use crate::client::{codes, limits, ApiError, Client};
-use crate::enums::StringEnum;
+use crate::enums::{StringEnum, Word};
 use crate::framework::model::{decode, IntoValue};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
@@ -92,7 +92,7 @@ impl MountModel {
         self.storage_path = m.uri.clone().unwrap_or(self.storage_path);
         self.local_mount_directory = m.mount_path.clone().unwrap_or(self.local_mount_directory);
         self.kind = m.category.clone().or(self.kind);
-        self.status = m.status.clone().or(self.status);
+        self.status = m.status.as_ref().map(Word::to_string).or(self.status);
         self
     }
 }
@@ -180,7 +180,7 @@ impl Resource for MountStorageResource {
             // The notebook or the mount is gone: so is this resource.
             Err(e) if e.means_mount_gone() => resp.state = None,
             Err(e) => resp.diagnostics.error("Failed to read the storage mount", e.to_string()),
-            Ok(m) if m.status.as_deref() == Some(MountStatus::Unmounted.as_str()) => resp.state = None,
+            Ok(m) if m.status.as_ref().is_some_and(|s| s.is(MountStatus::Unmounted)) => resp.state = None,
             Ok(m) => resp.state = Some(current.with(&m).into_value()),
         }
     }

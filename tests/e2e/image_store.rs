@@ -102,7 +102,7 @@ fn a_running_notebook_is_saved_and_a_new_notebook_is_made_from_the_image() {
     let kept = s.api();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let image = rt.block_on(kept.get_image(&image_id)).expect("the image is still there");
-    assert_eq!(image.status.as_deref(), Some("ACTIVE"));
+    assert_eq!(image.status.as_ref().map(|w| w.as_str()), Some("ACTIVE"));
 
     // An image deleted outside Terraform: the refresh drops it, and the plan saves it again.
     s.config(&format!("{}{}", notebook("source", ""), image_store("")));
@@ -208,7 +208,7 @@ resource "modelarts_notebook_mount_storage" "data" {
     let saved = string_attr(&s, "id");
     let id = s.state_attr("modelarts_notebook.nb", "id").as_str().unwrap().to_string();
     assert_eq!(s.sim.notebook(&id).image.id, saved, "the API reports the saved image as the notebook's");
-    assert_eq!(s.sim.notebook(&id).image.origin.as_deref(), Some("IMAGE_SAVE"));
+    assert_eq!(s.sim.notebook(&id).image.origin.as_ref().map(|w| w.as_str()), Some("IMAGE_SAVE"));
     // Another apply refreshes the state and writes nothing.
     let m = s.mark();
     s.wd.ok(&["apply", "-auto-approve"]);

@@ -4,7 +4,7 @@
 
 use crate::string_enum;
 
-pub use crate::words::StringEnum;
+pub use crate::words::{StringEnum, Word};
 
 string_enum! {
     /// Storage of a notebook at create (SDK `VolumeMountRequest.category`: the create
@@ -68,4 +68,24 @@ string_enum! {
     /// How an image was made (SDK `Image.origin` / `ImageResponse.origin`): built by a
     /// user, or saved from a notebook — which then runs the saved image.
     pub enum ImageOrigin { Customize = "CUSTOMIZE", ImageSave = "IMAGE_SAVE" }
+}
+
+string_enum! {
+    /// What is happening to a notebook's volume (SDK `VolumeRes.status`: `RESIZING`
+    /// while EVS storage grows, the instance usable meanwhile): the statuses the
+    /// next change waits out — the official provider's `evsVolumePendingStatuses`
+    /// (`resource_huaweicloud_modelarts_notebook.go`). Absent when nothing happens;
+    /// any other word is kept as it is.
+    pub enum VolumeStatus { Initializing = "INITIALIZING", Resizing = "RESIZING", Deleting = "DELETING" }
+}
+
+string_enum! {
+    /// A flavor's processor category (SDK `ListFlavorsRequest.category`).
+    pub enum FlavorCategory { Cpu = "CPU", Gpu = "GPU", Ascend = "ASCEND" }
+}
+
+string_enum! {
+    /// The cluster a flavor runs on (SDK `ListFlavorsRequest.type`): public
+    /// (`MANAGED`) or a dedicated resource pool.
+    pub enum ClusterType { Managed = "MANAGED", Dedicated = "DEDICATED" }
 }

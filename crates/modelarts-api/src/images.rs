@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::types::Image;
 use super::wait::Seen;
 use super::{Call, Client};
-use crate::enums::StringEnum;
+use crate::enums::{StringEnum, Word};
 
 /// The request to save a notebook as an image (SDK `ImageCreateReq`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -52,7 +52,7 @@ impl Client {
         let object = format!("image {id}");
         self.wait_until(&object, ImageStatus::Active.as_str(), timeout, || async {
             let image = self.get_image(id).await?;
-            match image.status.as_deref().and_then(ImageStatus::parse) {
+            match image.status.as_ref().and_then(Word::known) {
                 Some(ImageStatus::Active) => Ok(Seen::Reached(image)),
                 Some(status @ (ImageStatus::CreateFailed | ImageStatus::Error | ImageStatus::Deleted)) => {
                     Err(ApiError::Failed {
@@ -61,7 +61,7 @@ impl Client {
                         reason: image.status_message.unwrap_or_default(),
                     })
                 }
-                _ => Ok(Seen::Waiting { status: image.status.unwrap_or_else(|| "unknown".into()) }),
+                _ => Ok(Seen::Waiting { status: image.status.map_or_else(|| "unknown".into(), |s| s.to_string()) }),
             }
         })
         .await

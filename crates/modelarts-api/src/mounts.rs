@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::types::{Mount, Page};
 use super::wait::Seen;
 use super::{Call, Client};
-use crate::enums::StringEnum;
+use crate::enums::{StringEnum, Word};
 
 /// The mount request (SDK `DataVolumesReq`): `category`, `uri`, `mount_path` (and
 /// `efs_id` for SFS Turbo) — nothing else; there is no read-only option (that
@@ -77,14 +77,14 @@ impl Client {
         let object = mount_label(notebook, mount);
         self.wait_until(&object, MountStatus::Mounted.as_str(), timeout, || async {
             let m = self.get_mount(notebook, mount).await?;
-            match m.status.as_deref().and_then(MountStatus::parse) {
+            match m.status.as_ref().and_then(Word::known) {
                 Some(MountStatus::Mounted) => Ok(Seen::Reached(m)),
                 Some(status @ (MountStatus::MountFailed | MountStatus::Unmounted)) => Err(ApiError::Failed {
                     object: object.clone(),
                     status: status.as_str().to_string(),
                     reason: m.failure_reason.unwrap_or_default(),
                 }),
-                _ => Ok(Seen::Waiting { status: m.status.unwrap_or_else(|| "unknown".into()) }),
+                _ => Ok(Seen::Waiting { status: m.status.map_or_else(|| "unknown".into(), |s| s.to_string()) }),
             }
         })
         .await
@@ -99,14 +99,14 @@ impl Client {
                 Err(e) if e.means_mount_gone() => return Ok(Seen::Reached(())),
                 other => other?,
             };
-            match m.status.as_deref().and_then(MountStatus::parse) {
+            match m.status.as_ref().and_then(Word::known) {
                 Some(MountStatus::Unmounted) => Ok(Seen::Reached(())),
                 Some(MountStatus::UnmountFailed) => Err(ApiError::Failed {
                     object: object.clone(),
                     status: MountStatus::UnmountFailed.as_str().to_string(),
                     reason: m.failure_reason.unwrap_or_default(),
                 }),
-                _ => Ok(Seen::Waiting { status: m.status.unwrap_or_else(|| "unknown".into()) }),
+                _ => Ok(Seen::Waiting { status: m.status.map_or_else(|| "unknown".into(), |s| s.to_string()) }),
             }
         })
         .await

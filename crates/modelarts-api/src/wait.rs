@@ -219,7 +219,7 @@ impl Client {
         self.wait_until(&format!("the volume of notebook {id}"), "ready", timeout, || async {
             let n = self.get_notebook(id).await?;
             match n.volume.as_ref().filter(|v| v.is_busy()).and_then(|v| v.status.clone()) {
-                Some(status) => Ok(Seen::Waiting { status }),
+                Some(status) => Ok(Seen::Waiting { status: status.to_string() }),
                 None => Ok(Seen::Reached(n)),
             }
         })

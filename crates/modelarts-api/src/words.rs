@@ -59,9 +59,83 @@ macro_rules! string_enum {
     };
 }
 
+/// A word of an API answer: one of `E`'s, or one this client does not know, kept
+/// as the API wrote it — so a word the service adds before this client knows it
+/// never fails a read. Requests are built from `E` itself (only known words are
+/// sent).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Word<E> {
+    /// A word of `E`.
+    Known(E),
+    /// Any other word.
+    Other(String),
+}
+
+impl<E: StringEnum> Word<E> {
+    /// The word `w` (never fails: an unknown word is [`Word::Other`]).
+    pub fn parse(w: &str) -> Self {
+        E::parse(w).map_or_else(|| Word::Other(w.to_string()), Word::Known)
+    }
+
+    /// The word as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Word::Known(e) => e.as_str(),
+            Word::Other(w) => w,
+        }
+    }
+
+    /// The value of `E`, when the word is one of its.
+    pub fn known(&self) -> Option<E> {
+        match self {
+            Word::Known(e) => Some(*e),
+            Word::Other(_) => None,
+        }
+    }
+
+    /// Whether it is the word of `e`.
+    pub fn is(&self, e: E) -> bool
+    where
+        E: PartialEq,
+    {
+        self.known() == Some(e)
+    }
+}
+
+impl<E: StringEnum> From<E> for Word<E> {
+    fn from(e: E) -> Self {
+        Word::Known(e)
+    }
+}
+
+impl<E: StringEnum> From<&str> for Word<E> {
+    fn from(w: &str) -> Self {
+        Word::parse(w)
+    }
+}
+
+impl<E: StringEnum> std::fmt::Display for Word<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<E: StringEnum> serde::Serialize for Word<E> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de, E: StringEnum> serde::Deserialize<'de> for Word<E> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = <String as serde::Deserialize>::deserialize(d)?;
+        Ok(Word::parse(&w))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::StringEnum;
+    use super::{StringEnum, Word};
 
     crate::string_enum! {
         /// A test enum.
@@ -75,5 +149,15 @@ mod tests {
         }
         assert_eq!(Sample::parse("one"), None, "exact spelling only");
         assert_eq!(Sample::Two.to_string(), "TWO");
+    }
+
+    #[test]
+    fn an_unknown_word_is_kept_not_refused() {
+        let w: Word<Sample> = serde_json::from_str("\"THREE\"").unwrap();
+        assert_eq!(w, Word::Other("THREE".into()));
+        assert_eq!(serde_json::to_string(&w).unwrap(), "\"THREE\"");
+        let two: Word<Sample> = serde_json::from_str("\"TWO\"").unwrap();
+        assert!(two.is(Sample::Two) && two.known() == Some(Sample::Two));
+        assert_eq!(Word::from(Sample::One).as_str(), "ONE");
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use modelarts_api::enums::ImageStatus;
 use modelarts_api::types::{BillingInfo, Flavor, GpuInfo, Image};
 
 /// The flavors and images a simulator offers.
@@ -47,7 +48,7 @@ fn image(id: &str, name: &str, tag: &str, categories: &[&str], arch: &str, desc:
         kind: Some("BUILD_IN".into()),
         arch: Some(arch.into()),
         service_type: Some("DEV".into()),
-        status: Some("ACTIVE".into()),
+        status: Some(ImageStatus::Active.into()),
         resource_categories: categories.iter().map(|c| c.to_string()).collect(),
         dev_services: vec!["NOTEBOOK".into(), "SSH".into()],
         description: Some(desc.into()),

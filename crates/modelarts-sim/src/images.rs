@@ -17,8 +17,7 @@ use super::api::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4,
 use super::catalogue::Catalogue;
 use super::rules::{self, code};
 use super::store::{Ending, Store};
-use modelarts_api::enums::ImageStatus;
-use modelarts_api::enums::StringEnum;
+use modelarts_api::enums::{ImageOrigin, ImageStatus};
 use modelarts_api::images::SaveImageRequest;
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{Image, Status};
@@ -47,7 +46,7 @@ impl SavedImage {
             }
             None => ImageStatus::Active,
         };
-        self.image.status = Some(status.as_str().into());
+        self.image.status = Some(status.into());
     }
 }
 
@@ -115,14 +114,14 @@ pub(crate) fn save(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -
         kind: Some("DEDICATED".into()),
         arch: source.arch,
         service_type: source.service_type,
-        status: Some(ImageStatus::Creating.as_str().into()),
+        status: Some(ImageStatus::Creating.into()),
         resource_categories: source.resource_categories,
         dev_services: source.dev_services,
         description: req.description.clone(),
         visibility: Some("PRIVATE".into()),
         workspace_id: req.workspace_id.clone().or_else(|| r.notebook.workspace_id.clone()),
         namespace: Some(req.namespace.clone()),
-        origin: Some("IMAGE_SAVE".into()),
+        origin: Some(ImageOrigin::ImageSave.into()),
         // "Only preset images have this field" (SDK `ImageResponse.show_name`).
         show_name: None,
         status_message: None,
@@ -134,7 +133,7 @@ pub(crate) fn save(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -
     // A good save leaves the notebook running the saved image (see `Record::image_after`).
     if ending == Ending::Normal {
         let mut saved = image.clone();
-        saved.status = Some(ImageStatus::Active.as_str().into());
+        saved.status = Some(ImageStatus::Active.into());
         r.image_after = Some(super::notebooks::notebook_image(&saved));
     }
     let (until, fail) = match ending {

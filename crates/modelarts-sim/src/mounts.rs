@@ -14,8 +14,8 @@ use serde_json::Value as J;
 use super::api::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::Ending;
-use modelarts_api::enums::StringEnum;
 use modelarts_api::enums::{MountCategory, MountStatus};
+use modelarts_api::enums::{StringEnum, Word};
 use modelarts_api::types::{Mount, Status};
 
 /// The mount request (SDK `DataVolumesReq`; the AttachDynamicStorage API page;
@@ -62,7 +62,7 @@ impl MountRecord {
     /// Sets the status outright, ending any transition (the control API).
     pub(crate) fn force_status(&mut self, status: &str) {
         self.in_transition = false;
-        self.mount.status = Some(status.to_string());
+        self.mount.status = Some(Word::parse(status));
     }
 
     /// Brings the status up to date; true when the mount is gone.
@@ -76,10 +76,10 @@ impl MountRecord {
         }
         match self.fail.take() {
             Some(reason) => {
-                self.mount.status = Some(MountStatus::MountFailed.as_str().into());
+                self.mount.status = Some(MountStatus::MountFailed.into());
                 self.mount.failure_reason = Some(reason);
             }
-            None => self.mount.status = Some(MountStatus::Mounted.as_str().into()),
+            None => self.mount.status = Some(MountStatus::Mounted.into()),
         }
         false
     }
@@ -131,7 +131,7 @@ pub(crate) fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) 
         category: Some(mounted_category(&req.category).to_string()),
         uri: Some(req.uri),
         mount_path: Some(req.mount_path),
-        status: Some(MountStatus::Mounting.as_str().into()),
+        status: Some(MountStatus::Mounting.into()),
         failure_reason: None,
         efs_id: req.efs_id,
         mount_type: Some("DYNAMIC".into()),
@@ -161,7 +161,7 @@ pub(crate) fn unmount(id: &str, storage_id: &str, ctx: &mut Ctx<'_>, during: Dur
     if m.removing {
         return refused(400, code::BUSY, format!("The storage mount {storage_id} is already being unmounted."));
     }
-    m.mount.status = Some(MountStatus::Unmounting.as_str().into());
+    m.mount.status = Some(MountStatus::Unmounting.into());
     m.removing = true;
     m.in_transition = true;
     m.until = Instant::now().checked_add(during);

@@ -24,8 +24,8 @@ use super::api::{bad_parameter, busy, notebook, parse_body, q, refused, to_json,
 use super::catalogue::Catalogue;
 use super::rules::{self, code};
 use super::store::Record;
-use modelarts_api::enums::StringEnum;
 use modelarts_api::enums::{HookMode, HookType, ImageStatus, LeaseType, Ownership, VolumeCategory};
+use modelarts_api::enums::{StringEnum, Word};
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{
     CreateNotebook, CustomHooks, EndpointReq, EndpointRes, HookConfig, Image, Lease, LeaseReq, Notebook, NotebookImage,
@@ -51,14 +51,14 @@ fn leased(previous: Option<&Lease>, created: i64, asked: Option<&LeaseReq>, now:
             create_at: Some(create_at),
             duration: previous.and_then(|l| l.duration),
             enable: Some(false),
-            kind: previous.and_then(|l| l.kind.clone()).or(Some("TIMING".into())),
+            kind: previous.and_then(|l| l.kind.clone()).or(Some(LeaseType::Timing.into())),
             update_at: Some(now),
         },
         Some(l) => Lease {
             create_at: Some(create_at),
             duration: Some(now.saturating_sub(create_at).saturating_add(l.duration)),
             enable: Some(true),
-            kind: Some(if l.kind.is_empty() { "TIMING".into() } else { l.kind.clone() }),
+            kind: Some(if l.kind.is_empty() { LeaseType::Timing.into() } else { Word::parse(&l.kind) }),
             update_at: Some(now),
         },
     }
@@ -144,7 +144,8 @@ fn check_hooks(h: &CustomHooks) -> Result<(), Refused> {
 /// The image a notebook is made from: the catalogue's, or an `ACTIVE` one the
 /// project saved (`saved`).
 fn image_ref(catalogue: &Catalogue, saved: &[Image], image_id: &str, flavor: &str) -> Result<NotebookImage, Refused> {
-    let active = saved.iter().find(|i| i.id == image_id && i.status.as_deref() == Some(ImageStatus::Active.as_str()));
+    let active =
+        saved.iter().find(|i| i.id == image_id && i.status.as_ref().is_some_and(|s| s.is(ImageStatus::Active)));
     let Some(image) = catalogue.image(image_id).or(active) else {
         return bad_parameter(format!("Parameter error: image {image_id} does not exist"));
     };
@@ -219,7 +220,7 @@ fn volume_res(v: &VolumeReq) -> Result<VolumeRes, Refused> {
     Ok(VolumeRes {
         category: v.category.clone(),
         id: v.id.clone(),
-        ownership: Some(v.ownership.clone()),
+        ownership: Some(Word::parse(&v.ownership)),
         capacity,
         mount_path: Some(v.mount_path.clone().unwrap_or_else(|| "/home/ma-user/work/".into())),
         uri: v.uri.clone(),
@@ -471,7 +472,10 @@ mod tests {
         let start = 1_638_844_471_727;
         // The seed page's start example: 2,727,212 elapsed + 3,600,000 asked.
         let l = leased(None, created, Some(&LeaseReq { duration: 3_600_000, kind: String::new() }), start);
-        assert_eq!((l.duration, l.enable, l.kind.as_deref()), (Some(6_327_212), Some(true), Some("TIMING")));
+        assert_eq!(
+            (l.duration, l.enable, l.kind.as_ref().map(Word::as_str)),
+            (Some(6_327_212), Some(true), Some("TIMING"))
+        );
         assert_eq!(l.create_at, Some(created));
         let off = leased(Some(&l), created, None, start + 10);
         assert_eq!(off.enable, Some(false));

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::mounts::MountRecord;
+use modelarts_api::enums::VolumeStatus;
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{CustomHooks, DataVolume, Lease, Notebook, NotebookImage, Status};
 
@@ -90,7 +91,7 @@ impl Record {
     /// Marks the volume `RESIZING` for `during` (the instance stays usable).
     pub(crate) fn begin_resize(&mut self, during: Duration) {
         if let Some(v) = self.notebook.volume.as_mut() {
-            v.status = Some("RESIZING".into());
+            v.status = Some(VolumeStatus::Resizing.into());
         }
         self.resized_at = Instant::now().checked_add(during);
     }

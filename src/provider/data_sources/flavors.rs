@@ -1,6 +1,8 @@
 //! `data "modelarts_notebook_flavors"`: the flavors notebooks can use.
 
+use crate::client::enums::{ClusterType, FlavorCategory};
 use crate::client::types::Flavor;
+use crate::enums::StringEnum;
 use crate::framework::validators::OneOf;
 use crate::framework::{Attribute, Block, CallContext, NestedNesting, Schema};
 use crate::protocol::{Diagnostics, Value};
@@ -10,9 +12,6 @@ use super::{api, listing, region_attribute};
 /// `data "modelarts_notebook_flavors"`.
 #[derive(Debug)]
 pub struct FlavorsDataSource;
-
-const CATEGORIES: &[&str] = &["CPU", "GPU", "ASCEND"];
-const CLUSTER_TYPES: &[&str] = &["MANAGED", "DEDICATED"];
 
 /// A computed attribute of a listed object, with its description.
 fn field(a: Attribute, description: &str) -> Attribute {
@@ -68,8 +67,8 @@ pub fn schema() -> Schema {
         Block::new("Lists the compute flavors notebooks can use, optionally filtered by processor category and cluster type. Attribute names follow the official provider's `huaweicloud_modelarts_notebook_flavors`; as there, sold-out flavors are left out unless `include_sold_out` is set.")
             .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
             .attr(region_attribute())
-            .attr(Attribute::string("category").optional().describe("Only flavors of this processor category: `CPU`, `GPU` or `ASCEND`.").validate(OneOf(CATEGORIES)))
-            .attr(Attribute::string("type").optional().describe("Only flavors of this cluster type: `MANAGED` (public) or `DEDICATED`.").validate(OneOf(CLUSTER_TYPES)))
+            .attr(Attribute::string("category").optional().describe("Only flavors of this processor category: `CPU`, `GPU` or `ASCEND`.").validate(OneOf(FlavorCategory::NAMES)))
+            .attr(Attribute::string("type").optional().describe("Only flavors of this cluster type: `MANAGED` (public) or `DEDICATED`.").validate(OneOf(ClusterType::NAMES)))
             .attr(Attribute::bool("include_sold_out").optional().describe("Also list flavors that are sold out now (`sold_out = true`). Defaults to `false`."))
             .attr(
                 Attribute::nested("flavors", NestedNesting::List, flavor_attributes())

@@ -118,7 +118,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
                 ("service_type", Value::opt_string(i.service_type)),
                 ("description", Value::opt_string(i.description)),
                 ("resource_categories", strings(i.resource_categories)),
-                ("status", Value::opt_string(i.status)),
+                ("status", Value::opt_string(i.status.map(|w| w.to_string()))),
                 ("dev_services", strings(i.dev_services)),
                 ("workspace_id", Value::opt_string(i.workspace_id)),
                 ("namespace", Value::opt_string(i.namespace)),

@@ -190,7 +190,7 @@ fn json_text(v: Option<serde_json::Value>) -> Value {
 fn volume_value(v: VolumeRes) -> Value {
     Value::object([
         ("type", Value::opt_string(Some(v.category).filter(|c| !c.is_empty()))),
-        ("ownership", Value::opt_string(v.ownership)),
+        ("ownership", Value::opt_string(v.ownership.map(|w| w.to_string()))),
         ("size", v.capacity.map_or(Value::Null, Value::from)),
         ("uri", Value::opt_string(v.uri)),
         ("id", Value::opt_string(v.id)),
@@ -203,7 +203,7 @@ fn data_volume_value(v: DataVolume) -> Value {
         ("type", Value::opt_string(v.category)),
         ("mount_path", Value::opt_string(v.mount_path)),
         ("path", Value::opt_string(v.url)),
-        ("status", Value::opt_string(v.status)),
+        ("status", Value::opt_string(v.status.map(|w| w.to_string()))),
         ("mount_type", Value::opt_string(v.mount_type)),
     ])
 }
@@ -232,7 +232,7 @@ fn notebook_value(n: Notebook) -> Value {
         ("fail_reason", Value::opt_string(n.fail_reason)),
         ("auto_stop_enabled", lease.enable.map_or(Value::Null, Value::from)),
         ("lease_duration", lease.duration.map_or(Value::Null, Value::from)),
-        ("lease_type", Value::opt_string(lease.kind)),
+        ("lease_type", Value::opt_string(lease.kind.map(|w| w.to_string()))),
         ("key_pair", Value::opt_string(ssh.key_pair_names.first().cloned())),
         ("ssh_uri", Value::opt_string(ssh.uri)),
         ("allowed_access_ips", strings(ssh.allowed_access_ips)),

@@ -10,7 +10,7 @@ use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, Lease, Notebook, Status, AUTO_STOP_OFF};
 use crate::client::{ApiError, Client};
-use crate::enums::StringEnum;
+use crate::enums::{StringEnum, Word};
 use crate::framework::resource::{CreateResponse, DeleteResponse, ImportStateResponse, ReadResponse, UpdateResponse};
 use crate::framework::{CallContext, IntoValue};
 use crate::protocol::Diagnostics;
@@ -239,7 +239,7 @@ pub(crate) async fn with_image_origin(api: &Client, mut n: Notebook, carried: &s
         Err(e) if e.is_not_found() => {}
         Err(e) => {
             tracing::warn!(notebook = %n.id, image = %n.image.id, error = %e, "could not read the image the notebook runs; taking it for a saved one");
-            n.image.origin = Some(ImageOrigin::ImageSave.as_str().to_string());
+            n.image.origin = Some(ImageOrigin::ImageSave.into());
         }
     }
     n
@@ -413,7 +413,7 @@ pub(crate) async fn delete(api: &Client, prior: &NotebookModel, resp: &mut Delet
 /// The lease every console start gets by default (1 h, TIMING): an imported notebook
 /// with it is imported without `auto_stop`.
 fn is_default_lease(l: &Lease) -> bool {
-    asked_duration_ms(l) == Some(MIN_LEASE_MS) && l.kind.as_deref().is_none_or(|k| k == LeaseType::Timing.as_str())
+    asked_duration_ms(l) == Some(MIN_LEASE_MS) && l.kind.as_ref().is_none_or(|k| k.is(LeaseType::Timing))
 }
 
 /// The state of a notebook found without a configuration (an import, a listing):
@@ -425,7 +425,8 @@ pub(crate) fn imported_state(n: &Notebook, region: &str, default_tags: &tags::Ta
         NotebookModel { region: Some(region.to_string()), tags_all: Some(default_tags.clone()), ..Default::default() };
     if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
         let asked = asked_duration_ms(lease).unwrap_or(MIN_LEASE_MS);
-        carry.auto_stop = Some(auto_stop_block(lease.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked));
+        carry.auto_stop =
+            Some(auto_stop_block(lease.kind.as_ref().map_or(LeaseType::Timing.as_str(), Word::as_str), asked));
     }
     state_from_api(n, &carry)
 }

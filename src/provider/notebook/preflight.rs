@@ -16,7 +16,6 @@ use crate::client::enums::ImageOrigin;
 use crate::client::notebooks::ImageFilter;
 use crate::client::types::{Flavor, Image};
 use crate::client::{ApiError, Client};
-use crate::enums::StringEnum;
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
@@ -207,7 +206,7 @@ async fn warn_of_a_saved_environment(
         return;
     }
     if let Ok(Some(img)) = cache.image(api, running).await {
-        if img.origin.as_deref() == Some(ImageOrigin::ImageSave.as_str()) {
+        if img.origin.as_ref().is_some_and(|o| o.is(ImageOrigin::ImageSave)) {
             checks.diags.warning_at(
                 AttributePath::attr("image_id"),
                 "The notebook leaves the image it was saved as",

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::client::enums::LeaseType;
 use crate::client::types::{Lease, Mount, Notebook, NotebookImage, Status};
 use crate::duration;
-use crate::enums::StringEnum;
+use crate::enums::{StringEnum, Word};
 use crate::timefmt;
 
 use super::model::{AutoStopModel, MountStorageModel, NotebookModel, VolumeModel};
@@ -49,7 +49,7 @@ pub(crate) fn mount_storages(mounts: &[Mount]) -> Vec<MountStorageModel> {
             kind: m.category.clone(),
             mount_path: m.mount_path.clone(),
             path: m.uri.clone(),
-            status: m.status.clone(),
+            status: m.status.as_ref().map(Word::to_string),
         })
         .collect()
 }
@@ -92,11 +92,11 @@ fn reconcile_auto_stop(nb: &Notebook, carry: &NotebookModel) -> Option<AutoStopM
         return None;
     }
     let asked = asked_duration_ms(lease).unwrap_or(wanted.duration);
-    let same_type = lease.kind.as_deref().is_none_or(|k| k == wanted.kind);
+    let same_type = lease.kind.as_ref().is_none_or(|k| k.as_str() == wanted.kind);
     if same_type && (asked - wanted.duration).abs() <= LEASE_TOLERANCE_MS {
         return Some(configured.clone());
     }
-    Some(auto_stop_block(lease.kind.as_deref().unwrap_or(&wanted.kind), asked))
+    Some(auto_stop_block(lease.kind.as_ref().map_or(wanted.kind.as_str(), Word::as_str), asked))
 }
 
 /// The state of notebook `nb`. Attributes the API does not echo (volume URI,
@@ -134,7 +134,7 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
         image_id: recorded_image_id(&nb.image, &carry.image_id),
         volume: Some(VolumeModel {
             kind,
-            ownership: vol.ownership.clone().or(carried_vol.ownership),
+            ownership: vol.ownership.as_ref().map(Word::to_string).or(carried_vol.ownership),
             uri: carried_vol.uri.or(vol.uri.clone()),
             id: vol.id.clone().filter(|i| !i.is_empty()).or(carried_vol.id),
             // The API reports the capacity of EFS storage too (only an EVS size is the
@@ -176,7 +176,10 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
 /// import, the data source): the duration asked for at its last start.
 pub(crate) fn reported_auto_stop(lease: Option<&Lease>) -> Option<AutoStopModel> {
     let l = lease.filter(|l| l.enable == Some(true))?;
-    Some(auto_stop_block(l.kind.as_deref().unwrap_or(LeaseType::Timing.as_str()), asked_duration_ms(l).unwrap_or(0)))
+    Some(auto_stop_block(
+        l.kind.as_ref().map_or(LeaseType::Timing.as_str(), Word::as_str),
+        asked_duration_ms(l).unwrap_or(0),
+    ))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::nullable;
+use crate::enums::{ImageOrigin, ImageStatus, Word};
 
 /// A flavor's GPUs (SDK `GPUInfo`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -103,7 +104,7 @@ pub struct Image {
     pub service_type: Option<String>,
     /// The image's status, e.g. `ACTIVE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Word<ImageStatus>>,
     /// Flavor categories it runs on: `CPU`, `GPU`, `ASCEND`.
     #[serde(deserialize_with = "nullable")]
     pub resource_categories: Vec<String>,
@@ -125,7 +126,7 @@ pub struct Image {
     pub namespace: Option<String>,
     /// `CUSTOMIZE` (built by a user) or `IMAGE_SAVE` (saved from a notebook).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<Word<ImageOrigin>>,
     /// The display name; "only preset images have this field" (SDK `ImageResponse.show_name`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_name: Option<String>,

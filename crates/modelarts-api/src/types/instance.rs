@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{lenient, nullable, Secret, Status};
-use crate::enums::ImageOrigin;
-use crate::enums::StringEnum;
+use crate::enums::{ImageOrigin, LeaseType, MountStatus, Ownership, VolumeStatus, Word};
 
 /// The image of an instance (SDK `Image` of `NotebookResp`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -29,14 +28,14 @@ pub struct NotebookImage {
     /// when built by a user (SDK `Image.origin`). After a save, the notebook runs
     /// the saved image, and this says so.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<Word<ImageOrigin>>,
 }
 
 impl NotebookImage {
     /// Whether the notebook runs an image saved from a notebook (`origin` is
     /// `IMAGE_SAVE`; `None` when the answer does not say).
     pub fn is_saved(&self) -> Option<bool> {
-        self.origin.as_deref().map(|o| o == ImageOrigin::ImageSave.as_str())
+        self.origin.as_ref().map(|o| o.is(ImageOrigin::ImageSave))
     }
 }
 
@@ -55,7 +54,7 @@ pub struct Lease {
     pub enable: Option<bool>,
     /// `TIMING` or `IDLE`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Word<LeaseType>>,
     /// When the lease last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
@@ -73,7 +72,7 @@ pub struct VolumeRes {
     pub id: Option<String>,
     /// `MANAGED`, or `DEDICATED` (EFS only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ownership: Option<String>,
+    pub ownership: Option<Word<Ownership>>,
     /// GB.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
@@ -86,17 +85,14 @@ pub struct VolumeRes {
     /// What is happening to the volume: `RESIZING` while an EVS volume grows (the
     /// instance stays usable); absent when nothing is.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Word<VolumeStatus>>,
 }
 
-/// Volume statuses during which the next change must wait (the official provider
-/// waits them out after growing storage).
-pub const VOLUME_BUSY_STATUSES: &[&str] = &["INITIALIZING", "RESIZING", "DELETING"];
-
 impl VolumeRes {
-    /// Whether something is happening to the volume (a resize, ...).
+    /// Whether something is happening to the volume that the next change must wait
+    /// out (a resize, ...): one of the [`VolumeStatus`] words.
     pub fn is_busy(&self) -> bool {
-        self.status.as_deref().is_some_and(|s| VOLUME_BUSY_STATUSES.contains(&s))
+        self.status.as_ref().is_some_and(|s| s.known().is_some())
     }
 }
 
@@ -231,7 +227,7 @@ pub struct DataVolume {
     pub url: Option<String>,
     /// The mount's status.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Word<MountStatus>>,
     /// `STATIC` or `DYNAMIC`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_type: Option<String>,
@@ -280,7 +276,7 @@ pub struct Mount {
     pub mount_path: Option<String>,
     /// `MOUNTING`, `MOUNTED`, `MOUNT_FAILED`, `UNMOUNTING`, `UNMOUNT_FAILED`, `UNMOUNTED`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Word<MountStatus>>,
     /// Why a mount failed (status `MOUNT_FAILED`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
