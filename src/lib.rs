@@ -1,5 +1,5 @@
 //! terraform-provider-modelarts: a Terraform provider for Huawei Cloud ModelArts
-//! notebooks, and `modelarts-sim`, a local stand-in for the ModelArts notebook API.
+//! notebooks (its simulator, `modelarts-sim`, is a crate of its own).
 //!
 //! Layers, each a crate depending only on those above it:
 //! 1. [`protocol`] and [`framework`] — the `tfplugin` crate (`crates/tfplugin`):

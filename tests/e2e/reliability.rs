@@ -394,8 +394,10 @@ fn a_rate_limited_account_is_paced_not_hammered() {
     assert_eq!(s.sim.notebooks().len(), 40);
     assert_eq!(s.sim.calls().iter().filter(|c| c.op == "create" && c.response == 200).count(), 40);
     s.assert_no_changes();
+}
 
-    // A known limit, configured: never met at all.
+#[test]
+fn a_known_rate_limit_configured_is_never_met() {
     let Some(s) = Scenario::new(&["--create-seconds", "0.5", "--rate-limit", "4", "--rate-burst", "2"]) else { return };
     s.provider_settings("max_retries = 3\n  max_requests_per_second = 4");
     s.config(&counted("4"));

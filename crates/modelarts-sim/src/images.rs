@@ -13,42 +13,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as J;
 
-use super::api::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
 use super::catalogue::Catalogue;
+use super::records::SavedImage;
+use super::reply::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::{Ending, Store};
 use modelarts_api::enums::{ImageOrigin, ImageStatus};
 use modelarts_api::images::SaveImageRequest;
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{Image, Status};
-
-/// An image saved from a notebook, and its save in progress.
-#[derive(Clone, Debug)]
-pub(crate) struct SavedImage {
-    pub image: Image,
-    project: String,
-    /// When the save ends (`None`: done, or never ends).
-    until: Option<Instant>,
-    /// The save ends in `CREATE_FAILED` with this message.
-    fail: Option<String>,
-}
-
-impl SavedImage {
-    fn advance(&mut self, now: Instant) {
-        if self.until.is_none_or(|at| now < at) {
-            return;
-        }
-        self.until = None;
-        let status = match self.fail.take() {
-            Some(message) => {
-                self.image.status_message = Some(message);
-                ImageStatus::CreateFailed
-            }
-            None => ImageStatus::Active,
-        };
-        self.image.status = Some(status.into());
-    }
-}
 
 impl Store {
     /// The saved images of `project`, brought up to date.

@@ -23,6 +23,8 @@ pub(crate) mod images;
 pub(crate) mod metadata;
 pub(crate) mod mounts;
 pub(crate) mod notebooks;
+pub(crate) mod records;
+pub(crate) mod reply;
 pub mod rules;
 pub mod store;
 pub(crate) mod tags;
@@ -488,7 +490,7 @@ impl SimState {
             _ => Ending::Normal,
         };
         let World { store, .. } = &mut *world;
-        let mut ctx = api::Ctx {
+        let mut ctx = reply::Ctx {
             project: &project,
             store,
             catalogue: &self.config.catalogue,

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::Value as J;
 
-use super::api::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
+use super::records::MountRecord;
+use super::reply::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::Ending;
+use modelarts_api::enums::StringEnum;
 use modelarts_api::enums::{MountCategory, MountStatus};
-use modelarts_api::enums::{StringEnum, Word};
 use modelarts_api::types::{Mount, Status};
 
 /// The mount request (SDK `DataVolumesReq`; the AttachDynamicStorage API page;
@@ -42,46 +43,6 @@ fn mounted_category(asked: &str) -> &str {
         MountCategory::Obsfs.as_str()
     } else {
         asked
-    }
-}
-
-/// A mount and the transition it is in.
-#[derive(Clone, Debug)]
-pub(crate) struct MountRecord {
-    pub mount: Mount,
-    /// When the transition ends (`None`: settled, or never ends).
-    until: Option<Instant>,
-    in_transition: bool,
-    /// The transition ends in `MOUNT_FAILED` with this reason.
-    fail: Option<String>,
-    /// Unmounting: gone at the end.
-    removing: bool,
-}
-
-impl MountRecord {
-    /// Sets the status outright, ending any transition (the control API).
-    pub(crate) fn force_status(&mut self, status: &str) {
-        self.in_transition = false;
-        self.mount.status = Some(Word::parse(status));
-    }
-
-    /// Brings the status up to date; true when the mount is gone.
-    pub(crate) fn advance(&mut self, now: Instant) -> bool {
-        if !self.in_transition || self.until.is_none_or(|at| now < at) {
-            return false;
-        }
-        self.in_transition = false;
-        if self.removing {
-            return true;
-        }
-        match self.fail.take() {
-            Some(reason) => {
-                self.mount.status = Some(MountStatus::MountFailed.into());
-                self.mount.failure_reason = Some(reason);
-            }
-            None => self.mount.status = Some(MountStatus::Mounted.into()),
-        }
-        false
     }
 }
 

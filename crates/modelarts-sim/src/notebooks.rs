@@ -20,8 +20,8 @@
 use base64::Engine;
 use serde_json::Value as J;
 
-use super::api::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::catalogue::Catalogue;
+use super::reply::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::Record;
 use modelarts_api::enums::{HookMode, HookType, ImageStatus, LeaseType, Ownership, VolumeCategory};

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::mounts::MountRecord;
+use super::records::{MountRecord, SavedImage};
 use modelarts_api::enums::VolumeStatus;
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{CustomHooks, DataVolume, Lease, Notebook, NotebookImage, Status};
@@ -183,7 +183,7 @@ impl Record {
 #[derive(Default, Debug)]
 pub(crate) struct Store {
     records: Vec<Record>,
-    pub(crate) images: Vec<super::images::SavedImage>,
+    pub(crate) images: Vec<SavedImage>,
 }
 
 impl Store {

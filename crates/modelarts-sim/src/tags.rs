@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use serde_json::Value as J;
 
-use super::api::{bad_parameter, notebook, parse_body, q, Ctx, Refused};
+use super::reply::{bad_parameter, notebook, parse_body, q, Ctx, Refused};
 use modelarts_api::types::Tag;
 
 /// The body of both tag calls.
