@@ -3,7 +3,8 @@
 //! the codes that have a remedy (the error-code table: 0104 parameter error, 0113
 //! quota, 6301 / 6302).
 
-use crate::client::{codes, ApiError};
+use crate::client::codes::ErrorCode;
+use crate::client::ApiError;
 use crate::protocol::{AttributePath, Diagnostics};
 
 /// An attribute an API refusal can be blamed on: a top-level attribute's name, or
@@ -48,19 +49,19 @@ pub(crate) fn blamed<F: Blamed>(message: &str, sent: &[F], blame: &Blame<F>) -> 
 pub(crate) fn api_error<F: Blamed>(summary: &str, e: &ApiError, sent: &[F], blame: &Blame<F>) -> Diagnostics {
     let mut d = Diagnostics::new();
     let text = e.to_string();
-    match e.code() {
-        Some(codes::QUOTA_EXHAUSTED) => d.error(
+    match e.known_code() {
+        Some(ErrorCode::QuotaExhausted) => d.error(
             "Notebook quota exhausted",
             format!("{text}. The project's notebook quota is used up: delete notebooks that are no longer needed, or ask for a higher quota."),
         ),
-        Some(codes::INSTANCE_LIMIT) => d.error(
+        Some(ErrorCode::InstanceLimit) => d.error(
             "Too many notebooks",
             format!("{text}. The project already has the most notebooks it may have: delete notebooks that are no longer needed."),
         ),
-        Some(codes::INSTANCE_EXISTS) => {
+        Some(ErrorCode::InstanceExists) => {
             d.error("Notebook already exists", format!("{text}. Import it (terraform import) or choose another name."))
         }
-        Some(codes::PARAMETER_ERROR) => match e.message().and_then(|m| blamed(m, sent, blame)) {
+        Some(ErrorCode::ParameterError) => match e.message().and_then(|m| blamed(m, sent, blame)) {
             Some(attr) => d.error_at(attr.path(), summary, format!("The API refused {}: {text}.", attr.name())),
             None => d.error(summary, format!("{text}.")),
         },

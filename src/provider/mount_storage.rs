@@ -11,10 +11,11 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 
+use crate::client::codes::ErrorCode;
 use crate::client::enums::{MountCategory, MountStatus};
 use crate::client::mounts::{MountRequest, MAX_MOUNTS_PER_NOTEBOOK};
 use crate::client::types::Mount;
-use crate::client::{codes, limits, ApiError, Client};
+use crate::client::{limits, ApiError, Client};
 use crate::enums::{StringEnum, Word};
 use crate::framework::model::{decode, IntoValue};
 use crate::framework::resource::{
@@ -170,7 +171,7 @@ impl Resource for MountStorageResource {
         let looked = match api.get_mount(&current.notebook_id, &mount_id).await {
             // `ModelArts.6357` is "gone" to the official provider, but also "busy": the
             // notebook's list of mounts decides, so a busy moment loses no mount.
-            Err(e) if e.code() == Some(codes::BUSY) => match api.list_mounts(&current.notebook_id).await {
+            Err(e) if e.code_is(ErrorCode::Busy) => match api.list_mounts(&current.notebook_id).await {
                 Ok(mounts) => mounts.into_iter().find(|m| m.id == mount_id).ok_or(e),
                 Err(listing) => Err(listing),
             },

@@ -4,10 +4,11 @@ use std::time::{Duration, Instant};
 
 use crate::common::scenario::cpu_notebook_request;
 
-use modelarts_provider::client::codes;
+use modelarts_provider::client::codes::ErrorCode;
 use modelarts_provider::client::notebooks::{ImageFilter, NotebookFilter};
 use modelarts_provider::client::types::{LeaseReq, Status, UpdateNotebook};
 use modelarts_provider::client::{ApiError, Backoff, Client, ClientConfig};
+use modelarts_provider::enums::StringEnum;
 use modelarts_sim::faults::Rule;
 use modelarts_sim::store::Timings;
 use modelarts_sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_SECRET_KEY};
@@ -327,14 +328,14 @@ async fn the_rest_of_the_api() {
     assert!(api.get_notebook("missing").await.unwrap_err().is_not_found());
     assert!(api.start_notebook("missing", None).await.unwrap_err().is_not_found());
     // Already running / already stopped have their own codes.
-    assert_eq!(api.start_notebook(&n.id, None).await.unwrap_err().code(), Some(codes::ALREADY_RUNNING));
+    assert_eq!(api.start_notebook(&n.id, None).await.unwrap_err().known_code(), Some(ErrorCode::AlreadyRunning));
 
     // A PUT of the flavor on a running notebook is refused; the name is fine.
     let err = api
         .update_notebook(&n.id, &UpdateNotebook { flavor: Some("modelarts.vm.cpu.8u".into()), ..Default::default() })
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(codes::PARAMETER_ERROR));
+    assert_eq!(err.known_code(), Some(ErrorCode::ParameterError));
     assert!(err.to_string().contains("only when the instance is STOPPED"), "{err}");
     let renamed = api
         .update_notebook(&n.id, &UpdateNotebook { name: Some("renamed".into()), ..Default::default() })
@@ -346,7 +347,7 @@ async fn the_rest_of_the_api() {
     let grown =
         api.update_notebook(&n.id, &UpdateNotebook { storage_new_size: Some(20), ..Default::default() }).await.unwrap();
     assert_eq!(grown.volume.as_ref().unwrap().status.as_ref().map(|w| w.as_str()), Some("RESIZING"));
-    assert_eq!(api.stop_notebook(&n.id).await.unwrap_err().code(), Some(codes::BUSY));
+    assert_eq!(api.stop_notebook(&n.id).await.unwrap_err().known_code(), Some(ErrorCode::Busy));
     let settled = api.wait_volume_settled(&n.id, Duration::from_secs(5)).await.unwrap();
     assert_eq!(settled.volume.unwrap().capacity, Some(20));
 
@@ -365,7 +366,7 @@ async fn the_rest_of_the_api() {
     // Stop, change the flavor while stopped; storage cannot grow while stopped.
     api.stop_notebook(&n.id).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(5)).await.unwrap();
-    assert_eq!(api.stop_notebook(&n.id).await.unwrap_err().code(), Some(codes::ALREADY_STOPPED));
+    assert_eq!(api.stop_notebook(&n.id).await.unwrap_err().known_code(), Some(ErrorCode::AlreadyStopped));
     let updated = api
         .update_notebook(&n.id, &UpdateNotebook { flavor: Some("modelarts.vm.cpu.8u".into()), ..Default::default() })
         .await
@@ -384,7 +385,7 @@ async fn the_rest_of_the_api() {
         .update_notebook(&n.id, &UpdateNotebook { storage_new_size: Some(10), ..Default::default() })
         .await
         .unwrap_err();
-    assert_eq!(shrink.code(), Some(codes::PARAMETER_ERROR));
+    assert_eq!(shrink.known_code(), Some(ErrorCode::ParameterError));
     api.stop_notebook(&n.id).await.unwrap();
     api.wait_for_status(&n.id, &[Status::Stopped], Duration::from_secs(5)).await.unwrap();
     api.start_notebook(&n.id, Some(&LeaseReq { duration: 14_400_000, kind: "TIMING".into() })).await.unwrap();
@@ -428,7 +429,7 @@ async fn an_image_is_saved_from_a_running_notebook_which_runs_again_after() {
     let request = SaveImageRequest { name: "env".into(), namespace: "team".into(), ..Default::default() };
     // Not while it is being created: only from a running notebook (SDK `CreateImage`).
     let refused = api.save_image(&n.id, &request).await.unwrap_err();
-    assert!(refused.to_string().contains(codes::PARAMETER_ERROR), "{refused}");
+    assert!(refused.to_string().contains(ErrorCode::ParameterError.as_str()), "{refused}");
     api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
 
     let image = api.save_image(&n.id, &request).await.unwrap();
@@ -443,7 +444,9 @@ async fn an_image_is_saved_from_a_running_notebook_which_runs_again_after() {
     assert_eq!(listed.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [image.id.as_str()]);
     // A missing image is HTTP 400 with ModelArts.6404, which the client reads as not found.
     match api.get_image("no-such-image").await.unwrap_err() {
-        ApiError::NotFound { status: 400, code, .. } => assert_eq!(code.as_deref(), Some(codes::NOT_FOUND_ALT)),
+        ApiError::NotFound { status: 400, code, .. } => {
+            assert_eq!(code.as_deref(), Some(ErrorCode::NotFoundAlt.as_str()))
+        }
         other => panic!("expected not found, got {other:?}"),
     }
 }

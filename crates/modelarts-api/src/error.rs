@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::types::ErrorBody;
 
-use super::codes::NOT_FOUND_CODES;
+use super::codes::ErrorCode;
+use super::words::StringEnum;
 
 /// Why an API call, or a wait, did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,11 +214,21 @@ impl ApiError {
         }
     }
 
+    /// The API's error code, when it is one this client acts on.
+    pub fn known_code(&self) -> Option<ErrorCode> {
+        self.code().and_then(ErrorCode::parse)
+    }
+
+    /// Whether the API answered with error code `c`.
+    pub fn code_is(&self, c: ErrorCode) -> bool {
+        self.known_code() == Some(c)
+    }
+
     /// Builds the error for a non-2xx answer from its body.
     pub fn from_response(method: &str, path: &str, status: u16, body: &[u8]) -> ApiError {
         let (code, message) = parse_error_body(body);
-        let not_found =
-            status == 404 || (status == 400 && code.as_deref().is_some_and(|c| NOT_FOUND_CODES.contains(&c)));
+        let not_found = status == 404
+            || (status == 400 && code.as_deref().and_then(ErrorCode::parse).is_some_and(ErrorCode::means_not_found));
         let (method, path) = (method.to_string(), path.to_string());
         if not_found {
             ApiError::NotFound { method, path, status, code, message }

@@ -41,7 +41,7 @@ impl ApiError {
     /// mounts (its `notebookNotFoundErrCodes`: 6309, 6357, 6404, on a mount's read
     /// and while waiting for an unmount).
     pub fn means_mount_gone(&self) -> bool {
-        self.is_not_found() || self.code() == Some(super::codes::BUSY)
+        self.is_not_found() || self.code_is(super::codes::ErrorCode::Busy)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use crate::client::codes;
+use crate::client::codes::ErrorCode;
 use crate::client::types::{LeaseReq, Notebook, Status};
 use crate::client::{ApiError, Client};
 
@@ -161,7 +161,7 @@ fn remaining(deadline: Instant) -> std::time::Duration {
 
 /// The answers the API gives for a change it takes only in another status.
 fn refused_for_status(e: &ApiError) -> bool {
-    matches!(e.code(), Some(codes::ALREADY_STOPPED | codes::BUSY))
+    matches!(e.known_code(), Some(ErrorCode::AlreadyStopped | ErrorCode::Busy))
 }
 
 fn step_name(step: &Step) -> &'static str {

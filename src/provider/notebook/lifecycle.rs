@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::client::codes;
+use crate::client::codes::ErrorCode;
 use crate::client::enums::{ImageOrigin, LeaseType};
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
@@ -384,7 +384,7 @@ pub(crate) async fn update(
             let named = failure
                 .api
                 .as_ref()
-                .filter(|e| e.code() == Some(codes::PARAMETER_ERROR))
+                .filter(|e| e.code_is(ErrorCode::ParameterError))
                 .and_then(|e| blamed(e.message().unwrap_or_default(), &sent, NOTEBOOK_BLAME));
             let attr = named.or(match sent.as_slice() {
                 [one] => Some(*one),

@@ -1,5 +1,5 @@
 //! Start, stop, update and delete with the API's error codes handled as the error
-//! table says they should be (`crate::client::codes`), each followed by the wait
+//! table says they should be (`crate::client::codes::ErrorCode`), each followed by the wait
 //! for its outcome:
 //!
 //! | answer | start | stop | update | delete |
@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::client::codes;
+use crate::client::codes::ErrorCode;
 use crate::client::error::human_duration;
 use crate::client::types::{LeaseReq, Notebook, Status, UpdateNotebook};
 use crate::client::{ApiError, Client};
@@ -29,7 +29,7 @@ fn remaining(deadline: Instant) -> Duration {
 
 /// Whether `e` says "the instance is busy or on its way": wait, then decide.
 fn in_the_way(e: &ApiError) -> bool {
-    matches!(e.code(), Some(codes::STARTING | codes::STOPPING | codes::BUSY))
+    matches!(e.known_code(), Some(ErrorCode::Starting | ErrorCode::Stopping | ErrorCode::Busy))
 }
 
 /// Waits until the notebook is out of any transition and its volume is not resizing.
@@ -56,11 +56,11 @@ pub(crate) async fn start(
                 tracing::warn!(notebook = id, error = %e, "start answer lost; checking the notebook");
                 break;
             }
-            Err(e) if e.code() == Some(codes::ALREADY_RUNNING) => {
+            Err(e) if e.code_is(ErrorCode::AlreadyRunning) => {
                 tracing::info!(notebook = id, "the notebook is already running");
                 break;
             }
-            Err(e) if in_the_way(&e) || e.code() == Some(codes::ALREADY_STOPPED) => {
+            Err(e) if in_the_way(&e) || e.code_is(ErrorCode::AlreadyStopped) => {
                 let n = settle(api, id, deadline).await?;
                 match n.status {
                     Status::Running => return Ok(n),
@@ -86,11 +86,11 @@ pub(crate) async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<No
                 tracing::warn!(notebook = id, error = %e, "stop answer lost; checking the notebook");
                 break;
             }
-            Err(e) if e.code() == Some(codes::ALREADY_STOPPED) => {
+            Err(e) if e.code_is(ErrorCode::AlreadyStopped) => {
                 tracing::info!(notebook = id, "the notebook is already stopped");
                 break;
             }
-            Err(e) if in_the_way(&e) || e.code() == Some(codes::ALREADY_RUNNING) => {
+            Err(e) if in_the_way(&e) || e.code_is(ErrorCode::AlreadyRunning) => {
                 let n = settle(api, id, deadline).await?;
                 match n.status {
                     Status::Stopped => return Ok(n),
@@ -134,7 +134,7 @@ pub(crate) async fn delete(api: &Client, id: &str, deadline: Instant) -> Result<
             Ok(()) => break,
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) if e.is_ambiguous() => break,
-            Err(e) if e.code() == Some(codes::STOP_BEFORE_DELETE) && attempt < ATTEMPTS => {
+            Err(e) if e.code_is(ErrorCode::StopBeforeDelete) && attempt < ATTEMPTS => {
                 tracing::info!(notebook = id, "the API asks for a stop before the delete");
                 stop(api, id, deadline).await?;
             }
