@@ -56,7 +56,13 @@ const READ_DESCRIPTIONS: &[(&str, &str)] = &[
 /// Resource attribute `a` (at `prefix`, `volume.` inside a block) as this data
 /// source reports it: computed, with its read description, nothing planned or checked.
 fn read_only(a: Attribute, prefix: &str) -> Attribute {
-    let mut a = Attribute { requires_replace: false, use_state_for_unknown: false, default: None, ..a };
+    let mut a = Attribute {
+        requires_replace: false,
+        use_state_for_unknown: false,
+        plan_modifiers: Vec::new(),
+        default: None,
+        ..a
+    };
     a.validators.clear();
     a.mode = Mode::Computed;
     a.description = read_description(&format!("{prefix}{}", a.name), &a.description);

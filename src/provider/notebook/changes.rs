@@ -3,7 +3,8 @@
 //! from `docs/development/modelarts-api.md`, "Which status each change needs": the update
 //! page, the SDK's `VolumeRes.status`, and the official Go provider.
 
-use crate::protocol::AttributePath;
+use crate::framework::plan_modifier::{AttributePlan, PlanModifier};
+use crate::protocol::{AttributePath, Value};
 
 use crate::provider::diagnose::{Blame, Blamed};
 
@@ -169,50 +170,24 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Field::Timeouts, Applied::NoApiCall),
 ];
 
-/// When a computed attribute's value may change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Recompute {
-    /// Stays as it is.
-    Never,
-    /// On a transition: the status of the power state apply ends in (`RUNNING` or
-    /// `STOPPED`: apply waits for it), unknown only when `running` is.
-    EndStatus,
-    /// Whether auto-stop is on: after a start, what the start sent (every start
-    /// sends the configured lease, or `duration: -1` when none is); unknown after
-    /// a stop or a lease change without a start (the API decides then).
-    AutoStop,
-    /// Null after a successful transition (a failed one reports an error instead).
-    ClearedByTransition,
-    /// When any API call changes the notebook.
-    OnApiChange,
-    /// When one of these attributes changes.
-    OnChangeOf(&'static [Field]),
+/// A computed attribute that follows configurable ones: known after apply when the
+/// change model ([`super::diff`]) says one of them changes, the state's value
+/// otherwise — so naming the saved image a notebook already runs (no change) keeps
+/// `image_name`, where comparing raw values would not.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FollowsFields(pub &'static [Field]);
+
+impl PlanModifier for FollowsFields {
+    fn modify(&self, at: &AttributePlan<'_>, planned: &mut Value, _: &mut bool) {
+        let changes = super::diff::diff(at.prior_object, at.proposed_object);
+        *planned = if changes.any_of(self.0) { Value::Unknown } else { at.prior.clone() };
+    }
+
+    fn description(&self) -> String {
+        let names: Vec<String> = self.0.iter().map(|f| format!("`{}`", f.name())).collect();
+        format!("Known after apply when {} changes.", names.join(" or "))
+    }
 }
-
-/// Where a computed attribute is (a function: paths are built, not constant).
-pub(crate) type PathOf = fn() -> AttributePath;
-
-/// Every computed-only attribute (by its path), and when it may change in an update.
-pub(crate) const COMPUTED: &[(PathOf, Recompute)] = &[
-    (|| NotebookModel::path().id(), Recompute::Never),
-    (|| NotebookModel::path().url(), Recompute::Never),
-    (|| NotebookModel::path().created_at(), Recompute::Never),
-    (|| NotebookModel::path().volume().mount_path(), Recompute::Never),
-    (|| NotebookModel::path().status(), Recompute::EndStatus),
-    (|| NotebookModel::path().fail_reason(), Recompute::ClearedByTransition),
-    (|| NotebookModel::path().updated_at(), Recompute::OnApiChange),
-    (|| NotebookModel::path().current_image_id(), Recompute::OnChangeOf(&[Field::ImageId])),
-    (|| NotebookModel::path().image_name(), Recompute::OnChangeOf(&[Field::ImageId])),
-    (|| NotebookModel::path().image_swr_path(), Recompute::OnChangeOf(&[Field::ImageId])),
-    (|| NotebookModel::path().image_type(), Recompute::OnChangeOf(&[Field::ImageId])),
-    (|| NotebookModel::path().ssh_uri(), Recompute::OnChangeOf(&[Field::AllowedAccessIps])),
-    (|| NotebookModel::path().auto_stop_enabled(), Recompute::AutoStop),
-    (|| NotebookModel::path().pool_name(), Recompute::Never),
-    (|| NotebookModel::path().mount_storages().into(), Recompute::Never),
-    // The provider's default tags merged with `tags`, planned where the provider's
-    // configuration is known (`NotebookResource::modify_plan`).
-    (|| NotebookModel::path().tags_all().into(), Recompute::Never),
-];
 
 #[cfg(test)]
 mod tests {
@@ -229,8 +204,7 @@ mod tests {
 
     #[test]
     fn every_attribute_is_classified_once() {
-        let mut attrs: Vec<String> =
-            RULES.iter().map(|r| r.field.name()).chain(COMPUTED.iter().map(|c| c.0().dotted())).collect();
+        let mut attrs: Vec<String> = RULES.iter().map(|r| r.field.name()).collect();
         let n = attrs.len();
         attrs.sort();
         attrs.dedup();

@@ -10,7 +10,7 @@ use crate::enums::StringEnum;
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::changes::{Field, Needs, Recompute, COMPUTED};
+use super::changes::{Field, Needs};
 use super::diff::{diff, Diff};
 use super::model::NotebookModel;
 use super::spec::Spec;
@@ -160,28 +160,34 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
         && now == Power::Stopped
         && !steps.iter().any(|s| matches!(s, Step::Start(_)));
     let settling = prior.at(&nb.status()).as_str().is_some_and(|s| Status::parse(s).is_transitional());
-    for (path_of, when) in COMPUTED {
-        let path = path_of();
-        let v = match when {
-            Recompute::ClearedByTransition if transition => Value::Null,
-            Recompute::EndStatus if running_cfg.is_unknown() => Value::Unknown,
-            // Found on its way somewhere (e.g. STARTING): apply waits until it settles.
-            Recompute::EndStatus if settling && (api_change || transition) => Value::Unknown,
-            Recompute::EndStatus if transition => Value::from(end.status().as_str()),
-            Recompute::OnApiChange if api_change => Value::Unknown,
-            Recompute::OnChangeOf(deps) if diff.any_of(deps) => Value::Unknown,
-            Recompute::AutoStop if running_cfg.is_unknown() => Value::Unknown,
-            Recompute::AutoStop => auto_stop_enabled_after(
-                &steps,
-                prior.at(&path),
-                resp.plan.at(&nb.auto_stop().into()),
-                diff.contains(Field::AutoStop),
-                renames_while_stopped,
-            ),
-            _ => prior.at(&path).clone(),
-        };
-        resp.plan.set_at(&path, v);
-    }
+    // The computed attributes that follow from the steps. (Those that keep their
+    // value, or follow configurable ones, are planned by their schema's modifiers.)
+    let status = if running_cfg.is_unknown() || (settling && (api_change || transition)) {
+        // Found on its way somewhere (e.g. STARTING): apply waits until it settles.
+        Value::Unknown
+    } else if transition {
+        Value::from(end.status().as_str())
+    } else {
+        prior.at(&nb.status()).clone()
+    };
+    resp.plan.set_at(&nb.status(), status);
+    // A failed transition reports an error instead.
+    let fail_reason = if transition { Value::Null } else { prior.at(&nb.fail_reason()).clone() };
+    resp.plan.set_at(&nb.fail_reason(), fail_reason);
+    let updated_at = if api_change { Value::Unknown } else { prior.at(&nb.updated_at()).clone() };
+    resp.plan.set_at(&nb.updated_at(), updated_at);
+    let auto_stop_enabled = if running_cfg.is_unknown() {
+        Value::Unknown
+    } else {
+        auto_stop_enabled_after(
+            &steps,
+            prior.at(&nb.auto_stop_enabled()),
+            resp.plan.at(&nb.auto_stop().into()),
+            diff.contains(Field::AutoStop),
+            renames_while_stopped,
+        )
+    };
+    resp.plan.set_at(&nb.auto_stop_enabled(), auto_stop_enabled);
     if resp.diagnostics.has_errors() {
         return;
     }
@@ -455,6 +461,22 @@ mod tests {
         stopped.set_attr("auto_stop_enabled", Value::Bool(true));
         let (planned, _, _) = run(&stopped, &c);
         assert!(planned.attr("auto_stop_enabled").is_unknown());
+    }
+
+    #[test]
+    fn naming_the_saved_image_it_runs_changes_no_image_attribute() {
+        let mut p = prior();
+        p.set_attr("current_image_id", "saved".into());
+        let mut c = config_from(&p);
+        c.set_attr("current_image_id", Value::Null);
+        c.set_attr("image_id", "saved".into());
+        let (planned, diags, _) = run(&p, &c);
+        assert!(diags.is_empty(), "no restart for a relabel: {diags:?}");
+        assert_eq!(planned.attr("image_name"), &Value::from("image"), "the image modifiers ask the change model");
+        // A real switch: known after apply.
+        c.set_attr("image_id", "other".into());
+        let (planned, _, _) = run(&p, &c);
+        assert!(planned.attr("image_name").is_unknown());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::framework::validators::{Chars, Check, IntRange, Length, OneOf, Text};
 use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Step, Type, Value};
 
-use super::changes::{Applied, RULES};
+use super::changes::{Applied, Field, FollowsFields, RULES};
 use crate::duration;
 
 /// How long creating may wait.
@@ -151,17 +151,17 @@ pub fn schema() -> Schema {
                 .describe("Tags of the notebook (cost allocation, ownership), merged over the provider's `default_tags`. A key has 1 to 128 letters, digits, spaces and `_ . : = + - @`, not beginning or ending with a space nor beginning with `_sys_`; a value up to 255 of those characters and `/`. Changed in place in any status, without a restart; tags added or changed outside Terraform show as drift.")
                 .validate(Check { check: super::tags::check_tags, description: "tags the API accepts" }),
         )
-        .attr(Attribute::of_type(NotebookModel::TAGS_ALL, Type::map(Type::String)).computed().describe("Every tag of the notebook: the provider's `default_tags` and `tags`, as the API reports them (the cloud's own `_sys_` tags left out)."))
+        .attr(Attribute::of_type(NotebookModel::TAGS_ALL, Type::map(Type::String)).computed().use_state_for_unknown().describe("Every tag of the notebook: the provider's `default_tags` and `tags`, as the API reports them (the cloud's own `_sys_` tags left out)."))
         .attr(Attribute::bool(NotebookModel::RUNNING).optional_computed().use_state_for_unknown().describe("Whether the notebook should be running. `true` starts a stopped notebook, `false` stops a running one. When omitted, the power state is not managed: it is reported here but never changed (an update that needs a temporary start or stop leaves the notebook as it found it)."))
         .attr(Attribute::bool(NotebookModel::ALLOW_STOPPING_FOR_UPDATE).default_value(Value::Bool(true)).describe("Whether an update may stop a running notebook, or start a stopped one, only to make a change. When `false`, such a plan fails at plan time, at the attribute that needs it; changing `running` itself is always allowed. Defaults to `true`."))
         .attr(Attribute::string(NotebookModel::STATUS).computed().describe("Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`. A plan that starts or stops the notebook shows the status apply ends in."))
         .attr(Attribute::bool(NotebookModel::AUTO_STOP_ENABLED).computed().describe("Whether auto-stop is on, as the API reports it (`lease.enable`). Every start the provider makes turns it on exactly when `auto_stop` is set, so a plan that starts the notebook shows the value it will have."))
         .attr(Attribute::string(NotebookModel::URL).computed().use_state_for_unknown().describe("URL of the notebook's web UI. (The UI's access token is a secret and is never stored; the ephemeral `modelarts_notebook_access` reads it for one run.)"))
-        .attr(Attribute::string(NotebookModel::SSH_URI).computed().describe("Address of the SSH endpoint, when `key_pair` is set."))
-        .attr(Attribute::string(NotebookModel::CURRENT_IMAGE_ID).computed().describe("ID of the image the notebook runs, as the API reports it: `image_id`, or the image it was last saved as."))
-        .attr(Attribute::string(NotebookModel::IMAGE_NAME).computed().describe("Name of the image the notebook runs."))
-        .attr(Attribute::string(NotebookModel::IMAGE_SWR_PATH).computed().describe("SWR path of the image the notebook runs."))
-        .attr(Attribute::string(NotebookModel::IMAGE_TYPE).computed().describe("Type of the image the notebook runs: `BUILD_IN`, or `DEDICATED` (your own, such as a saved one)."))
+        .attr(Attribute::string(NotebookModel::SSH_URI).computed().plan_modifier(FollowsFields(&[Field::AllowedAccessIps])).describe("Address of the SSH endpoint, when `key_pair` is set."))
+        .attr(Attribute::string(NotebookModel::CURRENT_IMAGE_ID).computed().plan_modifier(FollowsFields(&[Field::ImageId])).describe("ID of the image the notebook runs, as the API reports it: `image_id`, or the image it was last saved as."))
+        .attr(Attribute::string(NotebookModel::IMAGE_NAME).computed().plan_modifier(FollowsFields(&[Field::ImageId])).describe("Name of the image the notebook runs."))
+        .attr(Attribute::string(NotebookModel::IMAGE_SWR_PATH).computed().plan_modifier(FollowsFields(&[Field::ImageId])).describe("SWR path of the image the notebook runs."))
+        .attr(Attribute::string(NotebookModel::IMAGE_TYPE).computed().plan_modifier(FollowsFields(&[Field::ImageId])).describe("Type of the image the notebook runs: `BUILD_IN`, or `DEDICATED` (your own, such as a saved one)."))
         .attr(Attribute::string(NotebookModel::CREATED_AT).computed().use_state_for_unknown().describe("When the notebook was created (RFC 3339, UTC)."))
         .attr(Attribute::string(NotebookModel::UPDATED_AT).computed().describe("When the notebook was last changed (RFC 3339, UTC)."))
         .attr(Attribute::string(NotebookModel::FAIL_REASON).computed().describe("Why the notebook failed, when its status is a failure."))
@@ -267,11 +267,18 @@ mod tests {
                 assert!(!a.description.is_empty(), "{}.{}", b.name, a.name);
             }
         }
-        use super::super::changes::COMPUTED;
+        // Planned by the resource from the steps apply will take (`plan::plan_update`).
+        let from_steps = [
+            NotebookModel::STATUS,
+            NotebookModel::FAIL_REASON,
+            NotebookModel::UPDATED_AT,
+            NotebookModel::AUTO_STOP_ENABLED,
+        ];
         for a in s.block.attributes.iter() {
-            let ruled =
-                RULES.iter().any(|r| r.field.name() == a.name) || COMPUTED.iter().any(|c| c.0().dotted() == a.name);
-            assert!(ruled, "{} is neither in RULES nor in COMPUTED", a.name);
+            let planned = a.mode == crate::framework::Mode::Computed
+                && (a.use_state_for_unknown || !a.plan_modifiers.is_empty() || from_steps.contains(&a.name));
+            let ruled = RULES.iter().any(|r| r.field.name() == a.name) || planned;
+            assert!(ruled, "{} is neither in RULES nor planned as a computed attribute", a.name);
         }
     }
 

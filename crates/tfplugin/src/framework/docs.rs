@@ -21,7 +21,8 @@ fn type_name(t: &Type) -> String {
 /// A line for attribute `a`; a nested attribute's own attributes follow, indented.
 fn bullet(a: &Attribute, label: &str) -> String {
     let sensitive = if a.sensitive { ", Sensitive" } else { "" };
-    let mut out = format!("* `{}` - ({label}, {}{sensitive}) {}\n", a.name, type_name(&a.ty), a.description);
+    let modifiers: String = a.plan_modifiers.iter().map(|m| format!(" {}", m.description())).collect();
+    let mut out = format!("* `{}` - ({label}, {}{sensitive}) {}{modifiers}\n", a.name, type_name(&a.ty), a.description);
     for inner in a.nested.iter().flat_map(|n| &n.attributes) {
         let label = match inner.mode {
             Mode::Required => "Required",

@@ -17,6 +17,7 @@ pub mod list;
 pub mod model;
 pub mod path;
 pub mod plan;
+pub mod plan_modifier;
 pub mod provider;
 pub mod resource;
 mod rpc;

@@ -5,12 +5,14 @@
 
 use crate::protocol::{AttributePath, Value};
 
+use super::plan_modifier::AttributePlan;
 use super::schema::{Block, Nesting};
 
 /// Plans a create (`prior` null) or update from Terraform's proposed new state:
 /// the planned value, and the attribute paths whose change requires replacement.
 pub fn plan_defaults(block: &Block, prior: &Value, config: &Value, proposed: &Value) -> (Value, Vec<AttributePath>) {
-    let with_defaults = walk(block, prior, config, proposed, Pass::Defaults, &AttributePath::root(), &mut Vec::new());
+    let root = AttributePath::root();
+    let with_defaults = walk(block, prior, config, proposed, Pass::Defaults, &root, &mut Vec::new(), (prior, proposed));
     let creating = prior.is_null();
     let pass = if creating {
         Pass::Create
@@ -21,7 +23,7 @@ pub fn plan_defaults(block: &Block, prior: &Value, config: &Value, proposed: &Va
         Pass::Update
     };
     let mut replace = Vec::new();
-    let planned = walk(block, prior, config, &with_defaults, pass, &AttributePath::root(), &mut replace);
+    let planned = walk(block, prior, config, &with_defaults, pass, &root, &mut replace, (prior, &with_defaults));
     (planned, replace)
 }
 
@@ -32,6 +34,10 @@ enum Pass {
     Update,
 }
 
+/// The whole object before and as proposed, for plan modifiers.
+type Objects<'a> = (&'a Value, &'a Value);
+
+#[allow(clippy::too_many_arguments, reason = "one recursive walk; its state is these eight values")]
 fn walk(
     block: &Block,
     prior: &Value,
@@ -40,6 +46,7 @@ fn walk(
     pass: Pass,
     path: &AttributePath,
     replace: &mut Vec<AttributePath>,
+    objects: Objects<'_>,
 ) -> Value {
     let Value::Object(fields) = proposed else {
         return proposed.clone();
@@ -56,8 +63,22 @@ fn walk(
                 _ => {}
             }
         }
-        if pass == Pass::Update && a.requires_replace && !prior.is_null() && *slot != *prior.attr(a.name) {
-            replace.push(path.then_attr(a.name));
+        let mut replaced = a.requires_replace && *slot != *prior.attr(a.name);
+        if pass == Pass::Update && !prior.is_null() {
+            let at_path = path.then_attr(a.name);
+            let at = AttributePlan {
+                path: &at_path,
+                config: cfg,
+                prior: prior.attr(a.name),
+                prior_object: objects.0,
+                proposed_object: objects.1,
+            };
+            for m in &a.plan_modifiers {
+                m.modify(&at, slot, &mut replaced);
+            }
+            if replaced {
+                replace.push(at_path);
+            }
         }
     }
     for b in &block.blocks {
@@ -70,7 +91,7 @@ fn walk(
                 }
                 let p = prior.attr(b.name);
                 let item_pass = if pass == Pass::Update && p.is_null() { Pass::Create } else { pass };
-                *slot = walk(&b.block, p, config.attr(b.name), slot, item_pass, &bpath, replace);
+                *slot = walk(&b.block, p, config.attr(b.name), slot, item_pass, &bpath, replace, objects);
             }
             Nesting::List => {
                 let Value::List(items) = slot else { continue };
@@ -80,7 +101,7 @@ fn walk(
                     let p = priors.get(i).unwrap_or(&Value::Null);
                     let c = configs.get(i).unwrap_or(&Value::Null);
                     let item_pass = if pass == Pass::Update && p.is_null() { Pass::Create } else { pass };
-                    *item = walk(&b.block, p, c, item, item_pass, &bpath.then_index(i), replace);
+                    *item = walk(&b.block, p, c, item, item_pass, &bpath.then_index(i), replace, objects);
                 }
             }
         }

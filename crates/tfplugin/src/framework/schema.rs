@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::proto::tfplugin6 as pb;
 use crate::protocol::{AttributePath, Diagnostics, Type, Value};
 
+use super::plan_modifier::PlanModifier;
 use super::validators::Validator;
 
 /// Whether the practitioner or the provider sets an attribute.
@@ -44,6 +45,8 @@ pub struct Attribute {
     pub use_state_for_unknown: bool,
     /// Checks of configured values, run at validation.
     pub validators: Vec<Arc<dyn Validator>>,
+    /// How its value is planned on an update beyond the defaults, in order.
+    pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
     /// The attributes of a nested attribute (protocol 6's `nested_type`), each with
     /// its own description, mode and validators; `ty` is then their object type,
     /// nested as this says.
@@ -111,6 +114,7 @@ impl Attribute {
             requires_replace: false,
             use_state_for_unknown: false,
             validators: Vec::new(),
+            plan_modifiers: Vec::new(),
             nested: None,
         }
     }
@@ -187,6 +191,12 @@ impl Attribute {
     /// Keeps the state's value in plans instead of "known after apply".
     pub fn use_state_for_unknown(mut self) -> Self {
         self.use_state_for_unknown = true;
+        self
+    }
+    /// Adds a step to how its value is planned on an update (after the defaults, in
+    /// the order added).
+    pub fn plan_modifier(mut self, m: impl PlanModifier + 'static) -> Self {
+        self.plan_modifiers.push(Arc::new(m));
         self
     }
     /// Adds a check of configured values.
