@@ -3,6 +3,8 @@
 //! from `docs/development/modelarts-api.md`, "Which status each change needs": the update
 //! page, the SDK's `VolumeRes.status`, and the official Go provider.
 
+use std::sync::LazyLock;
+
 use crate::framework::plan_modifier::{AttributePlan, PlanModifier};
 use crate::protocol::{AttributePath, Value};
 
@@ -65,8 +67,44 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    /// Every field, in declaration order.
+    const ALL: [Field; 20] = [
+        Field::Name,
+        Field::Description,
+        Field::VolumeSize,
+        Field::FlavorId,
+        Field::ImageId,
+        Field::AllowedAccessIps,
+        Field::Hooks,
+        Field::KeyPair,
+        Field::VolumeType,
+        Field::VolumeOwnership,
+        Field::VolumeUri,
+        Field::VolumeId,
+        Field::Region,
+        Field::WorkspaceId,
+        Field::PoolId,
+        Field::Running,
+        Field::AutoStop,
+        Field::Tags,
+        Field::AllowStoppingForUpdate,
+        Field::Timeouts,
+    ];
+
     /// Where the attribute is in the notebook's value (`volume[0].size`).
     pub(crate) fn path(self) -> AttributePath {
+        self.location().clone()
+    }
+
+    /// [`Field::path`], built once per process: every plan of every notebook
+    /// compares each field (a path is a vector of names).
+    pub(crate) fn location(self) -> &'static AttributePath {
+        static PATHS: LazyLock<Vec<AttributePath>> = LazyLock::new(|| Field::ALL.iter().map(|f| f.locate()).collect());
+        static NOWHERE: AttributePath = AttributePath(Vec::new());
+        PATHS.get(self as usize).unwrap_or(&NOWHERE)
+    }
+
+    fn locate(self) -> AttributePath {
         let nb = NotebookModel::path();
         match self {
             Field::Name => nb.name(),
@@ -192,6 +230,15 @@ impl PlanModifier for FollowsFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_is_listed_in_its_place() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+            assert_eq!(f.location(), &f.locate());
+        }
+        assert_eq!(Field::ALL.len(), RULES.len(), "each field has its rule");
+    }
 
     #[test]
     fn fields_name_their_attributes() {

@@ -25,7 +25,8 @@ pub(crate) fn diff(observed: &Value, wanted: &Value) -> Diff {
 }
 
 fn differs(field: Field, observed: &Value, wanted: &Value) -> bool {
-    let (was, will) = (observed.at(&field.path()), wanted.at(&field.path()));
+    let at = field.location();
+    let (was, will) = (observed.at(at), wanted.at(at));
     if will.is_unknown() {
         return true;
     }

@@ -147,6 +147,11 @@ fn plan_update(req: &ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
     if !resp.requires_replace.is_empty() {
         return;
     }
+    // Nothing changes (the plan is the state): nothing to plan, no step to announce.
+    // (Most plans of most notebooks: this is the hot path of a large plan.)
+    if resp.plan == *prior {
+        return;
+    }
     let running_cfg = req.config.at(&nb.running());
     let Announced { diff, steps, now, end } = match announce(prior, &resp.plan, running_cfg) {
         Ok(a) => a,
