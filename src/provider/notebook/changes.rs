@@ -5,8 +5,7 @@
 
 use std::sync::LazyLock;
 
-use crate::framework::plan_modifier::{AttributePlan, PlanModifier};
-use crate::protocol::{AttributePath, Value};
+use crate::protocol::AttributePath;
 
 use crate::provider::diagnose::{Blame, Blamed};
 
@@ -207,25 +206,6 @@ pub(crate) const RULES: &[Rule] = &[
     rule(Field::AllowStoppingForUpdate, Applied::NoApiCall),
     rule(Field::Timeouts, Applied::NoApiCall),
 ];
-
-/// A computed attribute that follows configurable ones: known after apply when the
-/// change model ([`super::diff`]) says one of them changes, the state's value
-/// otherwise — so naming the saved image a notebook already runs (no change) keeps
-/// `image_name`, where comparing raw values would not.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct FollowsFields(pub &'static [Field]);
-
-impl PlanModifier for FollowsFields {
-    fn modify(&self, at: &AttributePlan<'_>, planned: &mut Value, _: &mut bool) {
-        let changes = super::diff::diff(at.prior_object, at.proposed_object);
-        *planned = if changes.any_of(self.0) { Value::Unknown } else { at.prior.clone() };
-    }
-
-    fn description(&self) -> String {
-        let names: Vec<String> = self.0.iter().map(|f| format!("`{}`", f.name())).collect();
-        format!("Known after apply when {} changes.", names.join(" or "))
-    }
-}
 
 #[cfg(test)]
 mod tests {

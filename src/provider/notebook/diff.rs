@@ -7,6 +7,7 @@
 //! between (`super::agreement`, `plan_and_apply_take_the_same_steps`).
 
 use crate::client::types::EndpointReq;
+use crate::framework::plan_modifier::{AttributePlan, PlanModifier};
 use crate::protocol::Value;
 
 use super::changes::{Applied, Field, Needs, RULES};
@@ -114,6 +115,25 @@ fn put(field: Field, spec: &Spec, update: &mut Update) {
         // Removing the block clears the scripts.
         Field::Hooks => body.hooks = Some(spec.hooks.clone().unwrap_or_default()),
         _ => {}
+    }
+}
+
+/// A computed attribute that follows configurable ones: known after apply when the
+/// change model ([`diff`]) says one of them changes, the state's value
+/// otherwise — so naming the saved image a notebook already runs (no change) keeps
+/// `image_name`, where comparing raw values would not.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FollowsFields(pub &'static [Field]);
+
+impl PlanModifier for FollowsFields {
+    fn modify(&self, at: &AttributePlan<'_>, planned: &mut Value, _: &mut bool) {
+        let changes = diff(at.prior_object, at.proposed_object);
+        *planned = if changes.any_of(self.0) { Value::Unknown } else { at.prior.clone() };
+    }
+
+    fn description(&self) -> String {
+        let names: Vec<String> = self.0.iter().map(|f| format!("`{}`", f.name())).collect();
+        format!("Known after apply when {} changes.", names.join(" or "))
     }
 }
 

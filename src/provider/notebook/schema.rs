@@ -5,26 +5,15 @@ use super::model::{AutoStopModel, HookModel, HooksModel, MountStorageModel, Note
 use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory};
 use crate::client::limits;
 use crate::enums::StringEnum;
-use crate::framework::timeouts::{self, Timeout};
+use crate::framework::timeouts;
 use crate::framework::validators::{Chars, Check, IntRange, Length, OneOf, Text};
 use crate::framework::{Attribute, Block, NestedBlock, Schema};
 use crate::protocol::{Step, Type, Value};
 
-use super::changes::{Applied, Field, FollowsFields, RULES};
+use super::changes::{Applied, Field, RULES};
+use super::diff::FollowsFields;
+use super::spec::{CREATE_TIMEOUT, DELETE_TIMEOUT, UPDATE_TIMEOUT};
 use crate::duration;
-
-/// How long creating may wait.
-pub const CREATE_TIMEOUT: Timeout = Timeout {
-    operation: "create",
-    default: "30m",
-    covers: "Creating, including the wait for RUNNING (and for STOPPED when `running = false`).",
-};
-/// How long an update may wait.
-pub const UPDATE_TIMEOUT: Timeout =
-    Timeout { operation: "update", default: "30m", covers: "Updating, including stopping and starting." };
-/// How long deleting may wait.
-pub const DELETE_TIMEOUT: Timeout =
-    Timeout { operation: "delete", default: "15m", covers: "Deleting, including the wait until the notebook is gone." };
 
 pub(crate) fn check_auto_stop_duration(v: &Value) -> Result<(), String> {
     let Some(s) = v.as_str() else { return Ok(()) };

@@ -10,10 +10,10 @@ use crate::client::types::{ContainerHooks, CustomHooks, EndpointReq, HookConfig,
 use crate::duration;
 use crate::enums::StringEnum;
 use crate::framework::model::ModelError;
+use crate::framework::timeouts::Timeout;
 use crate::protocol::{AttributePath, Value};
 
 use super::model::{AutoStopModel, HookModel, HooksModel, NotebookModel, VolumeModel};
-use super::schema::{CREATE_TIMEOUT, DELETE_TIMEOUT, UPDATE_TIMEOUT};
 
 /// The storage asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +26,20 @@ pub(crate) struct VolumeSpec {
     /// GB; `None` lets the API choose.
     pub size: Option<i64>,
 }
+
+// The `timeouts` block's operations (the schema declares the block with them).
+/// How long creating may wait.
+pub(crate) const CREATE_TIMEOUT: Timeout = Timeout {
+    operation: "create",
+    default: "30m",
+    covers: "Creating, including the wait for RUNNING (and for STOPPED when `running = false`).",
+};
+/// How long an update may wait.
+pub(crate) const UPDATE_TIMEOUT: Timeout =
+    Timeout { operation: "update", default: "30m", covers: "Updating, including stopping and starting." };
+/// How long deleting may wait.
+pub(crate) const DELETE_TIMEOUT: Timeout =
+    Timeout { operation: "delete", default: "15m", covers: "Deleting, including the wait until the notebook is gone." };
 
 /// How long each operation may wait.
 #[derive(Clone, Copy, Debug, PartialEq)]
