@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::client::assume::AssumeRole;
 use crate::client::credentials::{Credentials, Keys};
+use crate::client::ids::Region;
 use crate::client::metadata::MetadataService;
 use crate::client::oidc::OidcExchange;
 use crate::client::password::{PasswordSignIn, Scope};
@@ -24,7 +25,7 @@ use super::notebook::preflight;
 /// What the provider block configured: the API clients every call uses.
 pub struct Configured {
     /// The provider's region.
-    pub region: String,
+    pub region: Region,
     /// Tags every notebook gets (`default_tags`).
     pub default_tags: crate::provider::notebook::tags::Tags,
     /// Tag keys managed elsewhere (`ignore_tags`).
@@ -33,8 +34,8 @@ pub struct Configured {
     /// The keys every client signs with.
     credentials: Arc<Credentials>,
     /// The client of each region served so far.
-    clients: tokio::sync::Mutex<HashMap<String, Client>>,
-    preflights: Mutex<HashMap<String, Arc<preflight::Cache>>>,
+    clients: tokio::sync::Mutex<HashMap<Region, Client>>,
+    preflights: Mutex<HashMap<Region, Arc<preflight::Cache>>>,
 }
 
 impl std::fmt::Debug for Configured {
@@ -91,7 +92,7 @@ impl Configured {
         let own_scope = match (&settings.project_id, &settings.project_name) {
             (Some(id), _) => Scope::ProjectId(id.clone()),
             (None, Some(name)) => Scope::ProjectName(name.clone()),
-            (None, None) => Scope::ProjectName(settings.region.clone()),
+            (None, None) => Scope::ProjectName(settings.region.to_string()),
         };
         let mut credentials = Arc::new(match (&settings.oidc, &settings.metadata_url, &settings.sign_in) {
             (Some((idp, token)), _, _) => Credentials::from_source(Arc::new(
@@ -178,9 +179,9 @@ impl Configured {
     /// The API client of `region` (`None`: the provider's), observing the call's
     /// cancellation.
     pub async fn client_for(&self, region: Option<&str>, ctx: &CallContext) -> Result<Client, Diagnostics> {
-        let region = region.filter(|r| !r.is_empty()).unwrap_or(&self.region);
+        let region = region.filter(|r| !r.is_empty()).map_or_else(|| self.region.clone(), Region::from);
         let mut clients = self.clients.lock().await;
-        if let Some(c) = clients.get(region) {
+        if let Some(c) = clients.get(&region) {
             return Ok(c.with_cancel(ctx.cancel.clone()));
         }
         let fail = |detail: &dyn std::fmt::Display| {
@@ -191,7 +192,7 @@ impl Configured {
         let own = region == self.region;
         let name = match &self.settings.project_name {
             Some(n) if own => n.as_str(),
-            _ => region,
+            _ => region.as_str(),
         };
         let iam_endpoint = self.settings.endpoints.iam_for(&self.region);
         let mut iam_config = client_config(&self.settings, &self.credentials, &iam_endpoint, "");
@@ -219,8 +220,8 @@ impl Configured {
             },
             Err(e) => return Err(fail(&format!("Looking up the project named {name:?} through IAM failed: {e}"))),
         };
-        let endpoint = self.settings.endpoints.modelarts_for(region);
-        tracing::debug!(region, project = %project, endpoint = %endpoint, "client for a region");
+        let endpoint = self.settings.endpoints.modelarts_for(&region);
+        tracing::debug!(region = %region, project = %project, endpoint = %endpoint, "client for a region");
         // A password's token is scoped to one project: another project signs in anew
         // (with agencies, the chain's keys serve every project).
         let credentials = match &self.settings.sign_in {
@@ -231,13 +232,13 @@ impl Configured {
         };
         let config = client_config(&self.settings, &credentials, &endpoint, &project);
         let client = Client::new(config).map_err(|e| fail(&e))?;
-        clients.insert(region.to_string(), client.clone());
+        clients.insert(region, client.clone());
         Ok(client.with_cancel(ctx.cancel.clone()))
     }
 
     /// The plan-time check cache of `region` (`None`: the provider's).
     pub fn preflight_for(&self, region: Option<&str>) -> Arc<preflight::Cache> {
-        let key = region.unwrap_or(&self.region).to_string();
+        let key = region.map_or_else(|| self.region.clone(), Region::from);
         match self.preflights.lock() {
             Ok(mut m) => m.entry(key).or_default().clone(),
             Err(_) => Arc::new(preflight::Cache::default()),
@@ -249,8 +250,8 @@ impl Configured {
 /// and that region's name; or the error that the provider is not configured, or
 /// that the region cannot be reached. Every resource and data source gets its
 /// client here.
-pub(crate) async fn client(ctx: &CallContext, region: Option<&str>) -> Result<(Client, String), Diagnostics> {
+pub(crate) async fn client(ctx: &CallContext, region: Option<&str>) -> Result<(Client, Region), Diagnostics> {
     let configured = ctx.data::<Configured>()?;
-    let region = region.filter(|r| !r.is_empty()).unwrap_or(&configured.region).to_string();
-    Ok((configured.client_for(Some(&region), ctx).await?, region))
+    let region = region.filter(|r| !r.is_empty()).map_or_else(|| configured.region.clone(), Region::from);
+    Ok((configured.client_for(Some(region.as_str()), ctx).await?, region))
 }

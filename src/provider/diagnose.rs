@@ -4,6 +4,7 @@
 //! quota, 6301 / 6302).
 
 use crate::client::codes::ErrorCode;
+use crate::client::ids::Region;
 use crate::client::ApiError;
 use crate::protocol::{AttributePath, Diagnostics};
 
@@ -30,7 +31,7 @@ impl Blamed for &'static str {
 pub(crate) type Blame<F = &'static str> = [(&'static str, F)];
 
 /// The error of a notebook ID that names no notebook, at the attribute `at`.
-pub(crate) fn notebook_not_found(at: &str, id: &str, region: &str) -> Diagnostics {
+pub(crate) fn notebook_not_found(at: &str, id: &str, region: &Region) -> Diagnostics {
     Diagnostics::with_error_at(
         AttributePath::attr(at),
         "Notebook not found",

@@ -11,6 +11,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 
 use crate::client::enums::ImageStatus;
+use crate::client::ids::{ImageId, NotebookId};
 use crate::client::images::SaveImageRequest;
 use crate::client::types::{Image, Status};
 use crate::client::{limits, ApiError, Client};
@@ -118,7 +119,7 @@ impl ImageStoreModel {
     /// This model with what the API reports about image `i`; what it leaves out
     /// (the SWR repository, an empty description) stays as configured.
     fn with(mut self, i: &Image) -> ImageStoreModel {
-        self.id = Some(i.id.clone());
+        self.id = Some(i.id.to_string());
         if !i.name.is_empty() {
             self.name = i.name.clone();
         }
@@ -143,7 +144,7 @@ impl ImageStoreModel {
 async fn prepare(ctx: &CallContext, v: &Value) -> Result<(ImageStoreModel, Client), Diagnostics> {
     let model: ImageStoreModel = decode(v).map_err(|e| e.to_diagnostics("Unexpected image value"))?;
     let (api, region) = client(ctx, model.region.as_deref()).await?;
-    Ok((ImageStoreModel { region: Some(region), ..model }, api))
+    Ok((ImageStoreModel { region: Some(region.into_string()), ..model }, api))
 }
 
 /// `modelarts_notebook_image_store`.
@@ -187,7 +188,7 @@ impl Resource for ImageStoreResource {
             Ok(p) => p,
             Err(d) => return resp.diagnostics.extend(d),
         };
-        let Some(id) = current.id.clone() else {
+        let Some(id) = current.id.as_deref().map(ImageId::from) else {
             resp.state = None;
             return;
         };
@@ -259,7 +260,7 @@ fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics>
 
 /// Saves the image, waits until it is `ACTIVE`, and for the notebook to run again.
 async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp: &mut CreateResponse) {
-    let notebook = planned.notebook_id.clone();
+    let notebook = NotebookId::from(&planned.notebook_id);
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
     // Passing trouble (throttling, an outage) is ridden out within the timeout.
     let api = &api.until(deadline);

@@ -13,6 +13,7 @@ use async_trait::async_trait;
 
 use crate::client::codes::ErrorCode;
 use crate::client::enums::{MountCategory, MountStatus};
+use crate::client::ids::{MountId, NotebookId};
 use crate::client::mounts::{MountRequest, MAX_MOUNTS_PER_NOTEBOOK};
 use crate::client::types::Mount;
 use crate::client::{limits, ApiError, Client};
@@ -89,10 +90,10 @@ impl MountModel {
     /// This model with what the API reports about mount `m`.
     fn with(mut self, m: &Mount) -> MountModel {
         self.id = Some(format!("{}/{}", self.notebook_id, m.id));
-        self.mount_id = Some(m.id.clone());
+        self.mount_id = Some(m.id.to_string());
         self.storage_path = m.uri.clone().unwrap_or(self.storage_path);
         self.local_mount_directory = m.mount_path.clone().unwrap_or(self.local_mount_directory);
-        self.kind = m.category.clone().or(self.kind);
+        self.kind = m.category.as_ref().map(|c| c.to_string()).or(self.kind);
         self.status = m.status.as_ref().map(Word::to_string).or(self.status);
         self
     }
@@ -102,7 +103,7 @@ impl MountModel {
 async fn prepare(ctx: &CallContext, v: &Value) -> Result<(MountModel, Client), Diagnostics> {
     let model: MountModel = decode(v).map_err(|e| e.to_diagnostics("Unexpected mount value"))?;
     let (api, region) = client(ctx, model.region.as_deref()).await?;
-    Ok((MountModel { region: Some(region), ..model }, api))
+    Ok((MountModel { region: Some(region.into_string()), ..model }, api))
 }
 
 /// A mount needs its notebook running.
@@ -137,7 +138,7 @@ impl Resource for MountStorageResource {
         }
         NEEDS_RUNNING.plan_create(ctx, req, resp).await;
         if req.state.is_null() && !resp.diagnostics.has_errors() {
-            let notebook = resp.plan.attr(MountModel::NOTEBOOK_ID).as_str().map(String::from);
+            let notebook = resp.plan.attr(MountModel::NOTEBOOK_ID).as_str().map(NotebookId::from);
             if let (Some(notebook), Ok((api, _))) =
                 (notebook, client(ctx, req.config.attr(MountModel::REGION).as_str()).await)
             {
@@ -164,14 +165,15 @@ impl Resource for MountStorageResource {
             Ok(p) => p,
             Err(d) => return resp.diagnostics.extend(d),
         };
-        let Some(mount_id) = current.mount_id.clone() else {
+        let Some(mount_id) = current.mount_id.as_deref().map(MountId::from) else {
             resp.state = None;
             return;
         };
-        let looked = match api.get_mount(&current.notebook_id, &mount_id).await {
+        let notebook = NotebookId::from(&current.notebook_id);
+        let looked = match api.get_mount(&notebook, &mount_id).await {
             // `ModelArts.6357` is "gone" to the official provider, but also "busy": the
             // notebook's list of mounts decides, so a busy moment loses no mount.
-            Err(e) if e.code_is(ErrorCode::Busy) => match api.list_mounts(&current.notebook_id).await {
+            Err(e) if e.code_is(ErrorCode::Busy) => match api.list_mounts(&notebook).await {
                 Ok(mounts) => mounts.into_iter().find(|m| m.id == mount_id).ok_or(e),
                 Err(listing) => Err(listing),
             },
@@ -191,8 +193,9 @@ impl Resource for MountStorageResource {
             Ok(p) => p,
             Err(d) => return resp.diagnostics.extend(d),
         };
-        let Some(mount_id) = prior.mount_id.as_deref() else { return };
-        if let Err(e) = unmount(&api, &prior.notebook_id, mount_id, &prior.timeouts).await {
+        let Some(mount_id) = prior.mount_id.as_deref().map(MountId::from) else { return };
+        let notebook = NotebookId::from(&prior.notebook_id);
+        if let Err(e) = unmount(&api, &notebook, &mount_id, &prior.timeouts).await {
             resp.diagnostics.error("Failed to unmount the storage", e.to_string());
         }
     }
@@ -207,8 +210,8 @@ impl Resource for MountStorageResource {
 }
 
 /// Unmounts and waits until the mount is gone; one already gone is fine.
-async fn unmount(api: &Client, notebook: &str, mount_id: &str, timeouts: &Value) -> Result<(), ApiError> {
-    tracing::info!(notebook, mount = mount_id, "unmounting storage");
+async fn unmount(api: &Client, notebook: &NotebookId, mount_id: &MountId, timeouts: &Value) -> Result<(), ApiError> {
+    tracing::info!(notebook = %notebook, mount = %mount_id, "unmounting storage");
     let timeout = DELETE_TIMEOUT.of(timeouts);
     let api = &api.until(Instant::now() + timeout);
     match api.unmount_storage(notebook, mount_id).await {
@@ -220,7 +223,7 @@ async fn unmount(api: &Client, notebook: &str, mount_id: &str, timeouts: &Value)
 
 /// `Err` with why, when `notebook` already has the most mounts the API allows;
 /// `Ok` too when its mounts cannot be listed now (the mount itself then tells).
-async fn room_for_a_mount(api: &Client, notebook: &str) -> Result<(), String> {
+async fn room_for_a_mount(api: &Client, notebook: &NotebookId) -> Result<(), String> {
     match api.list_mounts(notebook).await {
         Ok(mounts) if mounts.len() >= MAX_MOUNTS_PER_NOTEBOOK => Err(format!(
             "Notebook {notebook} already has {} storage mounts, and at most {MAX_MOUNTS_PER_NOTEBOOK} can be mounted into one notebook: unmount one first.",
@@ -232,7 +235,7 @@ async fn room_for_a_mount(api: &Client, notebook: &str) -> Result<(), String> {
 
 /// Mounts the storage and waits for `MOUNTED`; a mount that fails is removed again.
 async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut CreateResponse) {
-    let notebook = planned.notebook_id.clone();
+    let notebook = NotebookId::from(&planned.notebook_id);
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
     // Passing trouble (throttling, an outage) is ridden out within the timeout.
     let api = &api.until(deadline);
@@ -350,9 +353,13 @@ impl ResourceWithImportState for MountStorageResource {
             Ok(c) => c,
             Err(d) => return resp.diagnostics.extend(d),
         };
-        match api.get_mount(notebook, mount).await {
+        match api.get_mount(&notebook.into(), &mount.into()).await {
             Ok(m) => {
-                let base = MountModel { region: Some(region), notebook_id: notebook.to_string(), ..Default::default() };
+                let base = MountModel {
+                    region: Some(region.into_string()),
+                    notebook_id: notebook.to_string(),
+                    ..Default::default()
+                };
                 resp.state = Some(base.with(&m).into_value());
             }
             Err(e) if e.is_not_found() => resp.diagnostics.error(

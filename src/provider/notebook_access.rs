@@ -10,6 +10,7 @@
 
 use async_trait::async_trait;
 
+use crate::client::ids::NotebookId;
 use crate::client::types::{Notebook, Status};
 use crate::framework::ephemeral::{EphemeralResource, OpenRequest, OpenResponse};
 use crate::framework::model::{decode, IntoValue};
@@ -81,7 +82,7 @@ fn caveats(n: &Notebook, m: &AccessModel, diags: &mut Diagnostics) {
 async fn open(ctx: &CallContext, config: &Value) -> Result<(Value, Diagnostics), Diagnostics> {
     let model: AccessModel = decode(config).map_err(|e| e.to_diagnostics("Invalid configuration"))?;
     let (api, region) = client(ctx, model.region.as_deref()).await?;
-    let n = match api.get_notebook(&model.notebook_id).await {
+    let n = match api.get_notebook(&NotebookId::from(&model.notebook_id)).await {
         Ok(n) => n,
         Err(e) if e.is_not_found() => {
             return Err(notebook_not_found(AccessModel::NOTEBOOK_ID, &model.notebook_id, &region))

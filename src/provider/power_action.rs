@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::client::enums::LeaseType;
+use crate::client::ids::NotebookId;
 use crate::client::types::{LeaseReq, Notebook, Status};
 use crate::client::{ApiError, Client};
 use crate::duration;
@@ -82,7 +83,7 @@ fn config_of(v: &Value) -> Result<Config, Diagnostics> {
         Some(s) => {
             let d = duration::parse(&s).map_err(|e| bad("auto_stop_duration", e.to_string()))?;
             let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-            Some(LeaseReq { duration: ms, kind: LeaseType::Timing.as_str().to_string() })
+            Some(LeaseReq { duration: ms, kind: LeaseType::Timing.into() })
         }
         None => None,
     };
@@ -108,7 +109,7 @@ async fn run(api: &Client, c: &Config, progress: &Progress) -> Result<Notebook, 
     let deadline = Instant::now() + c.timeout;
     // Passing trouble (throttling, an outage) is ridden out within the timeout.
     let api = &api.until(deadline);
-    let id = c.notebook_id.as_str();
+    let id = &NotebookId::from(&c.notebook_id);
     let mut n = api.get_notebook(id).await?;
     let label = format!("notebook {:?} ({id})", n.name);
     if n.status.is_transitional() {
@@ -160,7 +161,7 @@ impl Action for NotebookPowerAction {
             Ok(c) => c,
             Err(d) => return resp.diagnostics.extend(d),
         };
-        match api.get_notebook(id).await {
+        match api.get_notebook(&id.into()).await {
             Ok(_) => {}
             Err(e) if e.is_not_found() => resp.diagnostics.extend(notebook_not_found("notebook_id", id, &region)),
             Err(e) => resp.diagnostics.warning("Could not check the notebook", e.to_string()),

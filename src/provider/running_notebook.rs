@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use crate::client::ids::NotebookId;
 use crate::client::types::Status;
 use crate::client::{ApiError, Client};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
@@ -51,22 +52,24 @@ impl NeedsRunning {
         let Some(notebook) = resp.plan.attr(self.attr).as_str().map(String::from) else { return };
         let Ok((api, region)) = client(ctx, req.config.attr(REGION).as_str()).await else { return };
         if resp.plan.attr(REGION).is_unknown() {
-            resp.plan.set_attr(REGION, Value::from(region));
+            resp.plan.set_attr(REGION, Value::from(region.into_string()));
         }
-        self.check_at_plan(&api, &notebook, &mut resp.diagnostics).await;
+        self.check_at_plan(&api, &NotebookId::from(notebook), &mut resp.diagnostics).await;
     }
 
     /// At plan time: a missing notebook (or refused credentials) is an error, one
     /// that is not running a warning; other failures only a log line (apply tells).
-    async fn check_at_plan(&self, api: &Client, notebook: &str, diags: &mut Diagnostics) {
+    async fn check_at_plan(&self, api: &Client, notebook: &NotebookId, diags: &mut Diagnostics) {
         let at = AttributePath::attr(self.attr);
         match api.get_notebook(notebook).await {
             Ok(n) if n.status == Status::Running || n.status.is_transitional() => {}
-            Ok(n) => diags.warning_at(at, "The notebook is not running", self.not_running(notebook, &n.status)),
+            Ok(n) => {
+                diags.warning_at(at, "The notebook is not running", self.not_running(notebook.as_str(), &n.status))
+            }
             Err(e @ (ApiError::NotFound { .. } | ApiError::Unauthorized(_))) => {
                 diags.error_at(at, self.refusal, e.to_string());
             }
-            Err(e) => tracing::warn!(notebook, error = %e, "could not look at the notebook at plan time"),
+            Err(e) => tracing::warn!(notebook = %notebook, error = %e, "could not look at the notebook at plan time"),
         }
     }
 
@@ -75,7 +78,7 @@ impl NeedsRunning {
     pub(crate) async fn wait_running(
         &self,
         api: &Client,
-        notebook: &str,
+        notebook: &NotebookId,
         deadline: Instant,
     ) -> Result<(), Diagnostics> {
         let status = match api.get_notebook(notebook).await {
@@ -89,7 +92,7 @@ impl NeedsRunning {
         let mut d = Diagnostics::default();
         match status {
             Ok(Status::Running) => return Ok(()),
-            Ok(s) => d.error_at(at, "The notebook is not running", self.not_running(notebook, &s)),
+            Ok(s) => d.error_at(at, "The notebook is not running", self.not_running(notebook.as_str(), &s)),
             Err(e) => d.error_at(at, self.refusal, e.to_string()),
         }
         Err(d)

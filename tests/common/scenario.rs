@@ -83,7 +83,7 @@ impl Scenario {
                 let n = api.create_notebook(&cpu_notebook_request(name)).await.unwrap();
                 let running = [modelarts_provider::client::types::Status::Running];
                 api.wait_for_status(&n.id, &running, std::time::Duration::from_secs(30)).await.unwrap();
-                ids.push(n.id);
+                ids.push(n.id.into_string());
             }
             ids
         })

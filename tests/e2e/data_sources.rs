@@ -216,8 +216,9 @@ fn notebooks_by_the_list_apis_filters() {
         };
         let n = api.create_notebook(&wide).await.unwrap();
         api.wait_for_status(&n.id, &[Status::Running], std::time::Duration::from_secs(30)).await.unwrap();
-        api.stop_notebook(&team[1]).await.unwrap();
-        api.wait_for_status(&team[1], &[Status::Stopped], std::time::Duration::from_secs(30)).await.unwrap();
+        let stopped = team[1].as_str().into();
+        api.stop_notebook(&stopped).await.unwrap();
+        api.wait_for_status(&stopped, &[Status::Stopped], std::time::Duration::from_secs(30)).await.unwrap();
         n.id
     });
     let names = |label: &str| format!("sort([for n in data.modelarts_notebooks.{label}.notebooks : n.name])");
@@ -318,13 +319,14 @@ fn notebooks_of_the_default_workspace_with_their_mounts_and_tags() {
         let n = api.create_notebook(&away).await.unwrap();
         api.wait_for_status(&n.id, &[Status::Running], std::time::Duration::from_secs(30)).await.unwrap();
         let tags = [Tag { key: "team".into(), value: "ml".into() }, Tag { key: "env".into(), value: "dev".into() }];
-        api.create_notebook_tags(&tagged, None, &tags).await.unwrap();
+        api.create_notebook_tags(&tagged.as_str().into(), None, &tags).await.unwrap();
         let mount = MountRequest {
             category: "OBS".into(),
             mount_path: "/data/datasets/".into(),
             uri: "obs://team-bucket/datasets/".into(),
             efs_id: None,
         };
+        let home = home.as_str().into();
         let m = api.mount_storage(&home, &mount).await.unwrap();
         api.wait_mounted(&home, &m.id, std::time::Duration::from_secs(30)).await.unwrap();
     });

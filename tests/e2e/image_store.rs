@@ -101,7 +101,7 @@ fn a_running_notebook_is_saved_and_a_new_notebook_is_made_from_the_image() {
     assert_eq!(ops, ["delete", "delete"], "only the two notebooks: {ops:?}");
     let kept = s.api();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let image = rt.block_on(kept.get_image(&image_id)).expect("the image is still there");
+    let image = rt.block_on(kept.get_image(&image_id.as_str().into())).expect("the image is still there");
     assert_eq!(image.status.as_ref().map(|w| w.as_str()), Some("ACTIVE"));
 
     // An image deleted outside Terraform: the refresh drops it, and the plan saves it again.
@@ -264,6 +264,7 @@ resource "modelarts_notebook_mount_storage" "data" {
     rt.block_on(async {
         use modelarts_provider::client::types::{Status, UpdateNotebook};
         let t = std::time::Duration::from_secs(30);
+        let id = id.as_str().into();
         api.stop_notebook(&id).await.unwrap();
         api.wait_for_status(&id, &[Status::Stopped], t).await.unwrap();
         let switch = UpdateNotebook { image_id: Some(CPU_IMAGE.into()), ..Default::default() };

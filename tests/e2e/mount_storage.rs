@@ -120,7 +120,7 @@ fn read_only_is_not_an_argument_and_the_eleventh_mount_is_refused_at_plan_time()
                 uri: format!("obs://team-bucket/extra{i}/"),
                 efs_id: None,
             };
-            api.mount_storage(&nb, &req).await.unwrap();
+            api.mount_storage(&nb.as_str().into(), &req).await.unwrap();
         }
     });
     s.config(&format!(
@@ -147,7 +147,7 @@ resource "modelarts_notebook_mount_storage" "eleventh" {
     assert!(storage_calls(&s, m).is_empty(), "nothing written: {:?}", storage_calls(&s, m));
     // The simulator enforces the limit too (the API's own rule).
     let refused = rt.block_on(api.mount_storage(
-        &nb,
+        &nb.as_str().into(),
         &modelarts_provider::client::mounts::MountRequest {
             category: "OBS".into(),
             mount_path: "/data/more/".into(),

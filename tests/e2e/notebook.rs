@@ -318,7 +318,7 @@ fn tags_are_set_changed_in_any_status_without_a_restart_and_read_back() {
     // Added in the console: drift, shown and undone.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let extra = modelarts_provider::client::types::Tag { key: "intruder".into(), value: "x".into() };
-    rt.block_on(s.api().create_notebook_tags(&id, None, &[extra])).unwrap();
+    rt.block_on(s.api().create_notebook_tags(&id.as_str().into(), None, &[extra])).unwrap();
     let plan = s.wd.ok(&["plan", "-no-color"]);
     assert!(plan.flat().contains("- \"intruder\" = \"x\" -> null"), "{}", plan.all());
     let m = s.mark();
@@ -353,7 +353,7 @@ fn tags_are_set_changed_in_any_status_without_a_restart_and_read_back() {
     s.provider_settings("max_retries = 3\n  default_tags = { team = \"ml\" }\n  ignore_tags = [\"cost-center\"]");
     s.config(&notebook("tagged", "  running = false"));
     let policy = modelarts_provider::client::types::Tag { key: "cost-center".into(), value: "cc-7".into() };
-    rt.block_on(s.api().create_notebook_tags(&id, None, &[policy])).unwrap();
+    rt.block_on(s.api().create_notebook_tags(&id.as_str().into(), None, &[policy])).unwrap();
     s.assert_no_changes();
     s.config(&tagged("{ env = \"qa\" }", "  running = false"));
     let m = s.mark();

@@ -163,7 +163,7 @@ fn ctrl_c_during_a_long_stop_exits_promptly_with_a_valid_state() {
     );
     s.config(&two);
     s.apply();
-    let ids: Vec<String> = s.sim.notebooks().into_iter().map(|n| n.id).collect();
+    let ids: Vec<String> = s.sim.notebooks().into_iter().map(|n| n.id.into_string()).collect();
     s.config(&two.replace("\n}\n", "\n  running = false\n}\n"));
     let mut child =
         s.wd.command(&["apply", "-auto-approve", "-no-color"])

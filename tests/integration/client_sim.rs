@@ -325,8 +325,8 @@ async fn the_rest_of_the_api() {
     api.wait_for_status(&n.id, &[Status::Running], Duration::from_secs(5)).await.unwrap();
 
     // Not found, spelled 404 ModelArts.6404 (show) and 400 ModelArts.6309 (actions).
-    assert!(api.get_notebook("missing").await.unwrap_err().is_not_found());
-    assert!(api.start_notebook("missing", None).await.unwrap_err().is_not_found());
+    assert!(api.get_notebook(&"missing".into()).await.unwrap_err().is_not_found());
+    assert!(api.start_notebook(&"missing".into(), None).await.unwrap_err().is_not_found());
     // Already running / already stopped have their own codes.
     assert_eq!(api.start_notebook(&n.id, None).await.unwrap_err().known_code(), Some(ErrorCode::AlreadyRunning));
 
@@ -360,7 +360,8 @@ async fn the_rest_of_the_api() {
     assert!(api.renew_lease(&n.id, &LeaseReq { duration: 60_000, kind: "IDLE".into() }).await.is_err());
 
     // Switchable flavors follow the category rule.
-    let switchable: Vec<String> = api.switchable_flavors(&n.id).await.unwrap().into_iter().map(|f| f.id).collect();
+    let switchable: Vec<String> =
+        api.switchable_flavors(&n.id).await.unwrap().into_iter().map(|f| f.id.into_string()).collect();
     assert_eq!(switchable, vec!["modelarts.vm.cpu.8u"]);
 
     // Stop, change the flavor while stopped; storage cannot grow while stopped.
@@ -443,7 +444,7 @@ async fn an_image_is_saved_from_a_running_notebook_which_runs_again_after() {
     let listed = api.list_images(&ImageFilter { kind: Some("DEDICATED".into()), ..Default::default() }).await.unwrap();
     assert_eq!(listed.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [image.id.as_str()]);
     // A missing image is HTTP 400 with ModelArts.6404, which the client reads as not found.
-    match api.get_image("no-such-image").await.unwrap_err() {
+    match api.get_image(&"no-such-image".into()).await.unwrap_err() {
         ApiError::NotFound { status: 400, code, .. } => {
             assert_eq!(code.as_deref(), Some(ErrorCode::NotFoundAlt.as_str()))
         }
@@ -486,7 +487,7 @@ async fn a_redirect_is_never_followed_and_names_where_it_pointed() {
     let (endpoint, seen) = redirecting_server(format!("{other}/v1/p/notebooks/x")).await;
     let mut c = ClientConfig::new(&endpoint, DEFAULT_PROJECT_ID, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
     c.security_token = Some("the-security-token".into());
-    let err = Client::new(c).unwrap().get_notebook("x").await.unwrap_err();
+    let err = Client::new(c).unwrap().get_notebook(&"x".into()).await.unwrap_err();
     assert!(matches!(err, ApiError::Redirected { status: 302, .. }), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("HTTP 302, a redirect to http://127.0.0.1") && text.contains("not followed"), "{text}");

@@ -13,6 +13,7 @@ use super::types::Image;
 use super::wait::Seen;
 use super::{Call, Client};
 use crate::enums::{StringEnum, Word};
+use crate::ids::{ImageId, NotebookId};
 
 /// The request to save a notebook as an image (SDK `ImageCreateReq`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -42,13 +43,13 @@ pub struct SaveImageRequest {
 impl Client {
     /// Saves running notebook `notebook` as an image; the answer is `CREATING`
     /// (the notebook is `SNAPSHOTTING` meanwhile).
-    pub async fn save_image(&self, notebook: &str, req: &SaveImageRequest) -> Result<Image, ApiError> {
+    pub async fn save_image(&self, notebook: &NotebookId, req: &SaveImageRequest) -> Result<Image, ApiError> {
         self.call(Call::new(Method::POST, format!("notebooks/{notebook}/create-image")).json(req)).await
     }
 
     /// Waits until image `id` is `ACTIVE`; `CREATE_FAILED`, `ERROR` or `DELETED`
     /// end the wait with the API's `status_message`.
-    pub async fn wait_image_saved(&self, id: &str, timeout: Duration) -> Result<Image, ApiError> {
+    pub async fn wait_image_saved(&self, id: &ImageId, timeout: Duration) -> Result<Image, ApiError> {
         let object = format!("image {id}");
         self.wait_until(&object, ImageStatus::Active.as_str(), timeout, || async {
             let image = self.get_image(id).await?;

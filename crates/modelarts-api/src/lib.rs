@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod enums;
 pub mod error;
 mod http;
+pub mod ids;
 pub mod images;
 pub mod limits;
 pub mod metadata;

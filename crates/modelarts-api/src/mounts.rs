@@ -7,20 +7,21 @@ use std::time::Duration;
 use reqwest::Method;
 use serde::Serialize;
 
-use super::enums::MountStatus;
+use super::enums::{MountCategory, MountStatus};
 use super::error::ApiError;
 use super::types::{Mount, Page};
 use super::wait::Seen;
 use super::{Call, Client};
 use crate::enums::{StringEnum, Word};
+use crate::ids::{MountId, NotebookId};
 
 /// The mount request (SDK `DataVolumesReq`): `category`, `uri`, `mount_path` (and
 /// `efs_id` for SFS Turbo) — nothing else; there is no read-only option (that
 /// exists only on the create/update `data_volumes`, SDK `VolumeMountRequest`).
 #[derive(Serialize, Clone, Debug, Default, PartialEq)]
 pub struct MountRequest {
-    /// `OBS`, `OBSFS` or `EFS` ([`super::enums::MountCategory`]).
-    pub category: String,
+    /// `OBS`, `OBSFS` or `EFS`.
+    pub category: Word<MountCategory>,
     /// A sub-directory of `/data/`, ending in `/`.
     pub mount_path: String,
     /// `obs://bucket/dir/`, or an SFS Turbo share path.
@@ -45,35 +46,40 @@ impl ApiError {
     }
 }
 
-fn mount_label(notebook: &str, mount: &str) -> String {
+fn mount_label(notebook: &NotebookId, mount: &MountId) -> String {
     format!("storage mount {mount} of notebook {notebook}")
 }
 
 impl Client {
     /// Mounts storage into running notebook `notebook`; the answer is `MOUNTING`.
-    pub async fn mount_storage(&self, notebook: &str, req: &MountRequest) -> Result<Mount, ApiError> {
+    pub async fn mount_storage(&self, notebook: &NotebookId, req: &MountRequest) -> Result<Mount, ApiError> {
         self.call(Call::new(Method::POST, format!("notebooks/{notebook}/storage")).json(req)).await
     }
 
     /// One mount of notebook `notebook`.
-    pub async fn get_mount(&self, notebook: &str, mount: &str) -> Result<Mount, ApiError> {
+    pub async fn get_mount(&self, notebook: &NotebookId, mount: &MountId) -> Result<Mount, ApiError> {
         self.call(Call::new(Method::GET, format!("notebooks/{notebook}/storage/{mount}"))).await
     }
 
     /// Unmounts; the answer is `UNMOUNTING`, and the mount is gone later.
-    pub async fn unmount_storage(&self, notebook: &str, mount: &str) -> Result<(), ApiError> {
+    pub async fn unmount_storage(&self, notebook: &NotebookId, mount: &MountId) -> Result<(), ApiError> {
         self.execute(&Call::new(Method::DELETE, format!("notebooks/{notebook}/storage/{mount}"))).await.map(|_| ())
     }
 
     /// The storage mounted into notebook `id` (`GET .../notebooks/{id}/storage`).
-    pub async fn list_mounts(&self, id: &str) -> Result<Vec<Mount>, ApiError> {
+    pub async fn list_mounts(&self, id: &NotebookId) -> Result<Vec<Mount>, ApiError> {
         let page: Page<Mount> = self.call(Call::new(Method::GET, format!("notebooks/{id}/storage"))).await?;
         Ok(page.into_items())
     }
 
     /// Waits until the mount is `MOUNTED`; `MOUNT_FAILED` ends the wait with the
     /// API's `failure_reason`.
-    pub async fn wait_mounted(&self, notebook: &str, mount: &str, timeout: Duration) -> Result<Mount, ApiError> {
+    pub async fn wait_mounted(
+        &self,
+        notebook: &NotebookId,
+        mount: &MountId,
+        timeout: Duration,
+    ) -> Result<Mount, ApiError> {
         let object = mount_label(notebook, mount);
         self.wait_until(&object, MountStatus::Mounted.as_str(), timeout, || async {
             let m = self.get_mount(notebook, mount).await?;
@@ -92,7 +98,12 @@ impl Client {
 
     /// Waits until the mount is gone (not found, or `UNMOUNTED`); `UNMOUNT_FAILED`
     /// ends the wait with the API's `failure_reason`.
-    pub async fn wait_unmounted(&self, notebook: &str, mount: &str, timeout: Duration) -> Result<(), ApiError> {
+    pub async fn wait_unmounted(
+        &self,
+        notebook: &NotebookId,
+        mount: &MountId,
+        timeout: Duration,
+    ) -> Result<(), ApiError> {
         let object = mount_label(notebook, mount);
         self.wait_until(&object, "unmounted", timeout, || async {
             let m = match self.get_mount(notebook, mount).await {

@@ -7,6 +7,7 @@ use super::types::{
     CreateNotebook, Flavor, Image, Lease, LeaseReq, Notebook, Page, SwitchableFlavors, UpdateNotebook, AUTO_STOP_OFF,
 };
 use super::{Call, Client};
+use crate::ids::{ImageId, NotebookId};
 
 /// Page size of the notebook list: the largest it accepts (SDK
 /// `ListNotebooksRequest.limit`: 10, 20 or 50), as the official data source sends.
@@ -106,7 +107,7 @@ impl Client {
         };
         let id = serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
-            .and_then(|j| j.get("id").and_then(|id| id.as_str()).filter(|id| !id.is_empty()).map(String::from));
+            .and_then(|j| j.get("id").and_then(|id| id.as_str()).filter(|id| !id.is_empty()).map(NotebookId::from));
         tracing::warn!(answer = %unreadable, id = ?id, "the create answer could not be read");
         match id {
             Some(id) => self.get_notebook(&id).await,
@@ -119,7 +120,7 @@ impl Client {
     }
 
     /// Shows one notebook (`GET notebooks/{id}`).
-    pub async fn get_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
+    pub async fn get_notebook(&self, id: &NotebookId) -> Result<Notebook, ApiError> {
         self.call(Call::new(Method::GET, format!("notebooks/{id}"))).await.map(|n| self.without_ignored_tags(n))
     }
 
@@ -152,21 +153,21 @@ impl Client {
     }
 
     /// Changes a notebook (`PUT notebooks/{id}`); see the notes for which status each field needs.
-    pub async fn update_notebook(&self, id: &str, req: &UpdateNotebook) -> Result<Notebook, ApiError> {
+    pub async fn update_notebook(&self, id: &NotebookId, req: &UpdateNotebook) -> Result<Notebook, ApiError> {
         self.call(Call::new(Method::PUT, format!("notebooks/{id}")).json(req))
             .await
             .map(|n| self.without_ignored_tags(n))
     }
 
     /// Deletes a notebook; the API refuses while it is running (`ModelArts.6304`).
-    pub async fn delete_notebook(&self, id: &str) -> Result<(), ApiError> {
+    pub async fn delete_notebook(&self, id: &NotebookId) -> Result<(), ApiError> {
         self.execute(&Call::new(Method::DELETE, format!("notebooks/{id}"))).await.map(|_| ())
     }
 
     /// Starts a stopped notebook; `auto_stop` sets when it stops again, and `None`
     /// turns auto-stop off (`duration=-1`, as the official provider sends at every
     /// start; without it the API would apply its 1-hour default).
-    pub async fn start_notebook(&self, id: &str, auto_stop: Option<&LeaseReq>) -> Result<Notebook, ApiError> {
+    pub async fn start_notebook(&self, id: &NotebookId, auto_stop: Option<&LeaseReq>) -> Result<Notebook, ApiError> {
         let call = Call::new(Method::POST, format!("notebooks/{id}/start"))
             .query("duration", auto_stop.map_or(AUTO_STOP_OFF, |l| l.duration))
             .query_opt("type", auto_stop.map(|l| l.kind.clone()));
@@ -174,7 +175,7 @@ impl Client {
     }
 
     /// Stops a running notebook.
-    pub async fn stop_notebook(&self, id: &str) -> Result<Notebook, ApiError> {
+    pub async fn stop_notebook(&self, id: &NotebookId) -> Result<Notebook, ApiError> {
         self.call(Call::new(Method::POST, format!("notebooks/{id}/stop"))).await.map(|n| self.without_ignored_tags(n))
     }
 
@@ -188,18 +189,18 @@ impl Client {
     }
 
     /// The flavors notebook `id` can change to.
-    pub async fn switchable_flavors(&self, id: &str) -> Result<Vec<Flavor>, ApiError> {
+    pub async fn switchable_flavors(&self, id: &NotebookId) -> Result<Vec<Flavor>, ApiError> {
         let answer: SwitchableFlavors = self.call(Call::new(Method::GET, format!("notebooks/{id}/flavors"))).await?;
         Ok(answer.into_list())
     }
 
     /// The notebook's auto-stop lease.
-    pub async fn get_lease(&self, id: &str) -> Result<Lease, ApiError> {
+    pub async fn get_lease(&self, id: &NotebookId) -> Result<Lease, ApiError> {
         self.call(Call::new(Method::GET, format!("notebooks/{id}/lease"))).await
     }
 
     /// Renews auto-stop of a running notebook.
-    pub async fn renew_lease(&self, id: &str, lease: &LeaseReq) -> Result<(), ApiError> {
+    pub async fn renew_lease(&self, id: &NotebookId, lease: &LeaseReq) -> Result<(), ApiError> {
         self.execute(&Call::new(Method::PATCH, format!("notebooks/{id}/lease")).json(lease)).await.map(|_| ())
     }
 
@@ -223,7 +224,7 @@ impl Client {
     }
 
     /// One image by its ID (`GET /v1/{project_id}/images/{id}`, SDK `ShowImageRequest`).
-    pub async fn get_image(&self, id: &str) -> Result<Image, ApiError> {
+    pub async fn get_image(&self, id: &ImageId) -> Result<Image, ApiError> {
         self.call(Call::new(Method::GET, format!("images/{id}"))).await
     }
 

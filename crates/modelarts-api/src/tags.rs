@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::types::Tag;
 use super::{Call, Client};
+use crate::ids::NotebookId;
 
 /// The body of both tag calls.
 #[derive(Serialize, Debug)]
@@ -31,7 +32,14 @@ pub fn tag_changes(current: &BTreeMap<String, String>, wanted: &BTreeMap<String,
 }
 
 impl Client {
-    fn tags_call(&self, method: Method, notebook: &str, verb: &str, workspace: Option<&str>, tags: &[Tag]) -> Call {
+    fn tags_call(
+        &self,
+        method: Method,
+        notebook: &NotebookId,
+        verb: &str,
+        workspace: Option<&str>,
+        tags: &[Tag],
+    ) -> Call {
         Call::new(method, format!("notebooks/{notebook}/tags/{verb}"))
             .query_opt("workspace_id", workspace.filter(|w| !w.is_empty()))
             .json(&TagsBody { tags })
@@ -41,7 +49,7 @@ impl Client {
     /// Adds or overwrites tags of notebook `notebook` (of workspace `workspace`).
     pub async fn create_notebook_tags(
         &self,
-        notebook: &str,
+        notebook: &NotebookId,
         workspace: Option<&str>,
         tags: &[Tag],
     ) -> Result<(), ApiError> {
@@ -51,7 +59,7 @@ impl Client {
     /// Removes tags of notebook `notebook`.
     pub async fn delete_notebook_tags(
         &self,
-        notebook: &str,
+        notebook: &NotebookId,
         workspace: Option<&str>,
         tags: &[Tag],
     ) -> Result<(), ApiError> {
@@ -63,7 +71,7 @@ impl Client {
     /// Keys this client ignores are left as they are.
     pub async fn change_notebook_tags(
         &self,
-        notebook: &str,
+        notebook: &NotebookId,
         workspace: Option<&str>,
         current: &BTreeMap<String, String>,
         wanted: &BTreeMap<String, String>,

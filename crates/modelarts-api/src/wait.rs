@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::error::{human_duration, ApiError};
 use super::types::{Notebook, Status};
 use super::Client;
+use crate::ids::NotebookId;
 
 /// When to look again.
 #[derive(Clone, Copy, Debug)]
@@ -188,7 +189,12 @@ impl Client {
 
     /// Waits until notebook `id` has one of the `wanted` statuses; fails at once when
     /// it reaches a failure status instead, and after `timeout`.
-    pub async fn wait_for_status(&self, id: &str, wanted: &[Status], timeout: Duration) -> Result<Notebook, ApiError> {
+    pub async fn wait_for_status(
+        &self,
+        id: &NotebookId,
+        wanted: &[Status],
+        timeout: Duration,
+    ) -> Result<Notebook, ApiError> {
         let names = wanted.iter().map(Status::as_str).collect::<Vec<_>>().join(" or ");
         self.wait_until(&notebook_label(id), &names, timeout, || async {
             let n = self.get_notebook(id).await?;
@@ -201,7 +207,7 @@ impl Client {
     }
 
     /// Waits until notebook `id` is not in a transition; returns it as it then is.
-    pub async fn wait_settled(&self, id: &str, timeout: Duration) -> Result<Notebook, ApiError> {
+    pub async fn wait_settled(&self, id: &NotebookId, timeout: Duration) -> Result<Notebook, ApiError> {
         self.wait_until(&notebook_label(id), "settled (not in a transition)", timeout, || async {
             let n = self.get_notebook(id).await?;
             if n.status.is_transitional() {
@@ -215,7 +221,7 @@ impl Client {
 
     /// Waits until notebook `id`'s volume is no longer `INITIALIZING`, `RESIZING` or
     /// `DELETING` (as the official provider does after growing storage).
-    pub async fn wait_volume_settled(&self, id: &str, timeout: Duration) -> Result<Notebook, ApiError> {
+    pub async fn wait_volume_settled(&self, id: &NotebookId, timeout: Duration) -> Result<Notebook, ApiError> {
         self.wait_until(&format!("the volume of notebook {id}"), "ready", timeout, || async {
             let n = self.get_notebook(id).await?;
             match n.volume.as_ref().filter(|v| v.is_busy()).and_then(|v| v.status.clone()) {
@@ -227,7 +233,7 @@ impl Client {
     }
 
     /// Waits until notebook `id` is gone.
-    pub async fn wait_gone(&self, id: &str, timeout: Duration) -> Result<(), ApiError> {
+    pub async fn wait_gone(&self, id: &NotebookId, timeout: Duration) -> Result<(), ApiError> {
         self.wait_until(&notebook_label(id), "deleted", timeout, || async {
             match self.get_notebook(id).await {
                 Err(e) if e.is_not_found() => Ok(Seen::Reached(())),
@@ -240,12 +246,12 @@ impl Client {
     }
 }
 
-fn notebook_label(id: &str) -> String {
+fn notebook_label(id: &NotebookId) -> String {
     format!("notebook {id}")
 }
 
 /// A notebook in a failed status ends the wait with its `fail_reason`.
-fn failed_or_waiting<T>(id: &str, n: Notebook) -> Result<Seen<T>, ApiError> {
+fn failed_or_waiting<T>(id: &NotebookId, n: Notebook) -> Result<Seen<T>, ApiError> {
     if n.status.is_failure() {
         return Err(ApiError::Failed {
             object: notebook_label(id),

@@ -61,8 +61,9 @@ macro_rules! string_enum {
 
 /// A word of an API answer: one of `E`'s, or one this client does not know, kept
 /// as the API wrote it — so a word the service adds before this client knows it
-/// never fails a read. Requests are built from `E` itself (only known words are
-/// sent).
+/// never fails a read. Requests carry words too, so the simulator reads a body
+/// with a word it refuses and answers as the API would; the client only ever puts
+/// `E`'s in them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Word<E> {
     /// A word of `E`.
@@ -85,6 +86,11 @@ impl<E: StringEnum> Word<E> {
         }
     }
 
+    /// Whether no word was given (a body that left it out reads as the empty word).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Word::Other(w) if w.is_empty())
+    }
+
     /// The value of `E`, when the word is one of its.
     pub fn known(&self) -> Option<E> {
         match self {
@@ -99,6 +105,14 @@ impl<E: StringEnum> Word<E> {
         E: PartialEq,
     {
         self.known() == Some(e)
+    }
+}
+
+/// No word: what a body that left the word out reads as (an empty
+/// [`Word::Other`], which is none of `E`'s).
+impl<E> Default for Word<E> {
+    fn default() -> Self {
+        Word::Other(String::new())
     }
 }
 

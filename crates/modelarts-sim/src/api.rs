@@ -80,7 +80,7 @@ pub(crate) fn dispatch(
         Op::Stop => notebooks::stop(id, ctx),
         Op::SwitchableFlavors => {
             let r = notebook(ctx.store, ctx.project, id, false)?;
-            let list = ctx.catalogue.switchable_from(&r.notebook.flavor);
+            let list = ctx.catalogue.switchable_from(r.notebook.flavor.as_str());
             let page = Page {
                 current: 0,
                 size: list.len() as i64,
@@ -182,7 +182,7 @@ fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
             && q(query, "pool_id").is_none_or(|p| n.pool.as_ref().is_some_and(|x| x.id == p))
             && n.workspace_id.as_deref().unwrap_or("0") == workspace
             && wanted_tags.iter().all(|(k, v)| n.tags.iter().any(|t| &t.key == k && &t.value == v))
-            && q(query, "flavor").is_none_or(|f| n.flavor.contains(f))
+            && q(query, "flavor").is_none_or(|f| n.flavor.as_str().contains(f))
             && q(query, "image_id").is_none_or(|i| n.image.id == i)
             && q(query, "id").is_none_or(|i| n.id == i)
             && n.feature.as_deref().unwrap_or("NOTEBOOK") == feature

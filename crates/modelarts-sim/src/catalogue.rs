@@ -151,9 +151,9 @@ mod tests {
     #[test]
     fn cpu_cannot_switch_to_gpu() {
         let c = Catalogue::default();
-        let ids: Vec<String> = c.switchable_from("modelarts.vm.cpu.2u").into_iter().map(|f| f.id).collect();
+        let ids: Vec<String> = c.switchable_from("modelarts.vm.cpu.2u").into_iter().map(|f| f.id.into()).collect();
         assert_eq!(ids, vec!["modelarts.vm.cpu.8u"]);
-        let gpu: Vec<String> = c.switchable_from("modelarts.vm.gpu.t4").into_iter().map(|f| f.id).collect();
+        let gpu: Vec<String> = c.switchable_from("modelarts.vm.gpu.t4").into_iter().map(|f| f.id.into()).collect();
         assert!(gpu.is_empty(), "the V100 is sold out: {gpu:?}");
         assert!(c.image("e1a07296-22a8-4f05-8bc8-e936c8e54090").is_some());
     }

@@ -51,7 +51,7 @@ pub(crate) fn handle(state: &SimState, method: &str, rest: &str, body: &[u8]) ->
                 n.description = Some(v.to_string());
             }
             if let Some(v) = input.get("flavor").and_then(J::as_str) {
-                n.flavor = v.to_string();
+                n.flavor = v.into();
             }
             if let Some(v) = input.get("lease") {
                 n.lease = serde_json::from_value::<Lease>(v.clone()).ok();

@@ -76,11 +76,11 @@ pub(crate) fn save(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) -
             r.notebook.status
         ));
     }
-    let source = ctx.catalogue.image(&r.notebook.image.id).cloned().unwrap_or_default();
+    let source = ctx.catalogue.image(r.notebook.image.id.as_str()).cloned().unwrap_or_default();
     // The evidence does not say what tag the API picks when none is asked for.
     let tag = req.tag.clone().unwrap_or_else(|| "latest".into());
     let image = Image {
-        id: uuid_v4(),
+        id: uuid_v4().into(),
         name: req.name.clone(),
         swr_path: Some(format!("swr.sim.example/{}/{}:{tag}", req.namespace, req.name)),
         tag: Some(tag),

@@ -15,8 +15,8 @@ use super::records::MountRecord;
 use super::reply::{bad_parameter, notebook, parse_body, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::Ending;
-use modelarts_api::enums::StringEnum;
 use modelarts_api::enums::{MountCategory, MountStatus};
+use modelarts_api::enums::{StringEnum, Word};
 use modelarts_api::types::{Mount, Status};
 
 /// The mount request (SDK `DataVolumesReq`; the AttachDynamicStorage API page;
@@ -88,8 +88,8 @@ pub(crate) fn mount(id: &str, body: &[u8], ctx: &mut Ctx<'_>, during: Duration) 
         return bad_parameter(format!("Parameter error: {} is already a mount point of instance {id}", req.mount_path));
     }
     let mount = Mount {
-        id: uuid_v4(),
-        category: Some(mounted_category(&req.category).to_string()),
+        id: uuid_v4().into(),
+        category: Some(Word::parse(mounted_category(&req.category))),
         uri: Some(req.uri),
         mount_path: Some(req.mount_path),
         status: Some(MountStatus::Mounting.into()),

@@ -24,7 +24,7 @@ use super::catalogue::Catalogue;
 use super::reply::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::Record;
-use modelarts_api::enums::{HookMode, HookType, ImageStatus, LeaseType, Ownership, VolumeCategory};
+use modelarts_api::enums::{HookType, ImageStatus, LeaseType, Ownership, VolumeCategory};
 use modelarts_api::enums::{StringEnum, Word};
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{
@@ -33,12 +33,17 @@ use modelarts_api::types::{
 };
 
 /// The lease the API applies when a create or start gives no duration.
-const DEFAULT_LEASE: LeaseReq = LeaseReq { duration: *rules::LEASE_MS.start(), kind: String::new() };
+fn default_lease() -> LeaseReq {
+    LeaseReq { duration: *rules::LEASE_MS.start(), kind: Word::default() }
+}
 
 fn check_lease(l: &LeaseReq) -> Result<(), Refused> {
     rules::lease_ms(l.duration).or_else(|e| bad_parameter(format!("Parameter error: {e}")))?;
-    if !l.kind.is_empty() && LeaseType::parse(&l.kind).is_none() {
-        return bad_parameter(format!("Parameter error: the auto-stop type must be TIMING or IDLE, not {:?}", l.kind));
+    if !l.kind.is_empty() && l.kind.known().is_none() {
+        return bad_parameter(format!(
+            "Parameter error: the auto-stop type must be TIMING or IDLE, not {:?}",
+            l.kind.as_str()
+        ));
     }
     Ok(())
 }
@@ -58,7 +63,7 @@ fn leased(previous: Option<&Lease>, created: i64, asked: Option<&LeaseReq>, now:
             create_at: Some(create_at),
             duration: Some(now.saturating_sub(create_at).saturating_add(l.duration)),
             enable: Some(true),
-            kind: Some(if l.kind.is_empty() { LeaseType::Timing.into() } else { Word::parse(&l.kind) }),
+            kind: Some(if l.kind.is_empty() { LeaseType::Timing.into() } else { l.kind.clone() }),
             update_at: Some(now),
         },
     }
@@ -69,11 +74,11 @@ fn asked_lease(duration: Option<i64>, kind: Option<&str>) -> Result<Option<Lease
     match duration {
         Some(AUTO_STOP_OFF) => Ok(None),
         Some(d) => {
-            let l = LeaseReq { duration: d, kind: kind.unwrap_or_default().to_string() };
+            let l = LeaseReq { duration: d, kind: Word::parse(kind.unwrap_or_default()) };
             check_lease(&l)?;
             Ok(Some(l))
         }
-        None => Ok(Some(LeaseReq { kind: kind.unwrap_or_default().to_string(), ..DEFAULT_LEASE })),
+        None => Ok(Some(LeaseReq { kind: Word::parse(kind.unwrap_or_default()), ..default_lease() })),
     }
 }
 
@@ -113,18 +118,20 @@ fn endpoints_res(id: &str, eps: &[EndpointReq]) -> Vec<EndpointRes> {
 }
 
 fn check_hook(which: &str, h: &HookConfig) -> Result<(), Refused> {
-    let kind = h.kind.as_deref().unwrap_or("SCRIPT");
-    if HookType::parse(kind).is_none() {
+    let kind = h.kind.clone().unwrap_or(HookType::Script.into());
+    let Some(kind) = kind.known() else {
+        let kind = kind.as_str();
         return bad_parameter(format!("Parameter error: hooks {which} type must be COMMAND or SCRIPT, not {kind:?}"));
-    }
-    if let Some(mode) = h.mode.as_deref().filter(|m| HookMode::parse(m).is_none()) {
+    };
+    if let Some(mode) = h.mode.as_ref().filter(|m| m.known().is_none()) {
+        let mode = mode.as_str();
         return bad_parameter(format!("Parameter error: hooks {which} mode must be BLOCK or ASYNC, not {mode:?}"));
     }
     match kind {
-        "COMMAND" if base64::engine::general_purpose::STANDARD.decode(&h.script).is_err() => {
+        HookType::Command if base64::engine::general_purpose::STANDARD.decode(&h.script).is_err() => {
             bad_parameter(format!("Parameter error: hooks {which} script of a COMMAND must be base64-encoded"))
         }
-        "SCRIPT" if !h.script.starts_with('/') => {
+        HookType::Script if !h.script.starts_with('/') => {
             bad_parameter(format!("Parameter error: hooks {which} script must be an absolute path, not {:?}", h.script))
         }
         _ => Ok(()),
@@ -178,18 +185,18 @@ pub(crate) fn notebook_image(image: &Image) -> NotebookImage {
 /// EFS and then with the file system's `id` (a UUID) and `uri`; `capacity` counts
 /// for EVS only (5–4096 GB; EFS is 50 GB by default).
 fn volume_res(v: &VolumeReq) -> Result<VolumeRes, Refused> {
-    if VolumeCategory::parse(&v.category).is_none() {
+    let Some(category) = v.category.known() else {
         return bad_parameter(format!(
             "Parameter error: volume category must be one of {:?}, not {:?}",
             VolumeCategory::NAMES,
-            v.category
+            v.category.as_str()
         ));
-    }
-    if Ownership::parse(&v.ownership).is_none() {
+    };
+    let Some(ownership) = v.ownership.known() else {
         return bad_parameter("Parameter error: volume ownership must be MANAGED or DEDICATED");
-    }
-    let dedicated = v.ownership == "DEDICATED";
-    if dedicated && v.category != "EFS" {
+    };
+    let dedicated = ownership == Ownership::Dedicated;
+    if dedicated && category != VolumeCategory::Efs {
         return bad_parameter("Parameter error: DEDICATED ownership is supported only for EFS storage");
     }
     if dedicated && !v.id.as_deref().is_some_and(rules::uuid) {
@@ -198,29 +205,29 @@ fn volume_res(v: &VolumeReq) -> Result<VolumeRes, Refused> {
     if dedicated && v.uri.as_deref().is_none_or(str::is_empty) {
         return bad_parameter("Parameter error: a dedicated EFS volume needs its uri (the share path)");
     }
-    if v.category == "EVS" && v.uri.is_some() {
+    if category == VolumeCategory::Evs && v.uri.is_some() {
         return bad_parameter("Parameter error: uri does not apply to EVS storage");
     }
     if v.uri.as_deref().is_some_and(|u| u.chars().count() > rules::VOLUME_URI_CHARS) {
         return bad_parameter("Parameter error: volume uri is longer than 1024 characters");
     }
-    let capacity = match (v.category.as_str(), v.capacity) {
-        ("EVS", None) => Some(*rules::EVS_GB.start()),
-        ("EVS", Some(c)) if !rules::EVS_GB.contains(&c) => {
+    let capacity = match (category, v.capacity) {
+        (VolumeCategory::Evs, None) => Some(*rules::EVS_GB.start()),
+        (VolumeCategory::Evs, Some(c)) if !rules::EVS_GB.contains(&c) => {
             return bad_parameter(format!(
                 "Parameter error: capacity must be {} to {} GB",
                 rules::EVS_GB.start(),
                 rules::EVS_GB.end()
             ))
         }
-        ("EVS", c) => c,
-        ("EFS", _) if !dedicated => Some(50),
+        (VolumeCategory::Evs, c) => c,
+        (VolumeCategory::Efs, _) if !dedicated => Some(50),
         _ => None,
     };
     Ok(VolumeRes {
         category: v.category.clone(),
         id: v.id.clone(),
-        ownership: Some(Word::parse(&v.ownership)),
+        ownership: Some(v.ownership.clone()),
         capacity,
         mount_path: Some(v.mount_path.clone().unwrap_or_else(|| "/home/ma-user/work/".into())),
         uri: v.uri.clone(),
@@ -247,9 +254,9 @@ pub(crate) fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     if let Some(w) = &req.workspace_id {
         rules::workspace_id(w).or_else(|e| bad_parameter(format!("Parameter error: workspace_id: {e}")))?;
     }
-    check_flavor(ctx.catalogue, &req.flavor)?;
+    check_flavor(ctx.catalogue, req.flavor.as_str())?;
     let saved = ctx.store.saved_images(ctx.project);
-    let image = image_ref(ctx.catalogue, &saved, &req.image_id, &req.flavor)?;
+    let image = image_ref(ctx.catalogue, &saved, req.image_id.as_str(), req.flavor.as_str())?;
     let volume = volume_res(&req.volume)?;
     let endpoints = req.endpoints.clone().unwrap_or_default();
     check_endpoints(&endpoints)?;
@@ -266,7 +273,7 @@ pub(crate) fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
     let id = uuid_v4();
     let now = now_millis();
     let notebook = Notebook {
-        id: id.clone(),
+        id: id.as_str().into(),
         name: req.name.clone(),
         description: req.description.clone(),
         flavor: req.flavor.clone(),
@@ -328,8 +335,8 @@ pub(crate) fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refu
     }
     let flavor = req.flavor.clone().unwrap_or_else(|| n.flavor.clone());
     if let Some(f) = req.flavor.as_ref().filter(|f| **f != n.flavor) {
-        check_flavor(catalogue, f)?;
-        if !catalogue.switchable_from(&n.flavor).iter().any(|x| &x.id == f) {
+        check_flavor(catalogue, f.as_str())?;
+        if !catalogue.switchable_from(n.flavor.as_str()).iter().any(|x| &x.id == f) {
             return bad_parameter(format!(
                 "Parameter error: instance {id} cannot switch from flavor {} to {f}",
                 n.flavor
@@ -337,14 +344,14 @@ pub(crate) fn update(id: &str, body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refu
         }
     }
     let image = match &req.image_id {
-        Some(i) => Some(image_ref(catalogue, &saved, i, &flavor)?),
-        None if req.flavor.is_some() => Some(image_ref(catalogue, &saved, &n.image.id, &flavor)?),
+        Some(i) => Some(image_ref(catalogue, &saved, i.as_str(), flavor.as_str())?),
+        None if req.flavor.is_some() => Some(image_ref(catalogue, &saved, n.image.id.as_str(), flavor.as_str())?),
         None => None,
     };
     if let Some(size) = req.storage_new_size {
         let vol = n.volume.clone().unwrap_or_default();
         let current = vol.capacity.unwrap_or(0);
-        if vol.category != "EVS" {
+        if !vol.category.is(VolumeCategory::Evs) {
             return bad_parameter(format!("Parameter error: only EVS storage can be expanded, not {}", vol.category));
         }
         if size <= current || size > *rules::EVS_GB.end() {
@@ -471,7 +478,7 @@ mod tests {
         let created = 1_638_841_744_515;
         let start = 1_638_844_471_727;
         // The seed page's start example: 2,727,212 elapsed + 3,600,000 asked.
-        let l = leased(None, created, Some(&LeaseReq { duration: 3_600_000, kind: String::new() }), start);
+        let l = leased(None, created, Some(&LeaseReq { duration: 3_600_000, kind: Word::default() }), start);
         assert_eq!(
             (l.duration, l.enable, l.kind.as_ref().map(Word::as_str)),
             (Some(6_327_212), Some(true), Some("TIMING"))

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::records::{MountRecord, SavedImage};
-use modelarts_api::enums::VolumeStatus;
+use modelarts_api::enums::{VolumeStatus, Word};
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{CustomHooks, DataVolume, Lease, Notebook, NotebookImage, Status};
 
@@ -119,7 +119,7 @@ impl Record {
             .mounts
             .iter()
             .map(|m| DataVolume {
-                category: m.mount.category.clone(),
+                category: m.mount.category.as_ref().map(|c| Word::parse(c.as_str())),
                 mount_path: m.mount.mount_path.clone(),
                 url: m.mount.uri.clone(),
                 status: m.mount.status.clone(),

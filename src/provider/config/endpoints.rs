@@ -6,9 +6,11 @@
 //! map overrides a service's base URL (`https://` added to a value without a scheme).
 //! `{region}` in a configured URL is replaced by the region it serves.
 
+use crate::client::ids::Region;
+
 /// The public domain of `region`'s endpoints, when `cloud` is not set.
-pub fn default_cloud(region: &str) -> &'static str {
-    if region.starts_with("eu-west-1") {
+pub fn default_cloud(region: &Region) -> &'static str {
+    if region.as_str().starts_with("eu-west-1") {
         "myhuaweicloud.eu"
     } else {
         "myhuaweicloud.com"
@@ -42,27 +44,27 @@ pub struct Endpoints {
 
 impl Endpoints {
     /// The ModelArts endpoint of `region`.
-    pub fn modelarts_for(&self, region: &str) -> String {
+    pub fn modelarts_for(&self, region: &Region) -> String {
         match &self.modelarts {
-            Some(t) => t.replace("{region}", region),
+            Some(t) => t.replace("{region}", region.as_str()),
             None => format!("https://modelarts.{region}.{}", self.cloud),
         }
     }
 
     /// IAM for a provider in `region`: the configured one; with a configured ModelArts
     /// endpoint (a private cloud, the simulator) its `/v3`; else the region's public IAM.
-    pub fn iam_for(&self, region: &str) -> String {
+    pub fn iam_for(&self, region: &Region) -> String {
         match (&self.iam, &self.modelarts) {
-            (Some(iam), _) => iam.replace("{region}", region),
+            (Some(iam), _) => iam.replace("{region}", region.as_str()),
             (None, Some(_)) => format!("{}/v3", self.modelarts_for(region)),
             (None, None) => format!("https://iam.{region}.{}/v3", self.cloud),
         }
     }
 
     /// The security token service of `region` (`v5/agencies/assume`).
-    pub fn sts_for(&self, region: &str) -> String {
+    pub fn sts_for(&self, region: &Region) -> String {
         match (&self.sts, &self.modelarts) {
-            (Some(sts), _) => sts.replace("{region}", region),
+            (Some(sts), _) => sts.replace("{region}", region.as_str()),
             (None, Some(_)) => self.modelarts_for(region),
             (None, None) => format!("https://sts.{region}.{}", self.cloud),
         }
@@ -74,18 +76,22 @@ mod tests {
     use super::*;
 
     fn public(region: &str) -> Endpoints {
-        Endpoints { cloud: default_cloud(region).into(), modelarts: None, iam: None, sts: None }
+        Endpoints { cloud: default_cloud(&Region::new(region)).into(), modelarts: None, iam: None, sts: None }
     }
 
     #[test]
     fn the_european_regions_have_their_own_domain() {
         let eu = public("eu-west-101");
-        assert_eq!(eu.modelarts_for("eu-west-101"), "https://modelarts.eu-west-101.myhuaweicloud.eu");
-        assert_eq!(eu.iam_for("eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu/v3");
-        assert_eq!(eu.sts_for("eu-west-101"), "https://sts.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(eu.modelarts_for(&Region::new("eu-west-101")), "https://modelarts.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(eu.iam_for(&Region::new("eu-west-101")), "https://iam.eu-west-101.myhuaweicloud.eu/v3");
+        assert_eq!(eu.sts_for(&Region::new("eu-west-101")), "https://sts.eu-west-101.myhuaweicloud.eu");
         let cn = public("cn-north-4");
-        assert_eq!(cn.modelarts_for("cn-north-4"), "https://modelarts.cn-north-4.myhuaweicloud.com");
-        assert_eq!(default_cloud("eu-west-0"), "myhuaweicloud.com", "only eu-west-1… is the European site");
+        assert_eq!(cn.modelarts_for(&Region::new("cn-north-4")), "https://modelarts.cn-north-4.myhuaweicloud.com");
+        assert_eq!(
+            default_cloud(&Region::new("eu-west-0")),
+            "myhuaweicloud.com",
+            "only eu-west-1… is the European site"
+        );
     }
 
     #[test]
@@ -98,7 +104,7 @@ mod tests {
             iam: None,
             sts: None,
         };
-        assert_eq!(e.modelarts_for("r1"), "https://modelarts.r1.example.com");
-        assert_eq!(e.iam_for("r1"), "https://modelarts.r1.example.com/v3", "a private cloud's own IAM");
+        assert_eq!(e.modelarts_for(&Region::new("r1")), "https://modelarts.r1.example.com");
+        assert_eq!(e.iam_for(&Region::new("r1")), "https://modelarts.r1.example.com/v3", "a private cloud's own IAM");
     }
 }

@@ -17,13 +17,14 @@ use super::{
     check_endpoint, check_request_timeout, origin, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS,
 };
 use crate::client::assume::Agency;
+use crate::client::ids::Region;
 use crate::client::oidc::IdToken;
 
 /// Resolved provider settings. Debug output hides the secrets.
 #[derive(Clone)]
 pub struct Settings {
     /// The region (`region`, `HW_REGION_NAME`, `OS_REGION_NAME`).
-    pub region: String,
+    pub region: Region,
     /// The project in that region; `None`: looked up through IAM by `project_name`
     /// (else the region's name).
     pub project_id: Option<String>,
@@ -396,7 +397,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     if diags.has_errors() {
         return None;
     }
-    let region = region?;
+    let region = Region::from(region?);
     let cloud = cloud.unwrap_or_else(|| default_cloud(&region).to_string());
     let endpoint_origin = match &modelarts {
         Some(_) if map.contains_key("modelarts") && origin(config, "endpoint", env).is_empty() => {
@@ -522,7 +523,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let s = resolve(&cfg(&pairs), &|_| None, &mut d).unwrap();
         assert_eq!(s.endpoint, "https://modelarts.eu-west-101.myhuaweicloud.eu");
-        assert_eq!(s.endpoints.iam_for("eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu/v3");
+        assert_eq!(s.endpoints.iam_for(&Region::new("eu-west-101")), "https://iam.eu-west-101.myhuaweicloud.eu/v3");
         assert_eq!(s.project_id, None, "looked up through IAM");
         pairs.push((
             "endpoints",
@@ -533,7 +534,7 @@ mod tests {
         let s = resolve(&cfg(&pairs), &|_| None, &mut d).unwrap();
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(s.endpoint, "https://modelarts.private.example.com");
-        assert_eq!(s.endpoints.iam_for("eu-west-101"), "https://iam.private.example.com/v3");
+        assert_eq!(s.endpoints.iam_for(&Region::new("eu-west-101")), "https://iam.private.example.com/v3");
         assert!(s.endpoint_origin.contains("endpoints.modelarts"), "{}", s.endpoint_origin);
         // endpoint is an alias: the same value is fine, another is an error.
         let mut same = pairs.clone();

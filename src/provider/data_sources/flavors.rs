@@ -94,7 +94,7 @@ fn flavor_value(f: Flavor) -> Value {
         ])]
     });
     Value::object([
-        ("id", Value::from(f.id)),
+        ("id", Value::from(f.id.into_string())),
         ("name", Value::from(f.name)),
         ("category", Value::opt_string(f.category)),
         ("arch", Value::opt_string(f.arch)),

@@ -109,7 +109,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
         .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
         .map(|i| {
             Value::object([
-                ("id", Value::from(i.id)),
+                ("id", Value::from(i.id.into_string())),
                 ("name", Value::from(i.name)),
                 ("swr_path", Value::opt_string(i.swr_path)),
                 ("tag", Value::opt_string(i.tag)),

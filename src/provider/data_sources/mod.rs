@@ -32,6 +32,7 @@ pub mod images;
 pub mod notebook;
 pub mod notebooks;
 
+use crate::client::ids::Region;
 use crate::client::Client;
 use crate::framework::data_source::ReadResponse;
 use crate::framework::{Attribute, CallContext};
@@ -39,7 +40,7 @@ use crate::protocol::{Diagnostics, Value};
 
 /// The client of the data source's `region` (the provider's when not set), and
 /// that region's name.
-async fn api(ctx: &CallContext, config: &Value) -> Result<(Client, String), Diagnostics> {
+async fn api(ctx: &CallContext, config: &Value) -> Result<(Client, Region), Diagnostics> {
     super::configured::client(ctx, config.attr("region").as_str()).await
 }
 
@@ -51,9 +52,9 @@ fn region_attribute() -> Attribute {
 }
 
 /// A listing data source's state: its configuration, its region, a query `id`, and the items.
-fn listing(config: &Value, region: &str, id: String, attr: &str, items: Vec<Value>) -> Value {
+fn listing(config: &Value, region: &Region, id: String, attr: &str, items: Vec<Value>) -> Value {
     let mut state = config.clone();
-    state.set_attr("region", Value::from(region));
+    state.set_attr("region", Value::from(region.as_str()));
     state.set_attr("id", Value::from(id));
     state.set_attr(attr, Value::List(items));
     state

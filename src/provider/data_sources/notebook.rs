@@ -143,7 +143,7 @@ impl DataSource for NotebookDataSource {
 async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let (api, region) = api(ctx, config).await?;
     let found = match (config.attr("id").as_str(), config.attr("name").as_str()) {
-        (Some(id), _) => match api.get_notebook(id).await {
+        (Some(id), _) => match api.get_notebook(&id.into()).await {
             Ok(n) => Ok(n),
             Err(e) if e.is_not_found() => Err(notebook_not_found("id", id, &region)),
             Err(e) => Err(Diagnostics::with_error("Failed to read notebook", e.to_string())),
@@ -160,7 +160,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
                             format!("No notebook is named {name:?}."),
                         )),
                         n => {
-                            let ids: Vec<String> = exact.iter().map(|x| x.id.clone()).collect();
+                            let ids: Vec<&str> = exact.iter().map(|x| x.id.as_str()).collect();
                             Err(Diagnostics::with_error(
                                 "Ambiguous notebook name",
                                 format!("{n} notebooks are named {name:?} ({}); choose one by id.", ids.join(", ")),
@@ -174,7 +174,7 @@ async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
         _ => Err(Diagnostics::with_error("Missing notebook selector", "Set id or name.")),
     };
     let n = found?;
-    let carry = NotebookModel { region: Some(region), ..Default::default() };
+    let carry = NotebookModel { region: Some(region.into_string()), ..Default::default() };
     let mut state = state_from_api(&n, &carry).into_value();
     if let Value::Object(m) = &mut state {
         for gone in NOT_READ {

@@ -189,7 +189,7 @@ fn json_text(v: Option<serde_json::Value>) -> Value {
 
 fn volume_value(v: VolumeRes) -> Value {
     Value::object([
-        ("type", Value::opt_string(Some(v.category).filter(|c| !c.is_empty()))),
+        ("type", Value::opt_string(Some(v.category).filter(|c| !c.is_empty()).map(|c| c.as_str().to_string()))),
         ("ownership", Value::opt_string(v.ownership.map(|w| w.to_string()))),
         ("size", v.capacity.map_or(Value::Null, Value::from)),
         ("uri", Value::opt_string(v.uri)),
@@ -200,7 +200,7 @@ fn volume_value(v: VolumeRes) -> Value {
 
 fn data_volume_value(v: DataVolume) -> Value {
     Value::object([
-        ("type", Value::opt_string(v.category)),
+        ("type", Value::opt_string(v.category.map(|c| c.to_string()))),
         ("mount_path", Value::opt_string(v.mount_path)),
         ("path", Value::opt_string(v.url)),
         ("status", Value::opt_string(v.status.map(|w| w.to_string()))),
@@ -215,16 +215,16 @@ fn notebook_value(n: Notebook) -> Value {
     let tags: BTreeMap<String, Value> = n.tags.into_iter().map(|t| (t.key, Value::from(t.value))).collect();
     let time = |ms: Option<i64>| Value::opt_string(ms.and_then(timefmt::rfc3339));
     Value::object([
-        ("id", Value::from(n.id)),
+        ("id", Value::from(n.id.into_string())),
         ("name", Value::from(n.name)),
         ("description", Value::opt_string(n.description)),
         ("status", Value::from(n.status.to_string())),
         ("feature", Value::opt_string(n.feature)),
-        ("flavor_id", Value::from(n.flavor)),
+        ("flavor_id", Value::from(n.flavor.into_string())),
         ("workspace_id", Value::opt_string(n.workspace_id)),
         ("pool_id", Value::opt_string(Some(pool.id).filter(|s| !s.is_empty()))),
         ("pool_name", Value::opt_string(pool.name)),
-        ("image_id", Value::from(n.image.id)),
+        ("image_id", Value::from(n.image.id.into_string())),
         ("image_name", Value::opt_string(n.image.name)),
         ("image_type", Value::opt_string(n.image.kind)),
         ("image_swr_path", Value::opt_string(n.image.swr_path)),

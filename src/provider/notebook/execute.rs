@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use crate::client::codes::ErrorCode;
+use crate::client::ids::NotebookId;
 use crate::client::types::{LeaseReq, Notebook, Status};
 use crate::client::{ApiError, Client};
 
@@ -16,7 +17,7 @@ use super::steps::{Power, Step};
 /// What an execution may do, and by when.
 #[derive(Debug)]
 pub(crate) struct Run<'a> {
-    pub id: &'a str,
+    pub id: &'a NotebookId,
     /// Where the notebook is now, and where it should end.
     pub now: Power,
     pub end: Power,
@@ -58,7 +59,7 @@ pub(crate) async fn execute(api: &Client, run: &Run<'_>, steps: &[Step]) -> Resu
     let mut power = run.now;
     let mut transitioned = false;
     for step in steps {
-        tracing::info!(notebook = run.id, step = ?step_name(step), "applying");
+        tracing::info!(notebook = %run.id, step = ?step_name(step), "applying");
         match run_step(api, run, step, power).await {
             Ok(nb) => {
                 match step {
@@ -136,7 +137,7 @@ async fn run_step(api: &Client, run: &Run<'_>, step: &Step, power: Power) -> Res
                         update.fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
                     )));
                 }
-                tracing::info!(notebook = id, error = %e, "the API changes this only on a running notebook: starting it briefly");
+                tracing::info!(notebook = %id, error = %e, "the API changes this only on a running notebook: starting it briefly");
                 power::start(api, id, run.auto_stop, run.deadline).await?;
                 let updated = power::update(api, id, &update.body, run.deadline).await;
                 let stopped = power::stop(api, id, run.deadline).await;

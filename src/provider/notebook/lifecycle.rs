@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::client::codes::ErrorCode;
 use crate::client::enums::{ImageOrigin, LeaseType};
+use crate::client::ids::{NotebookId, Region};
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, Lease, Notebook, Status, AUTO_STOP_OFF};
@@ -123,7 +124,7 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
             0 => continue,
             1 => return Ok(matches.into_iter().next().unwrap_or_default()),
             _ => {
-                let ids = matches.iter().map(|n| n.id.clone()).collect();
+                let ids = matches.iter().map(|n| n.id.to_string()).collect();
                 return Err(NotRecovered::Several { name: name.to_string(), ids });
             }
         }
@@ -214,7 +215,7 @@ pub(crate) async fn create(
 }
 
 /// The latest state of notebook `id`, or the last one seen if the API cannot tell now.
-async fn refresh_or(api: &Client, id: &str, last: &Notebook, carry: &NotebookModel) -> NotebookModel {
+async fn refresh_or(api: &Client, id: &NotebookId, last: &Notebook, carry: &NotebookModel) -> NotebookModel {
     if api.cancel_requested() {
         return state_from_api(last, carry);
     }
@@ -247,13 +248,13 @@ pub(crate) async fn with_image_origin(api: &Client, mut n: Notebook, carried: &s
 
 /// Reads notebook `current` and the storage mounted into it.
 pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadResponse) {
-    let Some(id) = current.id.as_deref() else {
+    let Some(id) = current.id.as_deref().map(NotebookId::from) else {
         resp.state = None;
         return;
     };
     // Both at once: a refresh of many notebooks waits for one round trip each, not two.
     // (The listing of a notebook that turns out to be gone is simply dropped.)
-    let (notebook, mounts) = tokio::join!(api.get_notebook(id), api.list_mounts(id));
+    let (notebook, mounts) = tokio::join!(api.get_notebook(&id), api.list_mounts(&id));
     match notebook {
         Ok(n) => {
             let n = with_image_origin(api, n, &current.image_id).await;
@@ -261,12 +262,12 @@ pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadR
             // As in the official provider, a failed listing of the mounts keeps what was known.
             match mounts {
                 Ok(mounts) => state.mount_storages = Some(mount_storages(&mounts)),
-                Err(e) => tracing::warn!(notebook = id, error = %e, "could not list the notebook's mounted storage"),
+                Err(e) => tracing::warn!(notebook = %id, error = %e, "could not list the notebook's mounted storage"),
             }
             resp.state = Some(state.into_value());
         }
         Err(e) if e.is_not_found() => {
-            tracing::info!(notebook = id, "notebook no longer exists; removing it from the state");
+            tracing::info!(notebook = %id, "notebook no longer exists; removing it from the state");
             resp.state = None;
         }
         Err(e) => resp.diagnostics.error("Failed to read notebook", e.to_string()),
@@ -281,7 +282,7 @@ pub(crate) async fn update(
     spec: &Spec,
     resp: &mut UpdateResponse,
 ) {
-    let id = prior.id.clone().unwrap_or_default();
+    let id = NotebookId::from(prior.id.clone().unwrap_or_default());
     let deadline = Instant::now() + spec.timeouts.update;
     let api = &api.until(deadline);
     let fail = |resp: &mut UpdateResponse, state: Option<NotebookModel>, d: Diagnostics| {
@@ -401,11 +402,11 @@ pub(crate) async fn update(
 
 /// Deletes notebook `prior` and waits until it is gone.
 pub(crate) async fn delete(api: &Client, prior: &NotebookModel, resp: &mut DeleteResponse) {
-    let Some(id) = prior.id.as_deref() else { return };
+    let Some(id) = prior.id.as_deref().map(NotebookId::from) else { return };
     let deadline = Instant::now() + Timeouts::of(&prior.timeouts).delete;
     let api = &api.until(deadline);
-    tracing::info!(notebook = id, "deleting notebook");
-    if let Err(e) = power::delete(api, id, deadline).await {
+    tracing::info!(notebook = %id, "deleting notebook");
+    if let Err(e) = power::delete(api, &id, deadline).await {
         resp.diagnostics.error("Failed to delete notebook", e.to_string());
     }
 }
@@ -420,7 +421,7 @@ fn is_default_lease(l: &Lease) -> bool {
 /// an auto-stop other than the API's default is written as the block that asks for
 /// it; tags with the key and value of one of the provider's `default_tags` are
 /// taken for default tags (in `tags_all`, not `tags`); hooks cannot be read.
-pub(crate) fn imported_state(n: &Notebook, region: &str, default_tags: &tags::Tags) -> NotebookModel {
+pub(crate) fn imported_state(n: &Notebook, region: &Region, default_tags: &tags::Tags) -> NotebookModel {
     let mut carry =
         NotebookModel { region: Some(region.to_string()), tags_all: Some(default_tags.clone()), ..Default::default() };
     if let Some(lease) = n.lease.as_ref().filter(|l| l.enable == Some(true) && !is_default_lease(l)) {
@@ -434,8 +435,8 @@ pub(crate) fn imported_state(n: &Notebook, region: &str, default_tags: &tags::Ta
 /// Imports notebook `id` of `region` ([`imported_state`]).
 pub(crate) async fn import(
     api: &Client,
-    id: &str,
-    region: &str,
+    id: &NotebookId,
+    region: &Region,
     default_tags: &tags::Tags,
     resp: &mut ImportStateResponse,
 ) {

@@ -38,6 +38,7 @@ pub(crate) mod tags;
 
 use async_trait::async_trait;
 
+use crate::client::ids::{NotebookId, Region};
 use crate::client::Client;
 use crate::framework::model::decode;
 use crate::framework::resource::{
@@ -142,7 +143,7 @@ impl Resource for NotebookResource {
             let configured = ctx.data::<Configured>()?;
             let mut current = model_of(req.state)?;
             // A state from before `region` existed (or moved in without one) is in the provider's region.
-            current.region.get_or_insert_with(|| configured.region.clone());
+            current.region.get_or_insert_with(|| configured.region.to_string());
             let api = configured.client_for(current.region.as_deref(), ctx).await?;
             Ok::<_, Diagnostics>((current, api))
         };
@@ -208,11 +209,11 @@ impl ResourceWithImportState for NotebookResource {
             Err(d) => return resp.diagnostics.extend(d),
         };
         let (region, id) = match req.id.split_once('/') {
-            Some((region, id)) if !region.is_empty() => (region, id),
-            _ => (configured.region.as_str(), req.id),
+            Some((region, id)) if !region.is_empty() => (Region::from(region), NotebookId::from(id)),
+            _ => (configured.region.clone(), NotebookId::from(req.id)),
         };
-        match configured.client_for(Some(region), ctx).await {
-            Ok(api) => lifecycle::import(&api, id, region, &configured.default_tags, resp).await,
+        match configured.client_for(Some(region.as_str()), ctx).await {
+            Ok(api) => lifecycle::import(&api, &id, &region, &configured.default_tags, resp).await,
             Err(d) => resp.diagnostics.extend(d),
         }
     }

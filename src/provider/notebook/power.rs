@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::client::codes::ErrorCode;
 use crate::client::error::human_duration;
+use crate::client::ids::NotebookId;
 use crate::client::types::{LeaseReq, Notebook, Status, UpdateNotebook};
 use crate::client::{ApiError, Client};
 
@@ -33,7 +34,7 @@ fn in_the_way(e: &ApiError) -> bool {
 }
 
 /// Waits until the notebook is out of any transition and its volume is not resizing.
-pub(crate) async fn settle(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
+pub(crate) async fn settle(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
     let n = api.wait_settled(id, remaining(deadline)).await?;
     if n.volume.as_ref().is_some_and(|v| v.is_busy()) {
         return api.wait_volume_settled(id, remaining(deadline)).await;
@@ -44,7 +45,7 @@ pub(crate) async fn settle(api: &Client, id: &str, deadline: Instant) -> Result<
 /// Starts notebook `id` with `auto_stop` (`None`: off) and waits for RUNNING.
 pub(crate) async fn start(
     api: &Client,
-    id: &str,
+    id: &NotebookId,
     auto_stop: Option<&LeaseReq>,
     deadline: Instant,
 ) -> Result<Notebook, ApiError> {
@@ -53,11 +54,11 @@ pub(crate) async fn start(
         match api.start_notebook(id, auto_stop).await {
             Ok(_) => break,
             Err(e) if e.is_ambiguous() => {
-                tracing::warn!(notebook = id, error = %e, "start answer lost; checking the notebook");
+                tracing::warn!(notebook = %id, error = %e, "start answer lost; checking the notebook");
                 break;
             }
             Err(e) if e.code_is(ErrorCode::AlreadyRunning) => {
-                tracing::info!(notebook = id, "the notebook is already running");
+                tracing::info!(notebook = %id, "the notebook is already running");
                 break;
             }
             Err(e) if in_the_way(&e) || e.code_is(ErrorCode::AlreadyStopped) => {
@@ -72,22 +73,22 @@ pub(crate) async fn start(
         }
     }
     let nb = api.wait_for_status(id, &[Status::Running], remaining(deadline)).await?;
-    tracing::info!(notebook = id, took = %human_duration(started.elapsed()), "notebook running");
+    tracing::info!(notebook = %id, took = %human_duration(started.elapsed()), "notebook running");
     Ok(nb)
 }
 
 /// Stops notebook `id` and waits for STOPPED.
-pub(crate) async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<Notebook, ApiError> {
+pub(crate) async fn stop(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
     let started = Instant::now();
     for attempt in 1..=ATTEMPTS {
         match api.stop_notebook(id).await {
             Ok(_) => break,
             Err(e) if e.is_ambiguous() => {
-                tracing::warn!(notebook = id, error = %e, "stop answer lost; checking the notebook");
+                tracing::warn!(notebook = %id, error = %e, "stop answer lost; checking the notebook");
                 break;
             }
             Err(e) if e.code_is(ErrorCode::AlreadyStopped) => {
-                tracing::info!(notebook = id, "the notebook is already stopped");
+                tracing::info!(notebook = %id, "the notebook is already stopped");
                 break;
             }
             Err(e) if in_the_way(&e) || e.code_is(ErrorCode::AlreadyRunning) => {
@@ -102,7 +103,7 @@ pub(crate) async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<No
         }
     }
     let nb = api.wait_for_status(id, &[Status::Stopped], remaining(deadline)).await?;
-    tracing::info!(notebook = id, took = %human_duration(started.elapsed()), "notebook stopped");
+    tracing::info!(notebook = %id, took = %human_duration(started.elapsed()), "notebook stopped");
     Ok(nb)
 }
 
@@ -110,7 +111,7 @@ pub(crate) async fn stop(api: &Client, id: &str, deadline: Instant) -> Result<No
 /// it waits for it to settle and sends the PUT again.
 pub(crate) async fn update(
     api: &Client,
-    id: &str,
+    id: &NotebookId,
     body: &UpdateNotebook,
     deadline: Instant,
 ) -> Result<Notebook, ApiError> {
@@ -118,7 +119,7 @@ pub(crate) async fn update(
     loop {
         match api.update_notebook(id, body).await {
             Err(e) if in_the_way(&e) && attempt < ATTEMPTS => {
-                tracing::info!(notebook = id, error = %e, "the notebook is busy; waiting to send the update again");
+                tracing::info!(notebook = %id, error = %e, "the notebook is busy; waiting to send the update again");
                 settle(api, id, deadline).await?;
                 attempt += 1;
             }
@@ -128,14 +129,14 @@ pub(crate) async fn update(
 }
 
 /// Deletes notebook `id` and waits until it is gone; already gone is success.
-pub(crate) async fn delete(api: &Client, id: &str, deadline: Instant) -> Result<(), ApiError> {
+pub(crate) async fn delete(api: &Client, id: &NotebookId, deadline: Instant) -> Result<(), ApiError> {
     for attempt in 1..=ATTEMPTS {
         match api.delete_notebook(id).await {
             Ok(()) => break,
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) if e.is_ambiguous() => break,
             Err(e) if e.code_is(ErrorCode::StopBeforeDelete) && attempt < ATTEMPTS => {
-                tracing::info!(notebook = id, "the API asks for a stop before the delete");
+                tracing::info!(notebook = %id, "the API asks for a stop before the delete");
                 stop(api, id, deadline).await?;
             }
             Err(e) if in_the_way(&e) && attempt < ATTEMPTS => match settle(api, id, deadline).await {

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 use crate::client::enums::ImageOrigin;
+use crate::client::ids::NotebookId;
 use crate::client::notebooks::ImageFilter;
 use crate::client::types::{Flavor, Image};
 use crate::client::{ApiError, Client};
@@ -49,7 +50,7 @@ impl Cache {
         let once = cell(&self.images, id.to_string());
         let found = once
             .get_or_init(|| async {
-                match api.get_image(id).await {
+                match api.get_image(&id.into()).await {
                     Ok(i) => Ok(Some(i)),
                     Err(e) if e.is_not_found() => Ok(None),
                     Err(e) => Err(e),
@@ -70,7 +71,8 @@ impl Cache {
 
     async fn switchable(&self, api: &Client, id: &str, current: &str) -> Result<Vec<Flavor>, ApiError> {
         let once = cell(&self.switchable, format!("{id}:{current}"));
-        once.get_or_init(|| api.switchable_flavors(id)).await.clone()
+        let id = NotebookId::from(id);
+        once.get_or_init(|| api.switchable_flavors(&id)).await.clone()
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 use base64::Engine;
 
 use crate::client::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory};
+use crate::client::ids::{FlavorId, ImageId};
 use crate::client::types::{ContainerHooks, CustomHooks, EndpointReq, HookConfig, LeaseReq, VolumeReq};
 use crate::duration;
 use crate::enums::StringEnum;
@@ -65,8 +66,8 @@ impl Timeouts {
 pub(crate) struct Spec {
     pub name: String,
     pub description: Option<String>,
-    pub flavor_id: String,
-    pub image_id: String,
+    pub flavor_id: FlavorId,
+    pub image_id: ImageId,
     pub volume: VolumeSpec,
     pub key_pair: Option<String>,
     /// Empty: any address may reach the SSH endpoint.
@@ -94,7 +95,7 @@ pub(crate) fn lease_request(block: &AutoStopModel) -> Result<Option<LeaseReq>, M
     let kind = word(block.kind.as_deref(), path.then_attr(AutoStopModel::TYPE), LeaseType::Timing)?;
     let Some(text) = block.duration.as_deref() else { return Ok(None) };
     let d = duration::parse(text).map_err(|e| ModelError::at(&path.then_attr(AutoStopModel::DURATION), e))?;
-    Ok(Some(LeaseReq { duration: i64::try_from(d.as_millis()).unwrap_or(i64::MAX), kind: kind.as_str().to_string() }))
+    Ok(Some(LeaseReq { duration: i64::try_from(d.as_millis()).unwrap_or(i64::MAX), kind: kind.into() }))
 }
 
 fn hook(h: &HookModel, path: AttributePath) -> Result<Option<HookConfig>, ModelError> {
@@ -106,7 +107,7 @@ fn hook(h: &HookModel, path: AttributePath) -> Result<Option<HookConfig>, ModelE
         HookType::Command => base64::engine::general_purpose::STANDARD.encode(text),
         HookType::Script => text.to_string(),
     };
-    Ok(Some(HookConfig { script, kind: Some(kind.as_str().into()), mode: Some(mode.as_str().into()) }))
+    Ok(Some(HookConfig { script, kind: Some(kind.into()), mode: Some(mode.into()) }))
 }
 
 /// A `hooks` block as the API takes it.
@@ -130,8 +131,8 @@ impl Spec {
         Ok(Spec {
             name: planned.name.clone(),
             description: planned.description.clone(),
-            flavor_id: planned.flavor_id.clone(),
-            image_id: planned.image_id.clone(),
+            flavor_id: FlavorId::from(&planned.flavor_id),
+            image_id: ImageId::from(&planned.image_id),
             volume: VolumeSpec {
                 kind: word(vol.kind.as_deref(), vol_path(VolumeModel::TYPE), VolumeCategory::Evs)?,
                 ownership: word(vol.ownership.as_deref(), vol_path(VolumeModel::OWNERSHIP), Ownership::Managed)?,
@@ -167,8 +168,8 @@ impl Spec {
     pub(crate) fn volume_request(&self) -> VolumeReq {
         let v = &self.volume;
         VolumeReq {
-            category: v.kind.as_str().into(),
-            ownership: v.ownership.as_str().into(),
+            category: v.kind.into(),
+            ownership: v.ownership.into(),
             capacity: v.size.filter(|_| v.kind == VolumeCategory::Evs),
             uri: v.uri.clone(),
             id: v.id.clone(),
@@ -225,7 +226,7 @@ mod tests {
         assert_eq!(s.endpoints()[0].allowed_access_ips, Some(vec!["1.1.1.1".to_string()]));
         let pre = s.hooks.unwrap().container_hooks.pre_start.unwrap();
         assert_eq!(pre.script, "ZWNobyBoaQ==", "a COMMAND is sent base64-encoded");
-        assert_eq!(pre.mode.as_deref(), Some("BLOCK"));
+        assert_eq!(pre.mode.as_ref().map(|m| m.as_str()), Some("BLOCK"));
         assert!(s.allow_stopping_for_update);
     }
 

@@ -35,7 +35,7 @@ pub(crate) fn recorded_image_id(running: &NotebookImage, carried: &str) -> Strin
     if adopted {
         carried.to_string()
     } else {
-        running.id.clone()
+        running.id.to_string()
     }
 }
 
@@ -45,8 +45,8 @@ pub(crate) fn mount_storages(mounts: &[Mount]) -> Vec<MountStorageModel> {
     mounts
         .iter()
         .map(|m| MountStorageModel {
-            id: Some(m.id.clone()),
-            kind: m.category.clone(),
+            id: Some(m.id.to_string()),
+            kind: m.category.as_ref().map(|c| c.to_string()),
             mount_path: m.mount_path.clone(),
             path: m.uri.clone(),
             status: m.status.as_ref().map(Word::to_string),
@@ -92,7 +92,7 @@ fn reconcile_auto_stop(nb: &Notebook, carry: &NotebookModel) -> Option<AutoStopM
         return None;
     }
     let asked = asked_duration_ms(lease).unwrap_or(wanted.duration);
-    let same_type = lease.kind.as_ref().is_none_or(|k| k.as_str() == wanted.kind);
+    let same_type = lease.kind.as_ref().is_none_or(|k| *k == wanted.kind);
     if same_type && (asked - wanted.duration).abs() <= LEASE_TOLERANCE_MS {
         return Some(configured.clone());
     }
@@ -123,14 +123,14 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
     let kind = if vol.category.is_empty() {
         carried_vol.kind.clone().or_else(|| Some("EVS".into()))
     } else {
-        Some(vol.category.clone())
+        Some(vol.category.as_str().to_string())
     };
     NotebookModel {
-        id: Some(nb.id.clone()),
+        id: Some(nb.id.to_string()),
         region: carry.region.clone(),
         name: nb.name.clone(),
         description,
-        flavor_id: nb.flavor.clone(),
+        flavor_id: nb.flavor.to_string(),
         image_id: recorded_image_id(&nb.image, &carry.image_id),
         volume: Some(VolumeModel {
             kind,
@@ -156,7 +156,7 @@ pub(crate) fn state_from_api(nb: &Notebook, carry: &NotebookModel) -> NotebookMo
         status: Some(nb.status.as_str().to_string()),
         url: nb.url.clone(),
         ssh_uri: ssh.and_then(|e| e.uri.clone()),
-        current_image_id: Some(nb.image.id.clone()).filter(|i| !i.is_empty()),
+        current_image_id: Some(nb.image.id.to_string()).filter(|i| !i.is_empty()),
         image_name: nb.image.name.clone(),
         image_swr_path: nb.image.swr_path.clone(),
         image_type: nb.image.kind.clone(),

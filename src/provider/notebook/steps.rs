@@ -4,6 +4,7 @@
 //! (to say what apply will do, and to refuse what `allow_stopping_for_update`
 //! forbids) and at apply time (on the notebook as the API reports it).
 
+use crate::client::ids::FlavorId;
 use crate::client::types::{LeaseReq, Status, UpdateNotebook};
 
 use super::changes::{Field, Needs};
@@ -84,7 +85,7 @@ impl Changes {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Step {
     /// Refuse a flavor the notebook cannot switch to, before touching anything.
-    CheckFlavor(String),
+    CheckFlavor(FlavorId),
     /// One PUT, sent while the notebook is in the status it needs.
     Update {
         update: Box<Update>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::nullable;
 use crate::enums::{ImageOrigin, ImageStatus, Word};
+use crate::ids::{FlavorId, ImageId};
 
 /// A flavor's GPUs (SDK `GPUInfo`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -38,7 +39,7 @@ pub struct BillingInfo {
 pub struct Flavor {
     /// The flavor's ID, e.g. `modelarts.vm.cpu.2u`.
     #[serde(deserialize_with = "nullable")]
-    pub id: String,
+    pub id: FlavorId,
     /// The flavor's name.
     #[serde(deserialize_with = "nullable")]
     pub name: String,
@@ -83,7 +84,7 @@ pub struct Flavor {
 pub struct Image {
     /// The image's ID.
     #[serde(deserialize_with = "nullable")]
-    pub id: String,
+    pub id: ImageId,
     /// The image's name.
     #[serde(deserialize_with = "nullable")]
     pub name: String,

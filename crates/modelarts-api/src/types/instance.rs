@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{lenient, nullable, Secret, Status};
-use crate::enums::{ImageOrigin, LeaseType, MountStatus, Ownership, VolumeStatus, Word};
+use crate::enums::{ImageOrigin, LeaseType, MountCategory, MountStatus, Ownership, VolumeCategory, VolumeStatus, Word};
+use crate::ids::{FlavorId, ImageId, MountId, NotebookId};
 
 /// The image of an instance (SDK `Image` of `NotebookResp`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -11,7 +12,7 @@ use crate::enums::{ImageOrigin, LeaseType, MountStatus, Ownership, VolumeStatus,
 pub struct NotebookImage {
     /// The image's ID.
     #[serde(deserialize_with = "nullable")]
-    pub id: String,
+    pub id: ImageId,
     /// The image's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -66,7 +67,7 @@ pub struct Lease {
 pub struct VolumeRes {
     /// `EVS`, `EFS`, `OBS` or `OBSFS`.
     #[serde(deserialize_with = "nullable")]
-    pub category: String,
+    pub category: Word<VolumeCategory>,
     /// The dedicated EFS file system's ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -136,7 +137,7 @@ pub struct PoolRef {
 pub struct Notebook {
     /// The notebook's ID (a UUID).
     #[serde(deserialize_with = "nullable")]
-    pub id: String,
+    pub id: NotebookId,
     /// The notebook's name.
     #[serde(deserialize_with = "nullable")]
     pub name: String,
@@ -145,7 +146,7 @@ pub struct Notebook {
     pub description: Option<String>,
     /// The flavor's ID, e.g. `modelarts.vm.cpu.2u`.
     #[serde(deserialize_with = "nullable")]
-    pub flavor: String,
+    pub flavor: FlavorId,
     /// Where the notebook is in its life.
     pub status: Status,
     /// Why it failed, for a failed status.
@@ -218,7 +219,7 @@ pub struct Notebook {
 pub struct DataVolume {
     /// The storage type, e.g. `OBS`, `EFS`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Word<VolumeCategory>>,
     /// Where it is mounted in the notebook.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
@@ -264,10 +265,10 @@ impl Notebook {
 pub struct Mount {
     /// The mount's ID.
     #[serde(deserialize_with = "nullable")]
-    pub id: String,
+    pub id: MountId,
     /// `OBS`, `OBSFS` or `EFS`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Word<MountCategory>>,
     /// The storage path, e.g. `obs://bucket/dir/`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,

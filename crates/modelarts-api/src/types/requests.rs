@@ -3,15 +3,17 @@
 use serde::{Deserialize, Serialize};
 
 use super::nullable;
+use crate::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory, Word};
+use crate::ids::{FlavorId, ImageId};
 
 /// Storage at create (SDK `VolumeMountRequest`).
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct VolumeReq {
     /// `EVS`, `EFS`, `OBS` or `OBSFS`.
-    pub category: String,
+    pub category: Word<VolumeCategory>,
     /// `MANAGED`, or `DEDICATED` (EFS only).
-    pub ownership: String,
+    pub ownership: Word<Ownership>,
     /// GB, EVS only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
@@ -50,7 +52,7 @@ pub struct LeaseReq {
     pub duration: i64,
     /// `TIMING` or `IDLE`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Word<LeaseType>,
 }
 
 /// The `duration` that turns auto-stop off, at create and at start (the official
@@ -65,10 +67,10 @@ pub struct HookConfig {
     pub script: String,
     /// `COMMAND` or `SCRIPT` (the API's default).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Word<HookType>>,
     /// `BLOCK` (synchronous) or `ASYNC` (the API's default).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<Word<HookMode>>,
 }
 
 /// SDK `ContainerHooks`.
@@ -102,9 +104,9 @@ pub struct CreateNotebook {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The flavor's ID.
-    pub flavor: String,
+    pub flavor: FlavorId,
     /// The image's ID.
-    pub image_id: String,
+    pub image_id: ImageId,
     /// Its storage.
     pub volume: VolumeReq,
     /// The SSH endpoint.
@@ -142,10 +144,10 @@ pub struct UpdateNotebook {
     pub description: Option<String>,
     /// A new flavor (the notebook must be stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub flavor: Option<String>,
+    pub flavor: Option<FlavorId>,
     /// A new image (the notebook must be stopped).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<String>,
+    pub image_id: Option<ImageId>,
     /// A larger EVS volume, in GB (the notebook must be running).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub storage_new_size: Option<i64>,
