@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use tokio_util::sync::CancellationToken;
+
 use crate::client::assume::AssumeRole;
 use crate::client::credentials::{Credentials, Keys};
 use crate::client::ids::Region;
@@ -178,11 +180,11 @@ impl Configured {
 
     /// The API client of `region` (`None`: the provider's), observing the call's
     /// cancellation.
-    pub async fn client_for(&self, region: Option<&str>, ctx: &CallContext) -> Result<Client, Diagnostics> {
+    pub async fn client_for(&self, region: Option<&str>, cancel: &CancellationToken) -> Result<Client, Diagnostics> {
         let region = region.filter(|r| !r.is_empty()).map_or_else(|| self.region.clone(), Region::from);
         let mut clients = self.clients.lock().await;
         if let Some(c) = clients.get(&region) {
-            return Ok(c.with_cancel(ctx.cancel.clone()));
+            return Ok(c.with_cancel(cancel.clone()));
         }
         let fail = |detail: &dyn std::fmt::Display| {
             Diagnostics::with_error(format!("Cannot reach region {region:?}"), detail.to_string())
@@ -200,7 +202,7 @@ impl Configured {
             "IAM, asked for the project of region {region:?} because {}, answers at auth_url ({iam_endpoint}).",
             if own { "project_id is not set" } else { "it is not the provider's region" }
         );
-        let iam = Client::new(iam_config).map_err(|e| fail(&e))?.with_cancel(ctx.cancel.clone());
+        let iam = Client::new(iam_config).map_err(|e| fail(&e))?.with_cancel(cancel.clone());
         let project = match iam.projects_named(name).await {
             Ok(ids) => match ids.as_slice() {
                 [one] => one.clone(),
@@ -233,7 +235,7 @@ impl Configured {
         let config = client_config(&self.settings, &credentials, &endpoint, &project);
         let client = Client::new(config).map_err(|e| fail(&e))?;
         clients.insert(region, client.clone());
-        Ok(client.with_cancel(ctx.cancel.clone()))
+        Ok(client.with_cancel(cancel.clone()))
     }
 
     /// The plan-time check cache of `region` (`None`: the provider's).
@@ -251,7 +253,18 @@ impl Configured {
 /// that the region cannot be reached. Every resource and data source gets its
 /// client here.
 pub(crate) async fn client(ctx: &CallContext, region: Option<&str>) -> Result<(Client, Region), Diagnostics> {
-    let configured = ctx.data::<Configured>()?;
-    let region = region.filter(|r| !r.is_empty()).map_or_else(|| configured.region.clone(), Region::from);
-    Ok((configured.client_for(Some(region.as_str()), ctx).await?, region))
+    ctx.data::<Configured>()?.region_client(region, &ctx.cancel).await
+}
+
+impl Configured {
+    /// The client for `region` (`None` or empty: the provider's region) and that
+    /// region's name, observing `cancel`.
+    pub(crate) async fn region_client(
+        &self,
+        region: Option<&str>,
+        cancel: &CancellationToken,
+    ) -> Result<(Client, Region), Diagnostics> {
+        let region = region.filter(|r| !r.is_empty()).map_or_else(|| self.region.clone(), Region::from);
+        Ok((self.client_for(Some(region.as_str()), cancel).await?, region))
+    }
 }

@@ -16,18 +16,16 @@ use crate::client::images::SaveImageRequest;
 use crate::client::types::{Image, Status};
 use crate::client::{limits, ApiError, Client};
 use crate::enums::Word;
-use crate::framework::model::{decode, IntoValue};
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse,
-    MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, ResourceWithMoveState,
+    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ResourceWithMoveState,
 };
 use crate::framework::timeouts::{self, Timeout};
 use crate::framework::validators::Text;
-use crate::framework::{Attribute, Block, CallContext, Resource, Schema};
+use crate::framework::{Attribute, Block, CallContext, Ctx, Failure, ModelResource, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Type, Value};
 use crate::timefmt;
 
-use super::configured::client;
+use super::configured::Configured;
 use super::diagnose::{api_error, Blame};
 use super::official_state::{answer_move, OfficialState};
 use super::running_notebook::NeedsRunning;
@@ -140,10 +138,9 @@ impl ImageStoreModel {
     }
 }
 
-/// The typed value, and the client of its region.
-async fn prepare(ctx: &CallContext, v: &Value) -> Result<(ImageStoreModel, Client), Diagnostics> {
-    let model: ImageStoreModel = decode(v).map_err(|e| e.to_diagnostics("Unexpected image value"))?;
-    let (api, region) = client(ctx, model.region.as_deref()).await?;
+/// The model with its region filled in, and the client of that region.
+async fn prepare(ctx: &Ctx<'_, Configured>, model: ImageStoreModel) -> Result<(ImageStoreModel, Client), Diagnostics> {
+    let (api, region) = ctx.data()?.region_client(model.region.as_deref(), ctx.cancel()).await?;
     Ok((ImageStoreModel { region: Some(region.into_string()), ..model }, api))
 }
 
@@ -152,7 +149,10 @@ async fn prepare(ctx: &CallContext, v: &Value) -> Result<(ImageStoreModel, Clien
 pub(crate) struct ImageStoreResource;
 
 #[async_trait]
-impl Resource for ImageStoreResource {
+impl ModelResource for ImageStoreResource {
+    type Model = ImageStoreModel;
+    type Data = Configured;
+
     fn type_name(&self) -> &'static str {
         "modelarts_notebook_image_store"
     }
@@ -176,43 +176,39 @@ impl Resource for ImageStoreResource {
         }
     }
 
-    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
-        match prepare(ctx, req.plan).await {
-            Ok((planned, api)) => create(&api, ctx, planned, resp).await,
-            Err(d) => resp.diagnostics.extend(d),
-        }
+    async fn create(
+        &self,
+        ctx: &Ctx<'_, Configured>,
+        plan: ImageStoreModel,
+    ) -> Result<ImageStoreModel, Failure<ImageStoreModel>> {
+        let (planned, api) = prepare(ctx, plan).await?;
+        create(&api, ctx, planned).await
     }
 
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        let (current, api) = match prepare(ctx, req.state).await {
-            Ok(p) => p,
-            Err(d) => return resp.diagnostics.extend(d),
-        };
-        let Some(id) = current.id.as_deref().map(ImageId::from) else {
-            resp.state = None;
-            return;
-        };
+    async fn read(
+        &self,
+        ctx: &Ctx<'_, Configured>,
+        state: ImageStoreModel,
+    ) -> Result<Option<ImageStoreModel>, Failure<ImageStoreModel>> {
+        let (current, api) = prepare(ctx, state).await?;
+        let Some(id) = current.id.as_deref().map(ImageId::from) else { return Ok(None) };
         match api.get_image(&id).await {
             // Deleted outside Terraform: so is this resource.
-            Err(e) if e.is_not_found() => resp.state = None,
-            Err(e) => resp.diagnostics.error("Failed to read the image", e.to_string()),
-            Ok(i) if i.status.as_ref().is_some_and(|s| s.is(ImageStatus::Deleted)) => resp.state = None,
-            Ok(i) => resp.state = Some(current.with(&i).into_value()),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(Failure::error("Failed to read the image", e.to_string())),
+            Ok(i) if i.status.as_ref().is_some_and(|s| s.is(ImageStatus::Deleted)) => Ok(None),
+            Ok(i) => Ok(Some(current.with(&i))),
         }
     }
 
     /// The image is kept: the resource only leaves the state.
-    async fn delete(&self, _: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
-        let where_ = req
-            .state
-            .attr(ImageStoreModel::SWR_PATH)
-            .as_str()
-            .or(req.state.attr(ImageStoreModel::ID).as_str())
-            .unwrap_or("the image");
-        resp.diagnostics.warning(
+    async fn delete(&self, ctx: &Ctx<'_, Configured>, state: ImageStoreModel) -> Result<(), Diagnostics> {
+        let where_ = state.swr_path.or(state.id).unwrap_or_else(|| "the image".into());
+        ctx.warn(
             "The saved image is kept",
             format!("{where_} stays in SWR and in ModelArts' images: destroying modelarts_notebook_image_store only removes it from the state, as the official provider does. Delete the image in the SWR or ModelArts console when it is no longer needed."),
         );
+        Ok(())
     }
 
     fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
@@ -259,14 +255,16 @@ fn from_official_state(parsed: &serde_json::Value) -> Result<Value, Diagnostics>
 }
 
 /// Saves the image, waits until it is `ACTIVE`, and for the notebook to run again.
-async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp: &mut CreateResponse) {
+async fn create(
+    api: &Client,
+    ctx: &Ctx<'_, Configured>,
+    planned: ImageStoreModel,
+) -> Result<ImageStoreModel, Failure<ImageStoreModel>> {
     let notebook = NotebookId::from(&planned.notebook_id);
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
     // Passing trouble (throttling, an outage) is ridden out within the timeout.
     let api = &api.until(deadline);
-    if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
-        return resp.diagnostics.extend(d);
-    }
+    NEEDS_RUNNING.wait_running(api, &notebook, deadline).await?;
     let request = SaveImageRequest {
         name: planned.name.clone(),
         namespace: planned.namespace.clone(),
@@ -277,28 +275,24 @@ async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp:
         swr_instance_domain: planned.swr_instance_domain.clone(),
     };
     tracing::info!(notebook = %notebook, name = %request.name, "saving the notebook as an image");
-    let saved = match api.save_image(&notebook, &request).await {
-        Ok(i) => i,
-        Err(e) => {
-            let sent = [
-                ImageStoreModel::NAME,
-                ImageStoreModel::NAMESPACE,
-                ImageStoreModel::TAG,
-                ImageStoreModel::DESCRIPTION,
-                ImageStoreModel::WORKSPACE_ID,
-            ];
-            return resp.diagnostics.extend(api_error("Failed to save the image", &e, &sent, BLAME));
-        }
-    };
+    let saved = api.save_image(&notebook, &request).await.map_err(|e| {
+        let sent = [
+            ImageStoreModel::NAME,
+            ImageStoreModel::NAMESPACE,
+            ImageStoreModel::TAG,
+            ImageStoreModel::DESCRIPTION,
+            ImageStoreModel::WORKSPACE_ID,
+        ];
+        api_error("Failed to save the image", &e, &sent, BLAME)
+    })?;
     // From here on the image exists: whatever happens next, it is in the state.
     let state = planned.with(&saved);
-    ctx.record_state(&state.clone().into_value());
+    ctx.record(&state);
     let left = deadline.saturating_duration_since(Instant::now());
     let image = match api.wait_image_saved(&saved.id, left).await {
         Ok(i) => i,
         Err(e) => {
             // Kept in the state (Terraform taints it, and the next apply saves again).
-            resp.state = Some(state.into_value());
             let detail = match e {
                 ApiError::Failed { status, reason, .. } => {
                     let reason = if reason.is_empty() { "the API gave no reason".to_string() } else { reason };
@@ -309,24 +303,25 @@ async fn create(api: &Client, ctx: &CallContext, planned: ImageStoreModel, resp:
                     saved.id
                 ),
             };
-            return resp.diagnostics.error("Saving the image did not finish", detail);
+            return Err(Failure::error("Saving the image did not finish", detail).with_state(state));
         }
     };
-    resp.state = Some(state.with(&image).into_value());
     // The notebook was unusable while saving; what follows may need it running.
     let left = deadline.saturating_duration_since(Instant::now());
     if let Err(e) = api.wait_for_status(&notebook, &[Status::Running], left).await {
-        resp.diagnostics.warning_at(
+        ctx.warn_at(
             AttributePath::attr(ImageStoreModel::NOTEBOOK_ID),
             "The notebook did not run again",
             format!("The image is saved, but notebook {notebook} did not return to RUNNING: {e}."),
         );
     }
+    Ok(state.with(&image))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::model::{decode, IntoValue};
 
     #[test]
     fn the_model_covers_the_schema() {

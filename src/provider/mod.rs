@@ -19,7 +19,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse};
-use crate::framework::{Action, DataSource, EphemeralResource, ListResource, Provider, Resource, Schema};
+use crate::framework::{
+    Action, DataSource, EphemeralResource, ListResource, Provider, Resource, Schema, Typed, TypedDataSource,
+};
 
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
@@ -64,9 +66,9 @@ impl Provider for ModelArtsProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![
-            Arc::new(notebook::NotebookResource),
-            Arc::new(mount_storage::MountStorageResource),
-            Arc::new(image_store::ImageStoreResource),
+            Arc::new(Typed(notebook::NotebookResource)),
+            Arc::new(Typed(mount_storage::MountStorageResource)),
+            Arc::new(Typed(image_store::ImageStoreResource)),
         ]
     }
 
@@ -74,8 +76,8 @@ impl Provider for ModelArtsProvider {
         vec![
             Arc::new(data_sources::notebook::NotebookDataSource),
             Arc::new(data_sources::notebooks::NotebooksDataSource),
-            Arc::new(data_sources::flavors::FlavorsDataSource),
-            Arc::new(data_sources::images::ImagesDataSource),
+            Arc::new(TypedDataSource(data_sources::flavors::FlavorsDataSource)),
+            Arc::new(TypedDataSource(data_sources::images::ImagesDataSource)),
         ]
     }
 }

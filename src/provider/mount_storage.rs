@@ -18,18 +18,17 @@ use crate::client::mounts::{MountRequest, MAX_MOUNTS_PER_NOTEBOOK};
 use crate::client::types::Mount;
 use crate::client::{limits, ApiError, Client};
 use crate::enums::{StringEnum, Word};
-use crate::framework::model::{decode, IntoValue};
+use crate::framework::model::IntoValue;
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
-    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
-    ResourceWithImportState, ResourceWithMoveState,
+    ImportStateRequest, ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
+    MoveStateResponse, ResourceWithImportState, ResourceWithMoveState,
 };
 use crate::framework::timeouts::{self, Timeout};
 use crate::framework::validators::Text;
-use crate::framework::{Attribute, Block, CallContext, Resource, Schema};
+use crate::framework::{Attribute, Block, CallContext, Ctx, Failure, ModelResource, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::configured::client;
+use super::configured::{client, Configured};
 use super::diagnose::{api_error, Blame};
 use super::official_state::{answer_move, OfficialState};
 use super::running_notebook::NeedsRunning;
@@ -99,10 +98,9 @@ impl MountModel {
     }
 }
 
-/// The typed value, and the client of its region.
-async fn prepare(ctx: &CallContext, v: &Value) -> Result<(MountModel, Client), Diagnostics> {
-    let model: MountModel = decode(v).map_err(|e| e.to_diagnostics("Unexpected mount value"))?;
-    let (api, region) = client(ctx, model.region.as_deref()).await?;
+/// The model with its region filled in, and the client of that region.
+async fn prepare(ctx: &Ctx<'_, Configured>, model: MountModel) -> Result<(MountModel, Client), Diagnostics> {
+    let (api, region) = ctx.data()?.region_client(model.region.as_deref(), ctx.cancel()).await?;
     Ok((MountModel { region: Some(region.into_string()), ..model }, api))
 }
 
@@ -119,7 +117,10 @@ const NEEDS_RUNNING: NeedsRunning = NeedsRunning {
 pub(crate) struct MountStorageResource;
 
 #[async_trait]
-impl Resource for MountStorageResource {
+impl ModelResource for MountStorageResource {
+    type Model = MountModel;
+    type Data = Configured;
+
     fn type_name(&self) -> &'static str {
         "modelarts_notebook_mount_storage"
     }
@@ -153,22 +154,18 @@ impl Resource for MountStorageResource {
         }
     }
 
-    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
-        match prepare(ctx, req.plan).await {
-            Ok((planned, api)) => create(&api, ctx, planned, resp).await,
-            Err(d) => resp.diagnostics.extend(d),
-        }
+    async fn create(&self, ctx: &Ctx<'_, Configured>, plan: MountModel) -> Result<MountModel, Failure<MountModel>> {
+        let (planned, api) = prepare(ctx, plan).await?;
+        create(&api, ctx, planned).await
     }
 
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        let (current, api) = match prepare(ctx, req.state).await {
-            Ok(p) => p,
-            Err(d) => return resp.diagnostics.extend(d),
-        };
-        let Some(mount_id) = current.mount_id.as_deref().map(MountId::from) else {
-            resp.state = None;
-            return;
-        };
+    async fn read(
+        &self,
+        ctx: &Ctx<'_, Configured>,
+        state: MountModel,
+    ) -> Result<Option<MountModel>, Failure<MountModel>> {
+        let (current, api) = prepare(ctx, state).await?;
+        let Some(mount_id) = current.mount_id.as_deref().map(MountId::from) else { return Ok(None) };
         let notebook = NotebookId::from(&current.notebook_id);
         let looked = match api.get_mount(&notebook, &mount_id).await {
             // `ModelArts.6357` is "gone" to the official provider, but also "busy": the
@@ -181,23 +178,20 @@ impl Resource for MountStorageResource {
         };
         match looked {
             // The notebook or the mount is gone: so is this resource.
-            Err(e) if e.means_mount_gone() => resp.state = None,
-            Err(e) => resp.diagnostics.error("Failed to read the storage mount", e.to_string()),
-            Ok(m) if m.status.as_ref().is_some_and(|s| s.is(MountStatus::Unmounted)) => resp.state = None,
-            Ok(m) => resp.state = Some(current.with(&m).into_value()),
+            Err(e) if e.means_mount_gone() => Ok(None),
+            Err(e) => Err(Failure::error("Failed to read the storage mount", e.to_string())),
+            Ok(m) if m.status.as_ref().is_some_and(|s| s.is(MountStatus::Unmounted)) => Ok(None),
+            Ok(m) => Ok(Some(current.with(&m))),
         }
     }
 
-    async fn delete(&self, ctx: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
-        let (prior, api) = match prepare(ctx, req.state).await {
-            Ok(p) => p,
-            Err(d) => return resp.diagnostics.extend(d),
-        };
-        let Some(mount_id) = prior.mount_id.as_deref().map(MountId::from) else { return };
+    async fn delete(&self, ctx: &Ctx<'_, Configured>, state: MountModel) -> Result<(), Diagnostics> {
+        let (prior, api) = prepare(ctx, state).await?;
+        let Some(mount_id) = prior.mount_id.as_deref().map(MountId::from) else { return Ok(()) };
         let notebook = NotebookId::from(&prior.notebook_id);
-        if let Err(e) = unmount(&api, &notebook, &mount_id, &prior.timeouts).await {
-            resp.diagnostics.error("Failed to unmount the storage", e.to_string());
-        }
+        unmount(&api, &notebook, &mount_id, &prior.timeouts)
+            .await
+            .map_err(|e| Diagnostics::with_error("Failed to unmount the storage", e.to_string()))
     }
 
     fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
@@ -234,44 +228,40 @@ async fn room_for_a_mount(api: &Client, notebook: &NotebookId) -> Result<(), Str
 }
 
 /// Mounts the storage and waits for `MOUNTED`; a mount that fails is removed again.
-async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut CreateResponse) {
+async fn create(
+    api: &Client,
+    ctx: &Ctx<'_, Configured>,
+    planned: MountModel,
+) -> Result<MountModel, Failure<MountModel>> {
     let notebook = NotebookId::from(&planned.notebook_id);
     let deadline = Instant::now() + CREATE_TIMEOUT.of(&planned.timeouts);
     // Passing trouble (throttling, an outage) is ridden out within the timeout.
     let api = &api.until(deadline);
     // The notebook must be running (a starting one is waited for).
-    if let Err(d) = NEEDS_RUNNING.wait_running(api, &notebook, deadline).await {
-        return resp.diagnostics.extend(d);
-    }
+    NEEDS_RUNNING.wait_running(api, &notebook, deadline).await?;
     if let Err(full) = room_for_a_mount(api, &notebook).await {
-        return resp.diagnostics.error_at(
-            AttributePath::attr(MountModel::NOTEBOOK_ID),
-            "The notebook has no room for another mount",
-            full,
-        );
+        let at = AttributePath::attr(MountModel::NOTEBOOK_ID);
+        return Err(Diagnostics::with_error_at(at, "The notebook has no room for another mount", full).into());
     }
     let request = MountRequest {
-        category: MountCategory::Obs.as_str().into(),
+        category: MountCategory::Obs.into(),
         mount_path: planned.local_mount_directory.clone(),
         uri: planned.storage_path.clone(),
         efs_id: None,
     };
     tracing::info!(notebook = %notebook, path = %request.mount_path, "mounting storage");
-    let mounted = match api.mount_storage(&notebook, &request).await {
-        Ok(m) => m,
-        Err(e) => {
-            let sent = [MountModel::LOCAL_MOUNT_DIRECTORY, MountModel::STORAGE_PATH];
-            return resp.diagnostics.extend(api_error("Failed to mount the storage", &e, &sent, BLAME));
-        }
-    };
+    let mounted = api.mount_storage(&notebook, &request).await.map_err(|e| {
+        let sent = [MountModel::LOCAL_MOUNT_DIRECTORY, MountModel::STORAGE_PATH];
+        api_error("Failed to mount the storage", &e, &sent, BLAME)
+    })?;
     // From here on the mount exists: whatever happens next, it is in the state.
     let what = format!("Mounting {} at {}", planned.storage_path, planned.local_mount_directory);
     let timeouts = planned.timeouts.clone();
     let state = planned.with(&mounted);
-    ctx.record_state(&state.clone().into_value());
+    ctx.record(&state);
     let left = deadline.saturating_duration_since(Instant::now());
     match api.wait_mounted(&notebook, &mounted.id, left).await {
-        Ok(m) => resp.state = Some(state.with(&m).into_value()),
+        Ok(m) => Ok(state.with(&m)),
         Err(ApiError::Failed { status, reason, .. }) => {
             // Nothing is left behind: the failed mount is removed again.
             let removed = unmount(api, &notebook, &mounted.id, &timeouts).await;
@@ -280,23 +270,24 @@ async fn create(api: &Client, ctx: &CallContext, planned: MountModel, resp: &mut
                 Ok(()) => format!("{what} ended in {status}: {reason}. The failed mount was removed."),
                 Err(e) => format!("{what} ended in {status}: {reason}. Removing the failed mount failed too ({e}); it is kept in the state, and the next apply replaces it."),
             };
+            let failure = Failure::error("Failed to mount the storage", detail);
             match removed {
-                Ok(()) => ctx.forget_state(),
-                Err(_) => resp.state = Some(state.into_value()),
+                Ok(()) => {
+                    ctx.forget();
+                    Err(failure)
+                }
+                Err(_) => Err(failure.with_state(state)),
             }
-            resp.diagnostics.error("Failed to mount the storage", detail);
         }
-        Err(e) => {
-            // Kept in the state (Terraform taints it): never a mount nobody knows about.
-            resp.state = Some(state.into_value());
-            resp.diagnostics.error(
-                "Storage mount did not finish",
-                format!(
-                    "Mount {} of notebook {notebook} is kept in the state (Terraform marks it tainted): {e}.",
-                    mounted.id
-                ),
-            );
-        }
+        // Kept in the state (Terraform taints it): never a mount nobody knows about.
+        Err(e) => Err(Failure::error(
+            "Storage mount did not finish",
+            format!(
+                "Mount {} of notebook {notebook} is kept in the state (Terraform marks it tainted): {e}.",
+                mounted.id
+            ),
+        )
+        .with_state(state)),
     }
 }
 
@@ -374,6 +365,7 @@ impl ResourceWithImportState for MountStorageResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::model::decode;
 
     #[test]
     fn the_model_covers_the_schema() {

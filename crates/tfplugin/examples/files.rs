@@ -11,12 +11,16 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tfplugin::framework::model::{decode, IntoValue};
+use tfplugin::framework::model::IntoValue;
 use tfplugin::framework::provider::{ConfigureRequest, ConfigureResponse};
-use tfplugin::framework::resource::*;
-use tfplugin::framework::{Attribute, Block, CallContext, DataSource, Provider, ProviderService, Resource, Schema};
+use tfplugin::framework::resource::{ImportStateRequest, ImportStateResponse, ResourceWithImportState};
+use tfplugin::framework::{
+    Attribute, Block, CallContext, Ctx, DataSource, Failure, ModelResource, Provider, ProviderService, Resource,
+    Schema, Typed,
+};
 use tfplugin::protocol::handshake::LaunchEnv;
 use tfplugin::protocol::server::{serve, Launch};
+use tfplugin::protocol::Diagnostics;
 
 struct Files;
 
@@ -27,7 +31,7 @@ impl Provider for Files {
     }
     async fn configure(&self, _: &ConfigureRequest<'_>, _: &mut ConfigureResponse) {}
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(FileResource)]
+        vec![Arc::new(Typed(FileResource))]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         Vec::new()
@@ -35,7 +39,7 @@ impl Provider for Files {
 }
 
 /// A `files_file`: the model names the attributes once.
-#[derive(tfplugin::Model, Debug, Default)]
+#[derive(tfplugin::Model, Clone, Debug, Default)]
 struct FileModel {
     path: String,
     content: String,
@@ -45,14 +49,23 @@ struct FileModel {
 struct FileResource;
 
 impl FileResource {
-    fn write(model: FileModel) -> Result<FileModel, String> {
-        std::fs::write(&model.path, &model.content).map_err(|e| format!("cannot write {}: {e}", model.path))?;
-        Ok(FileModel { id: Some(model.path.clone()), ..model })
+    fn write(model: FileModel, doing: &str) -> Result<FileModel, Failure<FileModel>> {
+        match std::fs::write(&model.path, &model.content) {
+            Ok(()) => Ok(FileModel { id: Some(model.path.clone()), ..model }),
+            Err(e) => Err(Failure::error(format!("Cannot {doing} the file"), format!("{}: {e}", model.path))),
+        }
     }
 }
 
+/// Written against its model: each operation takes a `FileModel` and returns a
+/// `Result`; `Typed(FileResource)` serves it to Terraform.
 #[async_trait]
-impl Resource for FileResource {
+impl ModelResource for FileResource {
+    type Model = FileModel;
+    /// The provider configures nothing.
+    type Data = ();
+    const UPDATES_IN_PLACE: bool = true;
+
     fn type_name(&self) -> &'static str {
         "files_file"
     }
@@ -67,51 +80,37 @@ impl Resource for FileResource {
         )
     }
 
-    async fn create(&self, _: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
-        match decode::<FileModel>(req.plan).map_err(|e| e.to_string()).and_then(Self::write) {
-            Ok(m) => resp.state = Some(m.into_value()),
-            Err(e) => resp.diagnostics.error("Cannot create the file", e),
-        }
+    async fn create(&self, _: &Ctx<'_, ()>, plan: FileModel) -> Result<FileModel, Failure<FileModel>> {
+        Self::write(plan, "create")
     }
 
-    async fn read(&self, _: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        let Ok(mut m) = decode::<FileModel>(req.state) else { return };
-        match std::fs::read_to_string(&m.path) {
+    async fn read(&self, _: &Ctx<'_, ()>, mut state: FileModel) -> Result<Option<FileModel>, Failure<FileModel>> {
+        match std::fs::read_to_string(&state.path) {
             Ok(content) => {
-                m.content = content;
-                resp.state = Some(m.into_value());
+                state.content = content;
+                Ok(Some(state))
             }
             // Gone outside Terraform: drift, planned as a new file.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => resp.state = None,
-            Err(e) => resp.diagnostics.error("Cannot read the file", format!("{}: {e}", m.path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Failure::error("Cannot read the file", format!("{}: {e}", state.path))),
         }
     }
 
-    async fn delete(&self, _: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
-        let Ok(m) = decode::<FileModel>(req.state) else { return };
-        if let Err(e) = std::fs::remove_file(&m.path) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                resp.diagnostics.error("Cannot delete the file", format!("{}: {e}", m.path));
+    async fn update(&self, _: &Ctx<'_, ()>, _: FileModel, plan: FileModel) -> Result<FileModel, Failure<FileModel>> {
+        Self::write(plan, "update")
+    }
+
+    async fn delete(&self, _: &Ctx<'_, ()>, state: FileModel) -> Result<(), Diagnostics> {
+        match std::fs::remove_file(&state.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Diagnostics::with_error("Cannot delete the file", format!("{}: {e}", state.path)))
             }
+            _ => Ok(()),
         }
-    }
-
-    fn as_update(&self) -> Option<&dyn ResourceWithUpdate> {
-        Some(self)
     }
 
     fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
         Some(self)
-    }
-}
-
-#[async_trait]
-impl ResourceWithUpdate for FileResource {
-    async fn update(&self, _: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
-        match decode::<FileModel>(req.plan).map_err(|e| e.to_string()).and_then(Self::write) {
-            Ok(m) => resp.state = Some(m.into_value()),
-            Err(e) => resp.diagnostics.error("Cannot update the file", e),
-        }
     }
 }
 

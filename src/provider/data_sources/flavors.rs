@@ -4,14 +4,56 @@ use crate::client::enums::{ClusterType, FlavorCategory};
 use crate::client::types::Flavor;
 use crate::enums::StringEnum;
 use crate::framework::validators::OneOf;
-use crate::framework::{Attribute, Block, CallContext, NestedNesting, Schema};
-use crate::protocol::{Diagnostics, Value};
+use crate::framework::{Attribute, Block, Ctx, ModelDataSource, NestedNesting, Schema};
+use crate::protocol::Diagnostics;
 
-use super::{api, listing, region_attribute};
+use super::region_attribute;
+use crate::provider::configured::Configured;
 
-/// `data "modelarts_notebook_flavors"`.
-#[derive(Debug)]
-pub struct FlavorsDataSource;
+/// The data source's value: the filters, and what they found.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct FlavorsModel {
+    pub id: Option<String>,
+    pub region: Option<String>,
+    pub category: Option<String>,
+    #[tf(name = "type")]
+    pub kind: Option<String>,
+    pub include_sold_out: Option<bool>,
+    pub flavors: Option<Vec<FlavorModel>>,
+}
+
+/// One flavor, named as in the official provider.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct FlavorModel {
+    pub id: String,
+    pub name: String,
+    pub category: Option<String>,
+    pub arch: Option<String>,
+    pub description: Option<String>,
+    pub feature: Option<String>,
+    pub vcpus: Option<i64>,
+    pub memory: Option<i64>,
+    pub free: Option<bool>,
+    pub sold_out: Option<bool>,
+    pub billing: Vec<BillingModel>,
+    pub gpu: Vec<GpuModel>,
+}
+
+/// How a flavor is billed.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct BillingModel {
+    pub code: Option<String>,
+    pub unit_num: Option<i64>,
+}
+
+/// A flavor's GPUs.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct GpuModel {
+    pub gpu: Option<i64>,
+    pub gpu_memory: Option<String>,
+    #[tf(name = "type")]
+    pub kind: Option<String>,
+}
 
 /// A computed attribute of a listed object, with its description.
 fn field(a: Attribute, description: &str) -> Attribute {
@@ -21,38 +63,38 @@ fn field(a: Attribute, description: &str) -> Attribute {
 /// One flavor's attributes, named as in the official provider.
 fn flavor_attributes() -> Vec<Attribute> {
     vec![
-        field(Attribute::string("id"), "The flavor's ID, as `flavor_id` takes it."),
-        field(Attribute::string("name"), "Its name."),
-        field(Attribute::string("category"), "Processor category: `CPU`, `GPU` or `ASCEND`."),
-        field(Attribute::string("arch"), "CPU architecture: `x86_64` or `aarch64`."),
-        field(Attribute::string("description"), "What the API says of it."),
+        field(Attribute::string(FlavorModel::ID), "The flavor's ID, as `flavor_id` takes it."),
+        field(Attribute::string(FlavorModel::NAME), "Its name."),
+        field(Attribute::string(FlavorModel::CATEGORY), "Processor category: `CPU`, `GPU` or `ASCEND`."),
+        field(Attribute::string(FlavorModel::ARCH), "CPU architecture: `x86_64` or `aarch64`."),
+        field(Attribute::string(FlavorModel::DESCRIPTION), "What the API says of it."),
         field(
-            Attribute::string("feature"),
+            Attribute::string(FlavorModel::FEATURE),
             "What it is for, as older answers report it (the golangsdk `Flavor`); often empty.",
         ),
-        field(Attribute::number("vcpus"), "Number of vCPUs."),
-        field(Attribute::number("memory"), "Memory in MB."),
-        field(Attribute::bool("free"), "Whether it is free of charge."),
-        field(Attribute::bool("sold_out"), "Whether it is sold out now."),
+        field(Attribute::number(FlavorModel::VCPUS), "Number of vCPUs."),
+        field(Attribute::number(FlavorModel::MEMORY), "Memory in MB."),
+        field(Attribute::bool(FlavorModel::FREE), "Whether it is free of charge."),
+        field(Attribute::bool(FlavorModel::SOLD_OUT), "Whether it is sold out now."),
         field(
             Attribute::nested(
-                "billing",
+                FlavorModel::BILLING,
                 NestedNesting::List,
                 vec![
-                    field(Attribute::string("code"), "The billing code."),
-                    field(Attribute::number("unit_num"), "Billing units."),
+                    field(Attribute::string(BillingModel::CODE), "The billing code."),
+                    field(Attribute::number(BillingModel::UNIT_NUM), "Billing units."),
                 ],
             ),
             "How it is billed (one item, or none).",
         ),
         field(
             Attribute::nested(
-                "gpu",
+                FlavorModel::GPU,
                 NestedNesting::List,
                 vec![
-                    field(Attribute::number("gpu"), "Number of GPUs."),
-                    field(Attribute::string("gpu_memory"), "Memory of each GPU."),
-                    field(Attribute::string("type"), "GPU type."),
+                    field(Attribute::number(GpuModel::GPU), "Number of GPUs."),
+                    field(Attribute::string(GpuModel::GPU_MEMORY), "Memory of each GPU."),
+                    field(Attribute::string(GpuModel::TYPE), "GPU type."),
                 ],
             ),
             "Its GPUs (one item; none for a CPU flavor).",
@@ -65,66 +107,104 @@ pub fn schema() -> Schema {
     Schema::new(
         0,
         Block::new("Lists the compute flavors notebooks can use, optionally filtered by processor category and cluster type. Attribute names follow the official provider's `huaweicloud_modelarts_notebook_flavors`; as there, sold-out flavors are left out unless `include_sold_out` is set.")
-            .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
+            .attr(Attribute::string(FlavorsModel::ID).computed().describe("An identifier of this query (its filters)."))
             .attr(region_attribute())
-            .attr(Attribute::string("category").optional().describe("Only flavors of this processor category: `CPU`, `GPU` or `ASCEND`.").validate(OneOf(FlavorCategory::NAMES)))
-            .attr(Attribute::string("type").optional().describe("Only flavors of this cluster type: `MANAGED` (public) or `DEDICATED`.").validate(OneOf(ClusterType::NAMES)))
-            .attr(Attribute::bool("include_sold_out").optional().describe("Also list flavors that are sold out now (`sold_out = true`). Defaults to `false`."))
+            .attr(Attribute::string(FlavorsModel::CATEGORY).optional().describe("Only flavors of this processor category: `CPU`, `GPU` or `ASCEND`.").validate(OneOf(FlavorCategory::NAMES)))
+            .attr(Attribute::string(FlavorsModel::TYPE).optional().describe("Only flavors of this cluster type: `MANAGED` (public) or `DEDICATED`.").validate(OneOf(ClusterType::NAMES)))
+            .attr(Attribute::bool(FlavorsModel::INCLUDE_SOLD_OUT).optional().describe("Also list flavors that are sold out now (`sold_out = true`). Defaults to `false`."))
             .attr(
-                Attribute::nested("flavors", NestedNesting::List, flavor_attributes())
+                Attribute::nested(FlavorsModel::FLAVORS, NestedNesting::List, flavor_attributes())
                     .computed()
                     .describe("The flavors."),
             ),
     )
 }
 
-fn opt_int(v: Option<i64>) -> Value {
-    v.map_or(Value::Null, Value::int)
+impl From<Flavor> for FlavorModel {
+    fn from(f: Flavor) -> Self {
+        FlavorModel {
+            id: f.id.into_string(),
+            name: f.name,
+            category: f.category,
+            arch: f.arch,
+            description: f.description,
+            feature: f.feature,
+            vcpus: f.vcpus,
+            memory: f.memory,
+            free: f.free,
+            sold_out: f.sold_out,
+            billing: f.billing.map(|b| BillingModel { code: b.code, unit_num: b.unit_num }).into_iter().collect(),
+            gpu: f.gpu.map(|g| GpuModel { gpu: g.gpu, gpu_memory: g.gpu_memory, kind: g.kind }).into_iter().collect(),
+        }
+    }
 }
 
-fn flavor_value(f: Flavor) -> Value {
-    let billing = f.billing.map_or_else(Vec::new, |b| {
-        vec![Value::object([("code", Value::opt_string(b.code)), ("unit_num", opt_int(b.unit_num))])]
-    });
-    let gpu = f.gpu.map_or_else(Vec::new, |g| {
-        vec![Value::object([
-            ("gpu", opt_int(g.gpu)),
-            ("gpu_memory", Value::opt_string(g.gpu_memory)),
-            ("type", Value::opt_string(g.kind)),
-        ])]
-    });
-    Value::object([
-        ("id", Value::from(f.id.into_string())),
-        ("name", Value::from(f.name)),
-        ("category", Value::opt_string(f.category)),
-        ("arch", Value::opt_string(f.arch)),
-        ("description", Value::opt_string(f.description)),
-        ("feature", Value::opt_string(f.feature)),
-        ("vcpus", opt_int(f.vcpus)),
-        ("memory", opt_int(f.memory)),
-        ("free", f.free.map_or(Value::Null, Value::Bool)),
-        ("sold_out", f.sold_out.map_or(Value::Null, Value::Bool)),
-        ("billing", Value::List(billing)),
-        ("gpu", Value::List(gpu)),
-    ])
+/// `data "modelarts_notebook_flavors"`.
+#[derive(Debug)]
+pub(crate) struct FlavorsDataSource;
+
+#[async_trait::async_trait]
+impl ModelDataSource for FlavorsDataSource {
+    type Model = FlavorsModel;
+    type Data = Configured;
+
+    fn type_name(&self) -> &'static str {
+        "modelarts_notebook_flavors"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn read(&self, ctx: &Ctx<'_, Configured>, config: FlavorsModel) -> Result<FlavorsModel, Diagnostics> {
+        let (api, region) = ctx.data()?.region_client(config.region.as_deref(), ctx.cancel()).await?;
+        let (category, kind) = (config.category.as_deref(), config.kind.as_deref());
+        let flavors = api
+            .list_flavors(category, kind)
+            .await
+            .map_err(|e| Diagnostics::with_error("Failed to list flavors", e.to_string()))?;
+        let sold_out_too = config.include_sold_out == Some(true);
+        let items = flavors.into_iter().filter(|f| sold_out_too || f.sold_out != Some(true)).map(FlavorModel::from);
+        Ok(FlavorsModel {
+            id: Some(format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*"))),
+            region: Some(region.into_string()),
+            flavors: Some(items.collect()),
+            ..config
+        })
+    }
 }
 
-listing_data_source!(FlavorsDataSource, "modelarts_notebook_flavors");
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::{agree, decode};
+    use crate::framework::{IntoValue, TfType};
+    use crate::protocol::Value;
 
-async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
-    let (api, region) = api(ctx, config).await?;
-    let (category, kind) = (config.attr("category").as_str(), config.attr("type").as_str());
-    let flavors = api
-        .list_flavors(category, kind)
-        .await
-        .map_err(|e| Diagnostics::with_error("Failed to list flavors", e.to_string()))?;
-    let sold_out_too = config.attr("include_sold_out").as_bool() == Some(true);
-    let items = flavors.into_iter().filter(|f| sold_out_too || f.sold_out != Some(true)).map(flavor_value).collect();
-    Ok(listing(
-        config,
-        &region,
-        format!("flavors:{}:{}", category.unwrap_or("*"), kind.unwrap_or("*")),
-        "flavors",
-        items,
-    ))
+    #[test]
+    fn the_model_and_the_schema_agree() {
+        assert_eq!(agree(&schema().ty(), &FlavorsModel::tf_type()), Ok(()));
+    }
+
+    #[test]
+    fn a_flavor_is_listed_with_its_gpu_and_billing() {
+        let f: Flavor = serde_json::from_value(serde_json::json!({
+            "id": "modelarts.vm.gpu.t4", "name": "GPU T4", "category": "GPU", "vcpus": 8,
+            "gpu": {"gpu": 1, "gpu_memory": "16GB", "type": "T4"},
+            "billing": {"code": "modelarts.vm.gpu.t4", "unit_num": 1}
+        }))
+        .unwrap();
+        let v = FlavorModel::from(f).into_value();
+        let state = FlavorsModel { flavors: Some(vec![decode(&v).unwrap()]), ..Default::default() }.into_value();
+        assert_eq!(crate::protocol::value::conforms(&state, &schema().ty()), Ok(()));
+        assert_eq!(
+            v.attr(FlavorModel::GPU),
+            &Value::List(vec![Value::object([
+                (GpuModel::GPU, Value::int(1)),
+                (GpuModel::GPU_MEMORY, "16GB".into()),
+                (GpuModel::TYPE, "T4".into()),
+            ])])
+        );
+        assert_eq!(v.attr(FlavorModel::MEMORY), &Value::Null);
+    }
 }

@@ -1,40 +1,98 @@
 //! `data "modelarts_notebook_images"`: the images notebooks can use.
 
+use crate::client::enums::FlavorCategory;
 use crate::client::notebooks::ImageFilter;
+use crate::client::types::Image;
+use crate::enums::StringEnum;
 use crate::framework::validators::{Check, OneOf};
-use crate::framework::{Attribute, Block, CallContext, NestedNesting, Schema};
-use crate::protocol::{Diagnostics, Type, Value};
+use crate::framework::{Attribute, Block, Ctx, ModelDataSource, NestedNesting, Schema};
+use crate::protocol::{AttributePath, Diagnostics, Type, Value};
+use crate::provider::configured::Configured;
 
-use super::{api, listing, region_attribute};
+use super::region_attribute;
 
-/// `data "modelarts_notebook_images"`.
-#[derive(Debug)]
-pub struct ImagesDataSource;
+/// The data source's value: the filters, and what they found.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct ImagesModel {
+    pub id: Option<String>,
+    pub region: Option<String>,
+    pub name: Option<String>,
+    #[tf(name = "type")]
+    pub kind: Option<String>,
+    pub cpu_arch: Option<String>,
+    pub namespace: Option<String>,
+    pub organization: Option<String>,
+    pub workspace_id: Option<String>,
+    pub service_type: Option<String>,
+    pub category: Option<String>,
+    pub images: Option<Vec<ImageModel>>,
+}
+
+/// One image, named as in the official provider.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct ImageModel {
+    pub id: String,
+    pub name: String,
+    pub swr_path: Option<String>,
+    pub tag: Option<String>,
+    #[tf(name = "type")]
+    pub kind: Option<String>,
+    pub cpu_arch: Option<String>,
+    pub service_type: Option<String>,
+    pub description: Option<String>,
+    pub resource_categories: Vec<String>,
+    pub status: Option<String>,
+    pub dev_services: Vec<String>,
+    pub workspace_id: Option<String>,
+    pub namespace: Option<String>,
+    pub show_name: Option<String>,
+}
+
+impl From<Image> for ImageModel {
+    fn from(i: Image) -> Self {
+        ImageModel {
+            id: i.id.into_string(),
+            name: i.name,
+            swr_path: i.swr_path,
+            tag: i.tag,
+            kind: i.kind,
+            cpu_arch: i.arch,
+            service_type: i.service_type,
+            description: i.description,
+            resource_categories: i.resource_categories,
+            status: i.status.map(|w| w.to_string()),
+            dev_services: i.dev_services,
+            workspace_id: i.workspace_id,
+            namespace: i.namespace,
+            show_name: i.show_name,
+        }
+    }
+}
 
 /// One image's attributes, named as in the official provider.
 fn image_attributes() -> Vec<Attribute> {
     let field = |a: Attribute, description: &str| a.computed().describe(description);
     vec![
-        field(Attribute::string("id"), "The image's ID, as `image_id` takes it."),
-        field(Attribute::string("name"), "Its name."),
-        field(Attribute::string("swr_path"), "Its path in SWR."),
-        field(Attribute::string("tag"), "Its tag."),
-        field(Attribute::string("type"), "`BUILD_IN` or `DEDICATED`."),
-        field(Attribute::string("cpu_arch"), "CPU architecture, as the API spells it (e.g. `X86_64`)."),
-        field(Attribute::string("service_type"), "The service it is for, e.g. `DEV`, `COMMON`."),
-        field(Attribute::string("description"), "What the API says of it."),
+        field(Attribute::string(ImageModel::ID), "The image's ID, as `image_id` takes it."),
+        field(Attribute::string(ImageModel::NAME), "Its name."),
+        field(Attribute::string(ImageModel::SWR_PATH), "Its path in SWR."),
+        field(Attribute::string(ImageModel::TAG), "Its tag."),
+        field(Attribute::string(ImageModel::TYPE), "`BUILD_IN` or `DEDICATED`."),
+        field(Attribute::string(ImageModel::CPU_ARCH), "CPU architecture, as the API spells it (e.g. `X86_64`)."),
+        field(Attribute::string(ImageModel::SERVICE_TYPE), "The service it is for, e.g. `DEV`, `COMMON`."),
+        field(Attribute::string(ImageModel::DESCRIPTION), "What the API says of it."),
         field(
-            Attribute::list_of("resource_categories", Type::String),
+            Attribute::list_of(ImageModel::RESOURCE_CATEGORIES, Type::String),
             "The flavor categories it runs on: `CPU`, `GPU`, `ASCEND`.",
         ),
-        field(Attribute::string("status"), "Its status, e.g. `ACTIVE`."),
+        field(Attribute::string(ImageModel::STATUS), "Its status, e.g. `ACTIVE`."),
         field(
-            Attribute::list_of("dev_services", Type::String),
+            Attribute::list_of(ImageModel::DEV_SERVICES, Type::String),
             "The services a notebook of it offers: `NOTEBOOK`, `SSH`.",
         ),
-        field(Attribute::string("workspace_id"), "Its workspace."),
-        field(Attribute::string("namespace"), "Its SWR organization."),
-        field(Attribute::string("show_name"), "The display name the API gives preset images."),
+        field(Attribute::string(ImageModel::WORKSPACE_ID), "Its workspace."),
+        field(Attribute::string(ImageModel::NAMESPACE), "Its SWR organization."),
+        field(Attribute::string(ImageModel::SHOW_NAME), "The display name the API gives preset images."),
     ]
 }
 
@@ -56,78 +114,107 @@ pub fn schema() -> Schema {
     Schema::new(
         0,
         Block::new("Lists the images notebooks can use, optionally filtered. Attribute names follow the official provider's `huaweicloud_modelarts_notebook_images`.")
-            .attr(Attribute::string("id").computed().describe("An identifier of this query (its filters)."))
+            .attr(Attribute::string(ImagesModel::ID).computed().describe("An identifier of this query (its filters)."))
             .attr(region_attribute())
-            .attr(Attribute::string("name").optional().describe("Only images whose name contains this text: the API matches names fuzzily by default (SDK `ListImageRequest.name_fuzzy_match`), as in the official provider."))
-            .attr(Attribute::string("type").default_value("BUILD_IN").describe("Only images of this type: `BUILD_IN` (provided by ModelArts, the default, as in the official provider) or `DEDICATED` (your own).").validate(OneOf(&["BUILD_IN", "DEDICATED"])))
-            .attr(Attribute::string("cpu_arch").optional().describe("Only images for this CPU architecture: `x86_64` or `aarch64` (compared without regard to case).").validate(Check { check: check_arch, description: "`x86_64` or `aarch64`" }))
-            .attr(Attribute::string("namespace").optional().describe("Only images of this SWR organization (the API's `namespace`)."))
-            .attr(Attribute::string("organization").optional().describe("The same as `namespace`, under the official provider's older (deprecated) name."))
-            .attr(Attribute::string("workspace_id").optional().describe("Only images of this workspace; the default workspace (`0`) when omitted, as the API does."))
-            .attr(Attribute::string("service_type").optional().describe("Only images for this service, e.g. `DEV`, `COMMON`, `TRAIN`, `INFERENCE`."))
-            .attr(Attribute::string("category").optional().describe("Only images that run on this processor category: `CPU`, `GPU` or `ASCEND` (matched on the image's resource categories).").validate(OneOf(&["CPU", "GPU", "ASCEND"])))
+            .attr(Attribute::string(ImagesModel::NAME).optional().describe("Only images whose name contains this text: the API matches names fuzzily by default (SDK `ListImageRequest.name_fuzzy_match`), as in the official provider."))
+            .attr(Attribute::string(ImagesModel::TYPE).default_value(BUILD_IN).describe("Only images of this type: `BUILD_IN` (provided by ModelArts, the default, as in the official provider) or `DEDICATED` (your own).").validate(OneOf(&[BUILD_IN, "DEDICATED"])))
+            .attr(Attribute::string(ImagesModel::CPU_ARCH).optional().describe("Only images for this CPU architecture: `x86_64` or `aarch64` (compared without regard to case).").validate(Check { check: check_arch, description: "`x86_64` or `aarch64`" }))
+            .attr(Attribute::string(ImagesModel::NAMESPACE).optional().describe("Only images of this SWR organization (the API's `namespace`)."))
+            .attr(Attribute::string(ImagesModel::ORGANIZATION).optional().describe("The same as `namespace`, under the official provider's older (deprecated) name."))
+            .attr(Attribute::string(ImagesModel::WORKSPACE_ID).optional().describe("Only images of this workspace; the default workspace (`0`) when omitted, as the API does."))
+            .attr(Attribute::string(ImagesModel::SERVICE_TYPE).optional().describe("Only images for this service, e.g. `DEV`, `COMMON`, `TRAIN`, `INFERENCE`."))
+            .attr(Attribute::string(ImagesModel::CATEGORY).optional().describe("Only images that run on this processor category: `CPU`, `GPU` or `ASCEND` (matched on the image's resource categories).").validate(OneOf(FlavorCategory::NAMES)))
             .attr(
-                Attribute::nested("images", NestedNesting::List, image_attributes())
+                Attribute::nested(ImagesModel::IMAGES, NestedNesting::List, image_attributes())
                     .computed()
                     .describe("The images."),
             ),
     )
 }
 
-listing_data_source!(ImagesDataSource, "modelarts_notebook_images");
+/// The image type the official data source lists when none is asked for.
+const BUILD_IN: &str = "BUILD_IN";
 
-async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
-    let (api, region) = api(ctx, config).await?;
-    let s = |k: &str| config.attr(k).as_str().map(String::from);
-    let namespace = match (s("namespace"), s("organization")) {
-        (Some(n), Some(o)) if n != o => {
-            return Err(Diagnostics::with_error_at(
-                crate::protocol::AttributePath::attr("organization"),
-                "namespace and organization differ",
-                format!("organization is the older name of namespace: set one of them, not {n:?} and {o:?}."),
-            ))
-        }
-        (n, o) => n.or(o),
-    };
-    // The API matches names fuzzily by default, as the official data source relies on.
-    let filter = ImageFilter {
-        name: s("name"),
-        name_fuzzy_match: None,
-        kind: s("type").or_else(|| Some("BUILD_IN".into())),
-        service_type: s("service_type"),
-        namespace,
-        workspace_id: s("workspace_id"),
-    };
-    let images =
-        api.list_images(&filter).await.map_err(|e| Diagnostics::with_error("Failed to list images", e.to_string()))?;
-    let (category, arch) = (s("category"), s("cpu_arch"));
-    let strings = |v: Vec<String>| Value::List(v.into_iter().map(Value::from).collect());
-    let items = images
-        .into_iter()
-        // The API has no category or architecture filter: match on the image's own.
-        .filter(|i| category.as_ref().is_none_or(|c| i.resource_categories.iter().any(|r| r.eq_ignore_ascii_case(c))))
-        .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
-        .map(|i| {
-            Value::object([
-                ("id", Value::from(i.id.into_string())),
-                ("name", Value::from(i.name)),
-                ("swr_path", Value::opt_string(i.swr_path)),
-                ("tag", Value::opt_string(i.tag)),
-                ("type", Value::opt_string(i.kind)),
-                ("cpu_arch", Value::opt_string(i.arch)),
-                ("service_type", Value::opt_string(i.service_type)),
-                ("description", Value::opt_string(i.description)),
-                ("resource_categories", strings(i.resource_categories)),
-                ("status", Value::opt_string(i.status.map(|w| w.to_string()))),
-                ("dev_services", strings(i.dev_services)),
-                ("workspace_id", Value::opt_string(i.workspace_id)),
-                ("namespace", Value::opt_string(i.namespace)),
-                ("show_name", Value::opt_string(i.show_name)),
-            ])
+/// `data "modelarts_notebook_images"`.
+#[derive(Debug)]
+pub(crate) struct ImagesDataSource;
+
+#[async_trait::async_trait]
+impl ModelDataSource for ImagesDataSource {
+    type Model = ImagesModel;
+    type Data = Configured;
+
+    fn type_name(&self) -> &'static str {
+        "modelarts_notebook_images"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn read(&self, ctx: &Ctx<'_, Configured>, config: ImagesModel) -> Result<ImagesModel, Diagnostics> {
+        let (api, region) = ctx.data()?.region_client(config.region.as_deref(), ctx.cancel()).await?;
+        let namespace = match (&config.namespace, &config.organization) {
+            (Some(n), Some(o)) if n != o => {
+                return Err(Diagnostics::with_error_at(
+                    AttributePath::attr(ImagesModel::ORGANIZATION),
+                    "namespace and organization differ",
+                    format!("organization is the older name of namespace: set one of them, not {n:?} and {o:?}."),
+                ))
+            }
+            (n, o) => n.clone().or(o.clone()),
+        };
+        // The API matches names fuzzily by default, as the official data source relies on.
+        let filter = ImageFilter {
+            name: config.name.clone(),
+            name_fuzzy_match: None,
+            kind: config.kind.clone().or_else(|| Some(BUILD_IN.into())),
+            service_type: config.service_type.clone(),
+            namespace,
+            workspace_id: config.workspace_id.clone(),
+        };
+        let images = api
+            .list_images(&filter)
+            .await
+            .map_err(|e| Diagnostics::with_error("Failed to list images", e.to_string()))?;
+        let (category, arch) = (&config.category, &config.cpu_arch);
+        let items = images
+            .into_iter()
+            // The API has no category or architecture filter: match on the image's own.
+            .filter(|i| {
+                category.as_ref().is_none_or(|c| i.resource_categories.iter().any(|r| r.eq_ignore_ascii_case(c)))
+            })
+            .filter(|i| arch.as_ref().is_none_or(|a| i.arch.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(a))))
+            .map(ImageModel::from)
+            .collect();
+        let filters = [
+            &config.name,
+            &config.kind,
+            &config.cpu_arch,
+            &config.namespace,
+            &config.organization,
+            &config.workspace_id,
+            &config.service_type,
+            &config.category,
+        ];
+        let key = filters.map(|f| f.as_deref().unwrap_or("*")).join(":");
+        Ok(ImagesModel {
+            id: Some(format!("images:{key}")),
+            region: Some(region.into_string()),
+            images: Some(items),
+            ..config
         })
-        .collect();
-    let key = ["name", "type", "cpu_arch", "namespace", "organization", "workspace_id", "service_type", "category"]
-        .map(|k| s(k).unwrap_or_else(|| "*".into()))
-        .join(":");
-    Ok(listing(config, &region, format!("images:{key}"), "images", items))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::agree;
+    use crate::framework::TfType;
+
+    #[test]
+    fn the_model_and_the_schema_agree() {
+        assert_eq!(agree(&schema().ty(), &ImagesModel::tf_type()), Ok(()));
+    }
 }

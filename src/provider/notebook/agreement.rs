@@ -14,8 +14,8 @@ use tokio_util::sync::CancellationToken;
 use crate::client::wait::PollSchedule;
 use crate::client::{Client, ClientConfig};
 use crate::framework::model::{block_list, decode};
-use crate::framework::resource::{CreateResponse, ModifyPlanRequest, ModifyPlanResponse, UpdateResponse};
-use crate::framework::CallContext;
+use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
+use crate::framework::{CallContext, Ctx, Failure, IntoValue};
 use crate::protocol::{Diagnostics, Value};
 use modelarts_sim::store::Timings;
 use modelarts_sim::{SimConfig, SimHandle, DEFAULT_ACCESS_KEY, DEFAULT_PROJECT_ID, DEFAULT_REGION};
@@ -93,6 +93,11 @@ fn no_errors(d: &Diagnostics, what: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The state an apply step reached, or the test case's failure.
+fn applied(result: Result<NotebookModel, Failure<NotebookModel>>, what: &str) -> Result<NotebookModel, TestCaseError> {
+    result.map_err(|f| TestCaseError::fail(format!("{what}: {:?}", f.diagnostics)))
+}
+
 /// A call as the simulator logged it: the operation, the top-level keys of its body
 /// (a PUT's), and the status it found.
 type Seen = (String, BTreeSet<String>, Option<String>);
@@ -144,11 +149,9 @@ async fn check(sim: &SimHandle, api: &Client, n: usize, case: &Case) -> Result<(
         ..Default::default()
     };
     let spec = Spec::from_plan(&created, created.running).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let ctx = CallContext::new(CancellationToken::new(), None);
-    let mut resp = CreateResponse { state: None, private: Vec::new(), diagnostics: Diagnostics::new() };
-    lifecycle::create(api, &ctx, &created, &spec, &mut resp).await;
-    no_errors(&resp.diagnostics, "create")?;
-    let prior = resp.state.unwrap_or_default();
+    let call = CallContext::new(CancellationToken::new(), None);
+    let created = lifecycle::create(api, &Ctx::new(&call), &created, &spec).await;
+    let prior = applied(created, "create")?.into_value();
 
     // The change, planned.
     let mut planned = prior.clone();
@@ -185,9 +188,8 @@ async fn check(sim: &SimHandle, api: &Client, n: usize, case: &Case) -> Result<(
     let spec =
         Spec::from_plan(&planned_model, Some(case.wanted_running)).map_err(|e| TestCaseError::fail(e.to_string()))?;
     sim.clear_calls();
-    let mut resp = UpdateResponse { state: None, private: Vec::new(), diagnostics: Diagnostics::new() };
-    lifecycle::update(api, &prior_model, &planned_model, &spec, &mut resp).await;
-    no_errors(&resp.diagnostics, "apply")?;
+    let updated = lifecycle::update(api, &prior_model, &planned_model, &spec).await;
+    let updated = applied(updated, "apply")?;
 
     let made: Vec<Seen> = sim
         .calls()
@@ -212,7 +214,7 @@ async fn check(sim: &SimHandle, api: &Client, n: usize, case: &Case) -> Result<(
     prop_assert_eq!(made, wanted, "plan announced {:?}", announced.steps);
 
     // And apply did what the plan said: the notebook is as planned.
-    let state = resp.state.unwrap_or_default();
+    let state = updated.into_value();
     for field in [Field::Name, Field::Description, Field::FlavorId, Field::ImageId, Field::VolumeSize, Field::Running] {
         prop_assert_eq!(state.at(&field.path()), plan_resp.plan.at(&field.path()), "{}", field.name());
     }

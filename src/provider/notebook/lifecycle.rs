@@ -12,8 +12,8 @@ use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{CreateNotebook, Lease, Notebook, Status, AUTO_STOP_OFF};
 use crate::client::{ApiError, Client};
 use crate::enums::{StringEnum, Word};
-use crate::framework::resource::{CreateResponse, DeleteResponse, ImportStateResponse, ReadResponse, UpdateResponse};
-use crate::framework::{CallContext, IntoValue};
+use crate::framework::resource::ImportStateResponse;
+use crate::framework::{Ctx, Failure, IntoValue};
 use crate::protocol::Diagnostics;
 use crate::timefmt::{self, now_millis};
 
@@ -27,6 +27,7 @@ use super::spec::{Spec, Timeouts};
 use super::state::{asked_duration_ms, auto_stop_block, mount_storages, state_from_api};
 use super::steps::{self, Power, Step};
 use super::tags;
+use crate::provider::configured::Configured;
 use crate::provider::diagnose::{api_error, blamed};
 
 /// How far the API's clock may be from ours when matching a lost create.
@@ -136,11 +137,10 @@ async fn recover_lost_create(api: &Client, name: &str, sent_at_ms: i64) -> Resul
 /// it from the moment the API answers.
 pub(crate) async fn create(
     api: &Client,
-    ctx: &CallContext,
+    ctx: &Ctx<'_, Configured>,
     planned: &NotebookModel,
     spec: &Spec,
-    resp: &mut CreateResponse,
-) {
+) -> Result<NotebookModel, Failure<NotebookModel>> {
     let deadline = Instant::now() + spec.timeouts.create;
     // Passing trouble (throttling, an outage) is ridden out within the timeout: the
     // create, the waits and the reads that follow it.
@@ -158,22 +158,18 @@ pub(crate) async fn create(
                 }
                 Err(why) => {
                     let since = timefmt::rfc3339(sent_at).unwrap_or_default();
-                    resp.diagnostics.error(
+                    return Err(Failure::error(
                         "Notebook may have been created",
                         format!("The create request was sent but its answer was lost ({e}), and {why}. A notebook named {:?} created after {since} may exist and keep costing money: check the ModelArts console and import it (terraform import) or delete it before applying again.", spec.name),
-                    );
-                    return;
+                    ));
                 }
             }
         }
-        Err(e) => {
-            resp.diagnostics.extend(api_error("Failed to create notebook", &e, CREATE_FIELDS, NOTEBOOK_BLAME));
-            return;
-        }
+        Err(e) => return Err(api_error("Failed to create notebook", &e, CREATE_FIELDS, NOTEBOOK_BLAME).into()),
     };
     let id = created.id.clone();
     // From here on the notebook exists: whatever happens next, it is in the state.
-    ctx.record_state(&state_from_api(&created, planned).into_value());
+    ctx.record(&state_from_api(&created, planned));
     crate::testhook::panic_point("after_create");
     let mut last = created;
     // Whether only the tags failed: the notebook itself is fine then.
@@ -197,10 +193,10 @@ pub(crate) async fn create(
     }
     .await;
     match result {
-        Ok(()) => resp.state = Some(state_from_api(&last, planned).into_value()),
+        Ok(()) => Ok(state_from_api(&last, planned)),
         // Recorded (and tainted by Terraform): never an orphan that keeps costing money.
         Err(e) => {
-            resp.state = Some(refresh_or(api, &id, &last, planned).await.into_value());
+            let state = refresh_or(api, &id, &last, planned).await;
             let (summary, detail) = if tagging {
                 ("Notebook created, but its tags could not be set", format!("Notebook {id} was created and runs; setting its tags failed: {e}. It is kept in the state, and Terraform marks it tainted: to keep the notebook, run terraform untaint on it and apply again (the tags are then set in place)."))
             } else {
@@ -209,7 +205,7 @@ pub(crate) async fn create(
                     format!("Notebook {id} was created and is kept in the state (Terraform marks it tainted): {e}."),
                 )
             };
-            resp.diagnostics.error(summary, detail);
+            Err(Failure::error(summary, detail).with_state(state))
         }
     }
 }
@@ -247,11 +243,11 @@ pub(crate) async fn with_image_origin(api: &Client, mut n: Notebook, carried: &s
 }
 
 /// Reads notebook `current` and the storage mounted into it.
-pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadResponse) {
-    let Some(id) = current.id.as_deref().map(NotebookId::from) else {
-        resp.state = None;
-        return;
-    };
+pub(crate) async fn read(
+    api: &Client,
+    current: &NotebookModel,
+) -> Result<Option<NotebookModel>, Failure<NotebookModel>> {
+    let Some(id) = current.id.as_deref().map(NotebookId::from) else { return Ok(None) };
     // Both at once: a refresh of many notebooks waits for one round trip each, not two.
     // (The listing of a notebook that turns out to be gone is simply dropped.)
     let (notebook, mounts) = tokio::join!(api.get_notebook(&id), api.list_mounts(&id));
@@ -264,13 +260,13 @@ pub(crate) async fn read(api: &Client, current: &NotebookModel, resp: &mut ReadR
                 Ok(mounts) => state.mount_storages = Some(mount_storages(&mounts)),
                 Err(e) => tracing::warn!(notebook = %id, error = %e, "could not list the notebook's mounted storage"),
             }
-            resp.state = Some(state.into_value());
+            Ok(Some(state))
         }
         Err(e) if e.is_not_found() => {
             tracing::info!(notebook = %id, "notebook no longer exists; removing it from the state");
-            resp.state = None;
+            Ok(None)
         }
-        Err(e) => resp.diagnostics.error("Failed to read notebook", e.to_string()),
+        Err(e) => Err(Failure::error("Failed to read notebook", e.to_string())),
     }
 }
 
@@ -280,30 +276,20 @@ pub(crate) async fn update(
     prior: &NotebookModel,
     planned: &NotebookModel,
     spec: &Spec,
-    resp: &mut UpdateResponse,
-) {
+) -> Result<NotebookModel, Failure<NotebookModel>> {
     let id = NotebookId::from(prior.id.clone().unwrap_or_default());
     let deadline = Instant::now() + spec.timeouts.update;
     let api = &api.until(deadline);
-    let fail = |resp: &mut UpdateResponse, state: Option<NotebookModel>, d: Diagnostics| {
-        resp.state = state.map(IntoValue::into_value);
-        resp.diagnostics.extend(d);
-    };
     let mut current = match api.get_notebook(&id).await {
         Ok(n) => n,
         Err(e) if e.is_not_found() => {
-            return fail(
-                resp,
-                None,
-                Diagnostics::with_error(
-                    "Notebook no longer exists",
-                    format!("Notebook {id} was deleted outside Terraform; the next plan will create it again."),
-                ),
+            return Err(Failure::error(
+                "Notebook no longer exists",
+                format!("Notebook {id} was deleted outside Terraform; the next plan will create it again."),
             )
+            .gone())
         }
-        Err(e) => {
-            return fail(resp, Some(prior.clone()), Diagnostics::with_error("Failed to update notebook", e.to_string()))
-        }
+        Err(e) => return Err(Failure::error("Failed to update notebook", e.to_string())),
     };
     if current.status.is_transitional() || current.volume.as_ref().is_some_and(|v| v.is_busy()) {
         tracing::info!(notebook = %id, status = %current.status, "waiting for the notebook to settle before changing it");
@@ -311,14 +297,8 @@ pub(crate) async fn update(
             Ok(n) => current = n,
             Err(e) => {
                 let state = state_from_api(&current, prior);
-                return fail(
-                    resp,
-                    Some(state),
-                    Diagnostics::with_error(
-                        "Failed to update notebook",
-                        format!("It did not settle before the update: {e}."),
-                    ),
-                );
+                let detail = format!("It did not settle before the update: {e}.");
+                return Err(Failure::error("Failed to update notebook", detail).with_state(state));
             }
         }
     }
@@ -333,7 +313,7 @@ pub(crate) async fn update(
                 "Failed to change the notebook's tags",
                 format!("Notebook {id}: {e}. Nothing else was changed."),
             );
-            return fail(resp, Some(state), d);
+            return Err(Failure::from(d).with_state(state));
         }
     }
     let now = Power::of(current.status == Status::Running);
@@ -345,14 +325,11 @@ pub(crate) async fn update(
     let steps = steps::plan(&changes, now, end, spec.auto_stop.as_ref());
     tracing::debug!(notebook = %id, steps = ?steps, "update steps");
     if !spec.allow_stopping_for_update && steps::extra_transitions(&steps, now, end) > 0 {
-        return fail(
-            resp,
-            Some(state_from_api(&current, prior)),
-            Diagnostics::with_error(
-                "Update needs a restart that is not allowed",
-                format!("Notebook {id} is {} now, and applying this change would {}; allow_stopping_for_update = false forbids that. Nothing was changed. Set running to stop or start it deliberately, or allow it.", current.status, steps::describe(&steps, now)),
-            ),
-        );
+        return Err(Failure::error(
+            "Update needs a restart that is not allowed",
+            format!("Notebook {id} is {} now, and applying this change would {}; allow_stopping_for_update = false forbids that. Nothing was changed. Set running to stop or start it deliberately, or allow it.", current.status, steps::describe(&steps, now)),
+        )
+        .with_state(state_from_api(&current, prior)));
     }
     let run = Run {
         id: &id,
@@ -366,7 +343,7 @@ pub(crate) async fn update(
     match execute(api, &run, &steps).await {
         Ok(last) => {
             let fallback = last.unwrap_or(current);
-            resp.state = Some(refresh_or(api, &id, &fallback, planned).await.into_value());
+            Ok(refresh_or(api, &id, &fallback, planned).await)
         }
         Err(failure) => {
             let fallback = failure.notebook.unwrap_or(current);
@@ -395,20 +372,20 @@ pub(crate) async fn update(
                 Some(field) => Diagnostics::with_error_at(field.path(), "Failed to update notebook", failure.error),
                 None => Diagnostics::with_error("Failed to update notebook", failure.error),
             };
-            fail(resp, Some(state), d);
+            Err(Failure::from(d).with_state(state))
         }
     }
 }
 
 /// Deletes notebook `prior` and waits until it is gone.
-pub(crate) async fn delete(api: &Client, prior: &NotebookModel, resp: &mut DeleteResponse) {
-    let Some(id) = prior.id.as_deref().map(NotebookId::from) else { return };
+pub(crate) async fn delete(api: &Client, prior: &NotebookModel) -> Result<(), Diagnostics> {
+    let Some(id) = prior.id.as_deref().map(NotebookId::from) else { return Ok(()) };
     let deadline = Instant::now() + Timeouts::of(&prior.timeouts).delete;
     let api = &api.until(deadline);
     tracing::info!(notebook = %id, "deleting notebook");
-    if let Err(e) = power::delete(api, &id, deadline).await {
-        resp.diagnostics.error("Failed to delete notebook", e.to_string());
-    }
+    power::delete(api, &id, deadline)
+        .await
+        .map_err(|e| Diagnostics::with_error("Failed to delete notebook", e.to_string()))
 }
 
 /// The lease every console start gets by default (1 h, TIMING): an imported notebook

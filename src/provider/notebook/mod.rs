@@ -40,46 +40,42 @@ use async_trait::async_trait;
 
 use crate::client::ids::{NotebookId, Region};
 use crate::client::Client;
-use crate::framework::model::decode;
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportStateRequest, ImportStateResponse,
-    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse,
-    ResourceWithImportState, ResourceWithMoveState, ResourceWithUpdate, UpdateRequest, UpdateResponse,
-    ValidateConfigRequest, ValidateConfigResponse,
+    ImportStateRequest, ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
+    MoveStateResponse, ResourceWithImportState, ResourceWithMoveState, ValidateConfigRequest, ValidateConfigResponse,
 };
-use crate::framework::{CallContext, Resource, Schema};
+use crate::framework::{CallContext, Ctx, Failure, ModelResource, Schema};
 use crate::protocol::{Diagnostics, Severity, Value};
 
 use self::model::NotebookModel;
 use self::spec::Spec;
-use super::configured::{client, Configured};
+use super::configured::Configured;
 
 /// `modelarts_notebook`.
 #[derive(Debug)]
-pub struct NotebookResource;
+pub(crate) struct NotebookResource;
 
-/// A resource value as the typed model.
-fn model_of(v: &Value) -> Result<NotebookModel, Diagnostics> {
-    decode(v).map_err(|e| e.to_diagnostics("Unexpected notebook value"))
-}
-
-/// What an apply works with: the typed plan, the notebook it asks for, and the
-/// client of the notebook's region.
+/// What an apply works with: the notebook the plan asks for, and the client of
+/// its region.
 async fn prepare(
-    ctx: &CallContext,
-    plan: &Value,
-    config: &Value,
+    ctx: &Ctx<'_, Configured>,
+    planned: &NotebookModel,
     region: Option<&str>,
-) -> Result<(NotebookModel, Spec, Client), Diagnostics> {
-    let planned = model_of(plan)?;
-    let spec = Spec::from_plan(&planned, config.attr(NotebookModel::RUNNING).as_bool())
-        .map_err(|e| e.to_diagnostics("Unexpected notebook value"))?;
-    let (api, _) = client(ctx, region).await?;
-    Ok((planned, spec, api))
+) -> Result<(Spec, Client), Diagnostics> {
+    // `running` left out of the configuration is not managed: the plan keeps the
+    // state's value then, so only the configuration tells.
+    let running = ctx.config().and_then(|c| c.attr(NotebookModel::RUNNING).as_bool());
+    let spec = Spec::from_plan(planned, running).map_err(|e| e.to_diagnostics("Unexpected notebook value"))?;
+    let (api, _) = ctx.data()?.region_client(region, ctx.cancel()).await?;
+    Ok((spec, api))
 }
 
 #[async_trait]
-impl Resource for NotebookResource {
+impl ModelResource for NotebookResource {
+    type Model = NotebookModel;
+    type Data = Configured;
+    const UPDATES_IN_PLACE: bool = true;
+
     fn type_name(&self) -> &'static str {
         "modelarts_notebook"
     }
@@ -120,7 +116,7 @@ impl Resource for NotebookResource {
         }
         // Doomed flavors and images fail here, at plan time.
         let region = resp.plan.attr(NotebookModel::REGION).as_str().map(String::from);
-        match configured.client_for(region.as_deref(), ctx).await {
+        match configured.client_for(region.as_deref(), &ctx.cancel).await {
             Ok(api) => preflight::check(&api, &configured.preflight_for(region.as_deref()), req, resp).await,
             Err(d) => resp.diagnostics.extend(d),
         }
@@ -130,43 +126,40 @@ impl Resource for NotebookResource {
         }
     }
 
-    async fn create(&self, ctx: &CallContext, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
-        let region = req.plan.attr(NotebookModel::REGION).as_str();
-        match prepare(ctx, req.plan, req.config, region).await {
-            Ok((planned, spec, api)) => lifecycle::create(&api, ctx, &planned, &spec, resp).await,
-            Err(d) => resp.diagnostics.extend(d),
-        }
+    async fn create(
+        &self,
+        ctx: &Ctx<'_, Configured>,
+        plan: NotebookModel,
+    ) -> Result<NotebookModel, Failure<NotebookModel>> {
+        let (spec, api) = prepare(ctx, &plan, plan.region.as_deref()).await?;
+        lifecycle::create(&api, ctx, &plan, &spec).await
     }
 
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        let prepared = async {
-            let configured = ctx.data::<Configured>()?;
-            let mut current = model_of(req.state)?;
-            // A state from before `region` existed (or moved in without one) is in the provider's region.
-            current.region.get_or_insert_with(|| configured.region.to_string());
-            let api = configured.client_for(current.region.as_deref(), ctx).await?;
-            Ok::<_, Diagnostics>((current, api))
-        };
-        match prepared.await {
-            Ok((current, api)) => lifecycle::read(&api, &current, resp).await,
-            Err(d) => resp.diagnostics.extend(d),
-        }
+    async fn read(
+        &self,
+        ctx: &Ctx<'_, Configured>,
+        mut current: NotebookModel,
+    ) -> Result<Option<NotebookModel>, Failure<NotebookModel>> {
+        let configured = ctx.data()?;
+        // A state from before `region` existed (or moved in without one) is in the provider's region.
+        current.region.get_or_insert_with(|| configured.region.to_string());
+        let api = configured.client_for(current.region.as_deref(), ctx.cancel()).await?;
+        lifecycle::read(&api, &current).await
     }
 
-    async fn delete(&self, ctx: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
-        let prepared = async {
-            let prior = model_of(req.state)?;
-            let (api, _) = client(ctx, prior.region.as_deref()).await?;
-            Ok::<_, Diagnostics>((prior, api))
-        };
-        match prepared.await {
-            Ok((prior, api)) => lifecycle::delete(&api, &prior, resp).await,
-            Err(d) => resp.diagnostics.extend(d),
-        }
+    async fn update(
+        &self,
+        ctx: &Ctx<'_, Configured>,
+        prior: NotebookModel,
+        plan: NotebookModel,
+    ) -> Result<NotebookModel, Failure<NotebookModel>> {
+        let (spec, api) = prepare(ctx, &plan, prior.region.as_deref()).await?;
+        lifecycle::update(&api, &prior, &plan, &spec).await
     }
 
-    fn as_update(&self) -> Option<&dyn ResourceWithUpdate> {
-        Some(self)
+    async fn delete(&self, ctx: &Ctx<'_, Configured>, prior: NotebookModel) -> Result<(), Diagnostics> {
+        let (api, _) = ctx.data()?.region_client(prior.region.as_deref(), ctx.cancel()).await?;
+        lifecycle::delete(&api, &prior).await
     }
 
     fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
@@ -183,24 +176,6 @@ impl Resource for NotebookResource {
 }
 
 #[async_trait]
-impl ResourceWithUpdate for NotebookResource {
-    async fn update(&self, ctx: &CallContext, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
-        let region = req.state.attr(NotebookModel::REGION).as_str();
-        let prepared = async {
-            let (planned, spec, api) = prepare(ctx, req.plan, req.config, region).await?;
-            Ok::<_, Diagnostics>((model_of(req.state)?, planned, spec, api))
-        };
-        match prepared.await {
-            Ok((prior, planned, spec, api)) => lifecycle::update(&api, &prior, &planned, &spec, resp).await,
-            Err(d) => {
-                resp.state = Some(req.state.clone());
-                resp.diagnostics.extend(d);
-            }
-        }
-    }
-}
-
-#[async_trait]
 impl ResourceWithImportState for NotebookResource {
     /// `ID` imports from the provider's region, `REGION/ID` from another.
     async fn import_state(&self, ctx: &CallContext, req: &ImportStateRequest<'_>, resp: &mut ImportStateResponse) {
@@ -212,7 +187,7 @@ impl ResourceWithImportState for NotebookResource {
             Some((region, id)) if !region.is_empty() => (Region::from(region), NotebookId::from(id)),
             _ => (configured.region.clone(), NotebookId::from(req.id)),
         };
-        match configured.client_for(Some(region.as_str()), ctx).await {
+        match configured.client_for(Some(region.as_str()), &ctx.cancel).await {
             Ok(api) => lifecycle::import(&api, &id, &region, &configured.default_tags, resp).await,
             Err(d) => resp.diagnostics.extend(d),
         }

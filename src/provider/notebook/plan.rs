@@ -7,6 +7,7 @@
 use crate::client::enums::{HookType, Ownership, VolumeCategory};
 use crate::client::types::Status;
 use crate::enums::StringEnum;
+use crate::framework::model::decode;
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
@@ -130,7 +131,7 @@ pub(crate) struct Announced {
 /// `running` as configured: the diff and the step planner apply itself runs.
 pub(crate) fn announce(prior: &Value, planned: &Value, running: &Value) -> Result<Announced, Diagnostics> {
     // The notebook the plan asks for (a value known only after apply reads as unset).
-    let model = super::model_of(planned)?;
+    let model: NotebookModel = decode(planned).map_err(|e| e.to_diagnostics("Unexpected notebook value"))?;
     let spec =
         Spec::from_plan(&model, model.running).map_err(|e| e.to_diagnostics("Invalid notebook configuration"))?;
     let diff = diff(prior, planned);

@@ -24,6 +24,7 @@ mod rpc;
 pub mod schema;
 pub mod service;
 pub mod timeouts;
+pub mod typed;
 pub mod validators;
 
 pub use action::Action;
@@ -38,3 +39,4 @@ pub use provider::Provider;
 pub use resource::Resource;
 pub use schema::{Attribute, Block, Mode, NestedAttributes, NestedBlock, NestedNesting, Nesting, Schema};
 pub use service::ProviderService;
+pub use typed::{Ctx, Failure, ModelDataSource, ModelResource, Remains, Typed, TypedDataSource};
