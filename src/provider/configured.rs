@@ -21,7 +21,7 @@ use crate::client::{ApiError, Client, ClientConfig, ClientConfigError};
 use crate::framework::CallContext;
 use crate::protocol::{AttributePath, Diagnostics};
 
-use super::config::{IamSignIn, Settings};
+use super::config::{IamSignIn, ProviderModel, Settings};
 use super::notebook::preflight;
 
 /// What the provider block configured: the API clients every call uses.
@@ -153,17 +153,17 @@ impl Configured {
         match self.credentials.current().await {
             Ok(_) => Ok(()),
             Err(e) if by_password && self.settings.agencies.is_empty() => Err(Diagnostics::with_error_at(
-                AttributePath::attr("password"),
+                AttributePath::attr(ProviderModel::PASSWORD),
                 "Cannot sign in with the password",
                 e.to_string(),
             )),
             Err(e) if self.settings.oidc.is_some() => Err(Diagnostics::with_error_at(
-                AttributePath::attr("assume_role_with_oidc"),
+                AttributePath::attr(ProviderModel::ASSUME_ROLE_WITH_OIDC),
                 "Cannot sign in with the OIDC token",
                 e.to_string(),
             )),
             Err(e) if self.settings.metadata_url.is_none() => Err(Diagnostics::with_error_at(
-                AttributePath::attr("assume_role"),
+                AttributePath::attr(ProviderModel::ASSUME_ROLE),
                 "Cannot assume the agency",
                 e.to_string(),
             )),

@@ -75,7 +75,7 @@ impl Provider for ModelArtsProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             Arc::new(data_sources::notebook::NotebookDataSource),
-            Arc::new(data_sources::notebooks::NotebooksDataSource),
+            Arc::new(TypedDataSource(data_sources::notebooks::NotebooksDataSource)),
             Arc::new(TypedDataSource(data_sources::flavors::FlavorsDataSource)),
             Arc::new(TypedDataSource(data_sources::images::ImagesDataSource)),
         ]

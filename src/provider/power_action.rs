@@ -21,6 +21,7 @@ use crate::client::{ApiError, Client};
 use crate::duration;
 use crate::enums::StringEnum;
 use crate::framework::action::{Action, InvokeRequest, InvokeResponse, PlanRequest, PlanResponse, Progress};
+use crate::framework::model::decode;
 use crate::framework::validators::{Check, OneOf, Text};
 use crate::framework::{Attribute, Block, CallContext, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Value};
@@ -53,12 +54,22 @@ pub(crate) fn schema() -> Schema {
     Schema::new(
         0,
         Block::new("Starts, stops or restarts a notebook, and waits until it is there. Invoke it with `terraform apply -invoke=action.modelarts_notebook_power.NAME`, or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14+). It is idempotent: stopping a stopped notebook succeeds without a call. The action does not change Terraform's state: stopping a notebook whose `modelarts_notebook` says `running = true` shows as drift at the next plan, by design — use `running` for the power state you want kept, and this action for one-off operations.")
-            .attr(Attribute::string("notebook_id").required().describe("The notebook's ID."))
-            .attr(Attribute::string("power_action").required().describe("`start`, `stop` or `restart` (a running notebook is stopped, then started; a stopped one is started).").validate(OneOf(PowerAction::NAMES)))
-            .attr(Attribute::string("auto_stop_duration").optional().describe("For `start` and `restart`: stop the notebook automatically after this long (`1h` to `72h`). Without it auto-stop is off, as for the resource.").validate(Check { check: check_auto_stop_duration, description: "a duration from `1h` to `72h`" }))
-            .attr(Attribute::string("region").optional().describe("The notebook's region; the provider's when omitted."))
-            .attr(Attribute::string("timeout").optional().describe("How long the action may take, e.g. `45m`. Defaults to `30m`.").validate(Text { check: check_timeout, description: "a duration such as `30m`" })),
+            .attr(Attribute::string(PowerModel::NOTEBOOK_ID).required().describe("The notebook's ID."))
+            .attr(Attribute::string(PowerModel::POWER_ACTION).required().describe("`start`, `stop` or `restart` (a running notebook is stopped, then started; a stopped one is started).").validate(OneOf(PowerAction::NAMES)))
+            .attr(Attribute::string(PowerModel::AUTO_STOP_DURATION).optional().describe("For `start` and `restart`: stop the notebook automatically after this long (`1h` to `72h`). Without it auto-stop is off, as for the resource.").validate(Check { check: check_auto_stop_duration, description: "a duration from `1h` to `72h`" }))
+            .attr(Attribute::string(PowerModel::REGION).optional().describe("The notebook's region; the provider's when omitted."))
+            .attr(Attribute::string(PowerModel::TIMEOUT).optional().describe("How long the action may take, e.g. `45m`. Defaults to `30m`.").validate(Text { check: check_timeout, description: "a duration such as `30m`" })),
     )
+}
+
+/// The action's configuration, as written.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+struct PowerModel {
+    notebook_id: String,
+    power_action: String,
+    auto_stop_duration: Option<String>,
+    region: Option<String>,
+    timeout: Option<String>,
 }
 
 /// The action's configuration, checked.
@@ -71,25 +82,25 @@ struct Config {
 }
 
 fn config_of(v: &Value) -> Result<Config, Diagnostics> {
-    let text = |name: &str| v.attr(name).as_str().map(str::to_string);
+    let m: PowerModel = decode(v).map_err(|e| e.to_diagnostics("Invalid configuration"))?;
     let bad = |name: &str, detail: String| {
         Diagnostics::with_error_at(AttributePath::attr(name), format!("Invalid {name}"), detail)
     };
-    let notebook_id = text("notebook_id").ok_or_else(|| bad("notebook_id", "The notebook ID is required.".into()))?;
-    let word = text("power_action").unwrap_or_default();
-    let action = PowerAction::parse(&word)
-        .ok_or_else(|| bad("power_action", format!("{word:?} is not one of {}", PowerAction::NAMES.join(", "))))?;
-    let auto_stop = match text("auto_stop_duration") {
+    let action = PowerAction::parse(&m.power_action).ok_or_else(|| {
+        let word = &m.power_action;
+        bad(PowerModel::POWER_ACTION, format!("{word:?} is not one of {}", PowerAction::NAMES.join(", ")))
+    })?;
+    let auto_stop = match &m.auto_stop_duration {
         Some(s) => {
-            let d = duration::parse(&s).map_err(|e| bad("auto_stop_duration", e.to_string()))?;
+            let d = duration::parse(s).map_err(|e| bad(PowerModel::AUTO_STOP_DURATION, e.to_string()))?;
             let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
             Some(LeaseReq { duration: ms, kind: LeaseType::Timing.into() })
         }
         None => None,
     };
-    let timeout_text = text("timeout").unwrap_or_else(|| DEFAULT_TIMEOUT.to_string());
-    let timeout = duration::parse(&timeout_text).map_err(|e| bad("timeout", e.to_string()))?;
-    Ok(Config { notebook_id, action, auto_stop, region: text("region"), timeout })
+    let timeout = duration::parse(m.timeout.as_deref().unwrap_or(DEFAULT_TIMEOUT))
+        .map_err(|e| bad(PowerModel::TIMEOUT, e.to_string()))?;
+    Ok(Config { notebook_id: m.notebook_id, action, auto_stop, region: m.region, timeout })
 }
 
 /// Runs `work`, reporting every [`PROGRESS_EVERY`] that it is still `doing`.
@@ -156,14 +167,16 @@ impl Action for NotebookPowerAction {
 
     /// A known notebook ID must name a notebook (an unknown one is made in the same apply).
     async fn plan(&self, ctx: &CallContext, req: &PlanRequest<'_>, resp: &mut PlanResponse) {
-        let Some(id) = req.config.attr("notebook_id").as_str() else { return };
-        let (api, region) = match client(ctx, req.config.attr("region").as_str()).await {
+        let Some(id) = req.config.attr(PowerModel::NOTEBOOK_ID).as_str() else { return };
+        let (api, region) = match client(ctx, req.config.attr(PowerModel::REGION).as_str()).await {
             Ok(c) => c,
             Err(d) => return resp.diagnostics.extend(d),
         };
         match api.get_notebook(&id.into()).await {
             Ok(_) => {}
-            Err(e) if e.is_not_found() => resp.diagnostics.extend(notebook_not_found("notebook_id", id, &region)),
+            Err(e) if e.is_not_found() => {
+                resp.diagnostics.extend(notebook_not_found(PowerModel::NOTEBOOK_ID, id, &region))
+            }
             Err(e) => resp.diagnostics.warning("Could not check the notebook", e.to_string()),
         }
     }

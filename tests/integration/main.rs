@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod attribute_names;
 mod client_sim;
 mod docs;
 mod fuzz;

@@ -12,6 +12,7 @@ mod profile;
 mod settings;
 mod signin;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::duration;
@@ -21,6 +22,65 @@ use crate::protocol::{Type, Value};
 
 pub use settings::{resolve, Settings};
 pub use signin::IamSignIn;
+
+/// The provider block's value. It names every attribute once (`ProviderModel::REGION`);
+/// the settings are resolved from it value by value, each with its environment
+/// fallbacks ([`ENV_FALLBACKS`]), in `settings`.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct ProviderModel {
+    pub region: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    pub security_token: Option<String>,
+    pub token: Option<String>,
+    pub user_name: Option<String>,
+    pub user_id: Option<String>,
+    pub password: Option<String>,
+    pub project_id: Option<String>,
+    pub project_name: Option<String>,
+    pub domain_id: Option<String>,
+    pub domain_name: Option<String>,
+    pub shared_config_file: Option<String>,
+    pub profile: Option<String>,
+    pub auth_url: Option<String>,
+    pub cloud: Option<String>,
+    pub insecure: Option<bool>,
+    pub cacert_file: Option<String>,
+    pub cert: Option<String>,
+    pub key: Option<String>,
+    pub enterprise_project_id: Option<String>,
+    pub signing_algorithm: Option<String>,
+    pub endpoints: Option<BTreeMap<String, String>>,
+    pub endpoint: Option<String>,
+    pub request_timeout: Option<String>,
+    pub max_retries: Option<i64>,
+    /// A number that need not be whole.
+    pub max_requests_per_second: Value,
+    pub assume_role: Vec<AssumeRoleModel>,
+    pub assume_role_with_oidc: Vec<OidcModel>,
+    pub ignore_tags: Option<Vec<String>>,
+    pub default_tags: Option<BTreeMap<String, String>>,
+}
+
+/// An `assume_role` block.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct AssumeRoleModel {
+    pub agency_name: String,
+    pub domain_name: Option<String>,
+    pub domain_id: Option<String>,
+    pub duration: Option<i64>,
+}
+
+/// The `assume_role_with_oidc` block.
+#[derive(Clone, Debug, Default, tfplugin::Model)]
+pub(crate) struct OidcModel {
+    pub agency_name: String,
+    pub domain_id: String,
+    pub duration: Option<i64>,
+    pub idp_id: String,
+    pub id_token: Option<String>,
+    pub id_token_file: Option<String>,
+}
 
 /// Retries of a failed API call when `max_retries` is not set.
 pub const DEFAULT_MAX_RETRIES: i64 = 5;
@@ -65,30 +125,33 @@ fn check_signing_algorithm(v: &Value) -> Result<(), String> {
 /// Every attribute of the provider block, with the environment variables it falls
 /// back to, in order (the official provider's: `HW_*` first, then `OS_*`).
 pub const ENV_FALLBACKS: &[(&str, &[&str])] = &[
-    ("region", &["HW_REGION_NAME", "OS_REGION_NAME"]),
-    ("access_key", &["HW_ACCESS_KEY", "OS_ACCESS_KEY"]),
-    ("secret_key", &["HW_SECRET_KEY", "OS_SECRET_KEY"]),
-    ("security_token", &["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN"]),
-    ("token", &["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"]),
-    ("user_name", &["HW_USER_NAME", "OS_USERNAME"]),
-    ("user_id", &["HW_USER_ID", "OS_USER_ID"]),
-    ("password", &["HW_USER_PASSWORD", "OS_PASSWORD"]),
-    ("project_id", &["HW_PROJECT_ID", "OS_PROJECT_ID"]),
-    ("project_name", &["HW_PROJECT_NAME", "OS_PROJECT_NAME"]),
-    ("domain_id", &["HW_DOMAIN_ID", "OS_DOMAIN_ID", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID"]),
-    ("domain_name", &["HW_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"]),
-    ("auth_url", &["HW_AUTH_URL", "OS_AUTH_URL"]),
-    ("cloud", &["HW_CLOUD"]),
-    ("insecure", &["HW_INSECURE", "OS_INSECURE"]),
-    ("cacert_file", &["HW_CACERT_FILE", "OS_CACERT"]),
-    ("cert", &["HW_CERT", "OS_CERT"]),
-    ("key", &["HW_KEY", "OS_KEY"]),
-    ("max_retries", &["HW_MAX_RETRIES"]),
-    ("enterprise_project_id", &["HW_ENTERPRISE_PROJECT_ID"]),
-    ("signing_algorithm", &["HW_SIGNING_ALGORITHM"]),
-    ("endpoint", &["HW_MODELARTS_ENDPOINT"]),
-    ("shared_config_file", &["HW_SHARED_CONFIG_FILE"]),
-    ("profile", &["HW_PROFILE"]),
+    (ProviderModel::REGION, &["HW_REGION_NAME", "OS_REGION_NAME"]),
+    (ProviderModel::ACCESS_KEY, &["HW_ACCESS_KEY", "OS_ACCESS_KEY"]),
+    (ProviderModel::SECRET_KEY, &["HW_SECRET_KEY", "OS_SECRET_KEY"]),
+    (ProviderModel::SECURITY_TOKEN, &["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN"]),
+    (ProviderModel::TOKEN, &["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"]),
+    (ProviderModel::USER_NAME, &["HW_USER_NAME", "OS_USERNAME"]),
+    (ProviderModel::USER_ID, &["HW_USER_ID", "OS_USER_ID"]),
+    (ProviderModel::PASSWORD, &["HW_USER_PASSWORD", "OS_PASSWORD"]),
+    (ProviderModel::PROJECT_ID, &["HW_PROJECT_ID", "OS_PROJECT_ID"]),
+    (ProviderModel::PROJECT_NAME, &["HW_PROJECT_NAME", "OS_PROJECT_NAME"]),
+    (ProviderModel::DOMAIN_ID, &["HW_DOMAIN_ID", "OS_DOMAIN_ID", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_ID"]),
+    (
+        ProviderModel::DOMAIN_NAME,
+        &["HW_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"],
+    ),
+    (ProviderModel::AUTH_URL, &["HW_AUTH_URL", "OS_AUTH_URL"]),
+    (ProviderModel::CLOUD, &["HW_CLOUD"]),
+    (ProviderModel::INSECURE, &["HW_INSECURE", "OS_INSECURE"]),
+    (ProviderModel::CACERT_FILE, &["HW_CACERT_FILE", "OS_CACERT"]),
+    (ProviderModel::CERT, &["HW_CERT", "OS_CERT"]),
+    (ProviderModel::KEY, &["HW_KEY", "OS_KEY"]),
+    (ProviderModel::MAX_RETRIES, &["HW_MAX_RETRIES"]),
+    (ProviderModel::ENTERPRISE_PROJECT_ID, &["HW_ENTERPRISE_PROJECT_ID"]),
+    (ProviderModel::SIGNING_ALGORITHM, &["HW_SIGNING_ALGORITHM"]),
+    (ProviderModel::ENDPOINT, &["HW_MODELARTS_ENDPOINT"]),
+    (ProviderModel::SHARED_CONFIG_FILE, &["HW_SHARED_CONFIG_FILE"]),
+    (ProviderModel::PROFILE, &["HW_PROFILE"]),
 ];
 
 /// Where a value came from: the block, or an environment variable.
@@ -115,85 +178,85 @@ fn arg(name: &'static str, what: &str) -> Attribute {
 
 /// The provider block's schema.
 pub fn schema() -> Schema {
-    let endpoints = Attribute::of_type("endpoints", Type::map(Type::String))
+    let endpoints = Attribute::of_type(ProviderModel::ENDPOINTS, Type::map(Type::String))
         .optional()
         .describe("Base URLs of the services, by service name, as in the official provider: `modelarts`, `iam` (as `auth_url`) and `sts` (the security token service of `assume_role` with a domain). `https://` is added to a value without a scheme; `{region}` is replaced by the region served.")
         .validate(Check { check: check_endpoints_map, description: "a map of service names to URLs" });
     let root = Block::new("The ModelArts provider manages Huawei Cloud ModelArts notebook instances. Its arguments are the official Huawei Cloud provider's, with the same environment variables (`HW_*`, then `OS_*`): a `provider \"huaweicloud\"` block ports by renaming it.")
-        .attr(arg("region", "Region of the ModelArts service, e.g. `cn-north-4`."))
-        .attr(arg("access_key", "Access key (AK) used to sign requests; set together with `secret_key`."))
-        .attr(arg("secret_key", "Secret key (SK) used to sign requests.").sensitive())
-        .attr(arg("security_token", "Security token of temporary keys, sent as `X-Security-Token`.").sensitive())
-        .attr(arg("token", "An IAM token (`X-Subject-Token` of IAM's token call) sent as `X-Auth-Token` instead of signing; it wins over keys and password, as in the official provider. A token is scoped to one project and lives 24 hours: it serves the provider's region only, and is not renewed.").sensitive())
-        .attr(arg("user_name", "Sign in as this IAM user with `password` when no keys are set (the official provider's order: `token`, keys, password, then the instance metadata service). Needs the account: `domain_name` or `domain_id`."))
-        .attr(arg("user_id", "Sign in as the IAM user of this ID with `password` (instead of `user_name`)."))
-        .attr(arg("password", "The password of `user_name` or `user_id`: IAM gives a token for each project served, sent as `X-Auth-Token` and fetched again before it expires. Accounts with login protection (MFA) need keys instead.").sensitive())
-        .attr(arg("project_id", "ID of the project the notebooks belong to. When omitted, the project named `project_name` (else the region) is looked up through IAM (`auth_url`) once per region."))
-        .attr(arg("project_name", "Name of the project to look up when `project_id` is not set; the region's name when omitted (the region's default project)."))
-        .attr(arg("domain_id", "ID of the account (domain). Used by `assume_role` with a domain, as in the official provider."))
-        .attr(arg("domain_name", "Name of the account (domain): with `user_name`, the account the user belongs to."))
-        .attr(arg("shared_config_file", "KooCLI's shared config file (`~` is the home directory). Read when it or `profile` is set; `~/.hcloud/config.json` (`%USERPROFILE%\\.hcloud\\config.json` on Windows) when only `profile` is. The profile's keys replace `access_key`, `secret_key` and `security_token`; its region, project and account override when set. Keys must be stored unencrypted (`hcloud configure set --cli-auth-encrypt=false`), as for the official provider."))
-        .attr(arg("profile", "The profile of the shared config file to use; the file's `current` profile when omitted. Profiles in mode `AKSK` and `SSO` are read, and a profile's agency (`agencyName`) is assumed with its keys; an `ecsAgency` profile takes its keys from the instance metadata service."))
-        .attr(arg("auth_url", "The IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`: where projects are looked up. Defaults to `https://iam.{region}.{cloud}/v3`.").validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }))
-        .attr(arg("cloud", "The domain of the public endpoints: `myhuaweicloud.com`, or `myhuaweicloud.eu` when the region begins with `eu-west-1` (the European site, e.g. `eu-west-101`)."))
-        .attr(Attribute::bool("insecure").optional().describe(format!("Skip TLS certificate verification of every endpoint. Defaults to `false`. Falls back to {}.", env_names("insecure"))))
-        .attr(arg("cacert_file", "A PEM file of CA certificates to trust besides the system's (a private cloud's CA, or an inspecting proxy's)."))
-        .attr(arg("cert", "A PEM file of the client certificate to present to endpoints that ask for one (mutual TLS); set together with `key`."))
-        .attr(arg("key", "A PEM file of the client certificate's private key; set together with `cert`."))
-        .attr(arg("enterprise_project_id", "The official provider's default enterprise project. Accepted so its block ports, and unused: the notebook API has no enterprise project."))
-        .attr(arg("signing_algorithm", "How requests are signed: `HmacSHA256` (the default, `SDK-HMAC-SHA256`) or `HmacSM3` (`SDK-HMAC-SM3`, SM3 in place of SHA-256). The official provider's `EcdsaP256SHA256` and `SM2SM3` are refused at plan time: this provider does not sign with them yet.").validate(OneOf(SIGNING_ALGORITHMS)).validate(Check { check: check_signing_algorithm, description: "a signing algorithm this provider supports" }))
+        .attr(arg(ProviderModel::REGION, "Region of the ModelArts service, e.g. `cn-north-4`."))
+        .attr(arg(ProviderModel::ACCESS_KEY, "Access key (AK) used to sign requests; set together with `secret_key`."))
+        .attr(arg(ProviderModel::SECRET_KEY, "Secret key (SK) used to sign requests.").sensitive())
+        .attr(arg(ProviderModel::SECURITY_TOKEN, "Security token of temporary keys, sent as `X-Security-Token`.").sensitive())
+        .attr(arg(ProviderModel::TOKEN, "An IAM token (`X-Subject-Token` of IAM's token call) sent as `X-Auth-Token` instead of signing; it wins over keys and password, as in the official provider. A token is scoped to one project and lives 24 hours: it serves the provider's region only, and is not renewed.").sensitive())
+        .attr(arg(ProviderModel::USER_NAME, "Sign in as this IAM user with `password` when no keys are set (the official provider's order: `token`, keys, password, then the instance metadata service). Needs the account: `domain_name` or `domain_id`."))
+        .attr(arg(ProviderModel::USER_ID, "Sign in as the IAM user of this ID with `password` (instead of `user_name`)."))
+        .attr(arg(ProviderModel::PASSWORD, "The password of `user_name` or `user_id`: IAM gives a token for each project served, sent as `X-Auth-Token` and fetched again before it expires. Accounts with login protection (MFA) need keys instead.").sensitive())
+        .attr(arg(ProviderModel::PROJECT_ID, "ID of the project the notebooks belong to. When omitted, the project named `project_name` (else the region) is looked up through IAM (`auth_url`) once per region."))
+        .attr(arg(ProviderModel::PROJECT_NAME, "Name of the project to look up when `project_id` is not set; the region's name when omitted (the region's default project)."))
+        .attr(arg(ProviderModel::DOMAIN_ID, "ID of the account (domain). Used by `assume_role` with a domain, as in the official provider."))
+        .attr(arg(ProviderModel::DOMAIN_NAME, "Name of the account (domain): with `user_name`, the account the user belongs to."))
+        .attr(arg(ProviderModel::SHARED_CONFIG_FILE, "KooCLI's shared config file (`~` is the home directory). Read when it or `profile` is set; `~/.hcloud/config.json` (`%USERPROFILE%\\.hcloud\\config.json` on Windows) when only `profile` is. The profile's keys replace `access_key`, `secret_key` and `security_token`; its region, project and account override when set. Keys must be stored unencrypted (`hcloud configure set --cli-auth-encrypt=false`), as for the official provider."))
+        .attr(arg(ProviderModel::PROFILE, "The profile of the shared config file to use; the file's `current` profile when omitted. Profiles in mode `AKSK` and `SSO` are read, and a profile's agency (`agencyName`) is assumed with its keys; an `ecsAgency` profile takes its keys from the instance metadata service."))
+        .attr(arg(ProviderModel::AUTH_URL, "The IAM endpoint, e.g. `https://iam.cn-north-4.myhuaweicloud.com/v3`: where projects are looked up. Defaults to `https://iam.{region}.{cloud}/v3`.").validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }))
+        .attr(arg(ProviderModel::CLOUD, "The domain of the public endpoints: `myhuaweicloud.com`, or `myhuaweicloud.eu` when the region begins with `eu-west-1` (the European site, e.g. `eu-west-101`)."))
+        .attr(Attribute::bool(ProviderModel::INSECURE).optional().describe(format!("Skip TLS certificate verification of every endpoint. Defaults to `false`. Falls back to {}.", env_names(ProviderModel::INSECURE))))
+        .attr(arg(ProviderModel::CACERT_FILE, "A PEM file of CA certificates to trust besides the system's (a private cloud's CA, or an inspecting proxy's)."))
+        .attr(arg(ProviderModel::CERT, "A PEM file of the client certificate to present to endpoints that ask for one (mutual TLS); set together with `key`."))
+        .attr(arg(ProviderModel::KEY, "A PEM file of the client certificate's private key; set together with `cert`."))
+        .attr(arg(ProviderModel::ENTERPRISE_PROJECT_ID, "The official provider's default enterprise project. Accepted so its block ports, and unused: the notebook API has no enterprise project."))
+        .attr(arg(ProviderModel::SIGNING_ALGORITHM, "How requests are signed: `HmacSHA256` (the default, `SDK-HMAC-SHA256`) or `HmacSM3` (`SDK-HMAC-SM3`, SM3 in place of SHA-256). The official provider's `EcdsaP256SHA256` and `SM2SM3` are refused at plan time: this provider does not sign with them yet.").validate(OneOf(SIGNING_ALGORITHMS)).validate(Check { check: check_signing_algorithm, description: "a signing algorithm this provider supports" }))
         .attr(endpoints)
         .attr(
-            arg("endpoint", "Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`; `{region}` is replaced by the region. The same as `endpoints.modelarts` (set one of them, or both alike). Defaults to `https://modelarts.{region}.{cloud}`.")
+            arg(ProviderModel::ENDPOINT, "Base URL of the ModelArts API (scheme, host and optional port), e.g. a private cloud's or the local `modelarts-sim`; `{region}` is replaced by the region. The same as `endpoints.modelarts` (set one of them, or both alike). Defaults to `https://modelarts.{region}.{cloud}`.")
                 .validate(Check { check: check_endpoint, description: "an `http://` or `https://` URL" }),
         )
         .attr(
-            Attribute::string("request_timeout")
+            Attribute::string(ProviderModel::REQUEST_TIMEOUT)
                 .optional()
                 .describe("How long one API request may take, from connecting until the last byte of the answer, such as `\"60s\"` or `\"2m\"`. An answer that trickles in slower is abandoned (and retried when that is safe). Defaults to `60s`.")
                 .validate(Check { check: check_request_timeout, description: "a duration from `1s` to `1h`" }),
         )
         .attr(
-            Attribute::number("max_retries")
+            Attribute::number(ProviderModel::MAX_RETRIES)
                 .optional()
-                .describe(format!("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried (within an operation's timeout, such trouble is retried until the timeout). Defaults to `5`. Falls back to {}.", env_names("max_retries")))
+                .describe(format!("How many times a throttled (429), unavailable (502, 503, 504) or unreachable request is retried (within an operation's timeout, such trouble is retried until the timeout). Defaults to `5`. Falls back to {}.", env_names(ProviderModel::MAX_RETRIES)))
                 .validate(IntRange(0, 100)),
         )
         .attr(
-            Attribute::number("max_requests_per_second")
+            Attribute::number(ProviderModel::MAX_REQUESTS_PER_SECOND)
                 .optional()
                 .describe("Never send more than this many API requests a second, for an account whose rate limit is known. Without it the provider paces itself: after the API throttles a request (HTTP 429), every request slows down and the rate recovers gradually.")
                 .validate(Check { check: check_rate, description: "a positive number of requests a second" }),
         )
         .block(NestedBlock::list(
-            "assume_role",
+            ProviderModel::ASSUME_ROLE,
             0,
             0,
             Block::new("Act through an agency: the keys configured (or the metadata service's) ask IAM for the agency's temporary keys, which sign every request and are fetched again before they expire. Several blocks form a chain, each assumed with the keys of the one before, as in the official provider. Without a block, HW_ASSUME_ROLE_AGENCY_NAME (with HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID, HW_ASSUME_ROLE_DURATION) sets one.")
-                .attr(Attribute::string("agency_name").required().describe("The agency's name."))
-                .attr(Attribute::string("domain_name").optional().describe("The account (domain) that created the agency, by name: IAM's `securitytokens` call is used."))
-                .attr(Attribute::string("domain_id").optional().describe("The account (domain) that created the agency, by ID: STS's `v5/agencies/assume` call is used (at `endpoints.sts`, by default `https://sts.{region}.{cloud}`)."))
-                .attr(Attribute::number("duration").optional().describe("How long the agency's keys live, in seconds: 900 to 86400. When omitted, STS's default, or 12 hours from IAM (what the official provider always asks there).").validate(IntRange(900, 86_400))),
+                .attr(Attribute::string(AssumeRoleModel::AGENCY_NAME).required().describe("The agency's name."))
+                .attr(Attribute::string(AssumeRoleModel::DOMAIN_NAME).optional().describe("The account (domain) that created the agency, by name: IAM's `securitytokens` call is used."))
+                .attr(Attribute::string(AssumeRoleModel::DOMAIN_ID).optional().describe("The account (domain) that created the agency, by ID: STS's `v5/agencies/assume` call is used (at `endpoints.sts`, by default `https://sts.{region}.{cloud}`)."))
+                .attr(Attribute::number(AssumeRoleModel::DURATION).optional().describe("How long the agency's keys live, in seconds: 900 to 86400. When omitted, STS's default, or 12 hours from IAM (what the official provider always asks there).").validate(IntRange(900, 86_400))),
         ))
         .block(NestedBlock::list(
-            "assume_role_with_oidc",
+            ProviderModel::ASSUME_ROLE_WITH_OIDC,
             0,
             1,
             Block::new("Sign in with an OpenID Connect ID token, as CI systems issue them, instead of long-lived keys (as in the official provider): IAM exchanges the token (of identity provider `idp_id`) for temporary keys, with which the agency `agency_name` of account `domain_id` is then assumed. The keys are fetched again before they expire, the token file read again each time. Without a block, the HW_ASSUME_ROLE_* variables with HW_ASSUME_ROLE_IDP_ID set one.")
-                .attr(Attribute::string("agency_name").required().describe("The agency to act through."))
-                .attr(Attribute::string("domain_id").required().describe("The account (domain) that created the agency, by ID."))
-                .attr(Attribute::number("duration").optional().describe("How long the agency's keys live, in seconds: 900 to 86400; STS's default when omitted.").validate(IntRange(900, 86_400)))
-                .attr(Attribute::string("idp_id").required().describe("The ID of the identity provider configured in IAM."))
-                .attr(Attribute::string("id_token").optional().sensitive().describe("The ID token itself. Set exactly one of `id_token` and `id_token_file`."))
-                .attr(Attribute::string("id_token_file").optional().describe("A file holding the ID token (read again at every exchange). Set exactly one of `id_token` and `id_token_file`.")),
+                .attr(Attribute::string(OidcModel::AGENCY_NAME).required().describe("The agency to act through."))
+                .attr(Attribute::string(OidcModel::DOMAIN_ID).required().describe("The account (domain) that created the agency, by ID."))
+                .attr(Attribute::number(OidcModel::DURATION).optional().describe("How long the agency's keys live, in seconds: 900 to 86400; STS's default when omitted.").validate(IntRange(900, 86_400)))
+                .attr(Attribute::string(OidcModel::IDP_ID).required().describe("The ID of the identity provider configured in IAM."))
+                .attr(Attribute::string(OidcModel::ID_TOKEN).optional().sensitive().describe("The ID token itself. Set exactly one of `id_token` and `id_token_file`."))
+                .attr(Attribute::string(OidcModel::ID_TOKEN_FILE).optional().describe("A file holding the ID token (read again at every exchange). Set exactly one of `id_token` and `id_token_file`.")),
         ))
         .attr(
-            Attribute::of_type("ignore_tags", Type::list(Type::String))
+            Attribute::of_type(ProviderModel::IGNORE_TAGS, Type::list(Type::String))
                 .optional()
                 .describe("Tag keys managed by something else (a tag policy, a cost tool), as the official provider's `ignore_tags`: a notebook's tags with these keys are never read back (no drift), changed or deleted. A notebook's `tags` and `default_tags` may not name them (refused at plan time), so the provider never fights over a key."),
         )
         .attr(
-            Attribute::of_type("default_tags", Type::map(Type::String))
+            Attribute::of_type(ProviderModel::DEFAULT_TAGS, Type::map(Type::String))
                 .optional()
                 .describe("Tags every notebook of this provider gets, as the official provider's `default_tags` (a map): merged under each notebook's own `tags` (a notebook's tag wins over a default tag of the same key); each notebook's `tags_all` shows the result. The API's rules for keys and values apply, as for a notebook's `tags`.")
                 .validate(Check { check: crate::provider::notebook::tags::check_tags, description: "tags the API accepts" }),
@@ -241,6 +304,12 @@ pub fn check_endpoint(v: &Value) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_model_and_the_schema_agree() {
+        use crate::framework::{model::agree, TfType};
+        assert_eq!(agree(&schema().ty(), &ProviderModel::tf_type()), Ok(()));
+    }
 
     #[test]
     fn endpoint_must_be_a_url() {

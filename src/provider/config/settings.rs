@@ -14,7 +14,8 @@ use super::endpoints::{default_cloud, with_scheme, Endpoints};
 use super::profile;
 use super::signin::{agencies, oidc, password_login, IamSignIn};
 use super::{
-    check_endpoint, check_request_timeout, origin, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT, ENV_FALLBACKS,
+    check_endpoint, check_request_timeout, origin, ProviderModel, DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT,
+    ENV_FALLBACKS,
 };
 use crate::client::assume::Agency;
 use crate::client::ids::Region;
@@ -134,7 +135,7 @@ fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags
 
 /// The `default_tags` block's tags (none when absent; unknown ones are reported).
 fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
-    let tags = config.attr("default_tags");
+    let tags = config.attr(ProviderModel::DEFAULT_TAGS);
     if !tags.is_wholly_known() {
         not_known_yet("default_tags", diags);
         return BTreeMap::new();
@@ -148,7 +149,7 @@ fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, Str
 /// The `ignore_tags` keys; a key that is also one of `defaults` is an error (the
 /// provider would both set it and leave it alone).
 fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut Diagnostics) -> BTreeSet<String> {
-    let list = config.attr("ignore_tags");
+    let list = config.attr(ProviderModel::IGNORE_TAGS);
     if !list.is_wholly_known() {
         not_known_yet("ignore_tags", diags);
         return BTreeSet::new();
@@ -156,7 +157,7 @@ fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut 
     let keys: BTreeSet<String> = list.elements().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
     for key in keys.iter().filter(|k| defaults.contains_key(*k)) {
         diags.error_at(
-            AttributePath::attr("default_tags").then_key(key),
+            AttributePath::attr(ProviderModel::DEFAULT_TAGS).then_key(key),
             "A default tag is ignored",
             format!("Tag key {key:?} is in both default_tags and ignore_tags: the provider cannot both set it and leave it alone. Remove it from one of them."),
         );
@@ -166,7 +167,7 @@ fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut 
 
 /// `endpoints` as a map of service to URL (schemes added).
 fn endpoints_map(config: &Value) -> BTreeMap<String, String> {
-    match config.attr("endpoints") {
+    match config.attr(ProviderModel::ENDPOINTS) {
         Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), with_scheme(v.as_str()?)))).collect(),
         _ => BTreeMap::new(),
     }
@@ -180,31 +181,31 @@ fn flag(text: Option<String>) -> bool {
 /// Combines the configuration with the environment (`env` looks a variable up).
 pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<Settings> {
     let mut get = |attr: &str| value(config, attr, env, diags);
-    let mut region = get("region");
-    let mut project_id = get("project_id");
-    let project_name = get("project_name");
-    let mut domain_id = get("domain_id");
-    let domain_name = get("domain_name");
-    let mut access_key = get("access_key");
-    let mut secret_key = get("secret_key");
-    let mut security_token = get("security_token");
-    let token = get("token");
-    let user_name = get("user_name");
-    let user_id = get("user_id");
-    let password = get("password");
-    let shared_config_file = get("shared_config_file");
-    let profile_name = get("profile");
-    let endpoint = get("endpoint").map(|e| with_scheme(&e));
-    let auth_url = get("auth_url").map(|e| with_scheme(&e));
-    let cloud = get("cloud");
-    let insecure = flag(get("insecure"));
-    let cacert_file = get("cacert_file");
-    let cert_file = get("cert");
-    let key_file = get("key");
-    let enterprise_project_id = get("enterprise_project_id");
-    let max_retries_text = get("max_retries");
-    let signing_algorithm = get("signing_algorithm");
-    let mut credentials_origin = origin(config, "access_key", env);
+    let mut region = get(ProviderModel::REGION);
+    let mut project_id = get(ProviderModel::PROJECT_ID);
+    let project_name = get(ProviderModel::PROJECT_NAME);
+    let mut domain_id = get(ProviderModel::DOMAIN_ID);
+    let domain_name = get(ProviderModel::DOMAIN_NAME);
+    let mut access_key = get(ProviderModel::ACCESS_KEY);
+    let mut secret_key = get(ProviderModel::SECRET_KEY);
+    let mut security_token = get(ProviderModel::SECURITY_TOKEN);
+    let token = get(ProviderModel::TOKEN);
+    let user_name = get(ProviderModel::USER_NAME);
+    let user_id = get(ProviderModel::USER_ID);
+    let password = get(ProviderModel::PASSWORD);
+    let shared_config_file = get(ProviderModel::SHARED_CONFIG_FILE);
+    let profile_name = get(ProviderModel::PROFILE);
+    let endpoint = get(ProviderModel::ENDPOINT).map(|e| with_scheme(&e));
+    let auth_url = get(ProviderModel::AUTH_URL).map(|e| with_scheme(&e));
+    let cloud = get(ProviderModel::CLOUD);
+    let insecure = flag(get(ProviderModel::INSECURE));
+    let cacert_file = get(ProviderModel::CACERT_FILE);
+    let cert_file = get(ProviderModel::CERT);
+    let key_file = get(ProviderModel::KEY);
+    let enterprise_project_id = get(ProviderModel::ENTERPRISE_PROJECT_ID);
+    let max_retries_text = get(ProviderModel::MAX_RETRIES);
+    let signing_algorithm = get(ProviderModel::SIGNING_ALGORITHM);
+    let mut credentials_origin = origin(config, ProviderModel::ACCESS_KEY, env);
     let mut profile_failed = false;
     let mut profile_agency: Option<Agency> = None;
     let mut profile_metadata = false;
@@ -243,14 +244,14 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let keys_set = access_key.is_some() || secret_key.is_some();
     let sign_in = match (token, keys_set) {
         (Some(t), _) => {
-            credentials_origin = origin(config, "token", env);
+            credentials_origin = origin(config, ProviderModel::TOKEN, env);
             Some(IamSignIn::Token(t))
         }
         (None, true) => None,
         (None, false) => {
             password_login(config, env, user_name, user_id, password, domain_id.clone(), domain_name.clone(), diags)
                 .map(|login| {
-                    credentials_origin = origin(config, "password", env);
+                    credentials_origin = origin(config, ProviderModel::PASSWORD, env);
                     IamSignIn::Password(login)
                 })
         }
@@ -260,7 +261,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     }
     // With no keys anywhere, the instance metadata service gives temporary ones (an
     // ECS or CCE node with an agency), as the official provider and SDKs do.
-    let with_oidc = !config.attr("assume_role_with_oidc").elements().is_empty()
+    let with_oidc = !config.attr(ProviderModel::ASSUME_ROLE_WITH_OIDC).elements().is_empty()
         || env("HW_ASSUME_ROLE_IDP_ID").is_some_and(|v| !v.trim().is_empty());
     let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed && !with_oidc && sign_in.is_none();
     let metadata_url = no_keys.then(|| {
@@ -302,7 +303,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     }
     if let Some(a) = &signing_algorithm {
         if let Err(e) = super::check_signing_algorithm(&Value::from(a.as_str())) {
-            diags.error_at(AttributePath::attr("signing_algorithm"), "Unsupported signing algorithm", e);
+            diags.error_at(AttributePath::attr(ProviderModel::SIGNING_ALGORITHM), "Unsupported signing algorithm", e);
         }
     }
     let map = endpoints_map(config);
@@ -310,11 +311,11 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let modelarts = match (endpoint, map.get("modelarts")) {
         (Some(e), Some(m)) if e.trim_end_matches('/') != m => {
             diags.error_at(
-                AttributePath::attr("endpoint"),
+                AttributePath::attr(ProviderModel::ENDPOINT),
                 "endpoint and endpoints.modelarts differ",
                 format!(
                     "endpoint ({e}, from {}) and endpoints.modelarts ({m}) name the same thing: set one of them.",
-                    origin(config, "endpoint", env)
+                    origin(config, ProviderModel::ENDPOINT, env)
                 ),
             );
             None
@@ -333,7 +334,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             Ok(n) if n.fract() == 0.0 && (0.0..=100.0).contains(&n) => n as i64,
             _ => {
                 diags.error_at(
-                    AttributePath::attr("max_retries"),
+                    AttributePath::attr(ProviderModel::MAX_RETRIES),
                     "Invalid max_retries",
                     format!("max_retries must be a whole number from 0 to 100, not {t:?}."),
                 );
@@ -341,13 +342,13 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         },
     };
-    let request_timeout = match config.attr("request_timeout").as_str() {
+    let request_timeout = match config.attr(ProviderModel::REQUEST_TIMEOUT).as_str() {
         None => DEFAULT_REQUEST_TIMEOUT,
         Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s).map_err(String::from))
         {
             Ok(d) => d,
             Err(e) => {
-                diags.error_at(AttributePath::attr("request_timeout"), "Invalid request_timeout", e);
+                diags.error_at(AttributePath::attr(ProviderModel::REQUEST_TIMEOUT), "Invalid request_timeout", e);
                 DEFAULT_REQUEST_TIMEOUT
             }
         },
@@ -355,7 +356,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let cacert_pem = cacert_file.and_then(|path| match read_ca_file(&path) {
         Ok(pem) => Some(pem),
         Err(e) => {
-            diags.error_at(AttributePath::attr("cacert_file"), "Cannot use cacert_file", e);
+            diags.error_at(AttributePath::attr(ProviderModel::CACERT_FILE), "Cannot use cacert_file", e);
             None
         }
     });
@@ -368,7 +369,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
                 Some(pem)
             }
             (Err(e), _) | (_, Err(e)) => {
-                diags.error_at(AttributePath::attr("cert"), "Cannot use the client certificate", e);
+                diags.error_at(AttributePath::attr(ProviderModel::CERT), "Cannot use the client certificate", e);
                 None
             }
         },
@@ -400,13 +401,13 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let region = Region::from(region?);
     let cloud = cloud.unwrap_or_else(|| default_cloud(&region).to_string());
     let endpoint_origin = match &modelarts {
-        Some(_) if map.contains_key("modelarts") && origin(config, "endpoint", env).is_empty() => {
+        Some(_) if map.contains_key("modelarts") && origin(config, ProviderModel::ENDPOINT, env).is_empty() => {
             "The endpoint comes from `endpoints.modelarts` in the provider block.".to_string()
         }
-        Some(_) => format!("The endpoint comes from {}.", origin(config, "endpoint", env)),
+        Some(_) => format!("The endpoint comes from {}.", origin(config, ProviderModel::ENDPOINT, env)),
         None => format!(
             "The endpoint is the one of region {region:?} (from {}) on {cloud}: check the region's name (they read like cn-north-4), or set endpoints.modelarts (or endpoint, HW_MODELARTS_ENDPOINT) to use another endpoint.",
-            origin(config, "region", env)
+            origin(config, ProviderModel::REGION, env)
         ),
     };
     let endpoints = Endpoints { cloud, modelarts, iam, sts: map.get("sts").cloned() };
@@ -431,7 +432,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         endpoint_origin,
         default_tags,
         ignore_tags,
-        max_requests_per_second: match config.attr("max_requests_per_second") {
+        max_requests_per_second: match config.attr(ProviderModel::MAX_REQUESTS_PER_SECOND) {
             Value::Number(n) if n.as_f64() > 0.0 => Some(n.as_f64()),
             _ => None,
         },

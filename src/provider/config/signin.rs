@@ -10,7 +10,7 @@ use crate::client::oidc::IdToken;
 use crate::client::password::{Account, Login, User};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::origin;
+use super::{origin, AssumeRoleModel, OidcModel, ProviderModel};
 
 /// Signing in through IAM with a token instead of keys. `Debug` hides the secrets.
 #[derive(Clone)]
@@ -35,10 +35,10 @@ impl std::fmt::Debug for IamSignIn {
 /// official provider's `configureProvider`).
 pub(super) fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Vec<Agency> {
     let text = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.trim().is_empty());
-    let blocks = config.attr("assume_role").elements();
+    let blocks = config.attr(ProviderModel::ASSUME_ROLE).elements();
     if blocks.iter().any(|b| !b.is_wholly_known()) {
         diags.error_at(
-            AttributePath::attr("assume_role"),
+            AttributePath::attr(ProviderModel::ASSUME_ROLE),
             "Provider attribute assume_role is not known yet",
             "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
         );
@@ -69,10 +69,10 @@ pub(super) fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, dia
         .iter()
         .filter_map(|b| {
             Some(Agency {
-                name: text(b.attr("agency_name"))?,
-                domain_name: text(b.attr("domain_name")),
-                domain_id: text(b.attr("domain_id")),
-                duration_secs: b.attr("duration").as_i64().and_then(|d| u32::try_from(d).ok()),
+                name: text(b.attr(AssumeRoleModel::AGENCY_NAME))?,
+                domain_name: text(b.attr(AssumeRoleModel::DOMAIN_NAME)),
+                domain_id: text(b.attr(AssumeRoleModel::DOMAIN_ID)),
+                duration_secs: b.attr(AssumeRoleModel::DURATION).as_i64().and_then(|d| u32::try_from(d).ok()),
             })
         })
         .collect()
@@ -86,9 +86,9 @@ pub(super) fn oidc(
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<((String, IdToken), Agency)> {
-    let at = AttributePath::attr("assume_role_with_oidc");
+    let at = AttributePath::attr(ProviderModel::ASSUME_ROLE_WITH_OIDC);
     let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
-    let block = config.attr("assume_role_with_oidc").elements().first().cloned();
+    let block = config.attr(ProviderModel::ASSUME_ROLE_WITH_OIDC).elements().first().cloned();
     if block.as_ref().is_some_and(|b| !b.is_wholly_known()) {
         diags.error_at(
             at,
@@ -103,9 +103,11 @@ pub(super) fn oidc(
             None => var(env_name),
         }
     };
-    let idp_id = get("idp_id", "HW_ASSUME_ROLE_IDP_ID")?;
-    let token = match (get("id_token", "HW_ASSUME_ROLE_ID_TOKEN"), get("id_token_file", "HW_ASSUME_ROLE_ID_TOKEN_FILE"))
-    {
+    let idp_id = get(OidcModel::IDP_ID, "HW_ASSUME_ROLE_IDP_ID")?;
+    let token = match (
+        get(OidcModel::ID_TOKEN, "HW_ASSUME_ROLE_ID_TOKEN"),
+        get(OidcModel::ID_TOKEN_FILE, "HW_ASSUME_ROLE_ID_TOKEN_FILE"),
+    ) {
         (Some(t), None) => IdToken::Literal(t),
         (None, Some(f)) => IdToken::File(PathBuf::from(f)),
         _ => {
@@ -117,9 +119,10 @@ pub(super) fn oidc(
             return None;
         }
     };
-    let (Some(name), Some(domain_id)) =
-        (get("agency_name", "HW_ASSUME_ROLE_AGENCY_NAME"), get("domain_id", "HW_ASSUME_ROLE_DOMAIN_ID"))
-    else {
+    let (Some(name), Some(domain_id)) = (
+        get(OidcModel::AGENCY_NAME, "HW_ASSUME_ROLE_AGENCY_NAME"),
+        get(OidcModel::DOMAIN_ID, "HW_ASSUME_ROLE_DOMAIN_ID"),
+    ) else {
         diags.error_at(
             at,
             "assume_role_with_oidc needs agency_name and domain_id",
@@ -128,7 +131,7 @@ pub(super) fn oidc(
         return None;
     };
     let duration = match &block {
-        Some(b) => b.attr("duration").as_i64().and_then(|d| u32::try_from(d).ok()),
+        Some(b) => b.attr(OidcModel::DURATION).as_i64().and_then(|d| u32::try_from(d).ok()),
         None => var("HW_ASSUME_ROLE_DURATION").and_then(|d| d.trim().parse().ok()),
     };
     Some(((idp_id, token), Agency { name, domain_name: None, domain_id: Some(domain_id), duration_secs: duration }))
@@ -153,11 +156,11 @@ pub(super) fn password_login(
         (None, None) => {
             if password.is_some() {
                 diags.error_at(
-                    AttributePath::attr("password"),
+                    AttributePath::attr(ProviderModel::PASSWORD),
                     "A password needs its user",
                     format!(
                         "password (from {}) signs in a user: set user_name (with domain_name) or user_id.",
-                        origin(config, "password", env)
+                        origin(config, ProviderModel::PASSWORD, env)
                     ),
                 );
             }
@@ -176,7 +179,7 @@ pub(super) fn password_login(
     };
     if matches!(user, User::Name(_)) && account.is_none() {
         diags.error_at(
-            AttributePath::attr("domain_name"),
+            AttributePath::attr(ProviderModel::DOMAIN_NAME),
             "Missing provider setting domain_name",
             "IAM finds a user by name within its account: set domain_name (HW_DOMAIN_NAME) or domain_id, or sign in with user_id.",
         );

@@ -123,12 +123,12 @@ impl DataSource for NotebookDataSource {
     }
 
     fn validate_config(&self, req: &ValidateConfigRequest<'_>, resp: &mut ValidateConfigResponse) {
-        let (id, name) = (req.config.attr("id"), req.config.attr("name"));
+        let (id, name) = (req.config.attr(NotebookModel::ID), req.config.attr(NotebookModel::NAME));
         if id.is_null() && name.is_null() {
             resp.diagnostics.error("Missing notebook selector", "Set id, or the name of the notebook to read.");
         } else if !id.is_null() && !name.is_null() {
             resp.diagnostics.error_at(
-                AttributePath::attr("name"),
+                AttributePath::attr(NotebookModel::NAME),
                 "Conflicting notebook selectors",
                 "Set either id or name, not both.",
             );
@@ -142,10 +142,10 @@ impl DataSource for NotebookDataSource {
 
 async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
     let (api, region) = api(ctx, config).await?;
-    let found = match (config.attr("id").as_str(), config.attr("name").as_str()) {
+    let found = match (config.attr(NotebookModel::ID).as_str(), config.attr(NotebookModel::NAME).as_str()) {
         (Some(id), _) => match api.get_notebook(&id.into()).await {
             Ok(n) => Ok(n),
-            Err(e) if e.is_not_found() => Err(notebook_not_found("id", id, &region)),
+            Err(e) if e.is_not_found() => Err(notebook_not_found(NotebookModel::ID, id, &region)),
             Err(e) => Err(Diagnostics::with_error("Failed to read notebook", e.to_string())),
         },
         (None, Some(name)) => {

@@ -155,28 +155,28 @@ mod tests {
         assert_eq!(diff(&a, &a), Diff::default());
         assert_eq!(diff(&a, &notebook("f2", 20)).0, [Field::VolumeSize, Field::FlavorId]);
         let mut unknown = a.clone();
-        unknown.set_attr("flavor_id", Value::Unknown);
+        unknown.set_attr(NotebookModel::FLAVOR_ID, Value::Unknown);
         assert_eq!(diff(&a, &unknown).needing(Needs::Stopped), [Field::FlavorId]);
     }
 
     #[test]
     fn what_the_api_takes_as_the_same_is_no_change() {
         let mut a = notebook("f1", 10);
-        a.set_attr("allowed_access_ips", Value::List(vec!["1.1.1.1".into(), "2.2.2.2".into()]));
+        a.set_attr(NotebookModel::ALLOWED_ACCESS_IPS, Value::List(vec!["1.1.1.1".into(), "2.2.2.2".into()]));
         let mut b = a.clone();
-        b.set_attr("allowed_access_ips", Value::List(vec!["2.2.2.2".into(), "1.1.1.1".into()]));
-        b.set_attr("description", "".into());
+        b.set_attr(NotebookModel::ALLOWED_ACCESS_IPS, Value::List(vec!["2.2.2.2".into(), "1.1.1.1".into()]));
+        b.set_attr(NotebookModel::DESCRIPTION, "".into());
         assert_eq!(diff(&a, &b), Diff::default());
         // A size left to the API, and the saved image named in place of the base one.
         let mut c = a.clone();
         c.set_at(&Field::VolumeSize.path(), Value::Null);
         assert_eq!(diff(&a, &c), Diff::default());
-        a.set_attr("image_id", "base".into());
-        a.set_attr("current_image_id", "saved".into());
+        a.set_attr(NotebookModel::IMAGE_ID, "base".into());
+        a.set_attr(NotebookModel::CURRENT_IMAGE_ID, "saved".into());
         let mut d = a.clone();
-        d.set_attr("image_id", "saved".into());
+        d.set_attr(NotebookModel::IMAGE_ID, "saved".into());
         assert_eq!(diff(&a, &d), Diff::default());
-        d.set_attr("image_id", "other".into());
+        d.set_attr(NotebookModel::IMAGE_ID, "other".into());
         assert_eq!(diff(&a, &d).0, [Field::ImageId]);
     }
 }

@@ -20,6 +20,8 @@ use crate::client::{ApiError, Client};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
+use super::model::NotebookModel;
+
 /// One answer, asked for once however many plans want it at the same time.
 type Shared<T> = Arc<OnceCell<Result<T, ApiError>>>;
 
@@ -85,10 +87,11 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
     }
     let creating = req.state.is_null();
     let known = |v: &Value| v.as_str().map(String::from);
-    let flavor = known(resp.plan.attr("flavor_id"));
-    let image = known(resp.plan.attr("image_id"));
-    let flavor_changed = creating || req.state.attr("flavor_id") != resp.plan.attr("flavor_id");
-    let image_changed = creating || req.state.attr("image_id") != resp.plan.attr("image_id");
+    let flavor = known(resp.plan.attr(NotebookModel::FLAVOR_ID));
+    let image = known(resp.plan.attr(NotebookModel::IMAGE_ID));
+    let flavor_changed =
+        creating || req.state.attr(NotebookModel::FLAVOR_ID) != resp.plan.attr(NotebookModel::FLAVOR_ID);
+    let image_changed = creating || req.state.attr(NotebookModel::IMAGE_ID) != resp.plan.attr(NotebookModel::IMAGE_ID);
     let mut checks = Checks { diags: Diagnostics::new(), warned: false };
 
     // A create always lists the flavors: it also proves the endpoint and credentials.
@@ -128,8 +131,8 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
             ),
             Some(_) => {}
         }
-        let id = req.state.attr("id").as_str();
-        let current = req.state.attr("flavor_id").as_str();
+        let id = req.state.attr(NotebookModel::ID).as_str();
+        let current = req.state.attr(NotebookModel::FLAVOR_ID).as_str();
         if let (false, Some(id), Some(current), false) = (creating, id, current, checks.diags.has_errors()) {
             match cache.switchable(api, id, current).await {
                 Ok(options) if !options.iter().any(|x| &x.id == f) => checks.refuse(
@@ -203,20 +206,20 @@ async fn warn_of_a_saved_environment(
     resp: &ModifyPlanResponse,
     checks: &mut Checks,
 ) {
-    let Some(running) = req.state.attr("current_image_id").as_str() else { return };
-    if resp.plan.attr("image_id").as_str() == Some(running) {
+    let Some(running) = req.state.attr(NotebookModel::CURRENT_IMAGE_ID).as_str() else { return };
+    if resp.plan.attr(NotebookModel::IMAGE_ID).as_str() == Some(running) {
         return;
     }
     if let Ok(Some(img)) = cache.image(api, running).await {
         if img.origin.as_ref().is_some_and(|o| o.is(ImageOrigin::ImageSave)) {
             checks.diags.warning_at(
-                AttributePath::attr("image_id"),
+                AttributePath::attr(NotebookModel::IMAGE_ID),
                 "The notebook leaves the image it was saved as",
                 format!(
                     "Notebook {} runs image {} ({running}), saved from a notebook. Apply switches it to {}, without what was installed in it (the saved image stays in SWR). To keep the saved environment, set image_id = {running:?}.",
-                    req.state.attr("id").as_str().unwrap_or_default(),
+                    req.state.attr(NotebookModel::ID).as_str().unwrap_or_default(),
                     img.name,
-                    resp.plan.attr("image_id").as_str().unwrap_or("(known after apply)"),
+                    resp.plan.attr(NotebookModel::IMAGE_ID).as_str().unwrap_or("(known after apply)"),
                 ),
             );
         }

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use crate::client::limits::{check_tag, SYSTEM_TAG_PREFIX};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
+use super::model::NotebookModel;
+
 /// Tags by key.
 pub(crate) type Tags = BTreeMap<String, String>;
 
@@ -18,14 +20,6 @@ pub(crate) fn check_tags(v: &Value) -> Result<(), String> {
     m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k, v))).try_for_each(|(k, v)| check_tag(k, v))
 }
 
-/// A `tags` filter argument as the list call's pairs (none when null or unknown).
-pub(crate) fn tag_filter(v: &Value) -> Vec<(String, String)> {
-    match v {
-        Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Errors for configured `tags` whose keys the provider's `ignore_tags` names: such
 /// a tag would be set by nobody and shown as a change forever.
 pub(crate) fn check_not_ignored(tags: &Value, ignored: &std::collections::BTreeSet<String>) -> Diagnostics {
@@ -33,7 +27,7 @@ pub(crate) fn check_not_ignored(tags: &Value, ignored: &std::collections::BTreeS
     if let Value::Map(m) = tags {
         for key in m.keys().filter(|k| ignored.contains(*k)) {
             diags.error_at(
-                AttributePath::attr("tags").then_key(key),
+                AttributePath::attr(NotebookModel::TAGS).then_key(key),
                 "An ignored tag is configured",
                 format!("Tag key {key:?} is in the provider's ignore_tags: the provider leaves it to whatever manages it. Remove it from tags or from ignore_tags."),
             );
