@@ -23,6 +23,21 @@ pub(crate) fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnost
     json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e.to_string()))
 }
 
+/// Stored state of the current schema version, as Terraform is to read it back: the
+/// JSON itself when Terraform reads it as written ([`json::fits`]: every plan of
+/// every resource comes through here, and most need nothing done), else converted
+/// (attributes the schema no longer has are dropped).
+pub(crate) fn current_json_state(raw: &[u8], ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
+    let j: serde_json::Value = serde_json::from_slice(raw)
+        .map_err(|e| Diagnostics::with_error("Could not parse stored state", e.to_string()))?;
+    if json::fits(&j, ty) {
+        return Ok(pb::DynamicValue { msgpack: Vec::new(), json: raw.to_vec() });
+    }
+    let v =
+        json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e.to_string()))?;
+    encode(&v, ty, "upgraded state")
+}
+
 /// Encodes `v` as msgpack of type `ty`; a value that does not fit is a provider bug,
 /// reported as an error diagnostic.
 pub(crate) fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
@@ -52,5 +67,21 @@ mod tests {
         assert!(encode(&Value::Bool(true), &ty, "state").is_err());
         assert!(decode_json_state(b"{\"a\": 1}", &ty).is_ok());
         assert!(decode_json_state(b"{", &ty).is_err());
+    }
+
+    #[test]
+    fn current_state_is_passed_on_as_written_when_terraform_reads_it_so() {
+        let ty = Type::object([("a", Type::String), ("n", Type::Number), ("l", Type::list(Type::String))]);
+        let raw = br#"{"a":"x","n":1.5,"l":["y",null]}"#;
+        let dv = current_json_state(raw, &ty).unwrap();
+        assert_eq!((dv.json.as_slice(), dv.msgpack.is_empty()), (&raw[..], true));
+        assert_eq!(decode(Some(&dv), &ty, "state").unwrap().attr("a"), &Value::from("x"));
+        // An attribute the schema dropped, or a number written as a string: converted.
+        for raw in [&br#"{"a":"x","gone":true}"#[..], br#"{"n":"2"}"#] {
+            let dv = current_json_state(raw, &ty).unwrap();
+            assert!(dv.json.is_empty() && !dv.msgpack.is_empty(), "{}", String::from_utf8_lossy(raw));
+            assert!(decode(Some(&dv), &ty, "state").is_ok());
+        }
+        assert!(current_json_state(b"{", &ty).is_err());
     }
 }

@@ -1,8 +1,6 @@
 //! The JSON encoding of Terraform values, as found in stored state
 //! (`UpgradeResourceState`, `MoveResourceState`). It has no unknowns.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value as J;
 
 use super::diagnostics::Step;
@@ -59,25 +57,39 @@ pub fn from_json(json: &J, ty: &Type) -> Result<Value, ShapeError> {
         }
         Type::Map(e) => {
             let J::Object(m) = json else { return mismatch("an object") };
-            let mut out = BTreeMap::new();
-            for (k, x) in m {
-                out.insert(k.clone(), from_json(x, e).map_err(|err| err.within(Step::Key(k.clone())))?);
-            }
-            Ok(Value::Map(out))
+            m.iter()
+                .map(|(k, x)| Ok((k.clone(), from_json(x, e).map_err(|err| err.within(Step::Key(k.clone())))?)))
+                .collect::<Result<_, _>>()
+                .map(Value::Map)
         }
         Type::Object(attrs) => {
             let J::Object(m) = json else { return mismatch("an object") };
-            let mut out = BTreeMap::new();
-            for (k, t) in attrs {
-                let v = match m.get(k) {
-                    Some(x) => from_json(x, t).map_err(|err| err.in_attr(k))?,
-                    None => Value::Null,
-                };
-                out.insert(k.clone(), v);
-            }
-            Ok(Value::Object(out))
+            // In the schema's (sorted) order, so the object is built at once.
+            attrs
+                .iter()
+                .map(|(k, t)| match m.get(k) {
+                    Some(x) => Ok((k.clone(), from_json(x, t).map_err(|err| err.in_attr(k))?)),
+                    None => Ok((k.clone(), Value::Null)),
+                })
+                .collect::<Result<_, _>>()
+                .map(Value::Object)
         }
         Type::Dynamic => Err(ShapeError::new("dynamic values are not supported in stored state")),
+    }
+}
+
+/// Whether Terraform reads `json` as a value of `ty` exactly as written (cty's JSON
+/// decoding): every value of its type's own JSON kind, no attribute the type lacks
+/// (a left-out attribute reads as null). Then stored state needs no conversion.
+pub fn fits(json: &J, ty: &Type) -> bool {
+    match (json, ty) {
+        (J::Null, _) => true,
+        (J::Bool(_), Type::Bool) | (J::Number(_), Type::Number) | (J::String(_), Type::String) => true,
+        (J::Array(items), Type::List(e) | Type::Set(e)) => items.iter().all(|x| fits(x, e)),
+        (J::Array(items), Type::Tuple(ts)) => items.len() == ts.len() && items.iter().zip(ts).all(|(x, t)| fits(x, t)),
+        (J::Object(m), Type::Map(e)) => m.values().all(|x| fits(x, e)),
+        (J::Object(m), Type::Object(attrs)) => m.iter().all(|(k, x)| attrs.get(k).is_some_and(|t| fits(x, t))),
+        _ => false,
     }
 }
 

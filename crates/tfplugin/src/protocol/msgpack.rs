@@ -3,8 +3,6 @@
 //! that does not fit is an error, never a panic, and no length prefix is trusted
 //! for an allocation larger than the bytes that remain.
 
-use std::collections::BTreeMap;
-
 use super::diagnostics::{AttributePath, Step};
 use super::types::Type;
 use super::value::{kind_name, Number, ShapeError, Value};
@@ -241,32 +239,51 @@ impl<'a> Decoder<'a> {
                     return self.err("expected a map");
                 };
                 self.check_len(n, 2)?;
-                let mut m = BTreeMap::new();
+                let mut entries = Vec::with_capacity(n);
                 for _ in 0..n {
                     let k = self.key()?;
                     let v = self.value(e, depth + 1).map_err(|err| err.within(Step::Key(k.clone())))?;
-                    m.insert(k, v);
+                    entries.push((k, v));
                 }
-                Ok(Value::Map(m))
+                // Built at once from the entries (a key given twice keeps its last
+                // value): sorted input, as Terraform writes it, costs no comparisons
+                // beyond one pass.
+                Ok(Value::Map(entries.into_iter().collect()))
             }
             Type::Object(attrs) => {
                 let Head::Map(n) = head else {
                     return self.err("expected a map for an object");
                 };
                 self.check_len(n, 2)?;
-                let mut m = BTreeMap::new();
+                // Terraform writes every attribute, in name order (cty's msgpack): the
+                // schema's attributes are walked alongside, so an attribute costs no
+                // lookup; one left out is null, one out of order is looked up.
+                let mut fields = Vec::with_capacity(attrs.len().max(n));
+                let mut expected = attrs.iter().peekable();
                 for _ in 0..n {
                     let k = self.key()?;
-                    let Some(t) = attrs.get(&k) else {
+                    let mut found = None;
+                    while let Some((name, t)) = expected.peek() {
+                        match name.as_str().cmp(k.as_str()) {
+                            std::cmp::Ordering::Less => fields.push(((*name).clone(), Value::Null)),
+                            std::cmp::Ordering::Equal => found = Some(*t),
+                            std::cmp::Ordering::Greater => break,
+                        }
+                        expected.next();
+                        if found.is_some() {
+                            break;
+                        }
+                    }
+                    let Some(t) = found.or_else(|| attrs.get(&k)) else {
                         return self.err(format!("unexpected attribute {k:?}"));
                     };
                     let v = self.value(t, depth + 1).map_err(|err| err.within(Step::Attr(k.clone())))?;
-                    m.insert(k, v);
+                    fields.push((k, v));
                 }
-                for k in attrs.keys() {
-                    m.entry(k.clone()).or_insert(Value::Null);
-                }
-                Ok(Value::Object(m))
+                fields.extend(expected.map(|(name, _)| (name.clone(), Value::Null)));
+                // Later entries win: an attribute given out of order replaces the null
+                // written for it while walking.
+                Ok(Value::Object(fields.into_iter().collect()))
             }
             Type::Dynamic => {
                 // [type as JSON bytes, value]
@@ -334,14 +351,26 @@ fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), ShapeE
             }
         }
         (Value::Object(m), Type::Object(attrs)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
-                return Err(ShapeError::new(format!("attribute {extra:?} is not in the schema")));
-            }
             write_len(out, attrs.len(), [0x80, 0xde, 0xdf]);
+            // Both are in name order: walked together, an attribute costs no lookup.
+            let mut values = m.iter().peekable();
             for (k, t) in attrs {
+                let v = match values.peek() {
+                    Some((name, _)) if name.as_str() < k.as_str() => {
+                        return Err(ShapeError::new(format!("attribute {name:?} is not in the schema")))
+                    }
+                    Some((name, value)) if *name == k => {
+                        let value = *value;
+                        values.next();
+                        value
+                    }
+                    _ => &Value::Null,
+                };
                 write_str(out, k);
-                let v = m.get(k).unwrap_or(&Value::Null);
                 encode_into(out, v, t).map_err(|e| e.in_attr(k))?;
+            }
+            if let Some((extra, _)) = values.next() {
+                return Err(ShapeError::new(format!("attribute {extra:?} is not in the schema")));
             }
         }
         (v, Type::Dynamic) => {
@@ -459,6 +488,39 @@ mod tests {
         let back = decode(&bytes, &ty).unwrap();
         assert_eq!(back.attr("id"), &Value::from("x"));
         assert_eq!(back.attr("volume"), &Value::Null);
+    }
+
+    #[test]
+    fn attributes_in_any_order_once_or_twice_decode_as_the_last_given() {
+        let ty = Type::object([("a", Type::String), ("b", Type::String), ("c", Type::String)]);
+        // A map of 3: c, a, c (the later c wins); b left out.
+        let mut bytes = vec![0x83];
+        for (k, v) in [("c", "1"), ("a", "2"), ("c", "3")] {
+            write_str(&mut bytes, k);
+            write_str(&mut bytes, v);
+        }
+        let v = decode(&bytes, &ty).unwrap();
+        assert_eq!(v, Value::object([("a", "2".into()), ("b", Value::Null), ("c", "3".into())]));
+        // An attribute the type lacks is refused, wherever it comes.
+        let mut bytes = vec![0x82];
+        for (k, v) in [("a", "1"), ("bb", "2")] {
+            write_str(&mut bytes, k);
+            write_str(&mut bytes, v);
+        }
+        assert!(decode(&bytes, &ty).unwrap_err().to_string().contains("unexpected attribute \"bb\""));
+    }
+
+    #[test]
+    fn an_attribute_outside_the_type_is_not_encoded() {
+        let ty = Type::object([("b", Type::String), ("d", Type::String)]);
+        for extra in ["a", "c", "e"] {
+            let v = Value::object([("b", "x".into()), (extra, "y".into())]);
+            let e = encode(&v, &ty).unwrap_err();
+            assert!(e.to_string().contains(&format!("{extra:?} is not in the schema")), "{e}");
+        }
+        let map = Value::Map([("z".to_string(), Value::from("1")), ("a".to_string(), "2".into())].into());
+        let b = encode(&map, &Type::map(Type::String)).unwrap();
+        assert_eq!(decode(&b, &Type::map(Type::String)).unwrap(), map);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::protocol::{Diagnostics, Type, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::action::Action;
-use super::codec::{decode, decode_json_state, encode, unknown_type};
+use super::codec::{current_json_state, decode, encode, unknown_type};
 use super::context::{CallContext, ProviderData};
 use super::data_source::{self as ds, DataSource};
 use super::ephemeral::EphemeralResource;
@@ -200,8 +200,8 @@ impl ProviderService {
                 "Only JSON state is supported (the legacy flatmap format is not).",
             ));
         }
-        let (state, diagnostics) = if req.version == r.schema.version {
-            (decode_json_state(&raw.json, &r.ty)?, Diagnostics::new())
+        let (upgraded, diagnostics) = if req.version == r.schema.version {
+            (current_json_state(&raw.json, &r.ty)?, Diagnostics::new())
         } else {
             let unsupported = || {
                 Diagnostics::with_error(
@@ -218,15 +218,12 @@ impl ProviderService {
             let mut resp = rs::UpgradeStateResponse::default();
             upgrader.upgrade_state(&rs::UpgradeStateRequest { version: req.version, state: &json }, &mut resp);
             match resp.state {
-                Some(state) => (state, resp.diagnostics),
+                Some(state) => (encode(&state, &r.ty, "upgraded state")?, resp.diagnostics),
                 None if resp.diagnostics.has_errors() => return Err(resp.diagnostics),
                 None => return Err(unsupported()),
             }
         };
-        Ok(pb::upgrade_resource_state::Response {
-            upgraded_state: Some(encode(&state, &r.ty, "upgraded state")?),
-            diagnostics: diagnostics.to_proto(),
-        })
+        Ok(pb::upgrade_resource_state::Response { upgraded_state: Some(upgraded), diagnostics: diagnostics.to_proto() })
     }
 
     pub(super) async fn handle_configure_provider(
