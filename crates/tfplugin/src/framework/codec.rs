@@ -24,15 +24,15 @@ pub(crate) fn decode_json_state(raw: &[u8], ty: &Type) -> Result<Value, Diagnost
 }
 
 /// Stored state of the current schema version, as Terraform is to read it back: the
-/// JSON itself when Terraform reads it as written ([`json::fits`]: every plan of
+/// JSON itself when Terraform reads it as written ([`json::text_fits`]: every plan of
 /// every resource comes through here, and most need nothing done), else converted
 /// (attributes the schema no longer has are dropped).
 pub(crate) fn current_json_state(raw: &[u8], ty: &Type) -> Result<pb::DynamicValue, Diagnostics> {
-    let j: serde_json::Value = serde_json::from_slice(raw)
-        .map_err(|e| Diagnostics::with_error("Could not parse stored state", e.to_string()))?;
-    if json::fits(&j, ty) {
+    let unparsable = |e: serde_json::Error| Diagnostics::with_error("Could not parse stored state", e.to_string());
+    if json::text_fits(raw, ty).map_err(unparsable)? {
         return Ok(pb::DynamicValue { msgpack: Vec::new(), json: raw.to_vec() });
     }
+    let j: serde_json::Value = serde_json::from_slice(raw).map_err(unparsable)?;
     let v =
         json::from_json(&j, ty).map_err(|e| Diagnostics::with_error("Could not decode stored state", e.to_string()))?;
     encode(&v, ty, "upgraded state")

@@ -1,6 +1,7 @@
 //! The JSON encoding of Terraform values, as found in stored state
 //! (`UpgradeResourceState`, `MoveResourceState`). It has no unknowns.
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as J;
 
 use super::diagnostics::Step;
@@ -78,18 +79,117 @@ pub fn from_json(json: &J, ty: &Type) -> Result<Value, ShapeError> {
     }
 }
 
-/// Whether Terraform reads `json` as a value of `ty` exactly as written (cty's JSON
-/// decoding): every value of its type's own JSON kind, no attribute the type lacks
-/// (a left-out attribute reads as null). Then stored state needs no conversion.
-pub fn fits(json: &J, ty: &Type) -> bool {
-    match (json, ty) {
-        (J::Null, _) => true,
-        (J::Bool(_), Type::Bool) | (J::Number(_), Type::Number) | (J::String(_), Type::String) => true,
-        (J::Array(items), Type::List(e) | Type::Set(e)) => items.iter().all(|x| fits(x, e)),
-        (J::Array(items), Type::Tuple(ts)) => items.len() == ts.len() && items.iter().zip(ts).all(|(x, t)| fits(x, t)),
-        (J::Object(m), Type::Map(e)) => m.values().all(|x| fits(x, e)),
-        (J::Object(m), Type::Object(attrs)) => m.iter().all(|(k, x)| attrs.get(k).is_some_and(|t| fits(x, t))),
-        _ => false,
+/// Whether Terraform reads the JSON text `raw` as a value of `ty` exactly as written
+/// (cty's JSON decoding): every value of its type's own JSON kind, no attribute the
+/// type lacks (a left-out attribute reads as null). Then stored state needs no
+/// conversion. Read as it streams past: nothing is built, so such state costs one
+/// pass over its bytes. Malformed JSON is an error.
+pub fn text_fits(raw: &[u8], ty: &Type) -> Result<bool, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let fits = Fits(ty).deserialize(&mut de)?;
+    de.end()?;
+    Ok(fits)
+}
+
+/// Reads one JSON value, answering whether it fits the type; values inside that do
+/// not are still read to their end (the reader must reach the end of the text).
+struct Fits<'t>(&'t Type);
+
+impl<'de> DeserializeSeed<'de> for Fits<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fits<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(true)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(matches!(self.0, Type::Bool))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(matches!(self.0, Type::Number))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(matches!(self.0, Type::Number))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(matches!(self.0, Type::Number))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(matches!(self.0, Type::String))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut fits = true;
+        let mut count = 0;
+        loop {
+            let item = match self.0 {
+                Type::List(e) | Type::Set(e) => seq.next_element_seed(Fits(e))?,
+                Type::Tuple(ts) => match ts.get(count) {
+                    Some(t) => seq.next_element_seed(Fits(t))?,
+                    None => seq.next_element::<IgnoredAny>()?.map(|_| false),
+                },
+                _ => seq.next_element::<IgnoredAny>()?.map(|_| false),
+            };
+            let Some(item) = item else { break };
+            fits &= item;
+            count += 1;
+        }
+        Ok(fits && !matches!(self.0, Type::Tuple(ts) if ts.len() != count))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut fits = matches!(self.0, Type::Map(_) | Type::Object(_));
+        while let Some(key) = map.next_key_seed(AttributeOf(self.0))? {
+            fits &= match key {
+                Some(t) => map.next_value_seed(Fits(t))?,
+                None => map.next_value::<IgnoredAny>().map(|_| false)?,
+            };
+        }
+        Ok(fits)
+    }
+}
+
+/// Reads a key of a JSON object: the type of its value under a map or object type
+/// (`None` for an attribute the object type lacks, or under any other type).
+struct AttributeOf<'t>(&'t Type);
+
+impl<'de, 't> DeserializeSeed<'de> for AttributeOf<'t> {
+    type Value = Option<&'t Type>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<&'t Type>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, 't> Visitor<'de> for AttributeOf<'t> {
+    type Value = Option<&'t Type>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Option<&'t Type>, E> {
+        Ok(match self.0 {
+            Type::Map(e) => Some(e),
+            Type::Object(attrs) => attrs.get(key),
+            _ => None,
+        })
     }
 }
 
@@ -145,5 +245,31 @@ mod tests {
         let j: J = serde_json::from_str(r#"{"volume":[{"size":[1]}]}"#).unwrap();
         let e = from_json(&j, &ty).unwrap_err();
         assert_eq!(e.to_string(), "volume[0].size: expected a number, found an array");
+    }
+
+    #[test]
+    fn text_fits_when_terraform_reads_it_as_written() {
+        let ty = Type::object([
+            ("s", Type::String),
+            ("n", Type::Number),
+            ("b", Type::Bool),
+            ("l", Type::list(Type::object([("x", Type::String)]))),
+            ("m", Type::map(Type::Number)),
+            ("t", Type::Tuple(vec![Type::String, Type::Number])),
+        ]);
+        let fits = |raw: &str| text_fits(raw.as_bytes(), &ty).unwrap();
+        assert!(fits(r#"{"s":"a\"b","n":-1.5e3,"b":true,"l":[{"x":null},{}],"m":{"k":2},"t":["a",1]}"#));
+        assert!(fits(r#"{}"#), "left-out attributes read as null");
+        assert!(fits(r#"null"#));
+        assert!(!fits(r#"{"gone":1}"#), "an attribute the schema lacks");
+        assert!(!fits(r#"{"l":[{"x":null,"y":1}]}"#), "deep inside too");
+        assert!(!fits(r#"{"n":"5"}"#), "a number as a string is converted, not passed on");
+        assert!(!fits(r#"{"s":5}"#));
+        assert!(!fits(r#"{"t":["a"]}"#), "a tuple of the wrong length");
+        assert!(!fits(r#"{"t":["a",1,2]}"#));
+        assert!(!fits(r#"{"m":[1]}"#));
+        assert!(!fits(r#"{"b":{"x":[1,{"y":2}]}}"#), "a mismatch is read to its end");
+        assert!(text_fits(br#"{"s":"a"} x"#, &ty).is_err());
+        assert!(text_fits(br#"{"s":"#, &ty).is_err());
     }
 }
