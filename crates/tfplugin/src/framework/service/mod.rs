@@ -278,7 +278,13 @@ impl ProviderService {
     ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
         let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
-        let proposed = decode(req.proposed_new_state.as_ref(), &r.ty, "proposed new state")?;
+        // Most plans propose what is there (every unchanged object of a refresh):
+        // the same bytes are the same value, decoded once.
+        let proposed = if req.proposed_new_state.is_some() && req.proposed_new_state == req.prior_state {
+            prior.clone()
+        } else {
+            decode(req.proposed_new_state.as_ref(), &r.ty, "proposed new state")?
+        };
         let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
         if proposed.is_null() {
             // Destroy: nothing to refine.
