@@ -89,3 +89,26 @@ string_enum! {
     /// (`MANAGED`) or a dedicated resource pool.
     pub enum ClusterType { Managed = "MANAGED", Dedicated = "DEDICATED" }
 }
+
+string_enum! {
+    /// What kind of instance a notebook is (SDK `ListNotebooksRequest.feature`):
+    /// `NOTEBOOK` is billed (the default), `DEFAULT` the free CodeLab one.
+    pub enum NotebookFeature { Notebook = "NOTEBOOK", Default = "DEFAULT" }
+}
+
+string_enum! {
+    /// How the notebooks listed are billed (SDK `ListNotebooksRequest.billing`).
+    pub enum BillingKind { Compute = "COMPUTE", Storage = "STORAGE", All = "ALL" }
+}
+
+string_enum! {
+    /// Whose image it is (SDK `ListImageRequest.type`): built in (the default) or
+    /// saved by the user.
+    pub enum ImageType { BuildIn = "BUILD_IN", Dedicated = "DEDICATED" }
+}
+
+string_enum! {
+    /// A CPU architecture, as flavors spell it (SDK `NotebookFlavor.arch`, lower
+    /// case; images spell it upper case, SDK `ImageResponse.arch`).
+    pub enum CpuArch { X86_64 = "x86_64", Aarch64 = "aarch64" }
+}

@@ -9,6 +9,7 @@ use super::faults::Op;
 use super::reply::{bad_parameter, notebook, q, to_json, Ctx, Refused};
 use super::rules::PAGE_SIZES;
 use super::{images, mounts, notebooks, tags};
+use modelarts_api::enums::{NotebookFeature, StringEnum};
 use modelarts_api::types::{Image, Page};
 
 /// A request's operation, the notebook (or image) it is about, and the storage
@@ -185,7 +186,7 @@ fn list(query: &[(String, String)], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
             && q(query, "flavor").is_none_or(|f| n.flavor.as_str().contains(f))
             && q(query, "image_id").is_none_or(|i| n.image.id == i)
             && q(query, "id").is_none_or(|i| n.id == i)
-            && n.feature.as_deref().unwrap_or("NOTEBOOK") == feature
+            && n.feature.as_ref().map_or(NotebookFeature::Notebook.as_str(), |f| f.as_str()) == feature
     });
     paginate(all, query, Paging::OneOf(&PAGE_SIZES))
 }

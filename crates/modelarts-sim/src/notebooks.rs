@@ -24,7 +24,7 @@ use super::catalogue::Catalogue;
 use super::reply::{bad_parameter, busy, notebook, parse_body, q, refused, to_json, uuid_v4, Ctx, Refused};
 use super::rules::{self, code};
 use super::store::Record;
-use modelarts_api::enums::{HookType, ImageStatus, LeaseType, Ownership, VolumeCategory};
+use modelarts_api::enums::{HookType, ImageStatus, LeaseType, NotebookFeature, Ownership, VolumeCategory};
 use modelarts_api::enums::{StringEnum, Word};
 use modelarts_api::timefmt::now_millis;
 use modelarts_api::types::{
@@ -286,7 +286,7 @@ pub(crate) fn create(body: &[u8], ctx: &mut Ctx<'_>) -> Result<J, Refused> {
         endpoints: endpoints_res(&id, &endpoints),
         workspace_id: Some(req.workspace_id.clone().unwrap_or_else(|| "0".into())),
         pool: req.pool_id.as_ref().map(|p| PoolRef { id: p.clone(), name: Some(format!("pool-{p}")) }),
-        feature: Some(req.feature.clone().unwrap_or_else(|| "NOTEBOOK".into())),
+        feature: Some(req.feature.clone().unwrap_or(NotebookFeature::Notebook.into())),
         create_at: Some(now),
         update_at: Some(now),
         ..Default::default()

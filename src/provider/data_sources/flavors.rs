@@ -13,46 +13,46 @@ use crate::provider::configured::Configured;
 /// The data source's value: the filters, and what they found.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct FlavorsModel {
-    pub id: Option<String>,
-    pub region: Option<String>,
-    pub category: Option<String>,
+    id: Option<String>,
+    region: Option<String>,
+    category: Option<String>,
     #[tf(name = "type")]
-    pub kind: Option<String>,
-    pub include_sold_out: Option<bool>,
-    pub flavors: Option<Vec<FlavorModel>>,
+    kind: Option<String>,
+    include_sold_out: Option<bool>,
+    flavors: Option<Vec<FlavorModel>>,
 }
 
 /// One flavor, named as in the official provider.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct FlavorModel {
-    pub id: String,
-    pub name: String,
-    pub category: Option<String>,
-    pub arch: Option<String>,
-    pub description: Option<String>,
-    pub feature: Option<String>,
-    pub vcpus: Option<i64>,
-    pub memory: Option<i64>,
-    pub free: Option<bool>,
-    pub sold_out: Option<bool>,
-    pub billing: Vec<BillingModel>,
-    pub gpu: Vec<GpuModel>,
+    id: String,
+    name: String,
+    category: Option<String>,
+    arch: Option<String>,
+    description: Option<String>,
+    feature: Option<String>,
+    vcpus: Option<i64>,
+    memory: Option<i64>,
+    free: Option<bool>,
+    sold_out: Option<bool>,
+    billing: Vec<BillingModel>,
+    gpu: Vec<GpuModel>,
 }
 
 /// How a flavor is billed.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct BillingModel {
-    pub code: Option<String>,
-    pub unit_num: Option<i64>,
+    code: Option<String>,
+    unit_num: Option<i64>,
 }
 
 /// A flavor's GPUs.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct GpuModel {
-    pub gpu: Option<i64>,
-    pub gpu_memory: Option<String>,
+    gpu: Option<i64>,
+    gpu_memory: Option<String>,
     #[tf(name = "type")]
-    pub kind: Option<String>,
+    kind: Option<String>,
 }
 
 /// A computed attribute of a listed object, with its description.

@@ -1,6 +1,6 @@
 //! `data "modelarts_notebook_images"`: the images notebooks can use.
 
-use crate::client::enums::FlavorCategory;
+use crate::client::enums::{CpuArch, FlavorCategory, ImageType};
 use crate::client::notebooks::ImageFilter;
 use crate::client::types::Image;
 use crate::enums::StringEnum;
@@ -14,38 +14,38 @@ use super::region_attribute;
 /// The data source's value: the filters, and what they found.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct ImagesModel {
-    pub id: Option<String>,
-    pub region: Option<String>,
-    pub name: Option<String>,
+    id: Option<String>,
+    region: Option<String>,
+    name: Option<String>,
     #[tf(name = "type")]
-    pub kind: Option<String>,
-    pub cpu_arch: Option<String>,
-    pub namespace: Option<String>,
-    pub organization: Option<String>,
-    pub workspace_id: Option<String>,
-    pub service_type: Option<String>,
-    pub category: Option<String>,
-    pub images: Option<Vec<ImageModel>>,
+    kind: Option<String>,
+    cpu_arch: Option<String>,
+    namespace: Option<String>,
+    organization: Option<String>,
+    workspace_id: Option<String>,
+    service_type: Option<String>,
+    category: Option<String>,
+    images: Option<Vec<ImageModel>>,
 }
 
 /// One image, named as in the official provider.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct ImageModel {
-    pub id: String,
-    pub name: String,
-    pub swr_path: Option<String>,
-    pub tag: Option<String>,
+    id: String,
+    name: String,
+    swr_path: Option<String>,
+    tag: Option<String>,
     #[tf(name = "type")]
-    pub kind: Option<String>,
-    pub cpu_arch: Option<String>,
-    pub service_type: Option<String>,
-    pub description: Option<String>,
-    pub resource_categories: Vec<String>,
-    pub status: Option<String>,
-    pub dev_services: Vec<String>,
-    pub workspace_id: Option<String>,
-    pub namespace: Option<String>,
-    pub show_name: Option<String>,
+    kind: Option<String>,
+    cpu_arch: Option<String>,
+    service_type: Option<String>,
+    description: Option<String>,
+    resource_categories: Vec<String>,
+    status: Option<String>,
+    dev_services: Vec<String>,
+    workspace_id: Option<String>,
+    namespace: Option<String>,
+    show_name: Option<String>,
 }
 
 impl From<Image> for ImageModel {
@@ -96,13 +96,11 @@ fn image_attributes() -> Vec<Attribute> {
     ]
 }
 
-/// The architectures, as the official provider spells them; compared without
-/// regard to case (the SDK's docs spell an image's `X86_64`).
-const ARCHES: &[&str] = &["x86_64", "aarch64"];
-
+/// An architecture, as the official provider spells them ([`CpuArch`]); compared
+/// without regard to case (the SDK's docs spell an image's `X86_64`).
 fn check_arch(v: &Value) -> Result<(), String> {
     match v.as_str() {
-        Some(a) if !ARCHES.iter().any(|x| x.eq_ignore_ascii_case(a)) => {
+        Some(a) if !CpuArch::NAMES.iter().any(|x| x.eq_ignore_ascii_case(a)) => {
             Err(format!("{a:?} is not a CPU architecture: `x86_64` or `aarch64`"))
         }
         _ => Ok(()),
@@ -117,7 +115,7 @@ pub fn schema() -> Schema {
             .attr(Attribute::string(ImagesModel::ID).computed().describe("An identifier of this query (its filters)."))
             .attr(region_attribute())
             .attr(Attribute::string(ImagesModel::NAME).optional().describe("Only images whose name contains this text: the API matches names fuzzily by default (SDK `ListImageRequest.name_fuzzy_match`), as in the official provider."))
-            .attr(Attribute::string(ImagesModel::TYPE).default_value(BUILD_IN).describe("Only images of this type: `BUILD_IN` (provided by ModelArts, the default, as in the official provider) or `DEDICATED` (your own).").validate(OneOf(&[BUILD_IN, "DEDICATED"])))
+            .attr(Attribute::string(ImagesModel::TYPE).default_value(ImageType::BuildIn.as_str()).describe("Only images of this type: `BUILD_IN` (provided by ModelArts, the default, as in the official provider) or `DEDICATED` (your own).").validate(OneOf(ImageType::NAMES)))
             .attr(Attribute::string(ImagesModel::CPU_ARCH).optional().describe("Only images for this CPU architecture: `x86_64` or `aarch64` (compared without regard to case).").validate(Check { check: check_arch, description: "`x86_64` or `aarch64`" }))
             .attr(Attribute::string(ImagesModel::NAMESPACE).optional().describe("Only images of this SWR organization (the API's `namespace`)."))
             .attr(Attribute::string(ImagesModel::ORGANIZATION).optional().describe("The same as `namespace`, under the official provider's older (deprecated) name."))
@@ -131,9 +129,6 @@ pub fn schema() -> Schema {
             ),
     )
 }
-
-/// The image type the official data source lists when none is asked for.
-const BUILD_IN: &str = "BUILD_IN";
 
 /// `data "modelarts_notebook_images"`.
 #[derive(Debug)]
@@ -168,7 +163,7 @@ impl ModelDataSource for ImagesDataSource {
         let filter = ImageFilter {
             name: config.name.clone(),
             name_fuzzy_match: None,
-            kind: config.kind.clone().or_else(|| Some(BUILD_IN.into())),
+            kind: config.kind.clone().or_else(|| Some(ImageType::BuildIn.as_str().into())),
             service_type: config.service_type.clone(),
             namespace,
             workspace_id: config.workspace_id.clone(),

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::client::enums::{BillingKind, NotebookFeature, StringEnum};
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::{DataVolume, Notebook, VolumeRes};
 use crate::framework::validators::{Check, OneOf, Text};
@@ -23,18 +24,18 @@ use super::region_attribute;
 /// The data source's value: the filters, and the notebooks they found.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct NotebooksModel {
-    pub id: Option<String>,
-    pub region: Option<String>,
-    pub notebook_id: Option<String>,
-    pub name: Option<String>,
-    pub status: Option<String>,
-    pub feature: Option<String>,
-    pub workspace_id: Option<String>,
-    pub flavor_id: Option<String>,
-    pub image_id: Option<String>,
-    pub billing: Option<String>,
-    pub tags: Option<BTreeMap<String, String>>,
-    pub notebooks: Option<Vec<ListedNotebook>>,
+    id: Option<String>,
+    region: Option<String>,
+    notebook_id: Option<String>,
+    name: Option<String>,
+    status: Option<String>,
+    feature: Option<String>,
+    workspace_id: Option<String>,
+    flavor_id: Option<String>,
+    image_id: Option<String>,
+    billing: Option<String>,
+    tags: Option<BTreeMap<String, String>>,
+    notebooks: Option<Vec<ListedNotebook>>,
 }
 
 impl NotebooksModel {
@@ -56,61 +57,61 @@ impl NotebooksModel {
 /// One notebook, as the official provider names its attributes.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct ListedNotebook {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub status: String,
-    pub feature: Option<String>,
-    pub flavor_id: String,
-    pub workspace_id: Option<String>,
-    pub pool_id: Option<String>,
-    pub pool_name: Option<String>,
-    pub image_id: String,
-    pub image_name: Option<String>,
-    pub image_type: Option<String>,
-    pub image_swr_path: Option<String>,
-    pub url: Option<String>,
-    pub fail_reason: Option<String>,
-    pub auto_stop_enabled: Option<bool>,
-    pub lease_duration: Option<i64>,
-    pub lease_type: Option<String>,
-    pub key_pair: Option<String>,
-    pub ssh_uri: Option<String>,
-    pub allowed_access_ips: Vec<String>,
-    pub user_id: Option<String>,
-    pub ip: Option<String>,
-    pub jupyter_version: Option<String>,
-    pub billing_items: Vec<String>,
-    pub custom_spec: Option<String>,
-    pub user_vpc: Option<String>,
-    pub volume: Vec<ListedVolume>,
-    pub data_volumes: Vec<ListedDataVolume>,
-    pub tags: BTreeMap<String, String>,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
+    id: String,
+    name: String,
+    description: Option<String>,
+    status: String,
+    feature: Option<String>,
+    flavor_id: String,
+    workspace_id: Option<String>,
+    pool_id: Option<String>,
+    pool_name: Option<String>,
+    image_id: String,
+    image_name: Option<String>,
+    image_type: Option<String>,
+    image_swr_path: Option<String>,
+    url: Option<String>,
+    fail_reason: Option<String>,
+    auto_stop_enabled: Option<bool>,
+    lease_duration: Option<i64>,
+    lease_type: Option<String>,
+    key_pair: Option<String>,
+    ssh_uri: Option<String>,
+    allowed_access_ips: Vec<String>,
+    user_id: Option<String>,
+    ip: Option<String>,
+    jupyter_version: Option<String>,
+    billing_items: Vec<String>,
+    custom_spec: Option<String>,
+    user_vpc: Option<String>,
+    volume: Vec<ListedVolume>,
+    data_volumes: Vec<ListedDataVolume>,
+    tags: BTreeMap<String, String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
 }
 
 /// A listed notebook's storage.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct ListedVolume {
     #[tf(name = "type")]
-    pub kind: Option<String>,
-    pub ownership: Option<String>,
-    pub size: Option<i64>,
-    pub uri: Option<String>,
-    pub id: Option<String>,
-    pub mount_path: Option<String>,
+    kind: Option<String>,
+    ownership: Option<String>,
+    size: Option<i64>,
+    uri: Option<String>,
+    id: Option<String>,
+    mount_path: Option<String>,
 }
 
 /// Storage mounted into a listed notebook.
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct ListedDataVolume {
     #[tf(name = "type")]
-    pub kind: Option<String>,
-    pub mount_path: Option<String>,
-    pub path: Option<String>,
-    pub status: Option<String>,
-    pub mount_type: Option<String>,
+    kind: Option<String>,
+    mount_path: Option<String>,
+    path: Option<String>,
+    status: Option<String>,
+    mount_type: Option<String>,
 }
 
 /// The filters (argument, description); `read` maps each to its query name.
@@ -221,8 +222,8 @@ pub fn schema() -> Schema {
         let mut a = Attribute::string(name).optional().describe(*description);
         a = match *name {
             NotebooksModel::STATUS => a.validate(Text { check: known_status, description: "a notebook status" }),
-            NotebooksModel::FEATURE => a.validate(OneOf(&["NOTEBOOK", "DEFAULT"])),
-            NotebooksModel::BILLING => a.validate(OneOf(&["COMPUTE", "STORAGE", "ALL"])),
+            NotebooksModel::FEATURE => a.validate(OneOf(NotebookFeature::NAMES)),
+            NotebooksModel::BILLING => a.validate(OneOf(BillingKind::NAMES)),
             _ => a,
         };
         block = block.attr(a);
@@ -330,7 +331,7 @@ impl From<Notebook> for ListedNotebook {
             name: n.name,
             description: n.description,
             status: n.status.to_string(),
-            feature: n.feature,
+            feature: n.feature.map(|f| f.to_string()),
             flavor_id: n.flavor.into_string(),
             workspace_id: n.workspace_id,
             pool_id: Some(pool.id).filter(|s| !s.is_empty()),

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::client::codes::ErrorCode;
-use crate::client::enums::{ImageOrigin, LeaseType};
+use crate::client::enums::{ImageOrigin, LeaseType, NotebookFeature};
 use crate::client::ids::{NotebookId, Region};
 use crate::client::limits::MIN_LEASE_MS;
 use crate::client::notebooks::NotebookFilter;
@@ -49,7 +49,7 @@ fn create_request(spec: &Spec) -> CreateNotebook {
         // provider sends at every create (the API's default would be 1 hour).
         lease: spec.auto_stop.clone(),
         duration: spec.auto_stop.is_none().then_some(AUTO_STOP_OFF),
-        feature: Some("NOTEBOOK".into()),
+        feature: Some(NotebookFeature::Notebook.into()),
     }
 }
 

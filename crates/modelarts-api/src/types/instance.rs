@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{lenient, nullable, Secret, Status};
-use crate::enums::{ImageOrigin, LeaseType, MountCategory, MountStatus, Ownership, VolumeCategory, VolumeStatus, Word};
+use crate::enums::{
+    ImageOrigin, LeaseType, MountCategory, MountStatus, NotebookFeature, Ownership, VolumeCategory, VolumeStatus, Word,
+};
 use crate::ids::{FlavorId, ImageId, MountId, NotebookId};
 
 /// The image of an instance (SDK `Image` of `NotebookResp`).
@@ -178,7 +180,7 @@ pub struct Notebook {
     pub pool: Option<PoolRef>,
     /// `NOTEBOOK` (billed) or `DEFAULT` (the free CodeLab one).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub feature: Option<String>,
+    pub feature: Option<Word<NotebookFeature>>,
     /// Milliseconds since the epoch. Not in the SDK's `ShowNotebookResponse`; the
     /// official provider reads them (`golangsdk` `Notebook.CreateAt` / `UpdateAt`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::nullable;
-use crate::enums::{HookMode, HookType, LeaseType, Ownership, VolumeCategory, Word};
+use crate::enums::{HookMode, HookType, LeaseType, NotebookFeature, Ownership, VolumeCategory, Word};
 use crate::ids::{FlavorId, ImageId};
 
 /// Storage at create (SDK `VolumeMountRequest`).
@@ -129,7 +129,7 @@ pub struct CreateNotebook {
     pub duration: Option<i64>,
     /// `NOTEBOOK` (billed).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub feature: Option<String>,
+    pub feature: Option<Word<NotebookFeature>>,
 }
 
 /// The update (PUT) body (SDK `NotebookUpdateRequest`): only what changes is sent.
