@@ -45,7 +45,7 @@ use crate::framework::resource::{
     MoveStateResponse, ResourceWithImportState, ResourceWithMoveState, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::{CallContext, Ctx, Failure, ModelResource, Schema};
-use crate::protocol::{Diagnostics, Severity, Value};
+use crate::protocol::{AttributePath, Diagnostics, Severity, Value};
 
 use self::model::NotebookModel;
 use self::spec::Spec;
@@ -104,8 +104,8 @@ impl ModelResource for NotebookResource {
         if !resp.plan.is_null() {
             let all = tags::planned_tags_all(&configured.default_tags, resp.plan.attr(NotebookModel::TAGS));
             resp.plan.set_attr(NotebookModel::TAGS_ALL, all);
-            resp.diagnostics
-                .extend(tags::check_not_ignored(req.config.attr(NotebookModel::TAGS), &configured.ignore_tags));
+            let (tags, at) = (req.config.attr(NotebookModel::TAGS), AttributePath::attr(NotebookModel::TAGS));
+            resp.diagnostics.extend(tags::check_not_ignored(tags, &at, &configured.ignore_tags));
         }
         // A new notebook without a region of its own goes to the provider's.
         if req.state.is_null()

@@ -4,6 +4,8 @@
 //! [`super::steps`], run on the prior state), and the refusal of a restart that
 //! `allow_stopping_for_update = false` forbids.
 
+use std::sync::LazyLock;
+
 use crate::client::enums::{HookType, Ownership, VolumeCategory};
 use crate::client::types::Status;
 use crate::enums::StringEnum;
@@ -13,30 +15,58 @@ use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::changes::{Field, Needs};
 use super::diff::{diff, Diff};
-use super::model::NotebookModel;
+use super::model::{HookModelPath, NotebookModel};
 use super::spec::Spec;
 use super::steps::{self, Power, Step};
 
 /// Checks that need more than one attribute.
-pub(crate) fn validate(config: &Value, diags: &mut Diagnostics) {
+/// The attributes the configuration checks read, their paths built once (a plan
+/// validates every notebook's configuration).
+struct CheckedPaths {
+    key_pair: AttributePath,
+    allowed_access_ips: AttributePath,
+    /// Each hook's `script` and `type`.
+    hooks: [(AttributePath, AttributePath); 2],
+    volume_type: AttributePath,
+    volume_ownership: AttributePath,
+    volume_id: AttributePath,
+    volume_uri: AttributePath,
+    volume_size: AttributePath,
+}
+
+static CHECKED: LazyLock<CheckedPaths> = LazyLock::new(|| {
     let nb = NotebookModel::path();
-    let ips_at: AttributePath = nb.allowed_access_ips().into();
-    let (kp, ips) = (config.at(&nb.key_pair()), config.at(&ips_at));
+    let (vol, hooks) = (nb.volume(), nb.hooks());
+    let hook = |h: HookModelPath| (h.script(), h.kind());
+    CheckedPaths {
+        key_pair: nb.key_pair(),
+        allowed_access_ips: nb.allowed_access_ips().into(),
+        hooks: [hook(hooks.pre_start()), hook(hooks.post_start())],
+        volume_type: vol.kind(),
+        volume_ownership: vol.ownership(),
+        volume_id: vol.id(),
+        volume_uri: vol.uri(),
+        volume_size: vol.size(),
+    }
+});
+
+pub(crate) fn validate(config: &Value, diags: &mut Diagnostics) {
+    let paths = &*CHECKED;
+    let (kp, ips) = (config.at(&paths.key_pair), config.at(&paths.allowed_access_ips));
     if kp.is_null() && !ips.is_null() && !ips.is_unknown() {
         diags.error_at(
-            ips_at,
+            paths.allowed_access_ips.clone(),
             "allowed_access_ips needs key_pair",
             "The addresses allowed to reach the SSH endpoint need an SSH endpoint: set key_pair too (key_pair alone allows any address).",
         );
     }
-    validate_volume(config, diags);
-    for hook in [nb.hooks().pre_start(), nb.hooks().post_start()] {
-        let script_at = hook.script();
-        let script = config.at(&script_at).as_str();
-        let kind = config.at(&hook.kind()).as_str().unwrap_or(HookType::Script.as_str());
+    validate_volume(config, paths, diags);
+    for (script_at, kind_at) in &paths.hooks {
+        let script = config.at(script_at).as_str();
+        let kind = config.at(kind_at).as_str().unwrap_or(HookType::Script.as_str());
         if kind == HookType::Script.as_str() && script.is_some_and(|s| !s.starts_with('/')) {
             diags.error_at(
-                script_at,
+                script_at.clone(),
                 "A SCRIPT hook needs an absolute path",
                 format!("{:?} is not an absolute path. For type = \"SCRIPT\" give the path of a script in the notebook's container (such as \"/home/ma-user/work/setup.sh\"); to run a command, set type = \"COMMAND\".", script.unwrap_or_default()),
             );
@@ -45,15 +75,14 @@ pub(crate) fn validate(config: &Value, diags: &mut Diagnostics) {
 }
 
 /// The volume rules of the SDK's `VolumeMountRequest`.
-fn validate_volume(config: &Value, diags: &mut Diagnostics) {
-    let vol = NotebookModel::path().volume();
-    let (kind_at, own_at) = (vol.kind(), vol.ownership());
-    let Some(kind) = config.at(&kind_at).as_str() else { return };
-    if config.at(&own_at).is_unknown() {
+fn validate_volume(config: &Value, paths: &CheckedPaths, diags: &mut Diagnostics) {
+    let (kind_at, own_at) = (&paths.volume_type, &paths.volume_ownership);
+    let Some(kind) = config.at(kind_at).as_str() else { return };
+    if config.at(own_at).is_unknown() {
         return;
     }
     let (evs, efs) = (VolumeCategory::Evs.as_str(), VolumeCategory::Efs.as_str());
-    let own = config.at(&own_at).as_str().unwrap_or(Ownership::Managed.as_str());
+    let own = config.at(own_at).as_str().unwrap_or(Ownership::Managed.as_str());
     let dedicated = own == Ownership::Dedicated.as_str();
     if dedicated && kind != efs {
         diags.error_at(
@@ -64,8 +93,8 @@ fn validate_volume(config: &Value, diags: &mut Diagnostics) {
     }
     let dedicated_efs = dedicated && kind == efs;
     if dedicated_efs {
-        for (at, what) in [(vol.id(), "the file system's ID (a UUID)"), (vol.uri(), "its share path")] {
-            if config.at(&at).is_null() {
+        for (at, what) in [(&paths.volume_id, "the file system's ID (a UUID)"), (&paths.volume_uri, "its share path")] {
+            if config.at(at).is_null() {
                 let attr = at.dotted();
                 diags.error_at(
                     own_at.clone(),
@@ -75,19 +104,19 @@ fn validate_volume(config: &Value, diags: &mut Diagnostics) {
             }
         }
     }
-    if !config.at(&vol.id()).is_null() && !dedicated_efs {
-        diags.error_at(vol.id(), "id is only for a dedicated EFS volume", "volume.id names your own SFS Turbo file system: set it only with type = \"EFS\" and ownership = \"DEDICATED\".");
+    if !config.at(&paths.volume_id).is_null() && !dedicated_efs {
+        diags.error_at(paths.volume_id.clone(), "id is only for a dedicated EFS volume", "volume.id names your own SFS Turbo file system: set it only with type = \"EFS\" and ownership = \"DEDICATED\".");
     }
-    if !config.at(&vol.size()).is_null() && kind != evs {
+    if !config.at(&paths.volume_size).is_null() && kind != evs {
         diags.error_at(
-            vol.size(),
+            paths.volume_size.clone(),
             "size is only for EVS storage",
             format!("The API sets the capacity of {kind} storage itself; only an EVS volume takes a size."),
         );
     }
-    if !config.at(&vol.uri()).is_null() && (kind == evs || (kind == efs && !dedicated)) {
+    if !config.at(&paths.volume_uri).is_null() && (kind == evs || (kind == efs && !dedicated)) {
         diags.error_at(
-            vol.uri(),
+            paths.volume_uri.clone(),
             format!("uri does not apply to {} storage", if kind == evs { "EVS" } else { "managed EFS" }),
             "volume.uri is the share path of a dedicated EFS volume, or the path of OBS / OBSFS storage.",
         );

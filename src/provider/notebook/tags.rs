@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use crate::client::limits::{check_tag, SYSTEM_TAG_PREFIX};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
-use super::model::NotebookModel;
-
 /// Tags by key.
 pub(crate) type Tags = BTreeMap<String, String>;
 
@@ -20,14 +18,18 @@ pub(crate) fn check_tags(v: &Value) -> Result<(), String> {
     m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k, v))).try_for_each(|(k, v)| check_tag(k, v))
 }
 
-/// Errors for configured `tags` whose keys the provider's `ignore_tags` names: such
-/// a tag would be set by nobody and shown as a change forever.
-pub(crate) fn check_not_ignored(tags: &Value, ignored: &std::collections::BTreeSet<String>) -> Diagnostics {
+/// Errors for configured `tags` (at `at`) whose keys the provider's `ignore_tags`
+/// names: such a tag would be set by nobody and shown as a change forever.
+pub(crate) fn check_not_ignored(
+    tags: &Value,
+    at: &AttributePath,
+    ignored: &std::collections::BTreeSet<String>,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Value::Map(m) = tags {
         for key in m.keys().filter(|k| ignored.contains(*k)) {
             diags.error_at(
-                AttributePath::attr(NotebookModel::TAGS).then_key(key),
+                at.clone().then_key(key),
                 "An ignored tag is configured",
                 format!("Tag key {key:?} is in the provider's ignore_tags: the provider leaves it to whatever manages it. Remove it from tags or from ignore_tags."),
             );
