@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use modelarts_provider::framework::ProviderService;
+use modelarts_provider::framework::{ProviderService, TypedProvider};
 use modelarts_provider::protocol::handshake::LaunchEnv;
 use modelarts_provider::protocol::logging;
 use modelarts_provider::protocol::server::{serve, Launch};
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let service = Arc::new(ProviderService::new(Arc::new(ModelArtsProvider)));
+    let service = Arc::new(ProviderService::new(Arc::new(TypedProvider(ModelArtsProvider))));
     let launch = if args.debug {
         Launch::Debug { provider_address: PROVIDER_ADDRESS.to_string() }
     } else {

@@ -18,10 +18,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::framework::provider::{ConfigureRequest, ConfigureResponse};
-use crate::framework::{
-    Action, DataSource, EphemeralResource, ListResource, Provider, Resource, Schema, Typed, TypedDataSource,
-};
+use crate::framework::provider::ConfigureRequest;
+use crate::framework::{Action, EphemeralResource, ListResource, ModelProvider, Schema, Served};
+use crate::protocol::Diagnostics;
 
 /// The provider's registry address, as users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/modelarts/modelarts";
@@ -33,23 +32,41 @@ pub struct ModelArtsProvider;
 pub use configured::Configured;
 
 #[async_trait]
-impl Provider for ModelArtsProvider {
+impl ModelProvider for ModelArtsProvider {
+    type Data = Configured;
+
     fn schema(&self) -> Schema {
         config::schema()
     }
 
-    async fn configure(&self, req: &ConfigureRequest<'_>, resp: &mut ConfigureResponse) {
-        let Some(settings) = config::resolve(req.config, &|k| std::env::var(k).ok(), &mut resp.diagnostics) else {
-            return;
-        };
+    async fn configure(&self, req: &ConfigureRequest<'_>, diagnostics: &mut Diagnostics) -> Option<Configured> {
+        let settings = config::resolve(req.config, &|k| std::env::var(k).ok(), diagnostics)?;
         tracing::debug!(region = %settings.region, endpoint = %settings.endpoint, "provider configured");
-        match Configured::new(settings) {
-            Ok(c) => match c.check_keys().await {
-                Ok(()) => resp.data = Some(Arc::new(c)),
-                Err(d) => resp.diagnostics.extend(d),
-            },
-            Err(e) => resp.diagnostics.error("Cannot configure the ModelArts client", e.to_string()),
+        let configured = match Configured::new(settings) {
+            Ok(c) => c,
+            Err(e) => {
+                diagnostics.error("Cannot configure the ModelArts client", e.to_string());
+                return None;
+            }
+        };
+        match configured.check_keys().await {
+            Ok(()) => Some(configured),
+            Err(d) => {
+                diagnostics.extend(d);
+                None
+            }
         }
+    }
+
+    fn serve(&self, served: &mut Served<Configured>) {
+        served
+            .resource(notebook::NotebookResource)
+            .resource(mount_storage::MountStorageResource)
+            .resource(image_store::ImageStoreResource)
+            .raw_data_source(Arc::new(data_sources::notebook::NotebookDataSource))
+            .data_source(data_sources::notebooks::NotebooksDataSource)
+            .data_source(data_sources::flavors::FlavorsDataSource)
+            .data_source(data_sources::images::ImagesDataSource);
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
@@ -62,22 +79,5 @@ impl Provider for ModelArtsProvider {
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         vec![Arc::new(notebook::listing::NotebookList)]
-    }
-
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![
-            Arc::new(Typed(notebook::NotebookResource)),
-            Arc::new(Typed(mount_storage::MountStorageResource)),
-            Arc::new(Typed(image_store::ImageStoreResource)),
-        ]
-    }
-
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![
-            Arc::new(data_sources::notebook::NotebookDataSource),
-            Arc::new(TypedDataSource(data_sources::notebooks::NotebooksDataSource)),
-            Arc::new(TypedDataSource(data_sources::flavors::FlavorsDataSource)),
-            Arc::new(TypedDataSource(data_sources::images::ImagesDataSource)),
-        ]
     }
 }

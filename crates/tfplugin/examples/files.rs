@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::framework::model::IntoValue;
-use tfplugin::framework::provider::{ConfigureRequest, ConfigureResponse};
+use tfplugin::framework::provider::ConfigureRequest;
 use tfplugin::framework::resource::{ImportStateRequest, ImportStateResponse, ResourceWithImportState};
 use tfplugin::framework::{
-    Attribute, Block, CallContext, Ctx, DataSource, Failure, ModelResource, Provider, ProviderService, Resource,
-    Schema, Typed,
+    Attribute, Block, CallContext, Ctx, Failure, ModelProvider, ModelResource, ProviderService, Schema, Served,
+    TypedProvider,
 };
 use tfplugin::protocol::handshake::LaunchEnv;
 use tfplugin::protocol::server::{serve, Launch};
@@ -24,17 +24,22 @@ use tfplugin::protocol::Diagnostics;
 
 struct Files;
 
+/// The provider configures nothing: its data is `()`, and every typed resource it
+/// serves takes `()` (one written for other data would not compile here).
 #[async_trait]
-impl Provider for Files {
+impl ModelProvider for Files {
+    type Data = ();
+
     fn schema(&self) -> Schema {
         Schema::new(0, Block::new("Text files on the machine that runs Terraform."))
     }
-    async fn configure(&self, _: &ConfigureRequest<'_>, _: &mut ConfigureResponse) {}
-    fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Typed(FileResource))]
+
+    async fn configure(&self, _: &ConfigureRequest<'_>, _: &mut Diagnostics) -> Option<()> {
+        Some(())
     }
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+
+    fn serve(&self, served: &mut Served<()>) {
+        served.resource(FileResource);
     }
 }
 
@@ -134,5 +139,5 @@ async fn main() -> std::process::ExitCode {
         eprintln!("This is a Terraform provider: Terraform runs it.");
         return std::process::ExitCode::FAILURE;
     }
-    serve(Arc::new(ProviderService::new(Arc::new(Files))), Launch::Terraform(env)).await
+    serve(Arc::new(ProviderService::new(Arc::new(TypedProvider(Files)))), Launch::Terraform(env)).await
 }

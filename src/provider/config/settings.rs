@@ -137,7 +137,7 @@ fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags
 fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
     let tags = config.attr(ProviderModel::DEFAULT_TAGS);
     if !tags.is_wholly_known() {
-        not_known_yet("default_tags", diags);
+        not_known_yet(ProviderModel::DEFAULT_TAGS, diags);
         return BTreeMap::new();
     }
     match tags {
@@ -151,7 +151,7 @@ fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, Str
 fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut Diagnostics) -> BTreeSet<String> {
     let list = config.attr(ProviderModel::IGNORE_TAGS);
     if !list.is_wholly_known() {
-        not_known_yet("ignore_tags", diags);
+        not_known_yet(ProviderModel::IGNORE_TAGS, diags);
         return BTreeSet::new();
     }
     let keys: BTreeSet<String> = list.elements().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();

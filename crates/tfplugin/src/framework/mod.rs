@@ -39,4 +39,6 @@ pub use provider::Provider;
 pub use resource::Resource;
 pub use schema::{Attribute, Block, Mode, NestedAttributes, NestedBlock, NestedNesting, Nesting, Schema};
 pub use service::ProviderService;
-pub use typed::{Ctx, Failure, ModelDataSource, ModelResource, Remains, Typed, TypedDataSource};
+pub use typed::{
+    Ctx, Failure, ModelDataSource, ModelProvider, ModelResource, Remains, Served, Typed, TypedDataSource, TypedProvider,
+};

@@ -16,11 +16,16 @@
 //!
 //! A data source is written the same way: a [`ModelDataSource`] reads its
 //! configuration as its model and returns its state, served by [`TypedDataSource`].
+//! A [`ModelProvider`] names the type its configure makes, and lists what it serves
+//! through [`Served`], which takes a typed resource only for that type: the data a
+//! resource expects and the data the provider makes agree at compile time.
 
 mod data_source;
+mod provider;
 mod resource;
 
 pub use data_source::{ModelDataSource, TypedDataSource};
+pub use provider::{ModelProvider, Served, TypedProvider};
 pub use resource::{ModelResource, Typed};
 
 use std::marker::PhantomData;
