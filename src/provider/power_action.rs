@@ -5,7 +5,8 @@
 //!
 //! It waits until the notebook is in the wanted status, reporting progress, and
 //! it is idempotent: stopping a stopped notebook succeeds at once. The API calls
-//! and their error codes are handled as the resource's (`notebook::power`).
+//! and their error codes are handled as for the resource, by the client's
+//! `power` module (`modelarts_api::power`), which both use.
 //! An action does not change any resource's state: when it stops a notebook
 //! whose configuration says `running = true`, the next plan shows that as drift.
 
@@ -29,8 +30,8 @@ use modelarts_api::string_enum;
 
 use super::configured::client;
 use super::diagnose::notebook_not_found;
-use super::notebook::power;
 use super::notebook::schema::check_auto_stop_duration;
+use crate::client::power;
 
 string_enum! {
     /// What the action does.

@@ -25,6 +25,7 @@ pub mod notebooks;
 pub mod oidc;
 pub mod pacing;
 pub mod password;
+pub mod power;
 pub mod retry;
 pub mod signer;
 pub mod tags;

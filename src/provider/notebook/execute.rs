@@ -11,8 +11,8 @@ use crate::client::types::{LeaseReq, Notebook, Status};
 use crate::client::{ApiError, Client};
 
 use super::changes::Needs;
-use super::power;
 use super::steps::{Power, Step};
+use crate::client::power;
 
 /// What an execution may do, and by when.
 #[derive(Debug)]

@@ -22,11 +22,11 @@ use super::changes::NOTEBOOK_BLAME;
 use super::diff::diff;
 use super::execute::{execute, Run};
 use super::model::NotebookModel;
-use super::power;
 use super::spec::{Spec, Timeouts};
 use super::state::{asked_duration_ms, auto_stop_block, mount_storages, state_from_api};
 use super::steps::{self, Power, Step};
 use super::tags;
+use crate::client::power;
 use crate::provider::configured::Configured;
 use crate::provider::diagnose::{api_error, blamed};
 

@@ -9,7 +9,6 @@
 //! - `plan`: plan-time checks, computed values, the steps apply will take;
 //! - `steps`: a diff turned into API steps with the fewest starts and stops;
 //! - `execute`: the steps run, and the power state restored after a failure;
-//! - `power`: start, stop, update and delete with the API's error codes handled;
 //! - `preflight`: plan-time checks of a new flavor and image with the API;
 //! - `lifecycle`: create, read, update, delete, import;
 //! - `moved`: `moved` blocks from the official provider;
@@ -28,7 +27,6 @@ pub(crate) mod listing;
 pub(crate) mod model;
 pub(crate) mod moved;
 pub(crate) mod plan;
-pub(crate) mod power;
 pub(crate) mod preflight;
 pub mod schema;
 pub(crate) mod spec;

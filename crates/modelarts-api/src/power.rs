@@ -1,6 +1,6 @@
 //! Start, stop, update and delete with the API's error codes handled as the error
-//! table says they should be (`crate::client::codes::ErrorCode`), each followed by the wait
-//! for its outcome:
+//! table says they should be ([`ErrorCode`]), each followed by the wait for its
+//! outcome — what a notebook resource and a power action alike need:
 //!
 //! | answer | start | stop | update | delete |
 //! |---|---|---|---|---|
@@ -15,11 +15,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::client::codes::ErrorCode;
-use crate::client::error::human_duration;
-use crate::client::ids::NotebookId;
-use crate::client::types::{LeaseReq, Notebook, Status, UpdateNotebook};
-use crate::client::{ApiError, Client};
+use crate::codes::ErrorCode;
+use crate::error::human_duration;
+use crate::ids::NotebookId;
+use crate::types::{LeaseReq, Notebook, Status, UpdateNotebook};
+use crate::{ApiError, Client};
 
 /// How many times a call is sent again after the notebook settled.
 const ATTEMPTS: usize = 3;
@@ -34,7 +34,7 @@ fn in_the_way(e: &ApiError) -> bool {
 }
 
 /// Waits until the notebook is out of any transition and its volume is not resizing.
-pub(crate) async fn settle(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
+pub async fn settle(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
     let n = api.wait_settled(id, remaining(deadline)).await?;
     if n.volume.as_ref().is_some_and(|v| v.is_busy()) {
         return api.wait_volume_settled(id, remaining(deadline)).await;
@@ -43,7 +43,7 @@ pub(crate) async fn settle(api: &Client, id: &NotebookId, deadline: Instant) -> 
 }
 
 /// Starts notebook `id` with `auto_stop` (`None`: off) and waits for RUNNING.
-pub(crate) async fn start(
+pub async fn start(
     api: &Client,
     id: &NotebookId,
     auto_stop: Option<&LeaseReq>,
@@ -78,7 +78,7 @@ pub(crate) async fn start(
 }
 
 /// Stops notebook `id` and waits for STOPPED.
-pub(crate) async fn stop(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
+pub async fn stop(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
     let started = Instant::now();
     for attempt in 1..=ATTEMPTS {
         match api.stop_notebook(id).await {
@@ -109,7 +109,7 @@ pub(crate) async fn stop(api: &Client, id: &NotebookId, deadline: Instant) -> Re
 
 /// One PUT; when the notebook is in the way (in a transition, its volume resizing),
 /// it waits for it to settle and sends the PUT again.
-pub(crate) async fn update(
+pub async fn update(
     api: &Client,
     id: &NotebookId,
     body: &UpdateNotebook,
@@ -129,7 +129,7 @@ pub(crate) async fn update(
 }
 
 /// Deletes notebook `id` and waits until it is gone; already gone is success.
-pub(crate) async fn delete(api: &Client, id: &NotebookId, deadline: Instant) -> Result<(), ApiError> {
+pub async fn delete(api: &Client, id: &NotebookId, deadline: Instant) -> Result<(), ApiError> {
     for attempt in 1..=ATTEMPTS {
         match api.delete_notebook(id).await {
             Ok(()) => break,
