@@ -12,6 +12,13 @@ use modelarts_provider::protocol::logging;
 use modelarts_provider::protocol::server::{serve, Launch};
 use modelarts_provider::provider::{ModelArtsProvider, PROVIDER_ADDRESS};
 
+/// A plan's work is mostly small allocations that live for one call: every value
+/// Terraform sends is decoded into a tree and dropped when the answer is sent.
+/// glibc's `malloc` and `free` were a quarter of the instructions of the planning
+/// launch with 100 notebooks (callgrind); mimalloc's take a fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Terraform provider for Huawei Cloud ModelArts notebooks. Terraform starts this
 /// binary itself; run it by hand only with --debug.
 #[derive(Parser)]

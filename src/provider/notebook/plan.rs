@@ -402,7 +402,7 @@ mod tests {
             proposed.set_at(&size, prior.at(&size).clone());
         }
         let s = schema();
-        let (planned, replace) = plan_defaults(&s.block, prior, config, &proposed);
+        let (planned, replace) = plan_defaults(&s.block, prior, config, proposed);
         let req = ModifyPlanRequest { config, state: prior, private: &[] };
         let mut resp = ModifyPlanResponse {
             plan: planned,

@@ -162,6 +162,10 @@ impl<'a> Decoder<'a> {
 
     fn string(&mut self, n: usize) -> Result<String, DecodeError> {
         let bytes = self.take(n)?;
+        self.utf8(bytes)
+    }
+
+    fn utf8(&self, bytes: &[u8]) -> Result<String, DecodeError> {
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(s.to_string()),
             Err(_) => self.err("string is not valid UTF-8"),
@@ -261,12 +265,14 @@ impl<'a> Decoder<'a> {
                 let mut fields = Vec::with_capacity(attrs.len().max(n));
                 let mut expected = attrs.iter().peekable();
                 for _ in 0..n {
-                    let k = self.key()?;
+                    // The key's bytes are compared with the schema's names as they are:
+                    // one that matches is the schema's name (already valid UTF-8).
+                    let raw = self.key_bytes()?;
                     let mut found = None;
                     while let Some((name, t)) = expected.peek() {
-                        match name.as_str().cmp(k.as_str()) {
+                        match name.as_bytes().cmp(raw) {
                             std::cmp::Ordering::Less => fields.push(((*name).clone(), Value::Null)),
-                            std::cmp::Ordering::Equal => found = Some(*t),
+                            std::cmp::Ordering::Equal => found = Some((*name, *t)),
                             std::cmp::Ordering::Greater => break,
                         }
                         expected.next();
@@ -274,8 +280,15 @@ impl<'a> Decoder<'a> {
                             break;
                         }
                     }
-                    let Some(t) = found.or_else(|| attrs.get(&k)) else {
-                        return self.err(format!("unexpected attribute {k:?}"));
+                    let (k, t) = match found {
+                        Some((name, t)) => (name.clone(), t),
+                        None => {
+                            let k = self.utf8(raw)?;
+                            match attrs.get(&k) {
+                                Some(t) => (k, t),
+                                None => return self.err(format!("unexpected attribute {k:?}")),
+                            }
+                        }
                     };
                     let v = self.value(t, depth + 1).map_err(|err| err.within(Step::Attr(k.clone())))?;
                     fields.push((k, v));
@@ -303,8 +316,14 @@ impl<'a> Decoder<'a> {
     }
 
     fn key(&mut self) -> Result<String, DecodeError> {
+        let raw = self.key_bytes()?;
+        self.utf8(raw)
+    }
+
+    /// A map key's bytes, not yet checked to be UTF-8.
+    fn key_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
         match self.head()? {
-            Head::Str(n) => self.string(n),
+            Head::Str(n) => self.take(n),
             _ => self.err("map keys must be strings"),
         }
     }

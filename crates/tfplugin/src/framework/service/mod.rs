@@ -295,7 +295,7 @@ impl ProviderService {
                 ..Default::default()
             });
         }
-        let (plan, requires_replace) = plan_defaults(&r.schema.block, &prior, &config, &proposed);
+        let (plan, requires_replace) = plan_defaults(&r.schema.block, &prior, &config, proposed);
         let mut resp = rs::ModifyPlanResponse {
             plan,
             requires_replace,
