@@ -22,7 +22,41 @@ const NAMING_AN_ATTRIBUTE: &[&str] = &[
     ".attr_mut(\"",
     "AttributePath::attr(\"",
     "object([(\"",
+    // The official provider's state, read attribute by attribute for `moved` blocks:
+    // its attributes have the names of this provider's.
+    "src.string(\"",
+    "src.optional(\"",
+    "src.required(\"",
+    "src.strings(\"",
+    "src.string_map(\"",
+    "src.bool(\"",
+    "src.time(\"",
+    "src.get(\"",
 ];
+
+/// Lines that name an attribute across lines: a key of an object literal written
+/// one entry a line (`Value::object([` then `("name", value),`), or an argument
+/// alone on its line (`checks.refuse(` then `"flavor_id",`).
+fn names_across_lines(code: &[(usize, String)]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut in_object = false;
+    for (n, line) in code {
+        let t = line.trim();
+        if in_object && t.starts_with("(\"") {
+            found.push((*n, t.to_string()));
+        }
+        if t.ends_with("object([") || t.ends_with("object(vec![") {
+            in_object = true;
+        } else if t.starts_with("])") {
+            in_object = false;
+        }
+        let lone = t.strip_prefix('"').and_then(|r| r.strip_suffix("\","));
+        if lone.is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_')) {
+            found.push((*n, t.to_string()));
+        }
+    }
+    found
+}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
@@ -67,11 +101,15 @@ fn no_attribute_name_is_a_string_literal_in_the_provider() {
     let mut scanned = 0;
     for file in &files {
         let source = std::fs::read_to_string(file).unwrap();
-        for (n, line) in code_lines(&source, &mut test_only) {
+        let code = code_lines(&source, &mut test_only);
+        for (n, line) in &code {
             scanned += 1;
             if let Some(needle) = NAMING_AN_ATTRIBUTE.iter().find(|needle| line.contains(*needle)) {
-                found.push((file.clone(), n, needle.to_string(), line.trim().to_string()));
+                found.push((file.clone(), *n, needle.to_string(), line.trim().to_string()));
             }
+        }
+        for (n, line) in names_across_lines(&code) {
+            found.push((file.clone(), n, "across lines".to_string(), line));
         }
     }
     // Files that are test code as a whole (`#[cfg(test)] mod agreement;`).
@@ -94,4 +132,19 @@ fn the_scan_finds_a_literal_and_skips_tests() {
     assert_eq!(code.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [1, 3, 4]);
     assert!(NAMING_AN_ATTRIBUTE.iter().any(|needle| code[0].1.contains(needle)));
     assert_eq!(test_only, ["agreement.rs"]);
+}
+
+#[test]
+fn the_scan_finds_names_written_across_lines() {
+    let mut test_only = Vec::new();
+    let code = code_lines(
+        "let v = Value::object([\n    (\"id\", id),\n    (M::NAME, name),\n]);\nlet w = (\"after\", 1);\nchecks.refuse(\n    \"flavor_id\",\n    \"Unknown flavor\",\n);\n",
+        &mut test_only,
+    );
+    let found: Vec<usize> = names_across_lines(&code).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        found,
+        [2, 7],
+        "the literal key and the lone argument; not a constant, a sentence or code after the literal"
+    );
 }

@@ -163,15 +163,15 @@ async fn a_read_refreshes_forgets_or_keeps_the_state() {
         let current = current.clone();
         async move {
             let mut resp =
-                ReadResponse { state: Some(current.clone()), private: Vec::new(), diagnostics: Diagnostics::new() };
+                ReadResponse { state: ReadState::AsBefore, private: Vec::new(), diagnostics: Diagnostics::new() };
             Typed(Thing).read(&ctx(Some(outcome)), &ReadRequest { state: &current, private: &[] }, &mut resp).await;
             resp
         }
     };
-    assert_eq!(read(Outcome::Succeed).await.state, Some(thing("a", Some(7), Some("t-1"))));
-    assert_eq!(read(Outcome::FailAfterMaking).await.state, None, "gone: Terraform plans it anew");
+    assert_eq!(read(Outcome::Succeed).await.state, ReadState::Now(thing("a", Some(7), Some("t-1"))));
+    assert_eq!(read(Outcome::FailAfterMaking).await.state, ReadState::Gone, "gone: Terraform plans it anew");
     let failed = read(Outcome::FailClean).await;
-    assert_eq!(failed.state, Some(current.clone()), "a read that fails keeps the state");
+    assert_eq!(failed.state, ReadState::AsBefore, "a read that fails keeps the state");
     assert_eq!(errors(&failed.diagnostics), ["Error Cannot read"]);
 }
 

@@ -234,7 +234,8 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
             Err(e) => {
                 profile_failed = true;
-                let at = if profile_name.is_some() { "profile" } else { "shared_config_file" };
+                let at =
+                    if profile_name.is_some() { ProviderModel::PROFILE } else { ProviderModel::SHARED_CONFIG_FILE };
                 diags.error_at(AttributePath::attr(at), "Cannot use the shared config file", e);
             }
         }
@@ -288,9 +289,17 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     } else {
         Vec::new()
     };
-    for (attr, value) in [("region", &region), ("access_key", &access_key), ("secret_key", &secret_key)] {
+    for (attr, value) in [
+        (ProviderModel::REGION, &region),
+        (ProviderModel::ACCESS_KEY, &access_key),
+        (ProviderModel::SECRET_KEY, &secret_key),
+    ] {
         let keys_needed = !no_keys && !with_oidc && sign_in.is_none();
-        if value.is_none() && !config.attr(attr).is_unknown() && !profile_failed && (attr == "region" || keys_needed) {
+        if value.is_none()
+            && !config.attr(attr).is_unknown()
+            && !profile_failed
+            && (attr == ProviderModel::REGION || keys_needed)
+        {
             diags.error_at(
                 AttributePath::attr(attr),
                 format!("Missing provider setting {attr}"),
@@ -323,7 +332,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         (e, m) => e.map(|e| e.trim_end_matches('/').to_string()).or_else(|| m.cloned()),
     };
     let iam = auth_url.map(|a| a.trim_end_matches('/').to_string()).or_else(|| map.get("iam").cloned());
-    for (attr, url) in [("endpoint", &modelarts), ("auth_url", &iam)] {
+    for (attr, url) in [(ProviderModel::ENDPOINT, &modelarts), (ProviderModel::AUTH_URL, &iam)] {
         if let Some(Err(msg)) = url.as_ref().map(|u| check_endpoint(&Value::from(u.as_str()))) {
             diags.error_at(AttributePath::attr(attr), "Invalid endpoint", msg);
         }
@@ -374,7 +383,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         },
         (cert, _) => {
-            let missing = if cert.is_some() { "key" } else { "cert" };
+            let missing = if cert.is_some() { ProviderModel::KEY } else { ProviderModel::CERT };
             diags.error_at(
                 AttributePath::attr(missing),
                 format!("Missing provider setting {missing}"),

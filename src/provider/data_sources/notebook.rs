@@ -10,7 +10,7 @@ use crate::framework::model::block_list;
 use crate::framework::IntoValue;
 use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, NestedNesting, Nesting, Schema};
 use crate::protocol::{AttributePath, Diagnostics, Value};
-use crate::provider::notebook::model::NotebookModel;
+use crate::provider::notebook::model::{AutoStopModel, NotebookModel, VolumeModel};
 use crate::provider::notebook::schema::{self as resource_schema};
 use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
 
@@ -23,39 +23,42 @@ pub struct NotebookDataSource;
 
 /// Resource settings that do not describe the notebook, and so are not read: how
 /// Terraform may change it, how long it waits, and the hooks the API never reports.
-const NOT_READ: &[&str] = &["allow_stopping_for_update", "timeouts", "hooks"];
+const NOT_READ: &[&str] = &[NotebookModel::ALLOW_STOPPING_FOR_UPDATE, NotebookModel::TIMEOUTS, NotebookModel::HOOKS];
 
 /// What each attribute is when read, where the resource's description speaks of
 /// changing it (what a change replaces or restarts, what a plan refuses): this data
 /// source's own words. The others keep the resource's description; a test checks
 /// that none of them speaks of changes.
-const READ_DESCRIPTIONS: &[(&str, &str)] = &[
-    (NotebookModel::NAME, "Name of the notebook."),
-    (NotebookModel::DESCRIPTION, "Description of the notebook."),
-    (NotebookModel::FLAVOR_ID, "Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source)."),
-    (NotebookModel::KEY_PAIR, "Name of the key pair for SSH access, if any."),
-    (NotebookModel::ALLOWED_ACCESS_IPS, "IPv4 addresses or CIDR blocks allowed to reach the SSH endpoint; when none are listed, any address may."),
-    (NotebookModel::WORKSPACE_ID, "Workspace ID; `0` is the default workspace."),
-    (NotebookModel::POOL_ID, "ID of the dedicated resource pool it runs in, if any."),
-    (NotebookModel::TAGS, "Tags of the notebook, as the API reports them (without the cloud's own `_sys_` tags and the provider's `ignore_tags`)."),
-    (NotebookModel::STATUS, "Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."),
-    (NotebookModel::AUTO_STOP_ENABLED, "Whether auto-stop is on, as the API reports it (`lease.enable`)."),
-    (NotebookModel::REGION, "The region to read in; the provider's when omitted."),
-    (NotebookModel::IMAGE_ID, "ID of the image the notebook runs, as the API reports it: after the notebook is saved as an image, the saved one (the same as `current_image_id`)."),
-    (NotebookModel::RUNNING, "Whether the notebook is running (or starting)."),
-    (NotebookModel::ID, "ID of the notebook to read. Either `id` or `name` must be set."),
-    ("volume.type", "Storage type: `EVS` (a disk of its own), `EFS` (SFS Turbo), `OBS` or `OBSFS` (a parallel file system)."),
-    ("volume.ownership", "Who owns the storage: `MANAGED` (ModelArts) or `DEDICATED` (your own SFS Turbo file system)."),
-    ("volume.id", "ID of a `DEDICATED` `EFS` volume's SFS Turbo file system."),
-    ("volume.uri", "Share path of a `DEDICATED` `EFS` volume, or the path of an `OBS` / `OBSFS` volume."),
-    ("volume.size", "Capacity in GB of an `EVS` volume."),
-    ("auto_stop.type", "`TIMING` stops the notebook `duration` after it starts; `IDLE` stops it after `duration` without activity."),
-    ("auto_stop.duration", "The auto-stop duration asked for at the last start, such as `\"4h\"`."),
+const READ_DESCRIPTIONS: &[(Name, &str)] = &[
+    ((None, NotebookModel::NAME), "Name of the notebook."),
+    ((None, NotebookModel::DESCRIPTION), "Description of the notebook."),
+    ((None, NotebookModel::FLAVOR_ID), "Compute flavor, e.g. `modelarts.vm.cpu.2u` (see the `modelarts_notebook_flavors` data source)."),
+    ((None, NotebookModel::KEY_PAIR), "Name of the key pair for SSH access, if any."),
+    ((None, NotebookModel::ALLOWED_ACCESS_IPS), "IPv4 addresses or CIDR blocks allowed to reach the SSH endpoint; when none are listed, any address may."),
+    ((None, NotebookModel::WORKSPACE_ID), "Workspace ID; `0` is the default workspace."),
+    ((None, NotebookModel::POOL_ID), "ID of the dedicated resource pool it runs in, if any."),
+    ((None, NotebookModel::TAGS), "Tags of the notebook, as the API reports them (without the cloud's own `_sys_` tags and the provider's `ignore_tags`)."),
+    ((None, NotebookModel::STATUS), "Status as the API reports it, e.g. `RUNNING`, `STOPPED`, `ERROR`."),
+    ((None, NotebookModel::AUTO_STOP_ENABLED), "Whether auto-stop is on, as the API reports it (`lease.enable`)."),
+    ((None, NotebookModel::REGION), "The region to read in; the provider's when omitted."),
+    ((None, NotebookModel::IMAGE_ID), "ID of the image the notebook runs, as the API reports it: after the notebook is saved as an image, the saved one (the same as `current_image_id`)."),
+    ((None, NotebookModel::RUNNING), "Whether the notebook is running (or starting)."),
+    ((None, NotebookModel::ID), "ID of the notebook to read. Either `id` or `name` must be set."),
+    ((Some(NotebookModel::VOLUME), VolumeModel::TYPE), "Storage type: `EVS` (a disk of its own), `EFS` (SFS Turbo), `OBS` or `OBSFS` (a parallel file system)."),
+    ((Some(NotebookModel::VOLUME), VolumeModel::OWNERSHIP), "Who owns the storage: `MANAGED` (ModelArts) or `DEDICATED` (your own SFS Turbo file system)."),
+    ((Some(NotebookModel::VOLUME), VolumeModel::ID), "ID of a `DEDICATED` `EFS` volume's SFS Turbo file system."),
+    ((Some(NotebookModel::VOLUME), VolumeModel::URI), "Share path of a `DEDICATED` `EFS` volume, or the path of an `OBS` / `OBSFS` volume."),
+    ((Some(NotebookModel::VOLUME), VolumeModel::SIZE), "Capacity in GB of an `EVS` volume."),
+    ((Some(NotebookModel::AUTO_STOP), AutoStopModel::TYPE), "`TIMING` stops the notebook `duration` after it starts; `IDLE` stops it after `duration` without activity."),
+    ((Some(NotebookModel::AUTO_STOP), AutoStopModel::DURATION), "The auto-stop duration asked for at the last start, such as `\"4h\"`."),
 ];
 
-/// Resource attribute `a` (at `prefix`, `volume.` inside a block) as this data
-/// source reports it: computed, with its read description, nothing planned or checked.
-fn read_only(a: Attribute, prefix: &str) -> Attribute {
+/// An attribute's name: the block it is in (none at the top), and its own.
+type Name = (Option<&'static str>, &'static str);
+
+/// Resource attribute `a` (inside `block`, when it is in one) as this data source
+/// reports it: computed, with its read description, nothing planned or checked.
+fn read_only(a: Attribute, block: Option<&str>) -> Attribute {
     let mut a = Attribute {
         requires_replace: false,
         use_state_for_unknown: false,
@@ -65,14 +68,17 @@ fn read_only(a: Attribute, prefix: &str) -> Attribute {
     };
     a.validators.clear();
     a.mode = Mode::Computed;
-    a.description = read_description(&format!("{prefix}{}", a.name), &a.description);
+    a.description = read_description(block, a.name, &a.description);
     a
 }
 
-/// The description of attribute `name` (dotted within a block: `volume.size`) when
+/// The description of attribute `name` (inside `block`, when it is in one) when
 /// read: its own, else the resource's.
-fn read_description(name: &str, resource: &str) -> String {
-    READ_DESCRIPTIONS.iter().find(|(n, _)| *n == name).map_or_else(|| resource.to_string(), |(_, d)| d.to_string())
+fn read_description(block: Option<&str>, name: &str, resource: &str) -> String {
+    READ_DESCRIPTIONS
+        .iter()
+        .find(|((b, n), _)| *b == block && *n == name)
+        .map_or_else(|| resource.to_string(), |(_, d)| d.to_string())
 }
 
 /// The resource's schema made read-only: blocks become computed list attributes,
@@ -83,7 +89,7 @@ pub fn schema() -> Schema {
     let mut block =
         Block::new("Reads one notebook instance, chosen by `id` or by a `name` that exactly one notebook has.");
     for a in resource.block.attributes.into_iter().filter(|a| !NOT_READ.contains(&a.name)) {
-        let mut a = read_only(a, "");
+        let mut a = read_only(a, None);
         if a.name == NotebookModel::REGION || a.name == NotebookModel::ID {
             a.mode = Mode::OptionalComputed;
         }
@@ -97,14 +103,16 @@ pub fn schema() -> Schema {
     }
     // Blocks become nested attributes, each inner attribute described for reading.
     for b in resource.block.blocks.into_iter().filter(|b| !NOT_READ.contains(&b.name)) {
-        let inner = b.block.attributes.into_iter().map(|a| read_only(a, &format!("{}.", b.name))).collect();
+        let inner = b.block.attributes.into_iter().map(|a| read_only(a, Some(b.name))).collect();
         let nesting = match b.nesting {
             Nesting::List => NestedNesting::List,
             Nesting::Single => NestedNesting::Single,
         };
         let description = match b.name {
-            "volume" => "The notebook's storage (one).".to_string(),
-            "auto_stop" => "The notebook's auto-stop when it is on (empty when auto-stop is off).".to_string(),
+            NotebookModel::VOLUME => "The notebook's storage (one).".to_string(),
+            NotebookModel::AUTO_STOP => {
+                "The notebook's auto-stop when it is on (empty when auto-stop is off).".to_string()
+            }
             _ => b.block.description.clone(),
         };
         block = block.attr(Attribute::nested(b.name, nesting, inner).computed().describe(description));

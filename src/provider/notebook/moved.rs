@@ -9,6 +9,7 @@ use crate::protocol::{json, Diagnostics, Type, Value};
 use crate::provider::official_state::{is_official, source_json, OfficialState};
 use crate::provider::PROVIDER_ADDRESS;
 
+use super::model::{NotebookModel, VolumeModel};
 use super::state::is_running;
 
 pub(crate) const OFFICIAL_TYPE: &str = "huaweicloud_modelarts_notebook";
@@ -32,9 +33,10 @@ pub(crate) fn move_state(req: &MoveStateRequest<'_>, own: &Type) -> Option<Resul
     Some(from_official_state(&parsed))
 }
 
-/// The official `volume` (a list of one object) as this resource's.
+/// The official `volume` (a list of one object) as this resource's; the official
+/// provider's attributes have this resource's names.
 fn volume(src: &mut OfficialState<'_>) -> Value {
-    let first = match src.get("volume") {
+    let first = match src.get(NotebookModel::VOLUME) {
         Some(J::Array(items)) if items.len() == 1 => items.first().cloned().unwrap_or_default(),
         Some(J::Array(items)) => {
             src.diags.error(
@@ -44,29 +46,30 @@ fn volume(src: &mut OfficialState<'_>) -> Value {
             return Value::List(Vec::new());
         }
         None | Some(J::Null) => {
-            src.missing("volume");
+            src.missing(NotebookModel::VOLUME);
             return Value::List(Vec::new());
         }
         Some(other) => {
-            src.wrong("volume", other, "a list of one object");
+            src.wrong(NotebookModel::VOLUME, other, "a list of one object");
             return Value::List(Vec::new());
         }
     };
+    let at = |name: &str| format!("{}[0].{name}", NotebookModel::VOLUME);
     let J::Object(v) = &first else {
-        src.wrong("volume[0]", &first, "an object");
+        src.wrong(&format!("{}[0]", NotebookModel::VOLUME), &first, "an object");
         return Value::List(Vec::new());
     };
-    let size = match v.get("size") {
+    let size = match v.get(VolumeModel::SIZE) {
         None | Some(J::Null) => Value::Null,
         Some(J::Number(n)) if n.as_i64().is_some() => Value::int(n.as_i64().unwrap_or_default()),
         Some(other) => {
-            src.wrong("volume[0].size", other, "a whole number");
+            src.wrong(&at(VolumeModel::SIZE), other, "a whole number");
             Value::Null
         }
     };
-    let mut fields = vec![("size", size)];
-    for f in ["type", "ownership", "uri", "mount_path"] {
-        let value = match src.string_in(v, f, &format!("volume[0].{f}")) {
+    let mut fields = vec![(VolumeModel::SIZE, size)];
+    for f in [VolumeModel::TYPE, VolumeModel::OWNERSHIP, VolumeModel::URI, VolumeModel::MOUNT_PATH] {
+        let value = match src.string_in(v, f, &at(f)) {
             Value::String(s) if s.is_empty() => Value::Null,
             x => x,
         };
@@ -75,54 +78,57 @@ fn volume(src: &mut OfficialState<'_>) -> Value {
     Value::List(vec![Value::object(fields)])
 }
 
+/// The official state as this resource's: the official provider's attributes have
+/// this resource's names (its `image_id` is this one's `current_image_id` as well).
 fn from_official_state(parsed: &J) -> Result<Value, Diagnostics> {
+    type M = NotebookModel;
     let mut src = OfficialState::of(OFFICIAL_TYPE, parsed)?;
-    let id = src.string("id");
+    let id = src.string(M::ID);
     if id.as_str().is_none_or(str::is_empty) {
         src.missing("id, so there is no notebook to move");
     }
     // The notebook stays in its region: reads go to that region's endpoint and project.
-    let region = src.optional("region");
-    let status = src.string("status");
+    let region = src.optional(M::REGION);
+    let status = src.string(M::STATUS);
     let running = status.as_str().map_or(Value::Null, |s| Value::Bool(is_running(&Status::parse(s))));
     let volume = volume(&mut src);
     // The official `tags` (Optional+Computed): every tag the notebook has.
-    let tags = src.string_map("tags");
+    let tags = src.string_map(M::TAGS);
     let state = Value::object([
-        ("id", id),
-        ("region", region),
-        ("name", src.string("name")),
-        ("description", src.optional("description")),
-        ("flavor_id", src.string("flavor_id")),
-        ("image_id", src.string("image_id")),
-        ("volume", volume),
-        ("key_pair", src.optional("key_pair")),
-        ("allowed_access_ips", src.strings("allowed_access_ips")),
-        ("workspace_id", src.optional("workspace_id")),
-        ("pool_id", src.optional("pool_id")),
-        ("running", running),
-        ("status", status),
-        ("url", src.optional("url")),
-        ("ssh_uri", src.optional("ssh_uri")),
+        (M::ID, id),
+        (M::REGION, region),
+        (M::NAME, src.string(M::NAME)),
+        (M::DESCRIPTION, src.optional(M::DESCRIPTION)),
+        (M::FLAVOR_ID, src.string(M::FLAVOR_ID)),
+        (M::IMAGE_ID, src.string(M::IMAGE_ID)),
+        (M::VOLUME, volume),
+        (M::KEY_PAIR, src.optional(M::KEY_PAIR)),
+        (M::ALLOWED_ACCESS_IPS, src.strings(M::ALLOWED_ACCESS_IPS)),
+        (M::WORKSPACE_ID, src.optional(M::WORKSPACE_ID)),
+        (M::POOL_ID, src.optional(M::POOL_ID)),
+        (M::RUNNING, running),
+        (M::STATUS, status),
+        (M::URL, src.optional(M::URL)),
+        (M::SSH_URI, src.optional(M::SSH_URI)),
         // The official state's image_id is the image the notebook runs (it reads `image.id`).
-        ("current_image_id", src.optional("image_id")),
-        ("image_name", src.optional("image_name")),
-        ("image_swr_path", src.optional("image_swr_path")),
-        ("image_type", src.optional("image_type")),
-        ("created_at", src.time("created_at")),
-        ("updated_at", src.time("updated_at")),
-        ("auto_stop", Value::List(Vec::new())),
+        (M::CURRENT_IMAGE_ID, src.optional(M::IMAGE_ID)),
+        (M::IMAGE_NAME, src.optional(M::IMAGE_NAME)),
+        (M::IMAGE_SWR_PATH, src.optional(M::IMAGE_SWR_PATH)),
+        (M::IMAGE_TYPE, src.optional(M::IMAGE_TYPE)),
+        (M::CREATED_AT, src.time(M::CREATED_AT)),
+        (M::UPDATED_AT, src.time(M::UPDATED_AT)),
+        (M::AUTO_STOP, Value::List(Vec::new())),
         // The official provider turns auto-stop off at every create and start, as
         // this one does without an `auto_stop` block.
-        ("auto_stop_enabled", src.bool("auto_stop_enabled")),
-        ("allow_stopping_for_update", Value::Bool(true)),
-        ("hooks", Value::List(Vec::new())),
-        ("pool_name", src.optional("pool_name")),
-        ("mount_storages", Value::List(Vec::new())),
-        ("timeouts", Value::Null),
-        ("fail_reason", Value::Null),
-        ("tags_all", tags.clone()),
-        ("tags", tags),
+        (M::AUTO_STOP_ENABLED, src.bool(M::AUTO_STOP_ENABLED)),
+        (M::ALLOW_STOPPING_FOR_UPDATE, Value::Bool(true)),
+        (M::HOOKS, Value::List(Vec::new())),
+        (M::POOL_NAME, src.optional(M::POOL_NAME)),
+        (M::MOUNT_STORAGES, Value::List(Vec::new())),
+        (M::TIMEOUTS, Value::Null),
+        (M::FAIL_REASON, Value::Null),
+        (M::TAGS_ALL, tags.clone()),
+        (M::TAGS, tags),
     ]);
     src.finish(state)
 }

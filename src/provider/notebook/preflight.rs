@@ -100,7 +100,7 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
         match cache.flavors(api).await {
             Ok(f) => Some(f),
             Err(e) => {
-                checks.unchecked("flavor_id", &e);
+                checks.unchecked(NotebookModel::FLAVOR_ID, &e);
                 None
             }
         }
@@ -114,7 +114,7 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
     if let (Some(f), Some(all), true) = (&flavor, flavors, flavor_changed) {
         match chosen {
             None => checks.refuse(
-                "flavor_id",
+                NotebookModel::FLAVOR_ID,
                 "Unknown flavor",
                 format!(
                     "Flavor {f:?} does not exist in this region. {}",
@@ -122,7 +122,7 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
                 ),
             ),
             Some(x) if x.sold_out == Some(true) => checks.refuse(
-                "flavor_id",
+                NotebookModel::FLAVOR_ID,
                 "Flavor sold out",
                 format!(
                     "Flavor {f:?} is sold out in this region now. {}",
@@ -136,7 +136,7 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
         if let (false, Some(id), Some(current), false) = (creating, id, current, checks.diags.has_errors()) {
             match cache.switchable(api, id, current).await {
                 Ok(options) if !options.iter().any(|x| &x.id == f) => checks.refuse(
-                    "flavor_id",
+                    NotebookModel::FLAVOR_ID,
                     "The notebook cannot switch to this flavor",
                     format!(
                         "Notebook {id} ({current}) cannot switch to flavor {f:?}. {} Nothing will be stopped or changed.",
@@ -145,7 +145,7 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
                 ),
                 Ok(_) => {}
                 Err(e) if e.is_not_found() => {}
-                Err(e) => checks.unchecked("flavor_id", &e),
+                Err(e) => checks.unchecked(NotebookModel::FLAVOR_ID, &e),
             }
         }
     }
@@ -157,7 +157,7 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
                     Err(_) => String::new(),
                 };
                 checks.refuse(
-                    "image_id",
+                    NotebookModel::IMAGE_ID,
                     "Unknown image",
                     format!("Image {i:?} does not exist in this project and region (the modelarts_notebook_images data source lists them). {names}"),
                 );
@@ -178,14 +178,14 @@ pub(crate) async fn check(api: &Client, cache: &Cache, req: &ModifyPlanRequest<'
                             Err(_) => String::new(),
                         };
                         checks.refuse(
-                            "image_id",
+                            NotebookModel::IMAGE_ID,
                             "The image does not fit the flavor",
                             format!("Image {} ({i}) {why}, so it cannot run on flavor {}.{fitting}", img.name, f.id),
                         );
                     }
                 }
             }
-            Err(e) => checks.unchecked("image_id", &e),
+            Err(e) => checks.unchecked(NotebookModel::IMAGE_ID, &e),
         }
     }
     if !creating && image_changed && !checks.diags.has_errors() {

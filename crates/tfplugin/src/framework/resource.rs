@@ -77,12 +77,26 @@ pub struct ReadRequest<'a> {
     pub private: &'a [u8],
 }
 
-/// A read's result: prefilled with the current state; `None` means the object is
-/// gone (Terraform removes it from the state, and plans to create it again).
+/// What a read found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum ReadState {
+    /// The object as last saved: the state stays as it is (what a read that sets
+    /// nothing, or fails, leaves).
+    #[default]
+    AsBefore,
+    /// The object as it is now.
+    Now(Value),
+    /// The object is gone: Terraform removes it from the state, and plans to create
+    /// it again.
+    Gone,
+}
+
+/// A read's result. The state starts as [`ReadState::AsBefore`], so the current
+/// state is not copied for every refresh.
 #[derive(Debug)]
 pub struct ReadResponse {
-    /// The object as it is now; `None` when it is gone.
-    pub state: Option<Value>,
+    /// What the read found.
+    pub state: ReadState,
     /// Prefilled with the current private data.
     pub private: Vec<u8>,
     /// Problems found while reading.

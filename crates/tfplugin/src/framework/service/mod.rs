@@ -249,20 +249,25 @@ impl ProviderService {
         let current = decode(req.current_state.as_ref(), &r.ty, "current state")?;
         tracing::debug!(type_name = %req.type_name, "reading resource");
         let mut resp = rs::ReadResponse {
-            state: Some(current.clone()),
+            state: rs::ReadState::AsBefore,
             private: req.private.clone(),
             diagnostics: Diagnostics::new(),
         };
         r.imp.read(&self.context(), &rs::ReadRequest { state: &current, private: &req.private }, &mut resp).await;
         let mut diags = resp.diagnostics;
-        let new_state = match encode(resp.state.as_ref().unwrap_or(&Value::Null), &r.ty, "state") {
+        let state = match resp.state {
+            rs::ReadState::AsBefore => Some(current),
+            rs::ReadState::Now(v) => Some(v),
+            rs::ReadState::Gone => None,
+        };
+        let new_state = match encode(state.as_ref().unwrap_or(&Value::Null), &r.ty, "state") {
             Ok(dv) => Some(dv),
             Err(d) => {
                 diags.extend(d);
                 req.current_state
             }
         };
-        let new_identity = self.identity_data(r, resp.state.as_ref());
+        let new_identity = self.identity_data(r, state.as_ref());
         Ok(pb::read_resource::Response {
             new_state,
             diagnostics: diags.to_proto(),

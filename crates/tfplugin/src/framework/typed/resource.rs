@@ -6,8 +6,9 @@ use crate::framework::context::CallContext;
 use crate::framework::model::{FromValue, IntoValue};
 use crate::framework::resource::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest,
-    ReadResponse, Resource, ResourceWithIdentity, ResourceWithImportState, ResourceWithMoveState, ResourceWithUpdate,
-    ResourceWithUpgradeState, UpdateRequest, UpdateResponse, ValidateConfigRequest, ValidateConfigResponse,
+    ReadResponse, ReadState, Resource, ResourceWithIdentity, ResourceWithImportState, ResourceWithMoveState,
+    ResourceWithUpdate, ResourceWithUpgradeState, UpdateRequest, UpdateResponse, ValidateConfigRequest,
+    ValidateConfigResponse,
 };
 use crate::framework::schema::Schema;
 use crate::protocol::{Diagnostics, Value};
@@ -128,8 +129,19 @@ impl<R: ModelResource> Resource for Typed<R> {
             Ok(state) => self.0.read(&typed, state).await,
             Err(d) => Err(d.into()),
         };
-        let kept = resp.state.take();
-        settle(result, typed.take_warnings(), &mut resp.state, &mut resp.diagnostics, kept);
+        resp.diagnostics.extend(typed.take_warnings());
+        resp.state = match result {
+            Ok(Some(m)) => ReadState::Now(m.into_value()),
+            Ok(None) => ReadState::Gone,
+            Err(f) => {
+                resp.diagnostics.extend(f.diagnostics);
+                match f.remains {
+                    Remains::AsBefore => ReadState::AsBefore,
+                    Remains::Now(m) => ReadState::Now(m.into_value()),
+                    Remains::Gone => ReadState::Gone,
+                }
+            }
+        };
     }
 
     async fn delete(&self, ctx: &CallContext, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
