@@ -17,7 +17,7 @@ use crate::client::types::{Image, Status};
 use crate::client::{limits, ApiError, Client};
 use crate::enums::Word;
 use crate::framework::resource::{
-    ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ResourceWithMoveState,
+    Capabilities, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ResourceWithMoveState,
 };
 use crate::framework::timeouts::{self, Timeout};
 use crate::framework::validators::Text;
@@ -211,8 +211,8 @@ impl ModelResource for ImageStoreResource {
         Ok(())
     }
 
-    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
-        Some(self)
+    fn capabilities(&self) -> Capabilities<'_> {
+        Capabilities { move_state: Some(self), ..Capabilities::default() }
     }
 }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::framework::provider::ConfigureRequest;
-use crate::framework::{Action, EphemeralResource, ListResource, ModelProvider, Schema, Served};
+use crate::framework::{ModelProvider, Schema, Served};
 use crate::protocol::Diagnostics;
 
 /// The provider's registry address, as users write it in `required_providers`.
@@ -66,18 +66,9 @@ impl ModelProvider for ModelArtsProvider {
             .raw_data_source(Arc::new(data_sources::notebook::NotebookDataSource))
             .data_source(data_sources::notebooks::NotebooksDataSource)
             .data_source(data_sources::flavors::FlavorsDataSource)
-            .data_source(data_sources::images::ImagesDataSource);
-    }
-
-    fn actions(&self) -> Vec<Arc<dyn Action>> {
-        vec![Arc::new(power_action::NotebookPowerAction)]
-    }
-
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
-        vec![Arc::new(notebook_access::NotebookAccess)]
-    }
-
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        vec![Arc::new(notebook::listing::NotebookList)]
+            .data_source(data_sources::images::ImagesDataSource)
+            .action(Arc::new(power_action::NotebookPowerAction))
+            .ephemeral_resource(Arc::new(notebook_access::NotebookAccess))
+            .list_resource(Arc::new(notebook::listing::NotebookList));
     }
 }

@@ -20,7 +20,7 @@ use crate::client::{limits, ApiError, Client};
 use crate::enums::{StringEnum, Word};
 use crate::framework::model::IntoValue;
 use crate::framework::resource::{
-    ImportStateRequest, ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
+    Capabilities, ImportStateRequest, ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
     MoveStateResponse, ResourceWithImportState, ResourceWithMoveState,
 };
 use crate::framework::timeouts::{self, Timeout};
@@ -194,12 +194,8 @@ impl ModelResource for MountStorageResource {
             .map_err(|e| Diagnostics::with_error("Failed to unmount the storage", e.to_string()))
     }
 
-    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
-        Some(self)
-    }
-
-    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
-        Some(self)
+    fn capabilities(&self) -> Capabilities<'_> {
+        Capabilities { import_state: Some(self), move_state: Some(self), ..Capabilities::default() }
     }
 }
 

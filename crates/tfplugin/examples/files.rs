@@ -13,7 +13,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tfplugin::framework::model::IntoValue;
 use tfplugin::framework::provider::ConfigureRequest;
-use tfplugin::framework::resource::{ImportStateRequest, ImportStateResponse, ResourceWithImportState};
+use tfplugin::framework::resource::{Capabilities, ImportStateRequest, ImportStateResponse, ResourceWithImportState};
 use tfplugin::framework::{
     Attribute, Block, CallContext, Ctx, Failure, ModelProvider, ModelResource, ProviderService, Schema, Served,
     TypedProvider,
@@ -114,8 +114,8 @@ impl ModelResource for FileResource {
         }
     }
 
-    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
-        Some(self)
+    fn capabilities(&self) -> Capabilities<'_> {
+        Capabilities { import_state: Some(self), ..Capabilities::default() }
     }
 }
 

@@ -39,7 +39,7 @@ use async_trait::async_trait;
 use crate::client::ids::{NotebookId, Region};
 use crate::client::Client;
 use crate::framework::resource::{
-    ImportStateRequest, ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
+    Capabilities, ImportStateRequest, ImportStateResponse, ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest,
     MoveStateResponse, ResourceWithImportState, ResourceWithMoveState, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::{CallContext, Ctx, Failure, ModelResource, Schema};
@@ -160,16 +160,8 @@ impl ModelResource for NotebookResource {
         lifecycle::delete(&api, &prior).await
     }
 
-    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
-        Some(self)
-    }
-
-    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
-        Some(self)
-    }
-
-    fn as_identity(&self) -> Option<&dyn crate::framework::resource::ResourceWithIdentity> {
-        Some(self)
+    fn capabilities(&self) -> Capabilities<'_> {
+        Capabilities { import_state: Some(self), move_state: Some(self), identity: Some(self), upgrade_state: None }
     }
 }
 

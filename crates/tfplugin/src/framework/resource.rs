@@ -206,9 +206,37 @@ pub struct MoveStateResponse {
     pub diagnostics: Diagnostics,
 }
 
+/// The optional capabilities of a resource type, each the trait object that has it
+/// (usually the resource itself), or `None`. Said once, in
+/// [`Resource::capabilities`] or `ModelResource::capabilities`: a resource that
+/// can be imported answers `Capabilities { import_state: Some(self),
+/// ..Capabilities::default() }`.
+#[derive(Clone, Copy, Default)]
+pub struct Capabilities<'a> {
+    /// `terraform import` and `import` blocks.
+    pub import_state: Option<&'a dyn ResourceWithImportState>,
+    /// States written with older schema versions.
+    pub upgrade_state: Option<&'a dyn ResourceWithUpgradeState>,
+    /// `moved` blocks from other resource types.
+    pub move_state: Option<&'a dyn ResourceWithMoveState>,
+    /// Resource identity (Terraform 1.12+): import by identity, `terraform query`.
+    pub identity: Option<&'a dyn ResourceWithIdentity>,
+}
+
+impl std::fmt::Debug for Capabilities<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capabilities")
+            .field("import_state", &self.import_state.is_some())
+            .field("upgrade_state", &self.upgrade_state.is_some())
+            .field("move_state", &self.move_state.is_some())
+            .field("identity", &self.identity.is_some())
+            .finish()
+    }
+}
+
 /// A managed resource type: its schema and its lifecycle. Anything more is an
-/// optional capability: a resource returns itself from `as_update`,
-/// `as_import_state`, ... when it implements that capability's trait.
+/// optional capability: in-place updates (`as_update`), and the others named in
+/// [`Resource::capabilities`].
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
     /// The full type name, e.g. `modelarts_notebook`.
@@ -239,24 +267,9 @@ pub trait Resource: Send + Sync + 'static {
         None
     }
 
-    /// `terraform import` and `import` blocks.
-    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
-        None
-    }
-
-    /// States written with older schema versions.
-    fn as_upgrade_state(&self) -> Option<&dyn ResourceWithUpgradeState> {
-        None
-    }
-
-    /// `moved` blocks from other resource types.
-    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
-        None
-    }
-
-    /// Resource identity (Terraform 1.12+): import by identity, `terraform query`.
-    fn as_identity(&self) -> Option<&dyn ResourceWithIdentity> {
-        None
+    /// Import, state upgrades, moves and identity, where the resource has them.
+    fn capabilities(&self) -> Capabilities<'_> {
+        Capabilities::default()
     }
 
     /// The configuration `-generate-config-out` writes for an imported object.

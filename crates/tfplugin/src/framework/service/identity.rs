@@ -10,7 +10,7 @@ use super::{ManagedResource, ProviderService};
 impl ProviderService {
     /// The identity of the object `state` describes, for a resource that has one.
     pub(super) fn identity_data(&self, r: &ManagedResource, state: Option<&Value>) -> Option<pb::ResourceIdentityData> {
-        let ((_, ty), with_identity) = r.identity.as_ref().zip(r.imp.as_identity())?;
+        let ((_, ty), with_identity) = r.identity.as_ref().zip(r.imp.capabilities().identity)?;
         let state = state.filter(|s| !s.is_null())?;
         let identity = with_identity.identity_of(state)?;
         match encode(&identity, ty, "identity") {
@@ -29,7 +29,7 @@ impl ProviderService {
         r: &ManagedResource,
         identity: &pb::ResourceIdentityData,
     ) -> Result<String, Diagnostics> {
-        let ((_, ty), with_identity) = r.identity.as_ref().zip(r.imp.as_identity()).ok_or_else(|| {
+        let ((_, ty), with_identity) = r.identity.as_ref().zip(r.imp.capabilities().identity).ok_or_else(|| {
             Diagnostics::with_error(
                 "Resource has no identity",
                 "This resource type cannot be imported by identity; use an import ID (id = \"...\").",

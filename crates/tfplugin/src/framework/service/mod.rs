@@ -2,7 +2,7 @@
 //! each returning `Result<_, Diagnostics>`, that decodes the request
 //! ([`super::codec`]), runs the schema's validators and plan defaults, calls the
 //! provider's code with that operation's request and response types, and encodes
-//! the answer. [`super::rpc`] runs each of them inside the panic guard.
+//! the answer. The `rpc` module runs each of them inside the panic guard.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -103,7 +103,7 @@ impl ProviderService {
             .resources()
             .into_iter()
             .map(|r| {
-                let identity = r.as_identity().map(|i| i.identity_schema()).map(|s| {
+                let identity = r.capabilities().identity.map(|i| i.identity_schema()).map(|s| {
                     let ty = s.ty();
                     (s, ty)
                 });
@@ -212,7 +212,7 @@ impl ProviderService {
                     ),
                 )
             };
-            let upgrader = r.imp.as_upgrade_state().ok_or_else(unsupported)?;
+            let upgrader = r.imp.capabilities().upgrade_state.ok_or_else(unsupported)?;
             let json = serde_json::from_slice(&raw.json)
                 .map_err(|e| Diagnostics::with_error("Could not parse stored state", e.to_string()))?;
             let mut resp = rs::UpgradeStateResponse::default();
@@ -410,7 +410,7 @@ impl ProviderService {
         req: pb::import_resource_state::Request,
     ) -> Result<pb::import_resource_state::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
-        let importer = r.imp.as_import_state().ok_or_else(|| {
+        let importer = r.imp.capabilities().import_state.ok_or_else(|| {
             Diagnostics::with_error(
                 "Resource import not supported",
                 format!("{} cannot be imported; create it with Terraform instead.", req.type_name),
@@ -465,7 +465,7 @@ impl ProviderService {
                 ),
             )
         };
-        let mover = r.imp.as_move_state().ok_or_else(unsupported)?;
+        let mover = r.imp.capabilities().move_state.ok_or_else(unsupported)?;
         let source_state = req.source_state.as_ref().map(|s| s.json.as_slice()).unwrap_or_default();
         let request = rs::MoveStateRequest {
             source_provider_address: &req.source_provider_address,

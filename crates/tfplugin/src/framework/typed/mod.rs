@@ -3,7 +3,7 @@
 //! its diagnostics, the state of whatever exists now — so `?` works throughout and
 //! nothing is written into a response by hand.
 //!
-//! A [`ModelResource`] is served through [`Typed`], which implements [`Resource`]:
+//! A [`ModelResource`] is served through [`Typed`], which implements [`Resource`](crate::framework::Resource):
 //! it decodes the request's values into the model (a value that does not fit is an
 //! error at its attribute), hands the configured provider data over as the
 //! resource's own [`ModelResource::Data`] type, and turns the result into the
@@ -134,7 +134,7 @@ impl<'a, D: Send + Sync + 'static> Ctx<'a, D> {
         &self.call.cancel
     }
 
-    /// The untyped context, for code shared with resources written on [`Resource`].
+    /// The untyped context, for code shared with resources written on [`Resource`](crate::framework::Resource).
     pub fn call(&self) -> &'a CallContext {
         self.call
     }

@@ -74,30 +74,19 @@ pub trait ModelProvider: Send + Sync + 'static {
     /// `diagnostics` holds errors (warnings may come with a success).
     async fn configure(&self, req: &ConfigureRequest<'_>, diagnostics: &mut Diagnostics) -> Option<Self::Data>;
 
-    /// The resources and data sources it serves.
+    /// Everything it serves: resources, data sources, and the other kinds.
     fn serve(&self, served: &mut Served<Self::Data>);
-
-    /// The list resource types (`terraform query`, Terraform 1.14+).
-    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        Vec::new()
-    }
-
-    /// The action types (Terraform 1.14+).
-    fn actions(&self) -> Vec<Arc<dyn Action>> {
-        Vec::new()
-    }
-
-    /// The ephemeral resource types (Terraform 1.10+).
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
-        Vec::new()
-    }
 }
 
-/// What a [`ModelProvider`] serves: typed resources and data sources only when they
-/// take its `D`; ones written on the raw traits as they are.
+/// What a [`ModelProvider`] serves, listed once: typed resources and data sources
+/// only when they take its `D`; ones written on the raw traits as they are; list
+/// resources, actions and ephemeral resources.
 pub struct Served<D> {
     resources: Vec<Arc<dyn Resource>>,
     data_sources: Vec<Arc<dyn DataSource>>,
+    list_resources: Vec<Arc<dyn ListResource>>,
+    actions: Vec<Arc<dyn Action>>,
+    ephemeral_resources: Vec<Arc<dyn EphemeralResource>>,
     data: PhantomData<fn() -> D>,
 }
 
@@ -106,13 +95,41 @@ impl<D> std::fmt::Debug for Served<D> {
         f.debug_struct("Served")
             .field("resources", &self.resources.iter().map(|r| r.type_name()).collect::<Vec<_>>())
             .field("data_sources", &self.data_sources.iter().map(|d| d.type_name()).collect::<Vec<_>>())
+            .field("list_resources", &self.list_resources.iter().map(|l| l.type_name()).collect::<Vec<_>>())
+            .field("actions", &self.actions.iter().map(|a| a.type_name()).collect::<Vec<_>>())
+            .field("ephemeral_resources", &self.ephemeral_resources.iter().map(|e| e.type_name()).collect::<Vec<_>>())
             .finish()
     }
 }
 
 impl<D: Send + Sync + 'static> Served<D> {
     fn new() -> Self {
-        Served { resources: Vec::new(), data_sources: Vec::new(), data: PhantomData }
+        Served {
+            resources: Vec::new(),
+            data_sources: Vec::new(),
+            list_resources: Vec::new(),
+            actions: Vec::new(),
+            ephemeral_resources: Vec::new(),
+            data: PhantomData,
+        }
+    }
+
+    /// A list resource type (`terraform query`, Terraform 1.14+).
+    pub fn list_resource(&mut self, l: Arc<dyn ListResource>) -> &mut Self {
+        self.list_resources.push(l);
+        self
+    }
+
+    /// An action type (Terraform 1.14+).
+    pub fn action(&mut self, a: Arc<dyn Action>) -> &mut Self {
+        self.actions.push(a);
+        self
+    }
+
+    /// An ephemeral resource type (Terraform 1.10+).
+    pub fn ephemeral_resource(&mut self, e: Arc<dyn EphemeralResource>) -> &mut Self {
+        self.ephemeral_resources.push(e);
+        self
     }
 
     /// A resource written on [`ModelResource`] for this provider's data.
@@ -177,14 +194,14 @@ impl<P: ModelProvider> Provider for TypedProvider<P> {
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        self.0.list_resources()
+        self.served().list_resources
     }
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
-        self.0.actions()
+        self.served().actions
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
-        self.0.ephemeral_resources()
+        self.served().ephemeral_resources
     }
 }

@@ -5,17 +5,16 @@ use async_trait::async_trait;
 use crate::framework::context::CallContext;
 use crate::framework::model::{FromValue, IntoValue};
 use crate::framework::resource::{
-    CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest,
-    ReadResponse, ReadState, Resource, ResourceWithIdentity, ResourceWithImportState, ResourceWithMoveState,
-    ResourceWithUpdate, ResourceWithUpgradeState, UpdateRequest, UpdateResponse, ValidateConfigRequest,
-    ValidateConfigResponse,
+    Capabilities, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ModifyPlanRequest, ModifyPlanResponse,
+    ReadRequest, ReadResponse, ReadState, Resource, ResourceWithUpdate, UpdateRequest, UpdateResponse,
+    ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::schema::Schema;
 use crate::protocol::{Diagnostics, Value};
 
 use super::{model_of, settle, Ctx, Failure, Remains};
 
-/// A managed resource written against its model (see the [module](self)).
+/// A managed resource written against its model (see the [module](crate::framework::typed)).
 #[async_trait]
 pub trait ModelResource: Send + Sync + 'static {
     /// The resource's value, decoded from and encoded to Terraform's.
@@ -35,7 +34,7 @@ pub trait ModelResource: Send + Sync + 'static {
     /// Checks beyond the attributes' own validators.
     fn validate_config(&self, _req: &ValidateConfigRequest<'_>, _resp: &mut ValidateConfigResponse) {}
 
-    /// Refines the plan of a create or an update, on values (see the [module](self)).
+    /// Refines the plan of a create or an update, on values (see the [module](crate::framework::typed)).
     async fn modify_plan(&self, _ctx: &CallContext, _req: &ModifyPlanRequest<'_>, _resp: &mut ModifyPlanResponse) {}
 
     /// Creates the object `plan` describes; its state.
@@ -62,24 +61,9 @@ pub trait ModelResource: Send + Sync + 'static {
     /// Deletes the object; with an error it stays in the state.
     async fn delete(&self, ctx: &Ctx<'_, Self::Data>, state: Self::Model) -> Result<(), Diagnostics>;
 
-    /// `terraform import` and `import` blocks.
-    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
-        None
-    }
-
-    /// States written with older schema versions.
-    fn as_upgrade_state(&self) -> Option<&dyn ResourceWithUpgradeState> {
-        None
-    }
-
-    /// `moved` blocks from other resource types.
-    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
-        None
-    }
-
-    /// Resource identity (Terraform 1.12+).
-    fn as_identity(&self) -> Option<&dyn ResourceWithIdentity> {
-        None
+    /// Import, state upgrades, moves and identity ([`Resource::capabilities`]).
+    fn capabilities(&self) -> Capabilities<'_> {
+        Capabilities::default()
     }
 
     /// The configuration `-generate-config-out` writes ([`Resource::generated_config`]).
@@ -160,20 +144,8 @@ impl<R: ModelResource> Resource for Typed<R> {
         R::UPDATES_IN_PLACE.then_some(self)
     }
 
-    fn as_import_state(&self) -> Option<&dyn ResourceWithImportState> {
-        self.0.as_import_state()
-    }
-
-    fn as_upgrade_state(&self) -> Option<&dyn ResourceWithUpgradeState> {
-        self.0.as_upgrade_state()
-    }
-
-    fn as_move_state(&self) -> Option<&dyn ResourceWithMoveState> {
-        self.0.as_move_state()
-    }
-
-    fn as_identity(&self) -> Option<&dyn ResourceWithIdentity> {
-        self.0.as_identity()
+    fn capabilities(&self) -> Capabilities<'_> {
+        self.0.capabilities()
     }
 
     fn generated_config(&self, ctx: &CallContext, config: Value) -> Value {
