@@ -16,6 +16,9 @@ use modelarts_provider::provider::{ModelArtsProvider, PROVIDER_ADDRESS};
 /// Terraform sends is decoded into a tree and dropped when the answer is sent.
 /// glibc's `malloc` and `free` were a quarter of the instructions of the planning
 /// launch with 100 notebooks (callgrind); mimalloc's take a fraction of that.
+/// Built without its transparent-huge-page advice (`no_thp`): with it, the idle
+/// plugin's RSS doubled (9.7 → 19.4 MB) and a 500-notebook plan's peak went from
+/// 14.6 to 30.9 MB; without it they are 10.3 and 15.3 MB.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
