@@ -11,7 +11,9 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod assume;
+mod call;
 pub mod codes;
+mod config;
 pub mod credentials;
 pub mod enums;
 pub mod error;
@@ -27,6 +29,7 @@ pub mod pacing;
 pub mod password;
 pub mod power;
 pub mod retry;
+mod send;
 pub mod signer;
 pub mod tags;
 pub mod timefmt;
@@ -39,62 +42,15 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode, Url};
 
-use crate::timefmt::now_millis;
 use tokio_util::sync::CancellationToken;
 
+use send::SendError;
+
+pub use call::Call;
+pub use config::{ClientConfig, ClientConfigError, DEFAULT_MAX_ANSWER_BYTES};
 pub use error::{human_duration, ApiError, CredentialRefusal, Tried};
 pub use retry::Backoff;
 pub use wait::PollSchedule;
-
-/// Everything a client needs. Secrets are never printed by `Debug`.
-#[derive(Clone)]
-pub struct ClientConfig {
-    /// Base URL: scheme, host, optional port and optional path prefix.
-    pub endpoint: String,
-    /// The project the calls are for (`X-Project-Id`, and the `{project_id}` of paths).
-    pub project_id: String,
-    /// The access key (AK) requests are signed with.
-    pub access_key: String,
-    /// The secret key (SK) requests are signed with; never printed.
-    pub secret_key: String,
-    /// The security token of temporary credentials (`X-Security-Token`); never printed.
-    pub security_token: Option<String>,
-    /// Skip TLS certificate verification.
-    pub insecure: bool,
-    /// CA certificates to trust besides the system's (PEM), e.g. a private cloud's.
-    pub ca_pem: Option<Vec<u8>>,
-    /// A client certificate and its private key (PEM, both in one buffer), for
-    /// endpoints that ask for one (mutual TLS).
-    pub identity_pem: Option<Vec<u8>>,
-    /// Retries of a call that failed in a way worth retrying.
-    pub max_retries: u32,
-    /// How long one attempt may take, its answer read included.
-    pub request_timeout: Duration,
-    /// The delays between retries.
-    pub backoff: Backoff,
-    /// How often a wait looks at the awaited object.
-    pub poll: PollSchedule,
-    /// Answers larger than this are refused (an error naming the call), read without
-    /// holding more than this in memory.
-    pub max_answer_bytes: usize,
-    /// Which setting chose `endpoint`, for errors that cannot reach it ("The
-    /// endpoint comes from ...").
-    pub endpoint_origin: String,
-    /// Where the keys came from (`HW_ACCESS_KEY`, `profile "ci" of FILE`), named when
-    /// the API refuses them.
-    pub credentials_origin: String,
-    /// Keys from a source (the instance metadata service), fetched again before they
-    /// expire; `None`: the fixed `access_key`, `secret_key` and `security_token`.
-    pub credentials: Option<Arc<credentials::Credentials>>,
-    /// How requests are signed (`signing_algorithm`).
-    pub algorithm: signer::Algorithm,
-    /// Never send more requests a second than this (an account's known limit); the
-    /// pacer slows down below it by itself when the API throttles.
-    pub max_requests_per_second: Option<f64>,
-    /// Tag keys managed by something else: left out of every notebook this client
-    /// reads, and never changed or deleted by it.
-    pub ignored_tag_keys: std::collections::BTreeSet<String>,
-}
 
 /// The most writes in flight at once per client ([`Inner::writes`]).
 const WRITES_IN_FLIGHT: usize = 8;
@@ -105,48 +61,6 @@ const OUTAGE_RETRY_EVERY: Duration = Duration::from_secs(4);
 
 /// How often a call retrying past `max_retries` within its deadline says so.
 const TROUBLE_REPORT_EVERY: Duration = Duration::from_secs(10);
-
-/// The default for [`ClientConfig::max_answer_bytes`]: far above any real answer.
-pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 << 20;
-
-impl ClientConfig {
-    /// A configuration with the defaults for everything but these.
-    pub fn new(endpoint: &str, project_id: &str, access_key: &str, secret_key: &str) -> Self {
-        ClientConfig {
-            endpoint: endpoint.to_string(),
-            project_id: project_id.to_string(),
-            access_key: access_key.to_string(),
-            secret_key: secret_key.to_string(),
-            security_token: None,
-            insecure: false,
-            ca_pem: None,
-            identity_pem: None,
-            max_retries: 5,
-            request_timeout: Duration::from_secs(60),
-            backoff: Backoff::default(),
-            poll: PollSchedule::default(),
-            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
-            endpoint_origin: String::new(),
-            credentials_origin: String::new(),
-            credentials: None,
-            algorithm: signer::Algorithm::HmacSha256,
-            max_requests_per_second: None,
-            ignored_tag_keys: Default::default(),
-        }
-    }
-}
-
-impl std::fmt::Debug for ClientConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientConfig")
-            .field("endpoint", &self.endpoint)
-            .field("project_id", &self.project_id)
-            .field("access_key", &self.access_key)
-            .field("insecure", &self.insecure)
-            .field("max_retries", &self.max_retries)
-            .finish_non_exhaustive()
-    }
-}
 
 #[derive(Debug)]
 struct Inner {
@@ -182,111 +96,6 @@ pub struct Client {
     /// Passing failures (429, 503, unreachable) are retried until this moment,
     /// beyond `max_retries` ([`Client::until`]).
     deadline: Option<Instant>,
-}
-
-/// One API call before signing.
-pub struct Call {
-    pub method: Method,
-    /// Relative to `/v1/{project_id}/`, e.g. `notebooks/{id}/start` — or, when
-    /// `outside_project`, to the endpoint's root (`v3/projects`).
-    pub path: String,
-    pub outside_project: bool,
-    pub query: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
-    /// A POST or PATCH that does the same however often it is sent (setting tags).
-    pub repeatable: bool,
-}
-
-// The body may carry a password (IAM's token request): never printed.
-impl std::fmt::Debug for Call {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Call").field("method", &self.method).field("path", &self.path).finish_non_exhaustive()
-    }
-}
-
-impl Call {
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Call { method, path: path.into(), outside_project: false, query: Vec::new(), body: None, repeatable: false }
-    }
-
-    /// Marks a POST or PATCH safe to send again when its answer is lost.
-    pub fn repeatable(mut self) -> Self {
-        self.repeatable = true;
-        self
-    }
-
-    /// A call of another service on the same signing scheme (IAM), not under the project.
-    pub fn outside_project(method: Method, path: impl Into<String>) -> Self {
-        Call { outside_project: true, ..Call::new(method, path) }
-    }
-
-    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
-        self.query.push((k.to_string(), v.to_string()));
-        self
-    }
-
-    pub fn query_opt(self, k: &str, v: Option<impl ToString>) -> Self {
-        match v {
-            Some(v) => self.query(k, v),
-            None => self,
-        }
-    }
-
-    pub fn json(mut self, body: &impl serde::Serialize) -> Self {
-        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
-        self
-    }
-
-    /// A POST without a body may have taken effect when its answer is lost; PUT,
-    /// DELETE and GET are safe to repeat, and so is a call marked [`Call::repeatable`].
-    fn idempotent(&self) -> bool {
-        self.repeatable || (self.method != Method::POST && self.method != Method::PATCH)
-    }
-}
-
-/// Why a client could not be made from its configuration.
-#[derive(Debug)]
-pub enum ClientConfigError {
-    /// The endpoint is not a URL.
-    Endpoint {
-        /// The endpoint as configured.
-        endpoint: String,
-        /// Why it does not parse.
-        source: <Url as std::str::FromStr>::Err,
-    },
-    /// The endpoint is a URL, but not an `http://` or `https://` one with a host.
-    NotHttp {
-        /// The endpoint as configured.
-        endpoint: String,
-    },
-    /// The HTTP client could not be built (its TLS backend).
-    Http(reqwest::Error),
-    /// The keys' source could not be set up.
-    Credentials(String),
-}
-
-impl std::fmt::Display for ClientConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ClientConfigError::Endpoint { endpoint, source } => write!(f, "endpoint {endpoint:?}: {source}"),
-            ClientConfigError::NotHttp { endpoint } => {
-                write!(f, "endpoint {endpoint:?} must be an http:// or https:// URL with a host")
-            }
-            ClientConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-            ClientConfigError::Credentials(e) => write!(f, "cannot set up the keys: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ClientConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ClientConfigError::Endpoint { source, .. } => Some(source),
-            ClientConfigError::NotHttp { .. } => None,
-            ClientConfigError::Http(e) => Some(e),
-            ClientConfigError::Credentials(_) => None,
-        }
-    }
 }
 
 impl Client {
@@ -508,92 +317,6 @@ impl Client {
         }
     }
 
-    /// One signed attempt; any HTTP answer, 2xx or not, is `Ok`.
-    async fn send_once(&self, call: &Call, path: &str, keys: &credentials::Keys) -> Result<Answer, SendError> {
-        let inner = &self.inner;
-        let sdk_date = timefmt::sdk_date(now_millis()).unwrap_or_default();
-        let mut headers: Vec<(String, String)> = vec![
-            ("Host".into(), inner.host.clone()),
-            ("X-Sdk-Date".into(), sdk_date.clone()),
-            ("X-Project-Id".into(), inner.config.project_id.clone()),
-        ];
-        if call.body.is_some() {
-            headers.push(("Content-Type".into(), "application/json".into()));
-        }
-        if let Some(t) = &keys.security_token {
-            headers.push(("X-Security-Token".into(), t.clone()));
-        }
-        let body = call.body.as_deref().unwrap_or_default();
-        // An IAM token (password or token sign-in) travels as it is; keys sign.
-        let authorization = match &keys.auth_token {
-            Some(token) => {
-                headers.push(("X-Auth-Token".into(), token.clone()));
-                None
-            }
-            None => Some(signer::authorization_with(
-                inner.config.algorithm,
-                &keys.access_key,
-                &keys.secret_key,
-                &signer::SignInput {
-                    method: call.method.as_str(),
-                    path,
-                    query: &call.query,
-                    headers: &headers,
-                    payload_hash: None,
-                    body,
-                    sdk_date: &sdk_date,
-                },
-            )),
-        };
-        let mut url = inner.base.clone();
-        url.set_path(path);
-        let query = signer::canonical_query(&call.query);
-        url.set_query((!query.is_empty()).then_some(query.as_str()));
-        let mut req = inner.http.request(call.method.clone(), url);
-        for (k, v) in &headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        if let Some(a) = authorization {
-            req = req.header("Authorization", a);
-        }
-        if let Some(b) = &call.body {
-            req = req.body(b.clone());
-        }
-        let limit = inner.config.max_answer_bytes;
-        let send = async {
-            let mut resp = req.send().await.map_err(classify_send_error)?;
-            let status = resp.status();
-            // Only an error answer's pause matters; a 2xx never waits.
-            let retry_after = if status.is_success() {
-                None
-            } else {
-                resp.headers().get("retry-after").and_then(|v| retry::parse_retry_after(v.as_bytes(), now_millis()))
-            };
-            let location = status
-                .is_redirection()
-                .then(|| resp.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                .flatten();
-            if resp.content_length().is_some_and(|n| n > limit as u64) {
-                return Err(SendError::TooLarge { status });
-            }
-            // Read in chunks, so an endless or huge answer is refused without being held.
-            let mut body = Vec::new();
-            loop {
-                match resp.chunk().await {
-                    Ok(Some(chunk)) if body.len() + chunk.len() > limit => return Err(SendError::TooLarge { status }),
-                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                    Ok(None) => break,
-                    Err(e) => return Err(SendError::AnswerLost { status: Some(status), cause: describe(&e) }),
-                }
-            }
-            Ok(Answer { status, retry_after, location, body })
-        };
-        tokio::select! {
-            r = send => r,
-            _ = self.cancel.cancelled() => Err(SendError::Cancelled),
-        }
-    }
-
     /// A transport failure after `attempt` retries, naming the endpoint and the
     /// setting that chose it.
     fn unreachable(&self, method: &str, path: &str, cause: String, attempt: u32, started: Instant) -> ApiError {
@@ -690,118 +413,5 @@ fn human_bytes(n: usize) -> String {
         n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
         n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
         n => format!("{n} bytes"),
-    }
-}
-
-struct Answer {
-    status: StatusCode,
-    retry_after: Option<Duration>,
-    /// Where a redirect pointed (`Location`), never followed.
-    location: Option<String>,
-    body: Vec<u8>,
-}
-
-enum SendError {
-    /// Connecting failed: the request surely never reached the server.
-    NotSent(String),
-    /// Connecting failed in a way trying again cannot mend (an untrusted
-    /// certificate, a host name that does not exist).
-    Definitive(String),
-    /// The request may have been received; its answer (or the answer's body, after
-    /// `status` arrived) did not arrive.
-    AnswerLost {
-        status: Option<StatusCode>,
-        cause: String,
-    },
-    /// The answer is larger than the client accepts.
-    TooLarge {
-        status: StatusCode,
-    },
-    Cancelled,
-}
-
-fn classify_send_error(e: reqwest::Error) -> SendError {
-    if e.is_connect() && cannot_pass(&e) {
-        SendError::Definitive(describe(&e))
-    } else if e.is_connect() {
-        SendError::NotSent(describe(&e))
-    } else {
-        SendError::AnswerLost { status: None, cause: describe(&e) }
-    }
-}
-
-/// Whether a connection failure cannot pass by trying again: a certificate that is
-/// not trusted (rustls refused it), or a host name that does not exist.
-fn cannot_pass(e: &reqwest::Error) -> bool {
-    use std::error::Error;
-    let mut source: Option<&(dyn Error + 'static)> = e.source();
-    while let Some(s) = source {
-        let tls = s.downcast_ref::<rustls::Error>().is_some()
-            || s.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
-        if tls || is_definitive_cause(&s.to_string()) {
-            return true;
-        }
-        source = s.source();
-    }
-    false
-}
-
-/// Whether a cause's text names a failure that cannot pass: rustls refusing the
-/// peer's certificate, or the resolver's "no such name" (on Linux, macOS and
-/// Windows). A temporary resolver failure ("Temporary failure in name resolution")
-/// passes, and is retried.
-fn is_definitive_cause(text: &str) -> bool {
-    const CANNOT_PASS: &[&str] = &[
-        "invalid peer certificate",
-        "Name or service not known",
-        "No address associated with hostname",
-        "nodename nor servname provided",
-        "No such host is known",
-        "Name does not resolve",
-    ];
-    CANNOT_PASS.iter().any(|n| text.contains(n))
-}
-
-/// What went wrong and its causes, without the URL (reqwest's own message includes
-/// it, with the query).
-fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "reading the answer failed"
-    } else {
-        "request failed"
-    };
-    let mut parts = vec![kind.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn untrusted_certificates_and_unknown_hosts_cannot_pass() {
-        assert!(is_definitive_cause("invalid peer certificate: UnknownIssuer"));
-        assert!(is_definitive_cause("dns error: failed to lookup address information: Name or service not known"));
-        assert!(is_definitive_cause("No such host is known. (os error 11001)"));
-        assert!(!is_definitive_cause(
-            "dns error: failed to lookup address information: Temporary failure in name resolution"
-        ));
-        assert!(!is_definitive_cause("tcp connect error: Connection refused (os error 111)"));
-        assert!(!is_definitive_cause("connection reset by peer"));
     }
 }
