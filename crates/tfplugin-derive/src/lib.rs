@@ -99,7 +99,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             quote! { #ident: fields.get(#name)? }
         }
     });
-    let encode = fields.iter().map(|f| {
+    // Written in name order, the object's map is built without sorting it.
+    let mut by_name: Vec<&Field> = fields.iter().collect();
+    by_name.sort_by(|a, b| a.name.cmp(&b.name));
+    let encode = by_name.iter().map(|f| {
         let (ident, name) = (&f.ident, &f.name);
         if f.block {
             quote! { (#name, #model::block_list(self.#ident)) }

@@ -63,6 +63,25 @@ impl From<ModelError> for Diagnostics {
 pub trait FromValue: Sized {
     /// Decodes `v`, naming `path` in errors.
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError>;
+
+    /// Decodes `v`, attribute `name` of the object at `parent`. A scalar makes the
+    /// attribute's path only for an error: decoding a model built one path per
+    /// attribute, and a tenth of a refresh's decoding went to making and dropping
+    /// them.
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        Self::from_value(v, &parent.then_attr(name))
+    }
+}
+
+/// `from_attr` of a scalar: `read` it, else the error names the attribute.
+fn scalar_at<T>(
+    v: &Value,
+    parent: &AttributePath,
+    name: &str,
+    read: impl FnOnce(&Value) -> Option<T>,
+    wanted: &str,
+) -> Result<T, ModelError> {
+    read(v).ok_or_else(|| mismatch(v, &parent.then_attr(name), wanted))
 }
 
 /// Encodes a Rust value as a Terraform value.
@@ -88,17 +107,29 @@ impl FromValue for String {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
         v.as_str().map(String::from).ok_or_else(|| mismatch(v, path, "a string"))
     }
+
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        scalar_at(v, parent, name, |v| v.as_str().map(String::from), "a string")
+    }
 }
 
 impl FromValue for bool {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
         v.as_bool().ok_or_else(|| mismatch(v, path, "a bool"))
     }
+
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        scalar_at(v, parent, name, Value::as_bool, "a bool")
+    }
 }
 
 impl FromValue for i64 {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
         v.as_i64().ok_or_else(|| mismatch(v, path, "a whole number"))
+    }
+
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        scalar_at(v, parent, name, Value::as_i64, "a whole number")
     }
 }
 
@@ -107,6 +138,13 @@ impl<T: FromValue> FromValue for Option<T> {
         match v {
             Value::Null | Value::Unknown => Ok(None),
             v => T::from_value(v, path).map(Some),
+        }
+    }
+
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        match v {
+            Value::Null | Value::Unknown => Ok(None),
+            v => T::from_attr(v, parent, name).map(Some),
         }
     }
 }
@@ -217,7 +255,7 @@ impl<'a> Fields<'a> {
 
     /// Attribute `name`, decoded.
     pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
-        T::from_value(self.raw(name), &self.path_of(name))
+        T::from_attr(self.raw(name), &self.path, name)
     }
 
     /// The one item of block `name` (a list block of at most one item, or a single
@@ -264,6 +302,10 @@ impl TfType for i64 {
 /// A raw value, kept as it is (a `timeouts` block the framework reads itself).
 impl FromValue for Value {
     fn from_value(v: &Value, _path: &AttributePath) -> Result<Self, ModelError> {
+        Ok(v.clone())
+    }
+
+    fn from_attr(v: &Value, _parent: &AttributePath, _name: &str) -> Result<Self, ModelError> {
         Ok(v.clone())
     }
 }
@@ -373,6 +415,14 @@ impl<T: FromValue> FromValue for Tf<T> {
             Value::Null => Ok(Tf::Null),
             Value::Unknown => Ok(Tf::Unknown),
             v => T::from_value(v, path).map(Tf::Known),
+        }
+    }
+
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        match v {
+            Value::Null => Ok(Tf::Null),
+            Value::Unknown => Ok(Tf::Unknown),
+            v => T::from_attr(v, parent, name).map(Tf::Known),
         }
     }
 }

@@ -70,8 +70,10 @@ fn walk(
                 _ => {}
             }
         }
-        let mut replaced = a.requires_replace && *slot != *prior.attr(a.name);
+        // Replacement and the modifiers matter only to an update (the defaults pass
+        // before it, and a create, have nothing to replace).
         if pass == Pass::Update && !prior.is_null() {
+            let mut replaced = a.requires_replace && *slot != *prior.attr(a.name);
             let at_path = path.then_attr(a.name);
             let at = AttributePlan {
                 path: &at_path,
