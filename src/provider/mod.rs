@@ -63,7 +63,7 @@ impl ModelProvider for ModelArtsProvider {
             .resource(notebook::NotebookResource)
             .resource(mount_storage::MountStorageResource)
             .resource(image_store::ImageStoreResource)
-            .raw_data_source(Arc::new(data_sources::notebook::NotebookDataSource))
+            .data_source(data_sources::notebook::NotebookDataSource)
             .data_source(data_sources::notebooks::NotebooksDataSource)
             .data_source(data_sources::flavors::FlavorsDataSource)
             .data_source(data_sources::images::ImagesDataSource)

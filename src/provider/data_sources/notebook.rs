@@ -3,19 +3,21 @@
 
 use async_trait::async_trait;
 
+use crate::client::ids::Region;
 use crate::client::notebooks::NotebookFilter;
 use crate::client::types::Notebook;
-use crate::framework::data_source::{ReadRequest, ReadResponse, ValidateConfigRequest, ValidateConfigResponse};
-use crate::framework::model::block_list;
-use crate::framework::IntoValue;
-use crate::framework::{Attribute, Block, CallContext, DataSource, Mode, NestedNesting, Nesting, Schema};
+use crate::client::Client;
+use crate::framework::data_source::{ValidateConfigRequest, ValidateConfigResponse};
+use crate::framework::model::ModelError;
+use crate::framework::{
+    Attribute, Block, Ctx, FromValue, IntoValue, Mode, ModelDataSource, NestedNesting, Nesting, Schema,
+};
 use crate::protocol::{AttributePath, Diagnostics, Value};
+use crate::provider::configured::Configured;
+use crate::provider::diagnose::notebook_not_found;
 use crate::provider::notebook::model::{AutoStopModel, NotebookModel, VolumeModel};
 use crate::provider::notebook::schema::{self as resource_schema};
 use crate::provider::notebook::state::{reported_auto_stop, state_from_api};
-
-use super::{api, respond};
-use crate::provider::diagnose::notebook_not_found;
 
 /// `data "modelarts_notebook"`.
 #[derive(Debug)]
@@ -120,8 +122,36 @@ pub fn schema() -> Schema {
     Schema::new(0, block)
 }
 
+/// The data source's value: the resource's model, read. What the data source does
+/// not report ([`NOT_READ`]) is left out of its value, and its blocks are nested
+/// attributes of the same shape, so the resource's model (its names, its
+/// decoding) serves as it is.
+#[derive(Clone, Debug, Default)]
+pub struct NotebookRead(NotebookModel);
+
+impl FromValue for NotebookRead {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        NotebookModel::from_value(v, path).map(NotebookRead)
+    }
+}
+
+impl IntoValue for NotebookRead {
+    fn into_value(self) -> Value {
+        let mut state = self.0.into_value();
+        if let Value::Object(m) = &mut state {
+            for gone in NOT_READ {
+                m.remove(*gone);
+            }
+        }
+        state
+    }
+}
+
 #[async_trait]
-impl DataSource for NotebookDataSource {
+impl ModelDataSource for NotebookDataSource {
+    type Model = NotebookRead;
+    type Data = Configured;
+
     fn type_name(&self) -> &'static str {
         "modelarts_notebook"
     }
@@ -143,55 +173,46 @@ impl DataSource for NotebookDataSource {
         }
     }
 
-    async fn read(&self, ctx: &CallContext, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
-        respond(resp, read(ctx, req.config).await);
+    async fn read(&self, ctx: &Ctx<'_, Configured>, config: NotebookRead) -> Result<NotebookRead, Diagnostics> {
+        let config = config.0;
+        let (api, region) = ctx.data()?.region_client(config.region.as_deref(), ctx.cancel()).await?;
+        let n = find(&api, &region, config.id.as_deref(), &config.name).await?;
+        let carry = NotebookModel { region: Some(region.into_string()), ..Default::default() };
+        // The auto-stop the API reports: the duration asked for at its last start.
+        let auto_stop = reported_auto_stop(n.lease.as_ref());
+        Ok(NotebookRead(NotebookModel { auto_stop, ..state_from_api(&n, &carry) }))
     }
 }
 
-async fn read(ctx: &CallContext, config: &Value) -> Result<Value, Diagnostics> {
-    let (api, region) = api(ctx, config).await?;
-    let found = match (config.attr(NotebookModel::ID).as_str(), config.attr(NotebookModel::NAME).as_str()) {
-        (Some(id), _) => match api.get_notebook(&id.into()).await {
+/// The notebook of ID `id`, else the one notebook named `name` (the API matches
+/// names loosely; only an exact match counts).
+async fn find(api: &Client, region: &Region, id: Option<&str>, name: &str) -> Result<Notebook, Diagnostics> {
+    if let Some(id) = id {
+        return match api.get_notebook(&id.into()).await {
             Ok(n) => Ok(n),
-            Err(e) if e.is_not_found() => Err(notebook_not_found(NotebookModel::ID, id, &region)),
+            Err(e) if e.is_not_found() => Err(notebook_not_found(NotebookModel::ID, id, region)),
             Err(e) => Err(Diagnostics::with_error("Failed to read notebook", e.to_string())),
-        },
-        (None, Some(name)) => {
-            match api.list_notebooks(&NotebookFilter { name: Some(name.to_string()), ..Default::default() }).await {
-                // The API matches names loosely; only an exact match counts.
-                Ok(list) => {
-                    let mut exact: Vec<Notebook> = list.into_iter().filter(|n| n.name == name).collect();
-                    match exact.len() {
-                        1 => Ok(exact.remove(0)),
-                        0 => Err(Diagnostics::with_error(
-                            "Notebook not found",
-                            format!("No notebook is named {name:?}."),
-                        )),
-                        n => {
-                            let ids: Vec<&str> = exact.iter().map(|x| x.id.as_str()).collect();
-                            Err(Diagnostics::with_error(
-                                "Ambiguous notebook name",
-                                format!("{n} notebooks are named {name:?} ({}); choose one by id.", ids.join(", ")),
-                            ))
-                        }
-                    }
-                }
-                Err(e) => Err(Diagnostics::with_error("Failed to list notebooks", e.to_string())),
-            }
-        }
-        _ => Err(Diagnostics::with_error("Missing notebook selector", "Set id or name.")),
-    };
-    let n = found?;
-    let carry = NotebookModel { region: Some(region.into_string()), ..Default::default() };
-    let mut state = state_from_api(&n, &carry).into_value();
-    if let Value::Object(m) = &mut state {
-        for gone in NOT_READ {
-            m.remove(*gone);
+        };
+    }
+    if name.is_empty() {
+        return Err(Diagnostics::with_error("Missing notebook selector", "Set id or name."));
+    }
+    let list = api
+        .list_notebooks(&NotebookFilter { name: Some(name.to_string()), ..Default::default() })
+        .await
+        .map_err(|e| Diagnostics::with_error("Failed to list notebooks", e.to_string()))?;
+    let mut exact: Vec<Notebook> = list.into_iter().filter(|n| n.name == name).collect();
+    match exact.len() {
+        1 => Ok(exact.remove(0)),
+        0 => Err(Diagnostics::with_error("Notebook not found", format!("No notebook is named {name:?}."))),
+        n => {
+            let ids: Vec<&str> = exact.iter().map(|x| x.id.as_str()).collect();
+            Err(Diagnostics::with_error(
+                "Ambiguous notebook name",
+                format!("{n} notebooks are named {name:?} ({}); choose one by id.", ids.join(", ")),
+            ))
         }
     }
-    // The auto-stop the API reports: the duration asked for at its last start.
-    state.set_attr(NotebookModel::AUTO_STOP, block_list(reported_auto_stop(n.lease.as_ref())));
-    Ok(state)
 }
 
 #[cfg(test)]
