@@ -11,6 +11,7 @@ use crate::client::password::{Account, Login, User};
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::{origin, AssumeRoleModel, OidcModel, ProviderModel};
+use crate::framework::FromValue;
 
 /// Signing in through IAM with a token instead of keys. `Debug` hides the secrets.
 #[derive(Clone)]
@@ -34,16 +35,9 @@ impl std::fmt::Debug for IamSignIn {
 /// `HW_ASSUME_ROLE_*` variables when `HW_ASSUME_ROLE_AGENCY_NAME` is set (the
 /// official provider's `configureProvider`).
 pub(super) fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Vec<Agency> {
-    let text = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.trim().is_empty());
-    let blocks = config.attr(ProviderModel::ASSUME_ROLE).elements();
-    if blocks.iter().any(|b| !b.is_wholly_known()) {
-        diags.error_at(
-            AttributePath::attr(ProviderModel::ASSUME_ROLE),
-            "Provider attribute assume_role is not known yet",
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
+    let Some(blocks) = known_blocks::<AssumeRoleModel>(config, ProviderModel::ASSUME_ROLE, diags) else {
         return Vec::new();
-    }
+    };
     if blocks.is_empty() {
         let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
         let Some(name) = var("HW_ASSUME_ROLE_AGENCY_NAME") else { return Vec::new() };
@@ -66,16 +60,46 @@ pub(super) fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, dia
         }];
     }
     blocks
-        .iter()
+        .into_iter()
         .filter_map(|b| {
             Some(Agency {
-                name: text(b.attr(AssumeRoleModel::AGENCY_NAME))?,
-                domain_name: text(b.attr(AssumeRoleModel::DOMAIN_NAME)),
-                domain_id: text(b.attr(AssumeRoleModel::DOMAIN_ID)),
-                duration_secs: b.attr(AssumeRoleModel::DURATION).as_i64().and_then(|d| u32::try_from(d).ok()),
+                name: text(Some(b.agency_name))?,
+                domain_name: text(b.domain_name),
+                domain_id: text(b.domain_id),
+                duration_secs: b.duration.and_then(|d| u32::try_from(d).ok()),
             })
         })
         .collect()
+}
+
+/// A setting's text; blank is none.
+fn text(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// The blocks `name` of the provider block, decoded; `None` (with the error) when
+/// one is not known yet: the provider is configured with known values only.
+fn known_blocks<M: FromValue>(config: &Value, name: &str, diags: &mut Diagnostics) -> Option<Vec<M>> {
+    let at = AttributePath::attr(name);
+    let blocks = config.attr(name);
+    if !blocks.is_wholly_known() {
+        diags.error_at(
+            at,
+            format!("Provider attribute {name} is not known yet"),
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+        return None;
+    }
+    if blocks.is_null() {
+        return Some(Vec::new());
+    }
+    match Vec::<M>::from_value(blocks, &at) {
+        Ok(decoded) => Some(decoded),
+        Err(e) => {
+            diags.extend(e.to_diagnostics("Invalid provider block"));
+            None
+        }
+    }
 }
 
 /// The `assume_role_with_oidc` block; without one, the `HW_ASSUME_ROLE_*` variables
@@ -88,25 +112,19 @@ pub(super) fn oidc(
 ) -> Option<((String, IdToken), Agency)> {
     let at = AttributePath::attr(ProviderModel::ASSUME_ROLE_WITH_OIDC);
     let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
-    let block = config.attr(ProviderModel::ASSUME_ROLE_WITH_OIDC).elements().first().cloned();
-    if block.as_ref().is_some_and(|b| !b.is_wholly_known()) {
-        diags.error_at(
-            at,
-            "Provider attribute assume_role_with_oidc is not known yet",
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
-        return None;
-    }
-    let get = |attr: &str, env_name: &str| -> Option<String> {
+    let block = known_blocks::<OidcModel>(config, ProviderModel::ASSUME_ROLE_WITH_OIDC, diags)?.into_iter().next();
+    // The block's setting, else (without a block) the environment's.
+    let get = |setting: Option<&String>, env_name: &str| -> Option<String> {
         match &block {
-            Some(b) => b.attr(attr).as_str().map(str::to_string).filter(|s| !s.trim().is_empty()),
+            Some(_) => text(setting.cloned()),
             None => var(env_name),
         }
     };
-    let idp_id = get(OidcModel::IDP_ID, "HW_ASSUME_ROLE_IDP_ID")?;
+    let b = block.as_ref();
+    let idp_id = get(b.map(|b| &b.idp_id), "HW_ASSUME_ROLE_IDP_ID")?;
     let token = match (
-        get(OidcModel::ID_TOKEN, "HW_ASSUME_ROLE_ID_TOKEN"),
-        get(OidcModel::ID_TOKEN_FILE, "HW_ASSUME_ROLE_ID_TOKEN_FILE"),
+        get(b.and_then(|b| b.id_token.as_ref()), "HW_ASSUME_ROLE_ID_TOKEN"),
+        get(b.and_then(|b| b.id_token_file.as_ref()), "HW_ASSUME_ROLE_ID_TOKEN_FILE"),
     ) {
         (Some(t), None) => IdToken::Literal(t),
         (None, Some(f)) => IdToken::File(PathBuf::from(f)),
@@ -120,8 +138,8 @@ pub(super) fn oidc(
         }
     };
     let (Some(name), Some(domain_id)) = (
-        get(OidcModel::AGENCY_NAME, "HW_ASSUME_ROLE_AGENCY_NAME"),
-        get(OidcModel::DOMAIN_ID, "HW_ASSUME_ROLE_DOMAIN_ID"),
+        get(b.map(|b| &b.agency_name), "HW_ASSUME_ROLE_AGENCY_NAME"),
+        get(b.map(|b| &b.domain_id), "HW_ASSUME_ROLE_DOMAIN_ID"),
     ) else {
         diags.error_at(
             at,
@@ -130,8 +148,8 @@ pub(super) fn oidc(
         );
         return None;
     };
-    let duration = match &block {
-        Some(b) => b.attr(OidcModel::DURATION).as_i64().and_then(|d| u32::try_from(d).ok()),
+    let duration = match b {
+        Some(b) => b.duration.and_then(|d| u32::try_from(d).ok()),
         None => var("HW_ASSUME_ROLE_DURATION").and_then(|d| d.trim().parse().ok()),
     };
     Some(((idp_id, token), Agency { name, domain_name: None, domain_id: Some(domain_id), duration_secs: duration }))
