@@ -527,6 +527,10 @@ mod tests {
             write_str(&mut bytes, v);
         }
         assert!(decode(&bytes, &ty).unwrap_err().to_string().contains("unexpected attribute \"bb\""));
+        // A key compared as bytes with the schema's names: one that matches none and
+        // is not UTF-8 is refused as such, not taken for a name.
+        let bytes = [0x81, 0xa1, 0xff, 0xa1, b'x'];
+        assert!(decode(&bytes, &ty).unwrap_err().to_string().contains("not valid UTF-8"));
     }
 
     #[test]
