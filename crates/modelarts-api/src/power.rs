@@ -42,6 +42,36 @@ pub async fn settle(api: &Client, id: &NotebookId, deadline: Instant) -> Result<
     Ok(n)
 }
 
+/// A start or a stop as data: the first two columns of the table above.
+struct Transition {
+    /// `start` / `stop`, for the logs.
+    verb: &'static str,
+    /// The status it ends in.
+    target: Status,
+    /// The code that says it is already done (6305 for a start, 6307 for a stop).
+    done: ErrorCode,
+    /// The code that says the notebook is the other way (look and decide).
+    opposite: ErrorCode,
+    /// Settled in these statuses, the call is sent again.
+    again_from: &'static [Status],
+}
+
+const START: Transition = Transition {
+    verb: "start",
+    target: Status::Running,
+    done: ErrorCode::AlreadyRunning,
+    opposite: ErrorCode::AlreadyStopped,
+    again_from: &[Status::Stopped, Status::StartFailed],
+};
+
+const STOP: Transition = Transition {
+    verb: "stop",
+    target: Status::Stopped,
+    done: ErrorCode::AlreadyStopped,
+    opposite: ErrorCode::AlreadyRunning,
+    again_from: &[Status::Running],
+};
+
 /// Starts notebook `id` with `auto_stop` (`None`: off) and waits for RUNNING.
 pub async fn start(
     api: &Client,
@@ -49,61 +79,52 @@ pub async fn start(
     auto_stop: Option<&LeaseReq>,
     deadline: Instant,
 ) -> Result<Notebook, ApiError> {
-    let started = Instant::now();
-    for attempt in 1..=ATTEMPTS {
-        match api.start_notebook(id, auto_stop).await {
-            Ok(_) => break,
-            Err(e) if e.is_ambiguous() => {
-                tracing::warn!(notebook = %id, error = %e, "start answer lost; checking the notebook");
-                break;
-            }
-            Err(e) if e.code_is(ErrorCode::AlreadyRunning) => {
-                tracing::info!(notebook = %id, "the notebook is already running");
-                break;
-            }
-            Err(e) if in_the_way(&e) || e.code_is(ErrorCode::AlreadyStopped) => {
-                let n = settle(api, id, deadline).await?;
-                match n.status {
-                    Status::Running => return Ok(n),
-                    Status::Stopped | Status::StartFailed if attempt < ATTEMPTS => continue,
-                    _ => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    let nb = api.wait_for_status(id, &[Status::Running], remaining(deadline)).await?;
-    tracing::info!(notebook = %id, took = %human_duration(started.elapsed()), "notebook running");
-    Ok(nb)
+    transition(api, id, deadline, &START, || api.start_notebook(id, auto_stop)).await
 }
 
 /// Stops notebook `id` and waits for STOPPED.
 pub async fn stop(api: &Client, id: &NotebookId, deadline: Instant) -> Result<Notebook, ApiError> {
+    transition(api, id, deadline, &STOP, || api.stop_notebook(id)).await
+}
+
+/// Sends `t` (`send`) as the table says, then waits for its status.
+async fn transition<F, Fut>(
+    api: &Client,
+    id: &NotebookId,
+    deadline: Instant,
+    t: &Transition,
+    send: F,
+) -> Result<Notebook, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Notebook, ApiError>>,
+{
     let started = Instant::now();
     for attempt in 1..=ATTEMPTS {
-        match api.stop_notebook(id).await {
+        match send().await {
             Ok(_) => break,
             Err(e) if e.is_ambiguous() => {
-                tracing::warn!(notebook = %id, error = %e, "stop answer lost; checking the notebook");
+                tracing::warn!(notebook = %id, error = %e, "{} answer lost; checking the notebook", t.verb);
                 break;
             }
-            Err(e) if e.code_is(ErrorCode::AlreadyStopped) => {
-                tracing::info!(notebook = %id, "the notebook is already stopped");
+            Err(e) if e.code_is(t.done) => {
+                tracing::info!(notebook = %id, "the notebook is already {}", t.target);
                 break;
             }
-            Err(e) if in_the_way(&e) || e.code_is(ErrorCode::AlreadyRunning) => {
+            Err(e) if in_the_way(&e) || e.code_is(t.opposite) => {
                 let n = settle(api, id, deadline).await?;
-                match n.status {
-                    Status::Stopped => return Ok(n),
-                    Status::Running if attempt < ATTEMPTS => continue,
-                    _ => return Err(e),
+                if n.status == t.target {
+                    return Ok(n);
+                }
+                if !(t.again_from.contains(&n.status) && attempt < ATTEMPTS) {
+                    return Err(e);
                 }
             }
             Err(e) => return Err(e),
         }
     }
-    let nb = api.wait_for_status(id, &[Status::Stopped], remaining(deadline)).await?;
-    tracing::info!(notebook = %id, took = %human_duration(started.elapsed()), "notebook stopped");
+    let nb = api.wait_for_status(id, std::slice::from_ref(&t.target), remaining(deadline)).await?;
+    tracing::info!(notebook = %id, took = %human_duration(started.elapsed()), "notebook {}", t.target);
     Ok(nb)
 }
 
