@@ -3,7 +3,8 @@
 //! (`HW_*`, then `OS_*`), so its block ports by renaming — and how configuration and
 //! environment combine into [`Settings`].
 //!
-//! - `settings`: the resolution, value by value;
+//! - `settings`: the block decoded into [`ProviderModel`] (once every value is known),
+//!   then each setting resolved with its environment fallbacks;
 //! - `profile`: KooCLI's shared config file;
 //! - `endpoints`: where each service answers (`cloud`, `auth_url`, `endpoints`).
 
@@ -23,9 +24,11 @@ use crate::protocol::{Type, Value};
 pub use settings::{resolve, Settings};
 pub use signin::IamSignIn;
 
-/// The provider block's value. It names every attribute once (`ProviderModel::REGION`);
-/// the settings are resolved from it value by value, each with its environment
-/// fallbacks ([`ENV_FALLBACKS`]), in `settings`.
+/// The provider block, decoded once every value in it is known (an unknown one is
+/// reported at its attribute first: the provider is configured with known values
+/// only, so `Option` loses nothing here). It names every attribute once
+/// (`ProviderModel::REGION`); `settings` resolves each with its environment
+/// fallbacks ([`ENV_FALLBACKS`]).
 #[derive(Clone, Debug, Default, tfplugin::Model)]
 pub(crate) struct ProviderModel {
     region: Option<String>,
@@ -54,10 +57,10 @@ pub(crate) struct ProviderModel {
     endpoint: Option<String>,
     request_timeout: Option<String>,
     max_retries: Option<i64>,
-    /// A number that need not be whole.
-    max_requests_per_second: Value,
-    assume_role: Vec<AssumeRoleModel>,
-    assume_role_with_oidc: Vec<OidcModel>,
+    max_requests_per_second: Option<f64>,
+    /// Blocks are empty lists in a configuration; `None` where a caller sends null.
+    assume_role: Option<Vec<AssumeRoleModel>>,
+    assume_role_with_oidc: Option<Vec<OidcModel>>,
     ignore_tags: Option<Vec<String>>,
     default_tags: Option<BTreeMap<String, String>>,
 }
@@ -154,9 +157,10 @@ pub const ENV_FALLBACKS: &[(&str, &[&str])] = &[
     (ProviderModel::PROFILE, &["HW_PROFILE"]),
 ];
 
-/// Where a value came from: the block, or an environment variable.
-pub(super) fn origin(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
-    if config.attr(attr).as_str().is_some() {
+/// Where a value came from: the block (`in_block`: the block sets it), or an
+/// environment variable.
+pub(super) fn origin(in_block: bool, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
+    if in_block {
         return format!("`{attr}` in the provider block");
     }
     let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);

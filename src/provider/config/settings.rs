@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::duration;
+use crate::framework::model::decode;
 use crate::protocol::{AttributePath, Diagnostics, Value};
 
 use super::endpoints::{default_cloud, with_scheme, Endpoints};
@@ -105,56 +106,54 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// The error for a setting that depends on what does not exist yet.
-fn not_known_yet(attr: &str, diags: &mut Diagnostics) {
-    diags.error_at(
-        AttributePath::attr(attr),
-        format!("Provider attribute {attr} is not known yet"),
-        "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-    );
-}
-
-/// The value of `attr`: the block's, else its environment fallbacks'; blank is none.
-/// An unknown value is reported: the provider must be configured with known values.
-fn value(config: &Value, attr: &str, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<String> {
-    let v = config.attr(attr);
-    if v.is_unknown() {
-        not_known_yet(attr, diags);
+/// The block decoded, once every value in it is known: one that depends on a
+/// resource not created yet is reported at its attribute, since the provider is
+/// configured with known values only (and a setting read as unset would quietly
+/// fall back to the environment or a default).
+fn known_model(config: &Value, diags: &mut Diagnostics) -> Option<ProviderModel> {
+    let unknown: Vec<&str> = match config {
+        Value::Object(attrs) => {
+            attrs.iter().filter(|(_, v)| !v.is_wholly_known()).map(|(name, _)| name.as_str()).collect()
+        }
+        Value::Unknown => vec![""],
+        _ => Vec::new(),
+    };
+    for attr in &unknown {
+        let (at, what) = match *attr {
+            "" => (AttributePath::root(), "The provider block is not known yet".to_string()),
+            attr => (AttributePath::attr(attr), format!("Provider attribute {attr} is not known yet")),
+        };
+        diags.error_at(
+            at,
+            what,
+            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
+        );
+    }
+    if !unknown.is_empty() {
         return None;
     }
-    let from_block = match v {
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.as_f64().to_string()),
-        other => other.as_str().map(str::to_string),
-    };
+    match decode::<ProviderModel>(config) {
+        Ok(model) => Some(model),
+        Err(e) => {
+            diags.extend(e.to_diagnostics("Invalid provider block"));
+            None
+        }
+    }
+}
+
+/// A setting: the block's value, else the first of its environment fallbacks that
+/// is set; blank is none (a blank value in the block too: it is not replaced).
+fn setting(block: Option<String>, attr: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let names = ENV_FALLBACKS.iter().find(|(a, _)| *a == attr).map_or(&[][..], |(_, e)| *e);
-    from_block
+    block
         .or_else(|| names.iter().find_map(|n| env(n).filter(|s| !s.trim().is_empty())))
         .filter(|s| !s.trim().is_empty())
 }
 
-/// The `default_tags` block's tags (none when absent; unknown ones are reported).
-fn default_tags(config: &Value, diags: &mut Diagnostics) -> BTreeMap<String, String> {
-    let tags = config.attr(ProviderModel::DEFAULT_TAGS);
-    if !tags.is_wholly_known() {
-        not_known_yet(ProviderModel::DEFAULT_TAGS, diags);
-        return BTreeMap::new();
-    }
-    match tags {
-        Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect(),
-        _ => BTreeMap::new(),
-    }
-}
-
 /// The `ignore_tags` keys; a key that is also one of `defaults` is an error (the
 /// provider would both set it and leave it alone).
-fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut Diagnostics) -> BTreeSet<String> {
-    let list = config.attr(ProviderModel::IGNORE_TAGS);
-    if !list.is_wholly_known() {
-        not_known_yet(ProviderModel::IGNORE_TAGS, diags);
-        return BTreeSet::new();
-    }
-    let keys: BTreeSet<String> = list.elements().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+fn ignore_tags(keys: Vec<String>, defaults: &BTreeMap<String, String>, diags: &mut Diagnostics) -> BTreeSet<String> {
+    let keys: BTreeSet<String> = keys.into_iter().collect();
     for key in keys.iter().filter(|k| defaults.contains_key(*k)) {
         diags.error_at(
             AttributePath::attr(ProviderModel::DEFAULT_TAGS).then_key(key),
@@ -165,14 +164,6 @@ fn ignore_tags(config: &Value, defaults: &BTreeMap<String, String>, diags: &mut 
     keys
 }
 
-/// `endpoints` as a map of service to URL (schemes added).
-fn endpoints_map(config: &Value) -> BTreeMap<String, String> {
-    match config.attr(ProviderModel::ENDPOINTS) {
-        Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.clone(), with_scheme(v.as_str()?)))).collect(),
-        _ => BTreeMap::new(),
-    }
-}
-
 /// A boolean from the block or the environment (`true`/`1`, as the official provider reads them).
 fn flag(text: Option<String>) -> bool {
     text.is_some_and(|t| matches!(t.trim().to_ascii_lowercase().as_str(), "true" | "1"))
@@ -180,32 +171,35 @@ fn flag(text: Option<String>) -> bool {
 
 /// Combines the configuration with the environment (`env` looks a variable up).
 pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Option<Settings> {
-    let mut get = |attr: &str| value(config, attr, env, diags);
-    let mut region = get(ProviderModel::REGION);
-    let mut project_id = get(ProviderModel::PROJECT_ID);
-    let project_name = get(ProviderModel::PROJECT_NAME);
-    let mut domain_id = get(ProviderModel::DOMAIN_ID);
-    let domain_name = get(ProviderModel::DOMAIN_NAME);
-    let mut access_key = get(ProviderModel::ACCESS_KEY);
-    let mut secret_key = get(ProviderModel::SECRET_KEY);
-    let mut security_token = get(ProviderModel::SECURITY_TOKEN);
-    let token = get(ProviderModel::TOKEN);
-    let user_name = get(ProviderModel::USER_NAME);
-    let user_id = get(ProviderModel::USER_ID);
-    let password = get(ProviderModel::PASSWORD);
-    let shared_config_file = get(ProviderModel::SHARED_CONFIG_FILE);
-    let profile_name = get(ProviderModel::PROFILE);
-    let endpoint = get(ProviderModel::ENDPOINT).map(|e| with_scheme(&e));
-    let auth_url = get(ProviderModel::AUTH_URL).map(|e| with_scheme(&e));
-    let cloud = get(ProviderModel::CLOUD);
-    let insecure = flag(get(ProviderModel::INSECURE));
-    let cacert_file = get(ProviderModel::CACERT_FILE);
-    let cert_file = get(ProviderModel::CERT);
-    let key_file = get(ProviderModel::KEY);
-    let enterprise_project_id = get(ProviderModel::ENTERPRISE_PROJECT_ID);
-    let max_retries_text = get(ProviderModel::MAX_RETRIES);
-    let signing_algorithm = get(ProviderModel::SIGNING_ALGORITHM);
-    let mut credentials_origin = origin(config, ProviderModel::ACCESS_KEY, env);
+    let m = known_model(config, diags)?;
+    let get = |block: &Option<String>, attr: &str| setting(block.clone(), attr, env);
+    let mut region = get(&m.region, ProviderModel::REGION);
+    let mut project_id = get(&m.project_id, ProviderModel::PROJECT_ID);
+    let project_name = get(&m.project_name, ProviderModel::PROJECT_NAME);
+    let mut domain_id = get(&m.domain_id, ProviderModel::DOMAIN_ID);
+    let domain_name = get(&m.domain_name, ProviderModel::DOMAIN_NAME);
+    let mut access_key = get(&m.access_key, ProviderModel::ACCESS_KEY);
+    let mut secret_key = get(&m.secret_key, ProviderModel::SECRET_KEY);
+    let mut security_token = get(&m.security_token, ProviderModel::SECURITY_TOKEN);
+    let token = get(&m.token, ProviderModel::TOKEN);
+    let user_name = get(&m.user_name, ProviderModel::USER_NAME);
+    let user_id = get(&m.user_id, ProviderModel::USER_ID);
+    let password = get(&m.password, ProviderModel::PASSWORD);
+    let shared_config_file = get(&m.shared_config_file, ProviderModel::SHARED_CONFIG_FILE);
+    let profile_name = get(&m.profile, ProviderModel::PROFILE);
+    let endpoint = get(&m.endpoint, ProviderModel::ENDPOINT).map(|e| with_scheme(&e));
+    let auth_url = get(&m.auth_url, ProviderModel::AUTH_URL).map(|e| with_scheme(&e));
+    let cloud = get(&m.cloud, ProviderModel::CLOUD);
+    let insecure = flag(setting(m.insecure.map(|b| b.to_string()), ProviderModel::INSECURE, env));
+    let cacert_file = get(&m.cacert_file, ProviderModel::CACERT_FILE);
+    let cert_file = get(&m.cert, ProviderModel::CERT);
+    let key_file = get(&m.key, ProviderModel::KEY);
+    let enterprise_project_id = get(&m.enterprise_project_id, ProviderModel::ENTERPRISE_PROJECT_ID);
+    let max_retries_text = setting(m.max_retries.map(|n| n.to_string()), ProviderModel::MAX_RETRIES, env);
+    let signing_algorithm = get(&m.signing_algorithm, ProviderModel::SIGNING_ALGORITHM);
+    // Where a setting came from, for the errors that name it.
+    let origin = |block: &Option<String>, attr: &str| origin(block.is_some(), attr, env);
+    let mut credentials_origin = origin(&m.access_key, ProviderModel::ACCESS_KEY);
     let mut profile_failed = false;
     let mut profile_agency: Option<Agency> = None;
     let mut profile_metadata = false;
@@ -245,16 +239,17 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let keys_set = access_key.is_some() || secret_key.is_some();
     let sign_in = match (token, keys_set) {
         (Some(t), _) => {
-            credentials_origin = origin(config, ProviderModel::TOKEN, env);
+            credentials_origin = origin(&m.token, ProviderModel::TOKEN);
             Some(IamSignIn::Token(t))
         }
         (None, true) => None,
         (None, false) => {
-            password_login(config, env, user_name, user_id, password, domain_id.clone(), domain_name.clone(), diags)
-                .map(|login| {
-                    credentials_origin = origin(config, ProviderModel::PASSWORD, env);
+            password_login(&m, env, user_name, user_id, password, domain_id.clone(), domain_name.clone(), diags).map(
+                |login| {
+                    credentials_origin = origin(&m.password, ProviderModel::PASSWORD);
                     IamSignIn::Password(login)
-                })
+                },
+            )
         }
     };
     if sign_in.is_some() {
@@ -262,7 +257,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     }
     // With no keys anywhere, the instance metadata service gives temporary ones (an
     // ECS or CCE node with an agency), as the official provider and SDKs do.
-    let with_oidc = !config.attr(ProviderModel::ASSUME_ROLE_WITH_OIDC).elements().is_empty()
+    let with_oidc = m.assume_role_with_oidc.as_ref().is_some_and(|blocks| !blocks.is_empty())
         || env("HW_ASSUME_ROLE_IDP_ID").is_some_and(|v| !v.trim().is_empty());
     let no_keys = access_key.is_none() && secret_key.is_none() && !profile_failed && !with_oidc && sign_in.is_none();
     let metadata_url = no_keys.then(|| {
@@ -295,11 +290,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         (ProviderModel::SECRET_KEY, &secret_key),
     ] {
         let keys_needed = !no_keys && !with_oidc && sign_in.is_none();
-        if value.is_none()
-            && !config.attr(attr).is_unknown()
-            && !profile_failed
-            && (attr == ProviderModel::REGION || keys_needed)
-        {
+        if value.is_none() && !profile_failed && (attr == ProviderModel::REGION || keys_needed) {
             diags.error_at(
                 AttributePath::attr(attr),
                 format!("Missing provider setting {attr}"),
@@ -315,21 +306,22 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             diags.error_at(AttributePath::attr(ProviderModel::SIGNING_ALGORITHM), "Unsupported signing algorithm", e);
         }
     }
-    let map = endpoints_map(config);
+    let map: BTreeMap<String, String> =
+        m.endpoints.iter().flatten().map(|(service, url)| (service.clone(), with_scheme(url))).collect();
     // `endpoint` is this provider's own name for `endpoints.modelarts`.
     let modelarts = match (endpoint, map.get("modelarts")) {
-        (Some(e), Some(m)) if e.trim_end_matches('/') != m => {
+        (Some(e), Some(url)) if e.trim_end_matches('/') != url => {
             diags.error_at(
                 AttributePath::attr(ProviderModel::ENDPOINT),
                 "endpoint and endpoints.modelarts differ",
                 format!(
-                    "endpoint ({e}, from {}) and endpoints.modelarts ({m}) name the same thing: set one of them.",
-                    origin(config, ProviderModel::ENDPOINT, env)
+                    "endpoint ({e}, from {}) and endpoints.modelarts ({url}) name the same thing: set one of them.",
+                    origin(&m.endpoint, ProviderModel::ENDPOINT)
                 ),
             );
             None
         }
-        (e, m) => e.map(|e| e.trim_end_matches('/').to_string()).or_else(|| m.cloned()),
+        (e, url) => e.map(|e| e.trim_end_matches('/').to_string()).or_else(|| url.cloned()),
     };
     let iam = auth_url.map(|a| a.trim_end_matches('/').to_string()).or_else(|| map.get("iam").cloned());
     for (attr, url) in [(ProviderModel::ENDPOINT, &modelarts), (ProviderModel::AUTH_URL, &iam)] {
@@ -351,7 +343,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             }
         },
     };
-    let request_timeout = match config.attr(ProviderModel::REQUEST_TIMEOUT).as_str() {
+    let request_timeout = match m.request_timeout.as_deref() {
         None => DEFAULT_REQUEST_TIMEOUT,
         Some(s) => match check_request_timeout(&Value::from(s)).and_then(|()| duration::parse(s).map_err(String::from))
         {
@@ -392,12 +384,12 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
             None
         }
     };
-    let default_tags = default_tags(config, diags);
-    let ignore_tags = ignore_tags(config, &default_tags, diags);
-    let oidc_setting = oidc(config, env, diags);
+    let default_tags = m.default_tags.clone().unwrap_or_default();
+    let ignore_tags = ignore_tags(m.ignore_tags.clone().unwrap_or_default(), &default_tags, diags);
+    let oidc_setting = oidc(m.assume_role_with_oidc.iter().flatten().next(), env, diags);
     let mut agencies = match &oidc_setting {
         Some((_, agency)) => vec![agency.clone()],
-        None => agencies(config, env, diags),
+        None => agencies(m.assume_role.as_deref().unwrap_or_default(), env, diags),
     };
     // A profile's agency, when no assume_role names one (the profile overrides, as in
     // the official provider's hc_config.go).
@@ -410,13 +402,13 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
     let region = Region::from(region?);
     let cloud = cloud.unwrap_or_else(|| default_cloud(&region).to_string());
     let endpoint_origin = match &modelarts {
-        Some(_) if map.contains_key("modelarts") && origin(config, ProviderModel::ENDPOINT, env).is_empty() => {
+        Some(_) if map.contains_key("modelarts") && origin(&m.endpoint, ProviderModel::ENDPOINT).is_empty() => {
             "The endpoint comes from `endpoints.modelarts` in the provider block.".to_string()
         }
-        Some(_) => format!("The endpoint comes from {}.", origin(config, ProviderModel::ENDPOINT, env)),
+        Some(_) => format!("The endpoint comes from {}.", origin(&m.endpoint, ProviderModel::ENDPOINT)),
         None => format!(
             "The endpoint is the one of region {region:?} (from {}) on {cloud}: check the region's name (they read like cn-north-4), or set endpoints.modelarts (or endpoint, HW_MODELARTS_ENDPOINT) to use another endpoint.",
-            origin(config, ProviderModel::REGION, env)
+            origin(&m.region, ProviderModel::REGION)
         ),
     };
     let endpoints = Endpoints { cloud, modelarts, iam, sts: map.get("sts").cloned() };
@@ -441,10 +433,7 @@ pub fn resolve(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut
         endpoint_origin,
         default_tags,
         ignore_tags,
-        max_requests_per_second: match config.attr(ProviderModel::MAX_REQUESTS_PER_SECOND) {
-            Value::Number(n) if n.as_f64() > 0.0 => Some(n.as_f64()),
-            _ => None,
-        },
+        max_requests_per_second: m.max_requests_per_second.filter(|rate| *rate > 0.0),
         enterprise_project_id,
         credentials_origin,
         sign_in,
@@ -587,5 +576,22 @@ mod tests {
         assert!(resolve(&cfg(&pairs), &|_| None, &mut d).is_none());
         let paths: Vec<String> = d.iter().filter_map(|x| x.path.as_ref().map(|p| p.to_string())).collect();
         assert_eq!(paths, ["signing_algorithm", "cacert_file"]);
+    }
+
+    #[test]
+    fn a_setting_not_known_yet_is_reported_at_its_attribute_not_read_as_unset() {
+        // Each would otherwise be read as unset: the environment's region, no
+        // endpoints, the default timeout, no ignored tags.
+        let mut pairs = keys();
+        pairs.push(("region", Value::Unknown));
+        pairs.push(("endpoints", Value::Unknown));
+        pairs.push(("request_timeout", Value::Unknown));
+        pairs.push(("ignore_tags", Value::List(vec!["team".into(), Value::Unknown])));
+        let env = |k: &str| (k == "HW_REGION_NAME").then(|| "cn-north-4".to_string());
+        let mut d = Diagnostics::new();
+        assert!(resolve(&cfg(&pairs), &env, &mut d).is_none());
+        let paths: Vec<String> = d.iter().filter_map(|x| x.path.as_ref().map(|p| p.to_string())).collect();
+        assert_eq!(paths, ["endpoints", "ignore_tags", "region", "request_timeout"]);
+        assert!(d.iter().all(|x| x.summary.ends_with("is not known yet")), "{d:?}");
     }
 }

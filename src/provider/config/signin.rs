@@ -8,10 +8,9 @@ use std::path::PathBuf;
 use crate::client::assume::Agency;
 use crate::client::oidc::IdToken;
 use crate::client::password::{Account, Login, User};
-use crate::protocol::{AttributePath, Diagnostics, Value};
+use crate::protocol::{AttributePath, Diagnostics};
 
 use super::{origin, AssumeRoleModel, OidcModel, ProviderModel};
-use crate::framework::FromValue;
 
 /// Signing in through IAM with a token instead of keys. `Debug` hides the secrets.
 #[derive(Clone)]
@@ -34,10 +33,11 @@ impl std::fmt::Debug for IamSignIn {
 /// The `assume_role` blocks, in order; without any, one from the
 /// `HW_ASSUME_ROLE_*` variables when `HW_ASSUME_ROLE_AGENCY_NAME` is set (the
 /// official provider's `configureProvider`).
-pub(super) fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) -> Vec<Agency> {
-    let Some(blocks) = known_blocks::<AssumeRoleModel>(config, ProviderModel::ASSUME_ROLE, diags) else {
-        return Vec::new();
-    };
+pub(super) fn agencies(
+    blocks: &[AssumeRoleModel],
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Vec<Agency> {
     if blocks.is_empty() {
         let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
         let Some(name) = var("HW_ASSUME_ROLE_AGENCY_NAME") else { return Vec::new() };
@@ -60,12 +60,12 @@ pub(super) fn agencies(config: &Value, env: &dyn Fn(&str) -> Option<String>, dia
         }];
     }
     blocks
-        .into_iter()
+        .iter()
         .filter_map(|b| {
             Some(Agency {
-                name: text(Some(b.agency_name))?,
-                domain_name: text(b.domain_name),
-                domain_id: text(b.domain_id),
+                name: text(Some(b.agency_name.clone()))?,
+                domain_name: text(b.domain_name.clone()),
+                domain_id: text(b.domain_id.clone()),
                 duration_secs: b.duration.and_then(|d| u32::try_from(d).ok()),
             })
         })
@@ -77,50 +77,24 @@ fn text(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
-/// The blocks `name` of the provider block, decoded; `None` (with the error) when
-/// one is not known yet: the provider is configured with known values only.
-fn known_blocks<M: FromValue>(config: &Value, name: &str, diags: &mut Diagnostics) -> Option<Vec<M>> {
-    let at = AttributePath::attr(name);
-    let blocks = config.attr(name);
-    if !blocks.is_wholly_known() {
-        diags.error_at(
-            at,
-            format!("Provider attribute {name} is not known yet"),
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
-        return None;
-    }
-    if blocks.is_null() {
-        return Some(Vec::new());
-    }
-    match Vec::<M>::from_value(blocks, &at) {
-        Ok(decoded) => Some(decoded),
-        Err(e) => {
-            diags.extend(e.to_diagnostics("Invalid provider block"));
-            None
-        }
-    }
-}
-
 /// The `assume_role_with_oidc` block; without one, the `HW_ASSUME_ROLE_*` variables
 /// when `HW_ASSUME_ROLE_IDP_ID` is set (the official provider's configureProvider):
 /// the identity provider and token, and the agency to assume with the keys they give.
 pub(super) fn oidc(
-    config: &Value,
+    block: Option<&OidcModel>,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<((String, IdToken), Agency)> {
     let at = AttributePath::attr(ProviderModel::ASSUME_ROLE_WITH_OIDC);
     let var = |n: &str| env(n).filter(|v| !v.trim().is_empty());
-    let block = known_blocks::<OidcModel>(config, ProviderModel::ASSUME_ROLE_WITH_OIDC, diags)?.into_iter().next();
     // The block's setting, else (without a block) the environment's.
     let get = |setting: Option<&String>, env_name: &str| -> Option<String> {
-        match &block {
+        match block {
             Some(_) => text(setting.cloned()),
             None => var(env_name),
         }
     };
-    let b = block.as_ref();
+    let b = block;
     let idp_id = get(b.map(|b| &b.idp_id), "HW_ASSUME_ROLE_IDP_ID")?;
     let token = match (
         get(b.and_then(|b| b.id_token.as_ref()), "HW_ASSUME_ROLE_ID_TOKEN"),
@@ -159,7 +133,7 @@ pub(super) fn oidc(
 /// one comes without the other, or a user name without its account.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn password_login(
-    config: &Value,
+    block: &ProviderModel,
     env: &dyn Fn(&str) -> Option<String>,
     user_name: Option<String>,
     user_id: Option<String>,
@@ -178,7 +152,7 @@ pub(super) fn password_login(
                     "A password needs its user",
                     format!(
                         "password (from {}) signs in a user: set user_name (with domain_name) or user_id.",
-                        origin(config, ProviderModel::PASSWORD, env)
+                        origin(block.password.is_some(), ProviderModel::PASSWORD, env)
                     ),
                 );
             }

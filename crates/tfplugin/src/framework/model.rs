@@ -133,6 +133,24 @@ impl FromValue for i64 {
     }
 }
 
+/// A number that need not be whole.
+impl FromValue for f64 {
+    fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
+        as_f64(v).ok_or_else(|| mismatch(v, path, "a number"))
+    }
+
+    fn from_attr(v: &Value, parent: &AttributePath, name: &str) -> Result<Self, ModelError> {
+        scalar_at(v, parent, name, as_f64, "a number")
+    }
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(n.as_f64()),
+        _ => None,
+    }
+}
+
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
         match v {
@@ -198,6 +216,12 @@ impl IntoValue for bool {
 impl IntoValue for i64 {
     fn into_value(self) -> Value {
         Value::int(self)
+    }
+}
+
+impl IntoValue for f64 {
+    fn into_value(self) -> Value {
+        Value::Number(crate::protocol::Number::Float(self))
     }
 }
 
@@ -294,6 +318,12 @@ impl TfType for bool {
 }
 
 impl TfType for i64 {
+    fn tf_type() -> Type {
+        Type::Number
+    }
+}
+
+impl TfType for f64 {
     fn tf_type() -> Type {
         Type::Number
     }
@@ -469,6 +499,16 @@ mod tests {
             let f = Fields::of(v, path)?;
             Ok(Sample { name: f.get("name")?, size: f.get("size")?, tags: f.get("tags")?, inner: f.block("inner")? })
         }
+    }
+
+    #[test]
+    fn a_number_that_need_not_be_whole_decodes_as_f64() {
+        let at = AttributePath::attr("rate");
+        assert_eq!(f64::from_value(&Value::int(3), &at), Ok(3.0));
+        assert_eq!(f64::from_value(&2.5.into_value(), &at), Ok(2.5));
+        let e = f64::from_value(&Value::from("fast"), &at).unwrap_err();
+        assert_eq!(e.to_string(), "rate: expected a number, found a string");
+        assert_eq!(f64::tf_type(), Type::Number);
     }
 
     #[test]
