@@ -3,7 +3,7 @@
 //! (`HW_*`, then `OS_*`), so its block ports by renaming — and how configuration and
 //! environment combine into [`Settings`].
 //!
-//! - `settings`: the block decoded into [`ProviderModel`] (once every value is known),
+//! - `settings`: the block decoded into `ProviderModel` (once every value is known),
 //!   then each setting resolved with its environment fallbacks;
 //! - `profile`: KooCLI's shared config file;
 //! - `endpoints`: where each service answers (`cloud`, `auth_url`, `endpoints`).

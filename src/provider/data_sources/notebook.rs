@@ -123,7 +123,7 @@ pub fn schema() -> Schema {
 }
 
 /// The data source's value: the resource's model, read. What the data source does
-/// not report ([`NOT_READ`]) is left out of its value, and its blocks are nested
+/// not report (`NOT_READ`) is left out of its value, and its blocks are nested
 /// attributes of the same shape, so the resource's model (its names, its
 /// decoding) serves as it is.
 #[derive(Clone, Debug, Default)]
