@@ -337,7 +337,7 @@ mod tests {
         }
         .into_value();
         let Value::Object(m) = &model else { panic!("an object") };
-        assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), names);
+        assert_eq!(m.keys().map(|k| k.as_str()).collect::<Vec<_>>(), names);
         assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
         let back: ImageStoreModel = decode(&model).unwrap();
         assert_eq!((back.notebook_id.as_str(), back.namespace.as_str()), ("n", "team"));

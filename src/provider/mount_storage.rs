@@ -371,7 +371,7 @@ mod tests {
         names.sort();
         let model = MountModel { notebook_id: "n".into(), ..Default::default() }.into_value();
         let Value::Object(m) = &model else { panic!("an object") };
-        assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), names);
+        assert_eq!(m.keys().map(|k| k.as_str()).collect::<Vec<_>>(), names);
         assert!(crate::protocol::value::conforms(&model, &s.ty()).is_ok());
         let back: MountModel = decode(&model).unwrap();
         assert_eq!(back.notebook_id, "n");

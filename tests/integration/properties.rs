@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use modelarts_provider::client::retry::{parse_retry_after, MAX_RETRY_AFTER};
 use modelarts_provider::duration;
-use modelarts_provider::protocol::{msgpack, AttributePath, Number, Step, Type, Value};
+use modelarts_provider::protocol::{msgpack, AttributePath, Name, Number, Step, Type, Value};
 use modelarts_provider::timefmt;
 use proptest::prelude::*;
 
@@ -70,7 +70,8 @@ fn schema() -> impl Strategy<Value = Type> {
             inner.clone().prop_map(Type::list),
             inner.clone().prop_map(Type::set),
             inner.clone().prop_map(Type::map),
-            prop::collection::btree_map("[a-z]{1,6}", inner.clone(), 1..4).prop_map(Type::Object),
+            prop::collection::btree_map("[a-z]{1,6}", inner.clone(), 1..4)
+                .prop_map(|attrs| Type::Object(attrs.into_iter().collect())),
             prop::collection::vec(inner, 1..3).prop_map(Type::Tuple),
         ]
     })
@@ -91,7 +92,7 @@ fn value_of(ty: &Type) -> BoxedStrategy<Value> {
         Type::Set(e) => prop::collection::vec(value_of(e), 0..4).prop_map(Value::Set).boxed(),
         Type::Map(e) => prop::collection::btree_map("[a-z]{0,4}", value_of(e), 0..4).prop_map(Value::Map).boxed(),
         Type::Object(attrs) => {
-            let fields: Vec<BoxedStrategy<(String, Value)>> =
+            let fields: Vec<BoxedStrategy<(Name, Value)>> =
                 attrs.iter().map(|(k, t)| (Just(k.clone()), value_of(t)).boxed()).collect();
             fields.prop_map(|f| Value::Object(f.into_iter().collect())).boxed()
         }
@@ -107,7 +108,7 @@ fn object_leaves(v: &Value, ty: &Type, at: &AttributePath, out: &mut Vec<(Attrib
     match (v, ty) {
         (Value::Object(m), Type::Object(attrs)) => {
             for (k, t) in attrs {
-                if let Some(x) = m.get(k) {
+                if let Some(x) = m.get(k.as_str()) {
                     object_leaves(x, t, &at.then_attr(k), out);
                 }
             }
@@ -239,11 +240,11 @@ proptest! {
             .prop_map(|mut attrs| {
                 // At least one known primitive, so there is always a leaf to break.
                 attrs.insert("zz_leaf".into(), Type::Number);
-                Type::Object(attrs)
+                Type::Object(attrs.into_iter().collect())
             })
             .prop_flat_map(|t| {
                 let Type::Object(attrs) = &t else { unreachable!() };
-                let fields: Vec<BoxedStrategy<(String, Value)>> = attrs
+                let fields: Vec<BoxedStrategy<(Name, Value)>> = attrs
                     .iter()
                     .map(|(k, t)| (Just(k.clone()), if k == "zz_leaf" { Just(Value::int(7)).boxed() } else { value_of(t) }).boxed())
                     .collect();

@@ -89,7 +89,11 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         quote! { #[doc = #doc] pub const #c: &'static str = #name; }
     });
     let names = fields.iter().map(|f| &f.name);
-    let decode = fields.iter().map(|f| {
+    // Read and written in name order: decoding finds each attribute where the last
+    // one ended, and the object is built without sorting it.
+    let mut by_name: Vec<&Field> = fields.iter().collect();
+    by_name.sort_by(|a, b| a.name.cmp(&b.name));
+    let decode = by_name.iter().map(|f| {
         let (ident, name, fty) = (&f.ident, &f.name, &f.ty);
         if f.block {
             quote! { #ident: fields.block(#name)? }
@@ -99,9 +103,6 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             quote! { #ident: fields.get(#name)? }
         }
     });
-    // Written in name order, the object's map is built without sorting it.
-    let mut by_name: Vec<&Field> = fields.iter().collect();
-    by_name.sort_by(|a, b| a.name.cmp(&b.name));
     let encode = by_name.iter().map(|f| {
         let (ident, name) = (&f.ident, &f.name);
         if f.block {

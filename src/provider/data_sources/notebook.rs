@@ -140,7 +140,7 @@ impl IntoValue for NotebookRead {
         let mut state = self.0.into_value();
         if let Value::Object(m) = &mut state {
             for gone in NOT_READ {
-                m.remove(*gone);
+                m.remove(gone);
             }
         }
         state

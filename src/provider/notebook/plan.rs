@@ -618,7 +618,8 @@ mod tests {
         let mut d = Diagnostics::new();
         validate(&Value::object([("key_pair", "kp".into()), ("allowed_access_ips", Value::Null)]), &mut d);
         assert!(d.is_empty(), "a key pair alone allows any address");
-        let vol = |fields: Vec<(&str, Value)>| Value::object([("volume", Value::List(vec![Value::object(fields)]))]);
+        let vol =
+            |fields: Vec<(&'static str, Value)>| Value::object([("volume", Value::List(vec![Value::object(fields)]))]);
         let paths = |v: Value| {
             let mut d = Diagnostics::new();
             validate(&v, &mut d);

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::protocol::value::kind_name;
-use crate::protocol::{AttributePath, Diagnostics, Type, Value};
+use crate::protocol::{AttributePath, Attrs, Diagnostics, Type, Value};
 
 /// A value that does not fit its model, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,8 +181,9 @@ impl<T: FromValue> FromValue for Vec<T> {
 impl<T: FromValue> FromValue for std::collections::BTreeMap<String, T> {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
         match v {
-            Value::Map(m) | Value::Object(m) => {
-                m.iter().map(|(k, x)| Ok((k.clone(), T::from_value(x, &path.then_key(k))?))).collect()
+            Value::Map(m) => m.iter().map(|(k, x)| Ok((k.clone(), T::from_value(x, &path.then_key(k))?))).collect(),
+            Value::Object(m) => {
+                m.iter().map(|(k, x)| Ok((k.to_string(), T::from_value(x, &path.then_key(k))?))).collect()
             }
             other => Err(mismatch(other, path, "a map")),
         }
@@ -252,16 +253,19 @@ pub fn block_list<T: IntoValue>(item: Option<T>) -> Value {
 /// The attributes of an object value being decoded.
 #[derive(Debug)]
 pub struct Fields<'a> {
-    map: Option<&'a BTreeMap<String, Value>>,
+    map: Option<&'a Attrs<Value>>,
     path: AttributePath,
+    /// Where the next attribute is likely to be: `#[derive(Model)]` reads them in
+    /// name order, the object's own order.
+    next: std::cell::Cell<usize>,
 }
 
 impl<'a> Fields<'a> {
     /// The fields of object `v` at `path`; a null or unknown object has only nulls.
     pub fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
         match v {
-            Value::Object(m) => Ok(Fields { map: Some(m), path: path.clone() }),
-            Value::Null | Value::Unknown => Ok(Fields { map: None, path: path.clone() }),
+            Value::Object(m) => Ok(Fields { map: Some(m), path: path.clone(), next: Default::default() }),
+            Value::Null | Value::Unknown => Ok(Fields { map: None, path: path.clone(), next: Default::default() }),
             other => Err(mismatch(other, path, "an object")),
         }
     }
@@ -269,7 +273,7 @@ impl<'a> Fields<'a> {
     /// The raw value of attribute `name` (null when absent).
     pub fn raw(&self, name: &str) -> &'a Value {
         static NULL: Value = Value::Null;
-        self.map.and_then(|m| m.get(name)).unwrap_or(&NULL)
+        self.map.and_then(|m| m.get_hinted(name, &self.next)).unwrap_or(&NULL)
     }
 
     /// The path of attribute `name`.
@@ -373,7 +377,7 @@ pub fn agree(schema: &Type, model: &Type) -> Result<(), String> {
             (_, Type::Dynamic) => Ok(()),
             (Type::Object(s), Type::Object(m)) => {
                 for name in s.keys().chain(m.keys()) {
-                    let here = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                    let here = if at.is_empty() { name.to_string() } else { format!("{at}.{name}") };
                     match (s.get(name), m.get(name)) {
                         (Some(st), Some(mt)) => walk(st, mt, &here)?,
                         (Some(_), None) => return Err(format!("{here}: in the schema, not in the model")),

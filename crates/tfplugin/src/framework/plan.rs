@@ -45,23 +45,29 @@ enum Pass {
 type Objects<'a> = (&'a Value, &'a Value);
 
 #[allow(clippy::too_many_arguments, reason = "one recursive walk; its state is these eight values")]
-fn walk(
+fn walk<'a>(
     block: &Block,
-    prior: &Value,
-    config: &Value,
+    prior: &'a Value,
+    config: &'a Value,
     value: &mut Value,
     pass: Pass,
     path: &AttributePath,
     replace: &mut Vec<AttributePath>,
     objects: Objects<'_>,
 ) {
+    static NULL: Value = Value::Null;
     let Value::Object(fields) = value else { return };
-    for a in &block.attributes {
-        let cfg = config.attr(a.name);
-        if !fields.contains_key(a.name) {
-            fields.insert(a.name.to_string(), Value::Null);
+    // The prior state and the configuration are objects of the planned value's type:
+    // the index of an attribute in one finds it in the others at one comparison.
+    let attribute = |object: &'a Value, at: usize, name: &str| -> &'a Value {
+        match object {
+            Value::Object(m) => m.get_at(at, name).unwrap_or(&NULL),
+            _ => &NULL,
         }
-        let Some(slot) = fields.get_mut(a.name) else { continue };
+    };
+    for a in &block.attributes {
+        let Some((index, slot)) = fields.slot(a.name, || Value::Null) else { continue };
+        let cfg = attribute(config, index, a.name);
         if cfg.is_null() {
             match (&a.default, pass) {
                 (Some(def), _) => *slot = def.clone(),
@@ -73,12 +79,13 @@ fn walk(
         // Replacement and the modifiers matter only to an update (the defaults pass
         // before it, and a create, have nothing to replace).
         if pass == Pass::Update && !prior.is_null() {
-            let mut replaced = a.requires_replace && *slot != *prior.attr(a.name);
+            let prior_value = attribute(prior, index, a.name);
+            let mut replaced = a.requires_replace && slot != prior_value;
             let at_path = path.then_attr(a.name);
             let at = AttributePlan {
                 path: &at_path,
                 config: cfg,
-                prior: prior.attr(a.name),
+                prior: prior_value,
                 prior_object: objects.0,
                 proposed_object: objects.1,
             };

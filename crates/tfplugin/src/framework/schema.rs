@@ -356,7 +356,8 @@ impl Block {
 
     /// Runs every attribute's validators on the known values of `config`.
     pub fn validate(&self, config: &Value, path: &AttributePath, diags: &mut Diagnostics) {
-        for a in &self.attributes {
+        // Only the attributes that have something to check are looked up.
+        for a in self.attributes.iter().filter(|a| !a.validators.is_empty() || a.nested.is_some()) {
             let v = config.attr(a.name);
             if v.is_null() || !v.is_wholly_known() {
                 continue;

@@ -68,7 +68,7 @@ pub fn from_json(json: &J, ty: &Type) -> Result<Value, ShapeError> {
             // In the schema's (sorted) order, so the object is built at once.
             attrs
                 .iter()
-                .map(|(k, t)| match m.get(k) {
+                .map(|(k, t)| match m.get(k.as_str()) {
                     Some(x) => Ok((k.clone(), from_json(x, t).map_err(|err| err.in_attr(k))?)),
                     None => Ok((k.clone(), Value::Null)),
                 })
@@ -202,7 +202,8 @@ pub fn to_json(v: &Value) -> J {
         Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
         Value::String(s) => J::String(s.clone()),
         Value::List(items) | Value::Set(items) | Value::Tuple(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Map(m) | Value::Object(m) => J::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
+        Value::Map(m) => J::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
+        Value::Object(m) => J::Object(m.iter().map(|(k, x)| (k.to_string(), to_json(x))).collect()),
     }
 }
 

@@ -6,6 +6,8 @@ pub mod handshake;
 pub mod json;
 pub mod logging;
 pub mod msgpack;
+pub mod name;
+pub mod object;
 pub mod server;
 pub mod shape;
 pub mod tls;
@@ -13,5 +15,7 @@ pub mod types;
 pub mod value;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, Severity, Step};
+pub use name::Name;
+pub use object::Attrs;
 pub use types::Type;
 pub use value::{Number, Value};

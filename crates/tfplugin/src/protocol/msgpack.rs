@@ -4,6 +4,7 @@
 //! for an allocation larger than the bytes that remain.
 
 use super::diagnostics::{AttributePath, Step};
+use super::name::{compare, Name};
 use super::types::Type;
 use super::value::{kind_name, Number, ShapeError, Value};
 
@@ -270,7 +271,7 @@ impl<'a> Decoder<'a> {
                     let raw = self.key_bytes()?;
                     let mut found = None;
                     while let Some((name, t)) = expected.peek() {
-                        match name.as_bytes().cmp(raw) {
+                        match compare(name.as_bytes(), raw) {
                             std::cmp::Ordering::Less => fields.push(((*name).clone(), Value::Null)),
                             std::cmp::Ordering::Equal => found = Some((*name, *t)),
                             std::cmp::Ordering::Greater => break,
@@ -285,12 +286,12 @@ impl<'a> Decoder<'a> {
                         None => {
                             let k = self.utf8(raw)?;
                             match attrs.get(&k) {
-                                Some(t) => (k, t),
+                                Some(t) => (Name::from(k), t),
                                 None => return self.err(format!("unexpected attribute {k:?}")),
                             }
                         }
                     };
-                    let v = self.value(t, depth + 1).map_err(|err| err.within(Step::Attr(k.clone())))?;
+                    let v = self.value(t, depth + 1).map_err(|err| err.within(Step::Attr(k.to_string())))?;
                     fields.push((k, v));
                 }
                 fields.extend(expected.map(|(name, _)| (name.clone(), Value::Null)));

@@ -1,8 +1,9 @@
 //! Terraform's type system (cty types), and their JSON encoding used in schemas.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use super::name::Name;
+use super::object::Attrs;
 use super::shape::ShapeError;
 
 /// A Terraform type. Object attributes are kept sorted by name, which is also the
@@ -24,7 +25,7 @@ pub enum Type {
     /// A map from strings to one element type.
     Map(Box<Type>),
     /// An object with these attributes.
-    Object(BTreeMap<String, Type>),
+    Object(Attrs<Type>),
     /// A tuple of these element types.
     Tuple(Vec<Type>),
 }
@@ -49,7 +50,7 @@ impl Type {
     pub fn object<I, S>(attributes: I) -> Type
     where
         I: IntoIterator<Item = (S, Type)>,
-        S: Into<String>,
+        S: Into<Name>,
     {
         Type::Object(attributes.into_iter().map(|(k, t)| (k.into(), t)).collect())
     }
@@ -66,7 +67,7 @@ impl Type {
             Type::Set(e) => J::Array(vec!["set".into(), e.to_json()]),
             Type::Map(e) => J::Array(vec!["map".into(), e.to_json()]),
             Type::Object(attrs) => {
-                let fields = attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect();
+                let fields = attrs.iter().map(|(k, t)| (k.to_string(), t.to_json())).collect();
                 J::Array(vec!["object".into(), J::Object(fields)])
             }
             Type::Tuple(elems) => J::Array(vec!["tuple".into(), J::Array(elems.iter().map(Type::to_json).collect())]),
@@ -97,7 +98,7 @@ impl Type {
                     "map" => Ok(Type::map(Type::from_json_text(arg)?)),
                     "object" => {
                         let fields = arg.as_object().ok_or("object type needs a map")?;
-                        let mut attrs = BTreeMap::new();
+                        let mut attrs = Attrs::new();
                         for (k, v) in fields {
                             attrs.insert(k.clone(), Type::from_json_text(v)?);
                         }

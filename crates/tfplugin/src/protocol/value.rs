@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::diagnostics::{AttributePath, Step};
+use super::name::Name;
+use super::object::Attrs;
 use super::types::Type;
 
 pub use super::shape::ShapeError;
@@ -75,8 +77,8 @@ pub enum Value {
     Set(Vec<Value>),
     /// A map.
     Map(BTreeMap<String, Value>),
-    /// An object.
-    Object(BTreeMap<String, Value>),
+    /// An object: its attributes, sorted by name.
+    Object(Attrs<Value>),
     /// A tuple.
     Tuple(Vec<Value>),
 }
@@ -101,7 +103,7 @@ impl Value {
     pub fn object<I, S>(attrs: I) -> Value
     where
         I: IntoIterator<Item = (S, Value)>,
-        S: Into<String>,
+        S: Into<Name>,
     {
         Value::Object(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
@@ -121,7 +123,8 @@ impl Value {
         match self {
             Value::Unknown => false,
             Value::List(v) | Value::Set(v) | Value::Tuple(v) => v.iter().all(Value::is_wholly_known),
-            Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
+            Value::Map(m) => m.values().all(Value::is_wholly_known),
+            Value::Object(m) => m.values().all(Value::is_wholly_known),
             _ => true,
         }
     }
@@ -301,7 +304,7 @@ pub fn conforms(value: &Value, ty: &Type) -> Result<(), ShapeError> {
             .enumerate()
             .try_for_each(|(i, (x, t))| conforms(x, t).map_err(|err| err.within(Step::Index(i as i64)))),
         (Value::Object(m), Type::Object(attrs)) => {
-            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(*k)) {
+            if let Some(extra) = m.keys().find(|k| !attrs.contains_key(k)) {
                 return Err(ShapeError::new(format!("unexpected attribute {extra:?}")));
             }
             m.iter().try_for_each(|(k, x)| match attrs.get(k) {
