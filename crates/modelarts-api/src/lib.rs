@@ -378,7 +378,12 @@ impl Client {
         }
         // Most answers decode: read them plainly, and only a failure again with the
         // path tracked (which costs a third of the decoding: every key is kept).
-        if let Ok(value) = serde_json::from_slice(body) {
+        // Text checked as UTF-8 once, whole, is read without checking each string again.
+        let plain = match std::str::from_utf8(body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(body),
+        };
+        if let Ok(value) = plain {
             return Ok(value);
         }
         let mut de = serde_json::Deserializer::from_slice(body);

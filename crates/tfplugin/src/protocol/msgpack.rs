@@ -5,6 +5,7 @@
 
 use super::diagnostics::{AttributePath, Step};
 use super::name::{compare, Name};
+use super::object::Attrs;
 use super::types::Type;
 use super::value::{kind_name, Number, ShapeError, Value};
 
@@ -265,6 +266,7 @@ impl<'a> Decoder<'a> {
                 // lookup; one left out is null, one out of order is looked up.
                 let mut fields = Vec::with_capacity(attrs.len().max(n));
                 let mut expected = attrs.iter().peekable();
+                let mut in_order = true;
                 for _ in 0..n {
                     // The key's bytes are compared with the schema's names as they are:
                     // one that matches is the schema's name (already valid UTF-8).
@@ -284,6 +286,7 @@ impl<'a> Decoder<'a> {
                     let (k, t) = match found {
                         Some((name, t)) => (name.clone(), t),
                         None => {
+                            in_order = false;
                             let k = self.utf8(raw)?;
                             match attrs.get(&k) {
                                 Some(t) => (Name::from(k), t),
@@ -295,6 +298,9 @@ impl<'a> Decoder<'a> {
                     fields.push((k, v));
                 }
                 fields.extend(expected.map(|(name, _)| (name.clone(), Value::Null)));
+                if in_order {
+                    return Ok(Value::Object(Attrs::from_sorted(fields)));
+                }
                 // Later entries win: an attribute given out of order replaces the null
                 // written for it while walking.
                 Ok(Value::Object(fields.into_iter().collect()))

@@ -30,6 +30,13 @@ impl<V> Attrs<V> {
         Attrs::default()
     }
 
+    /// Attributes already sorted by name, each once (a decoder that walked the
+    /// schema's names in order): taken as they are.
+    pub(crate) fn from_sorted(entries: Vec<(Name, V)>) -> Self {
+        debug_assert!(entries.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)));
+        Attrs { entries }
+    }
+
     fn position(&self, name: &str) -> Result<usize, usize> {
         let name = name.as_bytes();
         self.entries.binary_search_by(|(k, _)| compare(k.as_bytes(), name))
