@@ -9,10 +9,14 @@
 //! `cargo bench` runs it (after the criterion micro-benchmarks, whose results it
 //! includes). `BENCH_SMOKE=1 cargo bench --bench scenarios` is the short mode CI runs;
 //! `BENCH_RUNS`, `BENCH_SIZES` (e.g. `100,500`) and `BENCH_ONLY` (`convergence`,
-//! `scale`, `resilience`) narrow a full run.
+//! `scale`, `resilience`) narrow a full run. `BENCH_BASELINE_PROVIDER=path` adds another
+//! provider binary's CPU per plan (say, the last release's) to the scale rows, measured
+//! in the same run on the same state.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "scenarios/cpu.rs"]
+mod cpu;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -355,6 +359,7 @@ fn scale(r: &mut Report, sizes: &[usize], runs: usize) {
                 (plan_cpu.median() - provider_cpu / runs as f64) / base_cpu.median()
             ),
         ]);
+        provider_cpu_exactly(r, &s, n, runs, &provider);
         r.row([
             format!("provider peak RSS, {n} notebooks"),
             format!("{peak_mb:.1} MB"),
@@ -367,6 +372,55 @@ fn scale(r: &mut Report, sizes: &[usize], runs: usize) {
             r.goal("peak RSS ≤ 50 MB at 500", peak_mb <= 50.0, format!("{peak_mb:.1} MB"));
         }
     }
+}
+
+/// The provider's CPU per plan from the kernel's accounting of each launch
+/// ([`cpu::CpuMeter`]), and `BENCH_BASELINE_PROVIDER`'s on the same state.
+fn provider_cpu_exactly(r: &mut Report, s: &Scenario, n: usize, runs: usize, provider: &Path) {
+    let address = "registry.terraform.io/modelarts/modelarts";
+    let baseline = std::env::var("BENCH_BASELINE_PROVIDER").ok().filter(|b| !b.is_empty());
+    let mut measured = Vec::new();
+    for binary in std::iter::once(provider.to_path_buf()).chain(baseline.iter().map(PathBuf::from)) {
+        let meter = cpu::CpuMeter::new(&binary);
+        s.wd.dev_overrides(&[(address, &meter.plugin_dir())]);
+        let (mut provider_cpu, mut whole, mut system) = (Samples(vec![]), Samples(vec![]), Samples(vec![]));
+        for _ in 0..runs {
+            let before = children_cpu_total();
+            let out = s.wd.command(&["plan", "-no-color"]).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            whole.0.push(children_cpu_total() - before);
+            // Three launches a plan (schemas, validation, planning); one the shell could
+            // not record (killed) would show as a smaller figure.
+            let launches = meter.take();
+            provider_cpu.0.push(launches.total());
+            system.0.push(launches.system);
+        }
+        measured.push((binary, provider_cpu, whole, system));
+    }
+    s.wd.dev_overrides(&[(address, provider.parent().unwrap())]);
+    let (_, cpu, whole, system) = &measured[0];
+    let share = cpu.median() / whole.median() * 100.0;
+    let (base_column, ratio) = match measured.get(1) {
+        Some((binary, base, base_whole, base_system)) => (
+            format!(
+                "{}: {:.1} ms ({}; system {:.1} ms), {:.0}% of its plan",
+                binary.display(),
+                base.median() * 1000.0,
+                Samples(base.0.iter().map(|x| x * 1000.0).collect()).range("ms", 1),
+                base_system.median() * 1000.0,
+                base.median() / base_whole.median() * 100.0
+            ),
+            format!("**{:.2}×** the baseline's; ", cpu.median() / base.median()),
+        ),
+        None => ("– (BENCH_BASELINE_PROVIDER not set)".into(), String::new()),
+    };
+    r.row([
+        format!("provider CPU per plan, {n} notebooks (its three launches, kernel accounting)"),
+        format!("{:.1} ms (system {:.1} ms)", cpu.median() * 1000.0, system.median() * 1000.0),
+        Samples(cpu.0.iter().map(|x| x * 1000.0).collect()).range("ms", 1),
+        base_column,
+        format!("{ratio}the provider's share of the plan's CPU: {share:.1}%"),
+    ]);
 }
 
 fn startup(r: &mut Report, runs: usize) {
