@@ -85,6 +85,21 @@ struct Inner {
     /// fails is more likely a wrong endpoint than an outage, and is not retried
     /// beyond `max_retries` even within a deadline.
     answered: std::sync::atomic::AtomicBool,
+    /// The last secret key signed with, prepared ([`signer::SigningKey`]): keys
+    /// change only when temporary ones are fetched again.
+    signing_key: std::sync::Mutex<Option<CachedKey>>,
+}
+
+/// A prepared signing key and the secret it was made from. `Debug` hides the secret.
+struct CachedKey {
+    secret_key: String,
+    key: Arc<signer::SigningKey>,
+}
+
+impl std::fmt::Debug for CachedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedKey").field("key", &self.key).finish_non_exhaustive()
+    }
 }
 
 /// A ModelArts API client. Calls observe the client's cancellation token, if any,
@@ -133,6 +148,7 @@ impl Client {
                 credentials,
                 writes: tokio::sync::Semaphore::new(WRITES_IN_FLIGHT),
                 answered: Default::default(),
+                signing_key: Default::default(),
             }),
             cancel: CancellationToken::new(),
             deadline: None,

@@ -10,6 +10,21 @@ use crate::timefmt::{self, now_millis};
 use crate::{credentials, retry, signer, Client};
 
 impl Client {
+    /// `secret_key` prepared for this client's algorithm: the one made last, while the
+    /// keys are the same.
+    fn signing_key(&self, secret_key: &str) -> std::sync::Arc<signer::SigningKey> {
+        let algorithm = self.inner.config.algorithm;
+        let mut cached = self.inner.signing_key.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*cached {
+            Some(c) if c.secret_key == secret_key && c.key.algorithm() == algorithm => c.key.clone(),
+            _ => {
+                let key = std::sync::Arc::new(signer::SigningKey::new(algorithm, secret_key));
+                *cached = Some(crate::CachedKey { secret_key: secret_key.to_string(), key: key.clone() });
+                key
+            }
+        }
+    }
+
     /// One signed attempt; any HTTP answer, 2xx or not, is `Ok`.
     pub(crate) async fn send_once(
         &self,
@@ -37,10 +52,9 @@ impl Client {
                 headers.push(("X-Auth-Token".into(), token.clone()));
                 None
             }
-            None => Some(signer::authorization_with(
-                inner.config.algorithm,
+            None => Some(signer::authorization_with_key(
                 &keys.access_key,
-                &keys.secret_key,
+                &self.signing_key(&keys.secret_key),
                 &signer::SignInput {
                     method: call.method.as_str(),
                     path,

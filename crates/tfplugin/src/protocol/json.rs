@@ -165,7 +165,10 @@ impl<'de> Visitor<'de> for Fits<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
         let mut fits = matches!(self.0, Type::Map(_) | Type::Object(_));
-        while let Some(key) = map.next_key_seed(AttributeOf(self.0))? {
+        // Terraform writes an object's attributes sorted, as they are kept: each key is
+        // looked for first where the last one was found.
+        let next = std::cell::Cell::new(0);
+        while let Some(key) = map.next_key_seed(AttributeOf(self.0, &next))? {
             fits &= match key {
                 Some(t) => map.next_value_seed(Fits(t))?,
                 None => map.next_value::<IgnoredAny>().map(|_| false)?,
@@ -176,10 +179,11 @@ impl<'de> Visitor<'de> for Fits<'_> {
 }
 
 /// Reads a key of a JSON object: the type of its value under a map or object type
-/// (`None` for an attribute the object type lacks, or under any other type).
-struct AttributeOf<'t>(&'t Type);
+/// (`None` for an attribute the object type lacks, or under any other type). The
+/// cell is where the next attribute is likely to be.
+struct AttributeOf<'t, 'c>(&'t Type, &'c std::cell::Cell<usize>);
 
-impl<'de, 't> DeserializeSeed<'de> for AttributeOf<'t> {
+impl<'de, 't> DeserializeSeed<'de> for AttributeOf<'t, '_> {
     type Value = Option<&'t Type>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<&'t Type>, D::Error> {
@@ -187,7 +191,7 @@ impl<'de, 't> DeserializeSeed<'de> for AttributeOf<'t> {
     }
 }
 
-impl<'de, 't> Visitor<'de> for AttributeOf<'t> {
+impl<'de, 't> Visitor<'de> for AttributeOf<'t, '_> {
     type Value = Option<&'t Type>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -197,7 +201,7 @@ impl<'de, 't> Visitor<'de> for AttributeOf<'t> {
     fn visit_str<E>(self, key: &str) -> Result<Option<&'t Type>, E> {
         Ok(match self.0 {
             Type::Map(e) => Some(e),
-            Type::Object(attrs) => attrs.get(key),
+            Type::Object(attrs) => attrs.get_hinted(key, self.1),
             _ => None,
         })
     }
