@@ -1,6 +1,16 @@
 //! Decoding, driven by the expected type.
 
 use super::{DecodeError, EXT_REFINED_UNKNOWN, EXT_UNKNOWN};
+
+/// A decoding error, boxed: every step returns a `Result`, and one the size of a
+/// pointer is returned in registers where a whole error would be written to memory.
+pub(super) type Failure = Box<DecodeError>;
+
+/// `failure`, one step further from the root.
+fn within(mut failure: Failure, step: Step) -> Failure {
+    failure.path.0.insert(0, step);
+    failure
+}
 use crate::protocol::diagnostics::Step;
 use crate::protocol::name::{compare, Name};
 use crate::protocol::object::Attrs;
@@ -39,11 +49,11 @@ impl<'a> Decoder<'a> {
         self.buf.len().saturating_sub(self.pos)
     }
 
-    fn err<T>(&self, msg: impl Into<String>) -> Result<T, DecodeError> {
-        Err(DecodeError::new(format!("{} at byte {}", msg.into(), self.pos)))
+    fn err<T>(&self, msg: impl Into<String>) -> Result<T, Failure> {
+        Err(Box::new(DecodeError::new(format!("{} at byte {}", msg.into(), self.pos))))
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Failure> {
         let Some(s) = self.pos.checked_add(n).and_then(|end| self.buf.get(self.pos..end)) else {
             return self.err("unexpected end of input");
         };
@@ -51,18 +61,21 @@ impl<'a> Decoder<'a> {
         Ok(s)
     }
 
-    fn u8(&mut self) -> Result<u8, DecodeError> {
-        match self.take(1)? {
-            [b] => Ok(*b),
-            _ => self.err("unexpected end of input"),
+    fn u8(&mut self) -> Result<u8, Failure> {
+        match self.buf.get(self.pos) {
+            Some(b) => {
+                self.pos += 1;
+                Ok(*b)
+            }
+            None => self.err("unexpected end of input"),
         }
     }
 
-    fn be(&mut self, n: usize) -> Result<u64, DecodeError> {
+    fn be(&mut self, n: usize) -> Result<u64, Failure> {
         Ok(self.take(n)?.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
     }
 
-    fn head(&mut self) -> Result<Head, DecodeError> {
+    fn head(&mut self) -> Result<Head, Failure> {
         let b = self.u8()?;
         Ok(match b {
             0x00..=0x7f => Head::Int(i64::from(b)),
@@ -116,26 +129,26 @@ impl<'a> Decoder<'a> {
 
     /// A collection claims `n` items of at least one byte each: more than the
     /// remaining input is a lie, refused before anything is allocated.
-    fn check_len(&self, n: usize, min_item_bytes: usize) -> Result<(), DecodeError> {
+    fn check_len(&self, n: usize, min_item_bytes: usize) -> Result<(), Failure> {
         if n.saturating_mul(min_item_bytes) > self.buf.len() - self.pos {
             return self.err(format!("length {n} exceeds the input"));
         }
         Ok(())
     }
 
-    fn string(&mut self, n: usize) -> Result<String, DecodeError> {
+    fn string(&mut self, n: usize) -> Result<String, Failure> {
         let bytes = self.take(n)?;
         self.utf8(bytes)
     }
 
-    fn utf8(&self, bytes: &[u8]) -> Result<String, DecodeError> {
+    fn utf8(&self, bytes: &[u8]) -> Result<String, Failure> {
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(s.to_string()),
             Err(_) => self.err("string is not valid UTF-8"),
         }
     }
 
-    pub(super) fn value(&mut self, ty: &Type, depth: usize) -> Result<Value, DecodeError> {
+    pub(super) fn value(&mut self, ty: &Type, depth: usize) -> Result<Value, Failure> {
         if depth > MAX_DEPTH {
             return self.err("value nested too deeply");
         }
@@ -184,7 +197,7 @@ impl<'a> Decoder<'a> {
                 self.check_len(n, 1)?;
                 let mut items = Vec::with_capacity(n);
                 for i in 0..n {
-                    items.push(self.value(e, depth + 1).map_err(|err| err.within(Step::Index(i as i64)))?);
+                    items.push(self.value(e, depth + 1).map_err(|err| within(err, Step::Index(i as i64)))?);
                 }
                 Ok(if matches!(ty, Type::List(_)) { Value::List(items) } else { Value::Set(items) })
             }
@@ -197,7 +210,7 @@ impl<'a> Decoder<'a> {
                 }
                 ts.iter()
                     .enumerate()
-                    .map(|(i, t)| self.value(t, depth + 1).map_err(|err| err.within(Step::Index(i as i64))))
+                    .map(|(i, t)| self.value(t, depth + 1).map_err(|err| within(err, Step::Index(i as i64))))
                     .collect::<Result<_, _>>()
                     .map(Value::Tuple)
             }
@@ -209,7 +222,7 @@ impl<'a> Decoder<'a> {
                 let mut entries = Vec::with_capacity(n);
                 for _ in 0..n {
                     let k = self.key()?;
-                    let v = self.value(e, depth + 1).map_err(|err| err.within(Step::Key(k.clone())))?;
+                    let v = self.value(e, depth + 1).map_err(|err| within(err, Step::Key(k.clone())))?;
                     entries.push((k, v));
                 }
                 // Built at once from the entries (a key given twice keeps its last
@@ -255,7 +268,7 @@ impl<'a> Decoder<'a> {
                             }
                         }
                     };
-                    let v = self.value(t, depth + 1).map_err(|err| err.within(Step::Attr(k.to_string())))?;
+                    let v = self.value(t, depth + 1).map_err(|err| within(err, Step::Attr(k.to_string())))?;
                     fields.push((k, v));
                 }
                 fields.extend(expected.map(|(name, _)| (name.clone(), Value::Null)));
@@ -276,20 +289,20 @@ impl<'a> Decoder<'a> {
                     _ => return self.err("dynamic value type must be bytes"),
                 };
                 let parsed: serde_json::Value = serde_json::from_slice(type_json)
-                    .map_err(|e| DecodeError::new(format!("dynamic value type: {e}")))?;
-                let inner = Type::from_json(&parsed).map_err(|e| DecodeError::new(e.message))?;
+                    .map_err(|e| Box::new(DecodeError::new(format!("dynamic value type: {e}"))))?;
+                let inner = Type::from_json(&parsed).map_err(|e| Box::new(DecodeError::new(e.message)))?;
                 self.value(&inner, depth + 1)
             }
         }
     }
 
-    fn key(&mut self) -> Result<String, DecodeError> {
+    fn key(&mut self) -> Result<String, Failure> {
         let raw = self.key_bytes()?;
         self.utf8(raw)
     }
 
     /// A map key's bytes, not yet checked to be UTF-8.
-    fn key_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+    fn key_bytes(&mut self) -> Result<&'a [u8], Failure> {
         match self.head()? {
             Head::Str(n) => self.take(n),
             _ => self.err("map keys must be strings"),

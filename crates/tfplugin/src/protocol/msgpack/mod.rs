@@ -8,7 +8,7 @@ mod encode;
 #[cfg(test)]
 mod tests;
 
-use super::diagnostics::{AttributePath, Step};
+use super::diagnostics::AttributePath;
 use super::types::Type;
 use super::value::{ShapeError, Value};
 
@@ -29,12 +29,6 @@ impl DecodeError {
     fn new(message: impl Into<String>) -> Self {
         DecodeError { path: AttributePath::root(), message: message.into() }
     }
-
-    /// The same error, one step further from the root.
-    fn within(mut self, step: Step) -> Self {
-        self.path.0.insert(0, step);
-        self
-    }
 }
 
 impl std::fmt::Display for DecodeError {
@@ -52,7 +46,7 @@ impl std::error::Error for DecodeError {}
 /// Decodes msgpack bytes as a value of type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut d = decode::Decoder::new(bytes);
-    let v = d.value(ty, 0)?;
+    let v = d.value(ty, 0).map_err(|failure| *failure)?;
     if d.remaining() != 0 {
         return Err(DecodeError::new(format!("{} trailing bytes", d.remaining())));
     }
