@@ -127,11 +127,6 @@ impl<V> Attrs<V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
-    /// The attributes in name order, values to change.
-    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&Name, &mut V)> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
-    }
-
     /// The names in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Name> + ExactSizeIterator {
         self.entries.iter().map(|(k, _)| k)
@@ -140,16 +135,6 @@ impl<V> Attrs<V> {
     /// The values in name order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.entries.iter().map(|(_, v)| v)
-    }
-
-    /// The values in name order, to change.
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
-
-    /// Keeps the attributes `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Name, &mut V) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v))
     }
 }
 
