@@ -111,23 +111,19 @@ impl std::fmt::Debug for Settings {
 /// configured with known values only (and a setting read as unset would quietly
 /// fall back to the environment or a default).
 fn known_model(config: &Value, diags: &mut Diagnostics) -> Option<ProviderModel> {
+    const WHY: &str = "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.";
     let unknown: Vec<&str> = match config {
         Value::Object(attrs) => {
             attrs.iter().filter(|(_, v)| !v.is_wholly_known()).map(|(name, _)| name.as_str()).collect()
         }
-        Value::Unknown => vec![""],
+        Value::Unknown => {
+            diags.error("The provider block is not known yet", WHY);
+            return None;
+        }
         _ => Vec::new(),
     };
     for attr in &unknown {
-        let (at, what) = match *attr {
-            "" => (AttributePath::root(), "The provider block is not known yet".to_string()),
-            attr => (AttributePath::attr(attr), format!("Provider attribute {attr} is not known yet")),
-        };
-        diags.error_at(
-            at,
-            what,
-            "The provider block's settings must be known before planning; they cannot depend on resources that do not exist yet.",
-        );
+        diags.error_at(AttributePath::attr(attr), format!("Provider attribute {attr} is not known yet"), WHY);
     }
     if !unknown.is_empty() {
         return None;
