@@ -1,10 +1,12 @@
 //! Logs as hclog JSON lines on stderr, the format Terraform parses from a plugin's
 //! stderr: `@level`, `@message`, `@timestamp`, `@module`, then the event's fields.
 //! The level comes from `TF_LOG_PROVIDER`, else `TF_LOG`, as for Go providers.
-//! Lines are written by a dedicated thread, so logging never blocks the runtime.
+//! Lines are written by a dedicated thread, so logging never blocks the runtime; the
+//! thread starts with the first line (at the default level most launches log none).
 
 use std::io::Write;
 use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use serde_json::{Map, Value as J};
@@ -42,17 +44,7 @@ pub fn init(module: &'static str, own_targets: &'static [&'static str]) {
     let level =
         level_from_env(std::env::var("TF_LOG_PROVIDER").ok().as_deref(), std::env::var("TF_LOG").ok().as_deref());
     let Some(level) = level else { return };
-    let (tx, rx) = sync_channel::<Vec<u8>>(4096);
-    std::thread::Builder::new()
-        .name("log-writer".into())
-        .spawn(move || {
-            // Lock per line: other writers (a fatal error's eprintln) must get through.
-            for line in rx {
-                let _ = std::io::stderr().lock().write_all(&line);
-            }
-        })
-        .ok();
-    let layer = HclogLayer { module, own_targets, max_level: level, tx };
+    let layer = HclogLayer { module, own_targets, max_level: level, writer: OnceLock::new() };
     let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
 }
 
@@ -62,7 +54,9 @@ pub struct HclogLayer {
     module: &'static str,
     own_targets: &'static [&'static str],
     max_level: Level,
-    tx: SyncSender<Vec<u8>>,
+    /// The writer thread's queue, made with the first line; `None` if the thread
+    /// could not be started (lines are then dropped, as on a full queue).
+    writer: OnceLock<Option<SyncSender<Vec<u8>>>>,
 }
 
 impl HclogLayer {
@@ -74,6 +68,25 @@ impl HclogLayer {
         } else {
             self.max_level.min(Level::WARN)
         }
+    }
+
+    /// Starts the thread that writes lines to stderr, once.
+    fn writer(&self) -> Option<&SyncSender<Vec<u8>>> {
+        self.writer
+            .get_or_init(|| {
+                let (tx, rx) = sync_channel::<Vec<u8>>(4096);
+                std::thread::Builder::new()
+                    .name("log-writer".into())
+                    .spawn(move || {
+                        // Lock per line: other writers (a fatal error's eprintln) must get through.
+                        for line in rx {
+                            let _ = std::io::stderr().lock().write_all(&line);
+                        }
+                    })
+                    .ok()
+                    .map(|_| tx)
+            })
+            .as_ref()
     }
 }
 
@@ -105,7 +118,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for HclogLayer {
         event.record(&mut visitor);
         let line = render(self.module, meta.level(), visitor.0, SystemTime::now());
         // A full queue drops the line rather than stall a request.
-        let _ = self.tx.try_send(line);
+        if let Some(tx) = self.writer() {
+            let _ = tx.try_send(line);
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Runs a tfplugin6 provider service as a go-plugin gRPC server: listener, TLS,
 //! the go-plugin side services, and shutdown.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::net::Ipv4Addr;
 use std::pin::Pin;
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::server::TlsStream;
@@ -166,9 +166,13 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
     let debug = matches!(launch, Launch::Debug { .. });
     spawn_interrupt_watch(debug, shutdown_tx.clone());
 
-    let mut stdout = tokio::io::stdout();
-    stdout.write_all(format!("{announce}\n").as_bytes()).await.map_err(io_error("writing the handshake line"))?;
-    stdout.flush().await.map_err(io_error("writing the handshake line"))?;
+    // One short line to the pipe Terraform reads, written in place: tokio's stdout
+    // would start two blocking-pool threads for it in every launch.
+    {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(format!("{announce}\n").as_bytes()).map_err(io_error("writing the handshake line"))?;
+        stdout.flush().map_err(io_error("writing the handshake line"))?;
+    }
     tracing::debug!(line = %announce, "plugin handshake sent");
 
     let provider_svc = ProviderServer::new(provider)
