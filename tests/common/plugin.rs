@@ -35,6 +35,8 @@ pub fn client_identity() -> ClientIdentity {
 
 pub struct Plugin {
     pub child: Child,
+    /// The handshake's network: `unix` (a socket's path) or `tcp` (host:port).
+    pub network: String,
     pub addr: String,
     pub server_cert_der: Vec<u8>,
 }
@@ -65,11 +67,12 @@ pub fn launch(client: Option<&ClientIdentity>, versions: &str, extra_env: &[(&st
         std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).ok();
         return Err(format!("no handshake (exit {status}): {line:?} {err}"));
     }
-    assert_eq!(&parts[..3], &["1", "6", "tcp"], "{line}");
+    assert_eq!(&parts[..2], &["1", "6"], "{line}");
+    assert!(["unix", "tcp"].contains(&parts[2]), "{line}");
     assert_eq!(parts[4], "grpc");
     use base64::Engine;
     let server_cert_der = base64::engine::general_purpose::STANDARD_NO_PAD.decode(parts[5]).unwrap_or_default();
-    Ok(Plugin { child, addr: parts[3].to_string(), server_cert_der })
+    Ok(Plugin { child, network: parts[2].to_string(), addr: parts[3].to_string(), server_cert_der })
 }
 
 impl Plugin {
@@ -93,15 +96,20 @@ impl Plugin {
         };
         config.alpn_protocols = vec![b"h2".to_vec()];
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-        let addr = self.addr.clone();
-        Endpoint::try_from(format!("http://{}", self.addr))
+        let (unix, addr) = (self.network == "unix", self.addr.clone());
+        // The URI only names the channel; the connector dials the announced address.
+        Endpoint::try_from("http://localhost")
             .unwrap()
             .connect_with_connector(tower::service_fn(move |_: Uri| {
                 let (connector, addr) = (connector.clone(), addr.clone());
+                let name = ServerName::try_from("localhost").unwrap();
                 async move {
-                    let tcp = tokio::net::TcpStream::connect(&addr).await?;
-                    let tls = connector.connect(ServerName::try_from("localhost").unwrap(), tcp).await?;
-                    Ok::<_, std::io::Error>(TokioIo::new(tls))
+                    let io: Box<dyn Io> = if unix {
+                        Box::new(connector.connect(name, tokio::net::UnixStream::connect(&addr).await?).await?)
+                    } else {
+                        Box::new(connector.connect(name, tokio::net::TcpStream::connect(&addr).await?).await?)
+                    };
+                    Ok::<_, std::io::Error>(TokioIo::new(io))
                 }
             }))
             .await
@@ -129,6 +137,10 @@ impl Plugin {
         None
     }
 }
+
+/// A TLS stream over TCP or a Unix socket.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Io for T {}
 
 impl Drop for Plugin {
     fn drop(&mut self) {

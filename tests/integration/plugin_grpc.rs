@@ -54,11 +54,18 @@ fn refuses_protocol_versions_it_does_not_speak() {
 #[tokio::test]
 async fn automtls_handshake_and_provider_rpcs() {
     let id = client_identity();
-    let mut plugin = launch(Some(&id), "5,6", &[]).unwrap();
+    // As go-plugin does off Windows: a Unix socket in PLUGIN_UNIX_SOCKET_DIR.
+    let sockets = tempfile::tempdir().unwrap();
+    let dir = sockets.path().to_str().unwrap();
+    let mut plugin = launch(Some(&id), "5,6", &[("PLUGIN_UNIX_SOCKET_DIR", dir)]).unwrap();
     assert!(!plugin.server_cert_der.is_empty(), "AutoMTLS announces the server certificate");
-    let port: u16 = plugin.addr.rsplit(':').next().unwrap().parse().unwrap();
-    assert!((10000..=25000).contains(&port), "listens within the port range: {}", plugin.addr);
-    assert!(plugin.addr.starts_with("127.0.0.1:"));
+    let socket = std::path::PathBuf::from(&plugin.addr);
+    if cfg!(unix) {
+        assert_eq!(plugin.network, "unix");
+        assert_eq!(socket.parent(), Some(sockets.path()), "the socket is made where go-plugin makes it");
+    } else {
+        assert_eq!(plugin.network, "tcp");
+    }
     let mut client = plugin.provider(&id).await;
 
     let schema = client.get_provider_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
@@ -208,6 +215,22 @@ async fn automtls_handshake_and_provider_rpcs() {
 
     let status = plugin.shutdown(&id).await;
     assert!(status.success(), "clean exit after Shutdown: {status}");
+    assert!(!socket.exists(), "the socket file is removed when the plugin exits");
+}
+
+/// Where the socket would need another group (which needs the group database), the
+/// plugin listens on TCP within Terraform's port range instead: Terraform dials either.
+#[tokio::test]
+async fn tcp_within_the_port_range_where_a_socket_cannot_serve() {
+    let id = client_identity();
+    let plugin = launch(Some(&id), "6", &[("PLUGIN_UNIX_SOCKET_GROUP", "terraform")]).unwrap();
+    assert_eq!(plugin.network, "tcp");
+    let port: u16 = plugin.addr.rsplit(':').next().unwrap().parse().unwrap();
+    assert!((10000..=25000).contains(&port), "listens within the port range: {}", plugin.addr);
+    assert!(plugin.addr.starts_with("127.0.0.1:"));
+    let mut client = plugin.provider(&id).await;
+    let m = client.get_metadata(pb::get_metadata::Request {}).await.unwrap().into_inner();
+    assert!(m.resources.iter().any(|r| r.type_name == "modelarts_notebook"), "{:?}", m.resources);
 }
 
 #[tokio::test]

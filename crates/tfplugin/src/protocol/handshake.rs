@@ -6,6 +6,7 @@
 //! `CORE-VERSION|APP-VERSION|NETWORK|ADDRESS|PROTOCOL|SERVER-CERT`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use base64::Engine;
 
@@ -72,6 +73,12 @@ pub struct LaunchEnv {
     pub max_port: Option<String>,
     /// `PLUGIN_CLIENT_CERT`: Terraform's certificate (PEM) for AutoMTLS.
     pub client_cert: Option<String>,
+    /// `PLUGIN_UNIX_SOCKET_DIR`: where go-plugin makes its Unix socket (else the
+    /// temporary directory).
+    pub unix_socket_dir: Option<String>,
+    /// `PLUGIN_UNIX_SOCKET_GROUP`: the group go-plugin gives its Unix socket, when the
+    /// plugin and Terraform run as different users.
+    pub unix_socket_group: Option<String>,
 }
 
 impl LaunchEnv {
@@ -84,6 +91,8 @@ impl LaunchEnv {
             min_port: var("PLUGIN_MIN_PORT"),
             max_port: var("PLUGIN_MAX_PORT"),
             client_cert: var("PLUGIN_CLIENT_CERT"),
+            unix_socket_dir: var("PLUGIN_UNIX_SOCKET_DIR"),
+            unix_socket_group: var("PLUGIN_UNIX_SOCKET_GROUP"),
         }
     }
 
@@ -126,12 +135,42 @@ impl LaunchEnv {
     }
 }
 
+/// Where the plugin listens, as the handshake line names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListenAddr {
+    /// A TCP address (`tcp`): on Windows, in debug mode, and where no Unix socket can
+    /// serve.
+    Tcp(SocketAddr),
+    /// A Unix socket's path (`unix`): what go-plugin listens on elsewhere.
+    Unix(PathBuf),
+}
+
+impl ListenAddr {
+    /// The handshake's network name.
+    pub fn network(&self) -> &'static str {
+        match self {
+            ListenAddr::Tcp(_) => "tcp",
+            ListenAddr::Unix(_) => "unix",
+        }
+    }
+}
+
+impl std::fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListenAddr::Tcp(a) => a.fmt(f),
+            ListenAddr::Unix(p) => p.display().fmt(f),
+        }
+    }
+}
+
 /// The line Terraform reads from the plugin's stdout. The certificate is raw
 /// (unpadded) standard base64 of its DER form, as go-plugin expects.
-pub fn handshake_line(addr: SocketAddr, server_cert_der: Option<&[u8]>) -> String {
+pub fn handshake_line(addr: &ListenAddr, server_cert_der: Option<&[u8]>) -> String {
     let cert =
         server_cert_der.map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der)).unwrap_or_default();
-    format!("{CORE_PROTOCOL_VERSION}|{PLUGIN_PROTOCOL_VERSION}|tcp|{addr}|grpc|{cert}")
+    let network = addr.network();
+    format!("{CORE_PROTOCOL_VERSION}|{PLUGIN_PROTOCOL_VERSION}|{network}|{addr}|grpc|{cert}")
 }
 
 /// The line a user exports to attach Terraform to a provider started with `--debug`.
@@ -167,10 +206,12 @@ mod tests {
 
     #[test]
     fn handshake_line_format() {
-        let addr: SocketAddr = "127.0.0.1:12345".parse().unwrap();
-        assert_eq!(handshake_line(addr, None), "1|6|tcp|127.0.0.1:12345|grpc|");
+        let addr = ListenAddr::Tcp("127.0.0.1:12345".parse().unwrap());
+        assert_eq!(handshake_line(&addr, None), "1|6|tcp|127.0.0.1:12345|grpc|");
         // 0xfb 0xff encodes to "+/8" in standard base64, without padding.
-        assert_eq!(handshake_line(addr, Some(&[0xfb, 0xff])), "1|6|tcp|127.0.0.1:12345|grpc|+/8");
+        assert_eq!(handshake_line(&addr, Some(&[0xfb, 0xff])), "1|6|tcp|127.0.0.1:12345|grpc|+/8");
+        let socket = ListenAddr::Unix("/tmp/plugin4096".into());
+        assert_eq!(handshake_line(&socket, Some(&[0xfb, 0xff])), "1|6|unix|/tmp/plugin4096|grpc|+/8");
     }
 
     #[test]

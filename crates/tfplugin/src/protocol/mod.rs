@@ -4,6 +4,7 @@
 pub mod diagnostics;
 pub mod handshake;
 pub mod json;
+mod listen;
 pub mod logging;
 pub mod msgpack;
 pub mod name;

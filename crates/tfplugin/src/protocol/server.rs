@@ -2,23 +2,18 @@
 //! the go-plugin side services, and shutdown.
 
 use std::io::{self, Write as _};
-use std::net::Ipv4Addr;
-use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
-use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
 use super::handshake::{handshake_line, reattach_line, LaunchEnv, LaunchError};
+pub use super::listen::PluginConn;
+use super::listen::{BindError, PluginListener};
 use super::tls::{self, TlsError};
 use crate::proto::health::health_server::{Health, HealthServer};
 use crate::proto::health::{health_check_response::ServingStatus, HealthCheckRequest, HealthCheckResponse};
@@ -138,22 +133,25 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
     let (listener, acceptor, announce) = match &launch {
         Launch::Terraform(env) => {
             env.negotiate_version()?;
-            let listener = bind_in_range(env.port_range()?).await?;
+            let listener = PluginListener::for_terraform(env).await.map_err(|e| match e {
+                BindError::Launch(e) => ServeError::Launch(e),
+                BindError::Io(source) => ServeError::Io { doing: "listening", source },
+                BindError::NoFreePort { min, max } => ServeError::NoFreePort { min, max },
+            })?;
             let addr = listener.local_addr().map_err(io_error("reading the listening address"))?;
             match &env.client_cert {
                 Some(pem) => {
                     let client_der = tls::pem_certificate_der(pem).map_err(ServeError::ClientCert)?;
                     let identity = tls::generate_identity()?;
                     let config = identity.mtls_server_config(client_der)?;
-                    let line = handshake_line(addr, Some(&identity.cert_der));
+                    let line = handshake_line(&addr, Some(&identity.cert_der));
                     (listener, Some(TlsAcceptor::from(Arc::new(config))), line)
                 }
-                None => (listener, None, handshake_line(addr, None)),
+                None => (listener, None, handshake_line(&addr, None)),
             }
         }
         Launch::Debug { provider_address } => {
-            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(io_error("listening"))?;
-            let addr = listener.local_addr().map_err(io_error("reading the listening address"))?;
+            let (listener, addr) = PluginListener::tcp_any_port().await.map_err(io_error("listening"))?;
             let text = format!(
                 "Provider started in debug mode. To attach Terraform, export this in the shell that runs terraform:\n\n\texport {}\n\nStop the provider with Ctrl-C.",
                 reattach_line(provider_address, addr)
@@ -203,30 +201,9 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
     Ok(())
 }
 
-/// Binds 127.0.0.1 on a free port in `range`, starting at a random point so that
-/// plugins started together do not race for the same ports.
-// Platform: TCP on 127.0.0.1 everywhere — what go-plugin uses on Windows, and accepted
-// by Terraform on Linux and macOS too (no Unix socket, so no path-length or
-// permission differences between platforms).
-async fn bind_in_range(range: Option<(u16, u16)>) -> Result<TcpListener, ServeError> {
-    let Some((min, max)) = range else {
-        return TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(io_error("listening"));
-    };
-    let span = u32::from(max - min) + 1;
-    let start = (std::process::id().wrapping_mul(2_654_435_761)) % span;
-    for i in 0..span {
-        let port = min + ((start + i) % span) as u16;
-        if let Ok(l) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
-            return Ok(l);
-        }
-    }
-    Err(ServeError::NoFreePort { min, max })
-}
-
-/// Accepts connections, sets TCP_NODELAY (each RPC round otherwise waits on delayed
-/// ACKs), and completes TLS handshakes off the accept path.
+/// Accepts connections and completes TLS handshakes off the accept path.
 fn accept_loop(
-    listener: TcpListener,
+    listener: PluginListener,
     acceptor: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) -> ReceiverStream<io::Result<PluginConn>> {
@@ -244,12 +221,9 @@ fn accept_loop(
                     continue;
                 }
             };
-            if let Err(e) = stream.set_nodelay(true) {
-                tracing::warn!(error = %e, "could not set TCP_NODELAY");
-            }
             match &acceptor {
                 None => {
-                    if tx.send(Ok(PluginConn::Plain(stream))).await.is_err() {
+                    if tx.send(Ok(PluginConn::new(stream))).await.is_err() {
                         break;
                     }
                 }
@@ -258,7 +232,7 @@ fn accept_loop(
                     tokio::spawn(async move {
                         match acceptor.accept(stream).await {
                             Ok(tls) => {
-                                let _ = tx.send(Ok(PluginConn::Tls(Box::new(tls)))).await;
+                                let _ = tx.send(Ok(PluginConn::new(tls))).await;
                             }
                             Err(e) => tracing::warn!(%peer, error = %e, "refused a gRPC client: TLS handshake failed"),
                         }
@@ -266,6 +240,8 @@ fn accept_loop(
                 }
             }
         }
+        // The listener (and a Unix socket's file) goes with this task.
+        drop(listener);
     });
     ReceiverStream::new(rx)
 }
@@ -288,70 +264,6 @@ fn spawn_interrupt_watch(debug: bool, shutdown: watch::Sender<bool>) {
             tracing::debug!("interrupt received; waiting for Terraform to stop the provider");
         }
     });
-}
-
-/// One accepted connection, with or without TLS.
-#[derive(Debug)]
-pub enum PluginConn {
-    /// Plain TCP (`--debug`).
-    Plain(TcpStream),
-    /// TLS (AutoMTLS, when Terraform launched the plugin).
-    Tls(Box<TlsStream<TcpStream>>),
-}
-
-impl Connected for PluginConn {
-    type ConnectInfo = ();
-    fn connect_info(&self) -> Self::ConnectInfo {}
-}
-
-impl AsyncRead for PluginConn {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            PluginConn::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for PluginConn {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            PluginConn::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            PluginConn::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
-        }
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            PluginConn::Plain(s) => s.is_write_vectored(),
-            PluginConn::Tls(s) => s.is_write_vectored(),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            PluginConn::Plain(s) => Pin::new(s).poll_flush(cx),
-            PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            PluginConn::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
 }
 
 /// go-plugin's controller, stdio and broker services, and the gRPC health check.
@@ -418,27 +330,17 @@ mod tests {
     use super::*;
     use tokio_stream::StreamExt;
 
-    /// Without TCP_NODELAY, every RPC round can wait ~40 ms on delayed ACKs.
+    /// A plain connection is handed to the server as accepted.
     #[tokio::test]
-    async fn accepted_sockets_have_nodelay() {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let addr = listener.local_addr().unwrap();
+    async fn accepted_connections_reach_the_server() {
+        let (listener, addr) = PluginListener::tcp_any_port().await.unwrap();
         let (_tx, rx) = watch::channel(false);
         let mut incoming = accept_loop(listener, None, rx);
-        let _client = TcpStream::connect(addr).await.unwrap();
-        match incoming.next().await {
-            Some(Ok(PluginConn::Plain(s))) => assert!(s.nodelay().unwrap()),
-            _ => panic!("expected a plain connection"),
-        }
-    }
-
-    #[tokio::test]
-    async fn binds_within_the_port_range() {
-        let l = bind_in_range(Some((20000, 20100))).await.unwrap();
-        let port = l.local_addr().unwrap().port();
-        assert!((20000..=20100).contains(&port));
-        // A range whose only port is taken is an error, not a hang.
-        let taken = l.local_addr().unwrap().port();
-        assert!(bind_in_range(Some((taken, taken))).await.is_err());
+        let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tokio::io::AsyncWriteExt::write_all(&mut client, b"PRI").await.unwrap();
+        let mut conn = incoming.next().await.unwrap().unwrap();
+        let mut got = [0u8; 3];
+        tokio::io::AsyncReadExt::read_exact(&mut conn, &mut got).await.unwrap();
+        assert_eq!(&got, b"PRI");
     }
 }
