@@ -104,11 +104,16 @@ impl Plugin {
                 let (connector, addr) = (connector.clone(), addr.clone());
                 let name = ServerName::try_from("localhost").unwrap();
                 async move {
-                    let io: Box<dyn Io> = if unix {
-                        Box::new(connector.connect(name, tokio::net::UnixStream::connect(&addr).await?).await?)
-                    } else {
-                        Box::new(connector.connect(name, tokio::net::TcpStream::connect(&addr).await?).await?)
-                    };
+                    #[cfg(unix)]
+                    if unix {
+                        let socket = tokio::net::UnixStream::connect(&addr).await?;
+                        let io: Box<dyn Io> = Box::new(connector.connect(name, socket).await?);
+                        return Ok::<_, std::io::Error>(TokioIo::new(io));
+                    }
+                    #[cfg(not(unix))]
+                    let _ = unix;
+                    let tcp = tokio::net::TcpStream::connect(&addr).await?;
+                    let io: Box<dyn Io> = Box::new(connector.connect(name, tcp).await?);
                     Ok::<_, std::io::Error>(TokioIo::new(io))
                 }
             }))
