@@ -14,6 +14,7 @@
 # launch. OUT_DIR keeps the callgrind files for callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/plan-fixture.sh
 
 out=$(realpath -m "${1:-target/callgrind-plan}")
 notebooks=${NOTEBOOKS:-100}
@@ -29,18 +30,9 @@ provider=$(realpath "${PROVIDER_BINARY:-target/profiling/release/terraform-provi
 sim=$(realpath "${SIM_BINARY:-target/profiling/release/modelarts-sim}")
 
 rm -rf "$out"
-mkdir -p "$out/plugins" "$out/wd" "$out/cg"
-"$sim" --listen 127.0.0.1:0 --create-seconds 0.05 --start-seconds 0.05 --stop-seconds 0.05 \
-  > "$out/sim.out" 2> "$out/sim.err" &
-sim_pid=$!
-trap 'kill $sim_pid 2> /dev/null || true' EXIT
-url=
-for _ in $(seq 50); do
-  url=$(grep -ho 'http://[0-9.:]*' "$out/sim.out" "$out/sim.err" 2> /dev/null | head -n 1 || true)
-  [ -n "$url" ] && break
-  sleep 0.2
-done
-[ -n "$url" ] || { echo "the simulator did not say where it listens" >&2; exit 1; }
+mkdir -p "$out/cg"
+start_simulator "$sim" "$out" --create-seconds 0.05 --start-seconds 0.05 --stop-seconds 0.05
+write_plan_workdir "$out" "$sim_url" "$notebooks" callgrind
 
 # Terraform runs this wrapper; only the plan's launches run under callgrind.
 cat > "$out/plugins/terraform-provider-modelarts" << WRAPPER
@@ -51,41 +43,8 @@ fi
 exec "$provider" "\$@"
 WRAPPER
 chmod +x "$out/plugins/terraform-provider-modelarts"
-cat > "$out/cli.tfrc" << CLI
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/modelarts/modelarts" = "$out/plugins"
-  }
-  direct {}
-}
-CLI
-cat > "$out/wd/main.tf" << CONFIG
-terraform {
-  required_providers {
-    modelarts = { source = "modelarts/modelarts" }
-  }
-}
-provider "modelarts" {
-  region     = "sim-region-1"
-  project_id = "sim-project"
-  access_key = "SIMACCESSKEY"
-  secret_key = "sim-secret-key"
-  endpoint   = "$url"
-}
-resource "modelarts_notebook" "n" {
-  count     = $notebooks
-  name      = "callgrind-\${count.index}"
-  flavor_id = "modelarts.vm.cpu.2u"
-  image_id  = "e1a07296-22a8-4f05-8bc8-e936c8e54090"
-  volume {
-    type = "EVS"
-  }
-}
-CONFIG
 
-cd "$out/wd"
-export TF_CLI_CONFIG_FILE="$out/cli.tfrc"
-terraform apply -auto-approve -parallelism=20 -no-color > "$out/apply.log" 2>&1
+apply_notebooks "$out"
 CALLGRIND_PLAN=1 terraform plan -no-color > "$out/plan.log" 2>&1
 grep -q "No changes" "$out/plan.log" || { echo "the plan was not empty: see $out/plan.log" >&2; exit 1; }
 

@@ -14,6 +14,7 @@
 # (`BENCH_BASELINE_PROVIDER`); this script is the quicker loop while working on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/plan-fixture.sh
 
 [ $# -ge 2 ] || { echo "usage: $0 OUT_DIR BINARY [BINARY...]" >&2; exit 2; }
 out=$(realpath -m "$1")
@@ -27,17 +28,8 @@ command -v perf > /dev/null || { echo "perf is not on PATH" >&2; exit 1; }
 command -v terraform > /dev/null || { echo "terraform is not on PATH" >&2; exit 1; }
 
 rm -rf "$out"
-mkdir -p "$out/plugins" "$out/wd"
-"$sim" --listen 127.0.0.1:0 --create-seconds 0 > "$out/sim.out" 2> "$out/sim.err" &
-sim_pid=$!
-trap 'kill $sim_pid 2> /dev/null || true' EXIT
-url=
-for _ in $(seq 50); do
-  url=$(grep -ho 'http://[0-9.:]*' "$out/sim.out" "$out/sim.err" 2> /dev/null | head -n 1 || true)
-  [ -n "$url" ] && break
-  sleep 0.2
-done
-[ -n "$url" ] || { echo "the simulator did not say where it listens" >&2; exit 1; }
+start_simulator "$sim" "$out" --create-seconds 0
+write_plan_workdir "$out" "$sim_url" "$notebooks" cpu
 
 # Terraform runs this wrapper; MEASURE_DIR and MEASURE_BINARY choose what it measures.
 cat > "$out/plugins/terraform-provider-modelarts" << WRAPPER
@@ -48,41 +40,8 @@ fi
 exec "${binaries[0]}" "\$@"
 WRAPPER
 chmod +x "$out/plugins/terraform-provider-modelarts"
-cat > "$out/cli.tfrc" << CLI
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/modelarts/modelarts" = "$out/plugins"
-  }
-  direct {}
-}
-CLI
-cat > "$out/wd/main.tf" << CONFIG
-terraform {
-  required_providers {
-    modelarts = { source = "modelarts/modelarts" }
-  }
-}
-provider "modelarts" {
-  region     = "sim-region-1"
-  project_id = "sim-project"
-  access_key = "SIMACCESSKEY"
-  secret_key = "sim-secret-key"
-  endpoint   = "$url"
-}
-resource "modelarts_notebook" "n" {
-  count     = $notebooks
-  name      = "cpu-\${count.index}"
-  flavor_id = "modelarts.vm.cpu.2u"
-  image_id  = "e1a07296-22a8-4f05-8bc8-e936c8e54090"
-  volume {
-    type = "EVS"
-  }
-}
-CONFIG
 
-cd "$out/wd"
-export TF_CLI_CONFIG_FILE="$out/cli.tfrc"
-terraform apply -auto-approve -parallelism=20 -no-color > "$out/apply.log" 2>&1
+apply_notebooks "$out"
 for _ in $(seq "$runs"); do
   for i in "${!binaries[@]}"; do
     mkdir -p "$out/launches.$i"
