@@ -69,6 +69,13 @@ async fn automtls_handshake_and_provider_rpcs() {
     let mut client = plugin.provider(&id).await;
 
     let schema = client.get_provider_schema(pb::get_provider_schema::Request {}).await.unwrap().into_inner();
+    // One thread serves a launch: no blocking-pool threads for the handshake line, no
+    // log writer while nothing is logged (each costs every launch its start and stack).
+    #[cfg(target_os = "linux")]
+    {
+        let threads = std::fs::read_dir(format!("/proc/{}/task", plugin.child.id())).unwrap().count();
+        assert_eq!(threads, 1, "threads serving a schema request");
+    }
     let block = schema.provider.unwrap().block.unwrap();
     let mut names: Vec<(&str, bool)> = block.attributes.iter().map(|a| (a.name.as_str(), a.sensitive)).collect();
     names.sort();
