@@ -205,31 +205,47 @@ pub fn canonical_request(input: &SignInput<'_>) -> String {
 
 /// [`canonical_request`] with the payload hashed by `alg`'s hash.
 pub fn canonical_request_with(alg: Algorithm, input: &SignInput<'_>) -> String {
-    let names = signed_header_names(input.headers);
-    let mut canonical_headers = String::new();
-    for name in &names {
+    canonical_request_named(alg, input, &signed_header_names(input.headers))
+}
+
+/// [`canonical_request_with`] of the signed headers `names` (sorted, lower case),
+/// written into one string: signing is on every request's path.
+fn canonical_request_named(alg: Algorithm, input: &SignInput<'_>, names: &[String]) -> String {
+    let mut out = String::with_capacity(256);
+    out.extend(input.method.chars().map(|c| c.to_ascii_uppercase()));
+    out.push('\n');
+    out.push_str(&canonical_uri(input.path));
+    out.push('\n');
+    out.push_str(&canonical_query(input.query));
+    out.push('\n');
+    for name in names {
         let value = input.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map_or("", |(_, v)| v.trim());
-        canonical_headers.push_str(name);
-        canonical_headers.push(':');
-        canonical_headers.push_str(value);
-        canonical_headers.push('\n');
+        out.push_str(name);
+        out.push(':');
+        out.push_str(value);
+        out.push('\n');
     }
-    let payload = match input.payload_hash {
-        Some(h) => h.to_string(),
-        None if input.body.is_empty() && alg == Algorithm::HmacSha256 => EMPTY_BODY_SHA256.to_string(),
-        None => alg.hash_hex(input.body),
-    };
-    // Six parts joined by newlines; the headers part ends with its own newline, so a
-    // blank line separates it from the signed-header list (as the official SDKs do).
-    format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method.to_ascii_uppercase(),
-        canonical_uri(input.path),
-        canonical_query(input.query),
-        canonical_headers,
-        names.join(";"),
-        payload
-    )
+    // The headers part ends with its own newline, so a blank line separates it from
+    // the signed-header list (as the official SDKs do).
+    out.push('\n');
+    push_joined(&mut out, names, ';');
+    out.push('\n');
+    match input.payload_hash {
+        Some(h) => out.push_str(h),
+        None if input.body.is_empty() && alg == Algorithm::HmacSha256 => out.push_str(EMPTY_BODY_SHA256),
+        None => out.push_str(&alg.hash_hex(input.body)),
+    }
+    out
+}
+
+/// `items` joined by `sep`, appended to `out`.
+fn push_joined(out: &mut String, items: &[String], sep: char) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(sep);
+        }
+        out.push_str(item);
+    }
 }
 
 /// The string to sign: the algorithm, the date and the canonical request's SHA-256.
@@ -265,13 +281,18 @@ pub fn authorization_with(alg: Algorithm, access_key: &str, secret_key: &str, in
 /// The `Authorization` header value for `input`, signed with a prepared key.
 pub fn authorization_with_key(access_key: &str, key: &SigningKey, input: &SignInput<'_>) -> String {
     let alg = key.algorithm();
-    let canonical = canonical_request_with(alg, input);
+    let names = signed_header_names(input.headers);
+    let canonical = canonical_request_named(alg, input, &names);
     let sig = key.sign_hex(string_to_sign_with(alg, input.sdk_date, &canonical).as_bytes());
-    format!(
-        "{} Access={access_key}, SignedHeaders={}, Signature={sig}",
-        alg.name(),
-        signed_header_names(input.headers).join(";")
-    )
+    let mut out = String::with_capacity(160);
+    out.push_str(alg.name());
+    out.push_str(" Access=");
+    out.push_str(access_key);
+    out.push_str(", SignedHeaders=");
+    push_joined(&mut out, &names, ';');
+    out.push_str(", Signature=");
+    out.push_str(&sig);
+    out
 }
 
 /// The parts of an `Authorization` header.

@@ -171,7 +171,19 @@ impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(v: &Value, path: &AttributePath) -> Result<Self, ModelError> {
         match v {
             Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                items.iter().enumerate().map(|(i, x)| T::from_value(x, &path.then_index(i))).collect()
+                if items.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // One path for every element, its last step moved along.
+                let mut at = path.then_index(0);
+                let mut out = Vec::with_capacity(items.len());
+                for (i, x) in items.iter().enumerate() {
+                    if let Some(step) = at.0.last_mut() {
+                        *step = crate::protocol::Step::Index(i as i64);
+                    }
+                    out.push(T::from_value(x, &at)?);
+                }
+                Ok(out)
             }
             other => Err(mismatch(other, path, "a list")),
         }
@@ -254,7 +266,9 @@ pub fn block_list<T: IntoValue>(item: Option<T>) -> Value {
 #[derive(Debug)]
 pub struct Fields<'a> {
     map: Option<&'a Attrs<Value>>,
-    path: AttributePath,
+    /// Borrowed, not cloned: a nested block's fields would otherwise copy the path
+    /// of every object they decode.
+    path: &'a AttributePath,
     /// Where the next attribute is likely to be: `#[derive(Model)]` reads them in
     /// name order, the object's own order.
     next: std::cell::Cell<usize>,
@@ -262,10 +276,10 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// The fields of object `v` at `path`; a null or unknown object has only nulls.
-    pub fn of(v: &'a Value, path: &AttributePath) -> Result<Self, ModelError> {
+    pub fn of(v: &'a Value, path: &'a AttributePath) -> Result<Self, ModelError> {
         match v {
-            Value::Object(m) => Ok(Fields { map: Some(m), path: path.clone(), next: Default::default() }),
-            Value::Null | Value::Unknown => Ok(Fields { map: None, path: path.clone(), next: Default::default() }),
+            Value::Object(m) => Ok(Fields { map: Some(m), path, next: Default::default() }),
+            Value::Null | Value::Unknown => Ok(Fields { map: None, path, next: Default::default() }),
             other => Err(mismatch(other, path, "an object")),
         }
     }
@@ -283,21 +297,25 @@ impl<'a> Fields<'a> {
 
     /// Attribute `name`, decoded.
     pub fn get<T: FromValue>(&self, name: &str) -> Result<T, ModelError> {
-        T::from_attr(self.raw(name), &self.path, name)
+        T::from_attr(self.raw(name), self.path, name)
     }
 
     /// The one item of block `name` (a list block of at most one item, or a single
     /// block), decoded; `None` when there is none.
     pub fn block<T: FromValue>(&self, name: &str) -> Result<Option<T>, ModelError> {
-        let path = self.path_of(name);
+        // The path is made only where a block is there to decode (or is wrong).
         match self.raw(name) {
             Value::List(items) | Value::Set(items) => match items.first() {
-                Some(item) => T::from_value(item, &path.then_index(0)).map(Some),
+                Some(item) => {
+                    let mut path = self.path_of(name);
+                    path.0.push(crate::protocol::Step::Index(0));
+                    T::from_value(item, &path).map(Some)
+                }
                 None => Ok(None),
             },
             Value::Null | Value::Unknown => Ok(None),
-            object @ Value::Object(_) => T::from_value(object, &path).map(Some),
-            other => Err(mismatch(other, &path, "a block")),
+            object @ Value::Object(_) => T::from_value(object, &self.path_of(name)).map(Some),
+            other => Err(mismatch(other, &self.path_of(name), "a block")),
         }
     }
 }

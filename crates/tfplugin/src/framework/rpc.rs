@@ -171,7 +171,7 @@ impl ProviderRpc for Arc<ProviderService> {
         &self,
         _: Request<pb::get_provider_schema::Request>,
     ) -> RpcResult<pb::get_provider_schema::Response> {
-        Ok(Response::new(self.schema_response.clone()))
+        Ok(Response::new(self.schema_response().clone()))
     }
 
     async fn validate_provider_config(

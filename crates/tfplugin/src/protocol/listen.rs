@@ -13,7 +13,6 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
-use tonic::transport::server::Connected;
 
 use super::handshake::{LaunchEnv, LaunchError, ListenAddr};
 
@@ -37,11 +36,6 @@ impl std::fmt::Debug for PluginConn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PluginConn")
     }
-}
-
-impl Connected for PluginConn {
-    type ConnectInfo = ();
-    fn connect_info(&self) -> Self::ConnectInfo {}
 }
 
 impl AsyncRead for PluginConn {

@@ -2,6 +2,7 @@
 //! values and their encodings, schemas' types, diagnostics and logging.
 
 pub mod diagnostics;
+mod grpc;
 pub mod handshake;
 pub mod json;
 mod listen;

@@ -11,6 +11,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::grpc::{self, RoutesBuilder};
 use super::handshake::{handshake_line, reattach_line, LaunchEnv, LaunchError};
 pub use super::listen::PluginConn;
 use super::listen::{BindError, PluginListener};
@@ -50,8 +51,6 @@ pub enum ServeError {
         /// The highest port tried.
         max: u16,
     },
-    /// The gRPC server stopped with an error.
-    Transport(tonic::transport::Error),
 }
 
 impl std::fmt::Display for ServeError {
@@ -62,7 +61,6 @@ impl std::fmt::Display for ServeError {
             ServeError::Tls(e) => write!(f, "TLS: {e}"),
             ServeError::Io { doing, source } => write!(f, "{doing}: {source}"),
             ServeError::NoFreePort { min, max } => write!(f, "no free port between {min} and {max}"),
-            ServeError::Transport(e) => write!(f, "the gRPC server failed: {e}"),
         }
     }
 }
@@ -74,7 +72,6 @@ impl std::error::Error for ServeError {
             ServeError::ClientCert(e) | ServeError::Tls(e) => Some(e),
             ServeError::Io { source, .. } => Some(source),
             ServeError::NoFreePort { .. } => None,
-            ServeError::Transport(e) => Some(e),
         }
     }
 }
@@ -177,21 +174,18 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
     let side = SideServices { shutdown_tx: shutdown_tx.clone(), shutdown_rx: shutdown_rx.clone() };
-    let mut shutdown_wait = shutdown_rx.clone();
-    let server = tonic::transport::Server::builder()
-        .add_service(provider_svc)
-        .add_service(GrpcControllerServer::new(side.clone()))
-        .add_service(GrpcStdioServer::new(side.clone()))
-        .add_service(GrpcBrokerServer::new(side.clone()))
-        .add_service(HealthServer::new(side))
-        .serve_with_incoming_shutdown(incoming, async move {
-            let _ = shutdown_wait.wait_for(|s| *s).await;
-        });
+    let routes = RoutesBuilder::default()
+        .add(provider_svc)
+        .add(GrpcControllerServer::new(side.clone()))
+        .add(GrpcStdioServer::new(side.clone()))
+        .add(GrpcBrokerServer::new(side.clone()))
+        .add(HealthServer::new(side))
+        .build();
     // Graceful shutdown waits for open streams; Terraform expects the process to be
     // gone within a couple of seconds of Shutdown, so cap the wait.
     let mut deadline = shutdown_rx.clone();
     tokio::select! {
-        r = server => r.map_err(ServeError::Transport)?,
+        () = grpc::serve(incoming, routes, shutdown_rx) => {}
         _ = async move {
             let _ = deadline.wait_for(|s| *s).await;
             tokio::time::sleep(Duration::from_millis(500)).await;

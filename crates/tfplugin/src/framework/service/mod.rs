@@ -5,7 +5,7 @@
 //! the answer. The `rpc` module runs each of them inside the panic guard.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::proto::tfplugin6 as pb;
 use crate::protocol::{Diagnostics, Type, Value};
@@ -78,7 +78,11 @@ pub struct ProviderService {
     pub(super) list_resources: HashMap<&'static str, Registered<dyn ListResource>>,
     pub(super) actions: HashMap<&'static str, Registered<dyn Action>>,
     pub(super) ephemeral_resources: HashMap<&'static str, Registered<dyn EphemeralResource>>,
-    pub(super) schema_response: pb::get_provider_schema::Response,
+    /// GetProviderSchema's answer, built by the first call: of a plan's three
+    /// launches only the first asks for it (the others find it in Terraform's cache,
+    /// `get_provider_schema_optional`); built at start, it cost those launches a few
+    /// percent of their CPU for nothing.
+    schema_response: OnceLock<pb::get_provider_schema::Response>,
     data: RwLock<Option<ProviderData>>,
     pub(super) cancel: CancellationToken,
 }
@@ -121,19 +125,6 @@ impl ProviderService {
             .into_iter()
             .map(|e| (e.type_name(), register(e.clone(), e.schema())))
             .collect();
-        let schema_response = pb::get_provider_schema::Response {
-            provider: Some(provider_schema.to_proto()),
-            resource_schemas: protos(resources.iter().map(|(k, r)| (k, &r.schema))),
-            data_source_schemas: protos(data_sources.iter().map(|(k, d)| (k, &d.schema))),
-            list_resource_schemas: protos(list_resources.iter().map(|(k, l)| (k, &l.schema))),
-            ephemeral_resource_schemas: protos(ephemeral_resources.iter().map(|(k, e)| (k, &e.schema))),
-            action_schemas: actions
-                .iter()
-                .map(|(k, a)| (k.to_string(), pb::ActionSchema { schema: Some(a.schema.to_proto()) }))
-                .collect(),
-            server_capabilities: Some(capabilities()),
-            ..Default::default()
-        };
         ProviderService {
             provider_ty: provider_schema.ty(),
             provider_schema,
@@ -143,10 +134,28 @@ impl ProviderService {
             list_resources,
             actions,
             ephemeral_resources,
-            schema_response,
+            schema_response: OnceLock::new(),
             data: RwLock::new(None),
             cancel: CancellationToken::new(),
         }
+    }
+
+    /// GetProviderSchema's answer: every schema as the protocol sends it.
+    pub(super) fn schema_response(&self) -> &pb::get_provider_schema::Response {
+        self.schema_response.get_or_init(|| pb::get_provider_schema::Response {
+            provider: Some(self.provider_schema.to_proto()),
+            resource_schemas: protos(self.resources.iter().map(|(k, r)| (k, &r.schema))),
+            data_source_schemas: protos(self.data_sources.iter().map(|(k, d)| (k, &d.schema))),
+            list_resource_schemas: protos(self.list_resources.iter().map(|(k, l)| (k, &l.schema))),
+            ephemeral_resource_schemas: protos(self.ephemeral_resources.iter().map(|(k, e)| (k, &e.schema))),
+            action_schemas: self
+                .actions
+                .iter()
+                .map(|(k, a)| (k.to_string(), pb::ActionSchema { schema: Some(a.schema.to_proto()) }))
+                .collect(),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        })
     }
 
     fn context(&self) -> CallContext {
