@@ -51,6 +51,12 @@ fn validate(
     resp.diagnostics
 }
 
+/// Whether `dv` is a msgpack value (which an equal value may be answered with as it
+/// came) rather than JSON or nothing.
+fn is_msgpack(dv: Option<&pb::DynamicValue>) -> bool {
+    dv.is_some_and(|dv| !dv.msgpack.is_empty())
+}
+
 fn register<T: ?Sized>(imp: Arc<T>, schema: Schema) -> Registered<T> {
     Registered { ty: schema.ty(), schema, imp }
 }
@@ -264,16 +270,25 @@ impl ProviderService {
         };
         r.imp.read(&self.context(), &rs::ReadRequest { state: &current, private: &req.private }, &mut resp).await;
         let mut diags = resp.diagnostics;
-        let state = match resp.state {
-            rs::ReadState::AsBefore => Some(current),
-            rs::ReadState::Now(v) => Some(v),
-            rs::ReadState::Gone => None,
+        let (state, unchanged) = match resp.state {
+            rs::ReadState::AsBefore => (Some(current), true),
+            rs::ReadState::Now(v) => {
+                let unchanged = v == current;
+                (Some(v), unchanged)
+            }
+            rs::ReadState::Gone => (None, false),
         };
-        let new_state = match encode(state.as_ref().unwrap_or(&Value::Null), &r.ty, "state") {
-            Ok(dv) => Some(dv),
-            Err(d) => {
-                diags.extend(d);
-                req.current_state
+        let new_state = if unchanged && is_msgpack(req.current_state.as_ref()) {
+            // What most refreshes find: the state Terraform sent, answered with its
+            // own bytes rather than encoded again.
+            req.current_state
+        } else {
+            match encode(state.as_ref().unwrap_or(&Value::Null), &r.ty, "state") {
+                Ok(dv) => Some(dv),
+                Err(d) => {
+                    diags.extend(d);
+                    req.current_state
+                }
             }
         };
         let new_identity = self.identity_data(r, state.as_ref());
@@ -319,11 +334,16 @@ impl ProviderService {
         let request = rs::ModifyPlanRequest { config: &config, state: &prior, private: &req.prior_private };
         r.imp.modify_plan(&self.context(), &request, &mut resp).await;
         let mut diags = resp.diagnostics;
-        let planned_state = match encode(&resp.plan, &r.ty, "plan") {
-            Ok(dv) => Some(dv),
-            Err(d) => {
-                diags.extend(d);
-                None
+        let planned_state = if is_msgpack(req.prior_state.as_ref()) && resp.plan == prior {
+            // Nothing changes: the prior state's own bytes are the plan.
+            req.prior_state.clone()
+        } else {
+            match encode(&resp.plan, &r.ty, "plan") {
+                Ok(dv) => Some(dv),
+                Err(d) => {
+                    diags.extend(d);
+                    None
+                }
             }
         };
         // An object keeps its identity; a new one has it once its name is known.
@@ -527,3 +547,6 @@ pub(crate) fn capabilities() -> pb::ServerCapabilities {
         generate_resource_config: true,
     }
 }
+
+#[cfg(test)]
+mod tests;
