@@ -29,6 +29,7 @@ use common::scenario::{notebook_with, Scenario, CPU_IMAGE};
 use common::Workdir;
 
 /// Several measurements of one figure.
+#[derive(Default)]
 struct Samples(Vec<f64>);
 
 impl Samples {
@@ -379,12 +380,16 @@ fn scale(r: &mut Report, sizes: &[usize], runs: usize) {
 fn provider_cpu_exactly(r: &mut Report, s: &Scenario, n: usize, runs: usize, provider: &Path) {
     let address = "registry.terraform.io/modelarts/modelarts";
     let baseline = std::env::var("BENCH_BASELINE_PROVIDER").ok().filter(|b| !b.is_empty());
-    let mut measured = Vec::new();
-    for binary in std::iter::once(provider.to_path_buf()).chain(baseline.iter().map(PathBuf::from)) {
-        let meter = cpu::CpuMeter::new(&binary);
-        s.wd.dev_overrides(&[(address, &meter.plugin_dir())]);
-        let (mut provider_cpu, mut whole, mut system) = (Samples(vec![]), Samples(vec![]), Samples(vec![]));
-        for _ in 0..runs {
+    let binaries: Vec<PathBuf> =
+        std::iter::once(provider.to_path_buf()).chain(baseline.iter().map(PathBuf::from)).collect();
+    let meters: Vec<cpu::CpuMeter> = binaries.iter().map(|b| cpu::CpuMeter::new(b)).collect();
+    let mut samples: Vec<[Samples; 3]> = binaries.iter().map(|_| Default::default()).collect();
+    // The binaries take turns, plan by plan: a machine that speeds up or slows down
+    // during the runs meets each alike (measured one after the other, the same two
+    // binaries read 0.51x in one run and 0.68x in the next).
+    for _ in 0..runs {
+        for (meter, [provider_cpu, whole, system]) in meters.iter().zip(samples.iter_mut()) {
+            s.wd.dev_overrides(&[(address, &meter.plugin_dir())]);
             let before = children_cpu_total();
             let out = s.wd.command(&["plan", "-no-color"]).output().unwrap();
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -395,8 +400,12 @@ fn provider_cpu_exactly(r: &mut Report, s: &Scenario, n: usize, runs: usize, pro
             provider_cpu.0.push(launches.total());
             system.0.push(launches.system);
         }
-        measured.push((binary, provider_cpu, whole, system));
     }
+    let measured: Vec<(PathBuf, Samples, Samples, Samples)> = binaries
+        .into_iter()
+        .zip(samples)
+        .map(|(binary, [provider_cpu, whole, system])| (binary, provider_cpu, whole, system))
+        .collect();
     s.wd.dev_overrides(&[(address, provider.parent().unwrap())]);
     let (_, cpu, whole, system) = &measured[0];
     let share = cpu.median() / whole.median() * 100.0;
