@@ -53,6 +53,10 @@ fn decodes_with_paths_in_errors() {
     ]);
     let e = decode::<Sample>(&bad).err().unwrap();
     assert_eq!(e.to_string(), "inner[0].on: expected a bool, found a string");
+    // A list's elements share one path, its index moved along: the error names the right one.
+    let third =
+        Value::object([("name", "a".into()), ("tags", Value::List(vec!["x".into(), "y".into(), Value::int(3)]))]);
+    assert_eq!(decode::<Sample>(&third).err().unwrap().to_string(), "tags[2]: expected a string, found a number");
     let missing = decode::<Sample>(&Value::object([("tags", Value::List(vec![]))])).err().unwrap();
     assert_eq!(missing.path, AttributePath::attr("name"));
     assert_eq!(missing.to_diagnostics("Bad").0[0].path, Some(AttributePath::attr("name")));
