@@ -303,7 +303,7 @@ impl ProviderService {
 
     pub(super) async fn handle_plan_resource_change(
         &self,
-        req: pb::plan_resource_change::Request,
+        mut req: pb::plan_resource_change::Request,
     ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
         let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
@@ -335,8 +335,9 @@ impl ProviderService {
         r.imp.modify_plan(&self.context(), &request, &mut resp).await;
         let mut diags = resp.diagnostics;
         let planned_state = if is_msgpack(req.prior_state.as_ref()) && resp.plan == prior {
-            // Nothing changes: the prior state's own bytes are the plan.
-            req.prior_state.clone()
+            // Nothing changes: the prior state's own bytes are the plan (moved, not
+            // copied: nothing reads them after this).
+            req.prior_state.take()
         } else {
             match encode(&resp.plan, &r.ty, "plan") {
                 Ok(dv) => Some(dv),
