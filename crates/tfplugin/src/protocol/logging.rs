@@ -109,6 +109,14 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for HclogLayer {
         *metadata.level() <= self.level_for(metadata.target())
     }
 
+    /// The most verbose level any target is logged at. Without a hint tracing takes
+    /// every level to be wanted, so each `trace!` of h2 and hyper reached in a launch
+    /// registers its callsite and asks [`Self::enabled`] before it is silenced; with
+    /// it, an event above the level costs one comparison.
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::from_level(self.max_level))
+    }
+
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let meta = event.metadata();
         if *meta.level() > self.level_for(meta.target()) {
@@ -158,6 +166,25 @@ mod tests {
         assert_eq!(level_from_env(Some("info"), Some("trace")), Some(Level::INFO));
         assert_eq!(level_from_env(None, Some("JSON")), Some(Level::TRACE));
         assert_eq!(level_from_env(Some("off"), None), None);
+    }
+
+    #[test]
+    fn hints_the_most_verbose_level_it_logs() {
+        use tracing::level_filters::LevelFilter;
+        let layer = HclogLayer {
+            module: "provider.test",
+            own_targets: &["own"],
+            max_level: Level::DEBUG,
+            writer: OnceLock::new(),
+        };
+        let hint = Layer::<tracing_subscriber::Registry>::max_level_hint(&layer);
+        assert_eq!(hint, Some(LevelFilter::DEBUG));
+        // Nothing the layer logs is more verbose than the hint, or it would be lost.
+        for target in ["own::notebook", "tfplugin::server", "h2::codec"] {
+            assert!(LevelFilter::from_level(layer.level_for(target)) <= LevelFilter::DEBUG, "{target}");
+        }
+        let quiet = HclogLayer { max_level: Level::WARN, ..layer };
+        assert_eq!(Layer::<tracing_subscriber::Registry>::max_level_hint(&quiet), Some(LevelFilter::WARN));
     }
 
     #[test]

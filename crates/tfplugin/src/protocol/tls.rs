@@ -129,6 +129,10 @@ impl ServerIdentity {
             .with_client_cert_verifier(verifier)
             .with_single_cert(chain, key)?;
         cfg.alpn_protocols = vec![b"h2".to_vec()];
+        // Terraform connects once per launch and never resumes a session (go-plugin's
+        // client keeps no session cache), so tickets would be made, sent and dropped.
+        cfg.send_tls13_tickets = 0;
+        cfg.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
         Ok(cfg)
     }
 
@@ -211,5 +215,62 @@ mod tests {
         assert_eq!(pem_certificate_der(&id.cert_pem()).unwrap(), id.cert_der);
         assert!(pem_certificate_der("garbage").is_err());
         assert!(id.mtls_server_config(id.cert_der.clone()).is_ok());
+    }
+
+    /// Moves TLS records between two in-memory connections until both are quiet.
+    fn exchange(client: &mut rustls::ClientConnection, server: &mut rustls::ServerConnection) {
+        for _ in 0..10 {
+            let mut moved = false;
+            let mut buf = Vec::new();
+            while client.wants_write() {
+                client.write_tls(&mut buf).unwrap();
+            }
+            if !buf.is_empty() {
+                moved = true;
+                server.read_tls(&mut &buf[..]).unwrap();
+                server.process_new_packets().unwrap();
+            }
+            buf.clear();
+            while server.wants_write() {
+                server.write_tls(&mut buf).unwrap();
+            }
+            if !buf.is_empty() {
+                moved = true;
+                client.read_tls(&mut &buf[..]).unwrap();
+                client.process_new_packets().unwrap();
+            }
+            if !moved {
+                return;
+            }
+        }
+        panic!("the handshake did not settle");
+    }
+
+    #[test]
+    fn plugin_connections_are_never_resumed() {
+        let (server_id, client_id) = (generate_identity().unwrap(), generate_identity().unwrap());
+        let server_config = Arc::new(server_id.mtls_server_config(client_id.cert_der.clone()).unwrap());
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(CertificateDer::from(server_id.cert_der.clone())).unwrap();
+        let (chain, key) = client_id.chain();
+        // A client that keeps sessions, as go-plugin's does not: it would resume the
+        // second connection if the first had left it a ticket.
+        let mut client_config = rustls::ClientConfig::builder_with_provider(crypto_provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_client_auth_cert(chain, key)
+            .unwrap();
+        client_config.alpn_protocols = vec![b"h2".to_vec()];
+        let client_config = Arc::new(client_config);
+        for _ in 0..2 {
+            let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+            let mut client = rustls::ClientConnection::new(client_config.clone(), name).unwrap();
+            let mut server = rustls::ServerConnection::new(server_config.clone()).unwrap();
+            exchange(&mut client, &mut server);
+            assert!(!client.is_handshaking() && !server.is_handshaking());
+            assert_eq!(client.alpn_protocol(), Some(&b"h2"[..]));
+            assert_eq!(client.handshake_kind(), Some(rustls::HandshakeKind::Full));
+        }
     }
 }
