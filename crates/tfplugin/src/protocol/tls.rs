@@ -217,29 +217,24 @@ mod tests {
         assert!(id.mtls_server_config(id.cert_der.clone()).is_ok());
     }
 
+    /// Moves the TLS records `from` has to send into `to`; whether there were any.
+    fn transfer(from: &mut rustls::Connection, to: &mut rustls::Connection) -> bool {
+        let mut buf = Vec::new();
+        while from.wants_write() {
+            from.write_tls(&mut buf).unwrap();
+        }
+        if !buf.is_empty() {
+            to.read_tls(&mut &buf[..]).unwrap();
+            to.process_new_packets().unwrap();
+        }
+        !buf.is_empty()
+    }
+
     /// Moves TLS records between two in-memory connections until both are quiet.
-    fn exchange(client: &mut rustls::ClientConnection, server: &mut rustls::ServerConnection) {
+    fn exchange(client: &mut rustls::Connection, server: &mut rustls::Connection) {
         for _ in 0..10 {
-            let mut moved = false;
-            let mut buf = Vec::new();
-            while client.wants_write() {
-                client.write_tls(&mut buf).unwrap();
-            }
-            if !buf.is_empty() {
-                moved = true;
-                server.read_tls(&mut &buf[..]).unwrap();
-                server.process_new_packets().unwrap();
-            }
-            buf.clear();
-            while server.wants_write() {
-                server.write_tls(&mut buf).unwrap();
-            }
-            if !buf.is_empty() {
-                moved = true;
-                client.read_tls(&mut &buf[..]).unwrap();
-                client.process_new_packets().unwrap();
-            }
-            if !moved {
+            let sent = transfer(client, server);
+            if !(transfer(server, client) || sent) {
                 return;
             }
         }
@@ -265,8 +260,9 @@ mod tests {
         let client_config = Arc::new(client_config);
         for _ in 0..2 {
             let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-            let mut client = rustls::ClientConnection::new(client_config.clone(), name).unwrap();
-            let mut server = rustls::ServerConnection::new(server_config.clone()).unwrap();
+            let mut client =
+                rustls::Connection::from(rustls::ClientConnection::new(client_config.clone(), name).unwrap());
+            let mut server = rustls::Connection::from(rustls::ServerConnection::new(server_config.clone()).unwrap());
             exchange(&mut client, &mut server);
             assert!(!client.is_handshaking() && !server.is_handshaking());
             assert_eq!(client.alpn_protocol(), Some(&b"h2"[..]));
