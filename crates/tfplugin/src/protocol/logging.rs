@@ -11,10 +11,9 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value as J};
 use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::layer::{Context, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::Layer;
+use tracing::level_filters::LevelFilter;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
 
 /// The level Terraform asked for, from the value of `TF_LOG_PROVIDER` / `TF_LOG`.
 /// Unset means warnings and errors only; an unrecognised value means trace, as in Terraform.
@@ -36,7 +35,7 @@ pub fn level_from_env(provider: Option<&str>, global: Option<&str>) -> Option<Le
 /// The framework's own events: logged at the requested level, like the provider's.
 const OWN_TARGET: &str = "tfplugin";
 
-/// Installs the hclog JSON layer as the global subscriber at the level Terraform asked
+/// Installs the hclog JSON subscriber as the global one at the level Terraform asked
 /// for: events of `module` (`provider.NAME` in Terraform's log), at that level for the
 /// framework and the crates whose tracing targets begin with one of `own_targets`
 /// (the provider's own), at `WARN` at most for the libraries underneath.
@@ -44,13 +43,16 @@ pub fn init(module: &'static str, own_targets: &'static [&'static str]) {
     let level =
         level_from_env(std::env::var("TF_LOG_PROVIDER").ok().as_deref(), std::env::var("TF_LOG").ok().as_deref());
     let Some(level) = level else { return };
-    let layer = HclogLayer { module, own_targets, max_level: level, writer: OnceLock::new() };
-    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
+    let subscriber = HclogSubscriber { module, own_targets, max_level: level, writer: OnceLock::new() };
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
-/// A tracing layer that writes hclog JSON lines, which Terraform shows under `TF_LOG`.
+/// A tracing subscriber that writes events as hclog JSON lines, which Terraform shows
+/// under `TF_LOG`. Spans carry nothing into the log (Terraform's lines have no span
+/// context), so it keeps no span registry: tracing-subscriber's would allocate its
+/// span slab in every launch for spans nobody reads.
 #[derive(Debug)]
-pub struct HclogLayer {
+pub struct HclogSubscriber {
     module: &'static str,
     own_targets: &'static [&'static str],
     max_level: Level,
@@ -59,7 +61,7 @@ pub struct HclogLayer {
     writer: OnceLock<Option<SyncSender<Vec<u8>>>>,
 }
 
-impl HclogLayer {
+impl HclogSubscriber {
     /// Our own events at the requested level; the libraries underneath (h2, hyper,
     /// rustls, tonic) only when they warn, or their frame-by-frame traces drown ours.
     fn level_for(&self, target: &str) -> Level {
@@ -104,8 +106,8 @@ pub fn render(module: &str, level: &Level, fields: Map<String, J>, now: SystemTi
     line
 }
 
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for HclogLayer {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+impl Subscriber for HclogSubscriber {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         *metadata.level() <= self.level_for(metadata.target())
     }
 
@@ -113,11 +115,24 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for HclogLayer {
     /// every level to be wanted, so each `trace!` of h2 and hyper reached in a launch
     /// registers its callsite and asks [`Self::enabled`] before it is silenced; with
     /// it, an event above the level costs one comparison.
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::from_level(self.max_level))
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Some(LevelFilter::from_level(self.max_level))
     }
 
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+    /// Every span gets the same ID: nothing is kept per span.
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
         let meta = event.metadata();
         if *meta.level() > self.level_for(meta.target()) {
             return;
@@ -170,21 +185,19 @@ mod tests {
 
     #[test]
     fn hints_the_most_verbose_level_it_logs() {
-        use tracing::level_filters::LevelFilter;
-        let layer = HclogLayer {
+        let subscriber = HclogSubscriber {
             module: "provider.test",
             own_targets: &["own"],
             max_level: Level::DEBUG,
             writer: OnceLock::new(),
         };
-        let hint = Layer::<tracing_subscriber::Registry>::max_level_hint(&layer);
-        assert_eq!(hint, Some(LevelFilter::DEBUG));
-        // Nothing the layer logs is more verbose than the hint, or it would be lost.
+        assert_eq!(subscriber.max_level_hint(), Some(LevelFilter::DEBUG));
+        // Nothing the subscriber logs is more verbose than the hint, or it would be lost.
         for target in ["own::notebook", "tfplugin::server", "h2::codec"] {
-            assert!(LevelFilter::from_level(layer.level_for(target)) <= LevelFilter::DEBUG, "{target}");
+            assert!(LevelFilter::from_level(subscriber.level_for(target)) <= LevelFilter::DEBUG, "{target}");
         }
-        let quiet = HclogLayer { max_level: Level::WARN, ..layer };
-        assert_eq!(Layer::<tracing_subscriber::Registry>::max_level_hint(&quiet), Some(LevelFilter::WARN));
+        let quiet = HclogSubscriber { max_level: Level::WARN, ..subscriber };
+        assert_eq!(quiet.max_level_hint(), Some(LevelFilter::WARN));
     }
 
     #[test]
