@@ -270,7 +270,7 @@ impl ProviderRpc for Arc<ProviderService> {
         let (svc, req) = (self.clone(), req.into_inner());
         let checkpoint = Checkpoint::default();
         let recorded = checkpoint.clone();
-        let ty = svc.resource(&req.type_name).ok().map(|r| r.ty.clone());
+        let ty = svc.resource(&req.type_name).ok().map(|r| r.ty().clone());
         let (prior, private) = (req.prior_state.clone(), req.planned_private.clone());
         // Whatever failed, an object the apply created stays in the state.
         let fallback = move |d: Diagnostics| R {

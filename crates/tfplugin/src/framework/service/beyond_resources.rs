@@ -28,8 +28,8 @@ impl ProviderService {
         req: pb::validate_list_resource_config::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let l = self.list_resource(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
-        Ok(validate(&l.schema, &config, |q, s| l.imp.validate_config(q, s)))
+        let config = decode(req.config.as_ref(), l.ty(), "list configuration")?;
+        Ok(validate(l.schema(), &config, |q, s| l.imp.validate_config(q, s)))
     }
 
     /// The events of a listing: one per object found, at most `limit`.
@@ -45,7 +45,7 @@ impl ProviderService {
                 format!("{} has no identity; this is a bug in the provider.", req.type_name),
             )
         })?;
-        let config = decode(req.config.as_ref(), &l.ty, "list configuration")?;
+        let config = decode(req.config.as_ref(), l.ty(), "list configuration")?;
         // Terraform sends its limit (100 unless the list block sets one); 0 would mean none.
         let limit = usize::try_from(req.limit).ok().filter(|&n| n > 0).unwrap_or(usize::MAX);
         let request = ls::ListRequest { config: &config, include_resource: req.include_resource_object, limit };
@@ -61,7 +61,7 @@ impl ProviderService {
             let diags = warnings.take().unwrap_or_default();
             let identity = encode(&item.identity, identity_ty, "identity")?;
             let resource_object = match item.resource.filter(|_| req.include_resource_object) {
-                Some(object) => Some(encode(&object, &r.ty, "resource object")?),
+                Some(object) => Some(encode(&object, r.ty(), "resource object")?),
                 None => None,
             };
             events.push(pb::list_resource::Event {
@@ -79,8 +79,8 @@ impl ProviderService {
         req: pb::validate_action_config::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let a = self.action(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &a.ty, "action configuration")?;
-        Ok(validate(&a.schema, &config, |q, s| a.imp.validate_config(q, s)))
+        let config = decode(req.config.as_ref(), a.ty(), "action configuration")?;
+        Ok(validate(a.schema(), &config, |q, s| a.imp.validate_config(q, s)))
     }
 
     pub(in crate::framework) async fn handle_plan_action(
@@ -88,7 +88,7 @@ impl ProviderService {
         req: pb::plan_action::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let a = self.action(&req.action_type)?;
-        let config = decode(req.config.as_ref(), &a.ty, "action configuration")?;
+        let config = decode(req.config.as_ref(), a.ty(), "action configuration")?;
         let mut resp = act::PlanResponse::default();
         a.imp.plan(&self.context(), &act::PlanRequest { config: &config }, &mut resp).await;
         Ok(resp.diagnostics)
@@ -101,7 +101,7 @@ impl ProviderService {
         progress: Progress,
     ) -> Result<Diagnostics, Diagnostics> {
         let a = self.action(&req.action_type)?;
-        let config = decode(req.config.as_ref(), &a.ty, "action configuration")?;
+        let config = decode(req.config.as_ref(), a.ty(), "action configuration")?;
         tracing::info!(action = %req.action_type, "invoking action");
         let mut resp = act::InvokeResponse::default();
         a.imp.invoke(&self.context(), &act::InvokeRequest { config: &config }, &progress, &mut resp).await;
@@ -113,8 +113,8 @@ impl ProviderService {
         req: pb::validate_ephemeral_resource_config::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let e = self.ephemeral_resource(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &e.ty, "ephemeral resource configuration")?;
-        Ok(validate(&e.schema, &config, |q, s| e.imp.validate_config(q, s)))
+        let config = decode(req.config.as_ref(), e.ty(), "ephemeral resource configuration")?;
+        Ok(validate(e.schema(), &config, |q, s| e.imp.validate_config(q, s)))
     }
 
     pub(in crate::framework) async fn handle_open_ephemeral_resource(
@@ -122,12 +122,12 @@ impl ProviderService {
         req: pb::open_ephemeral_resource::Request,
     ) -> Result<pb::open_ephemeral_resource::Response, Diagnostics> {
         let e = self.ephemeral_resource(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &e.ty, "ephemeral resource configuration")?;
+        let config = decode(req.config.as_ref(), e.ty(), "ephemeral resource configuration")?;
         let mut resp = eph::OpenResponse::default();
         e.imp.open(&self.context(), &eph::OpenRequest { config: &config }, &mut resp).await;
         let mut diags = resp.diagnostics;
         let result = match resp.result {
-            Some(v) => Some(encode(&v, &e.ty, "ephemeral result")?),
+            Some(v) => Some(encode(&v, e.ty(), "ephemeral result")?),
             None if diags.has_errors() => None,
             None => {
                 diags.error(

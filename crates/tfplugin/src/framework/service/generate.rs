@@ -43,9 +43,9 @@ impl ProviderService {
         req: pb::generate_resource_config::Request,
     ) -> Result<pb::generate_resource_config::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
-        let state = decode(req.state.as_ref(), &r.ty, "state")?;
-        let config = r.imp.generated_config(&self.context(), config_of(&r.schema.block, &state));
-        let config = encode(&config, &r.ty, "generated configuration")?;
+        let state = decode(req.state.as_ref(), r.ty(), "state")?;
+        let config = r.imp.generated_config(&self.context(), config_of(&r.schema().block, &state));
+        let config = encode(&config, r.ty(), "generated configuration")?;
         Ok(pb::generate_resource_config::Response { config: Some(config), diagnostics: Vec::new() })
     }
 }

@@ -28,10 +28,36 @@ mod beyond_resources;
 mod generate;
 mod identity;
 
+/// A type the provider serves, and its schema, built by the first call that needs it:
+/// a launch uses few of a provider's types (a plan's planning launch, the provider and
+/// the resources in the configuration), and GetProviderSchema, which needs them all, is
+/// asked once per command.
 pub(crate) struct Registered<T: ?Sized> {
     pub(crate) imp: Arc<T>,
-    pub(crate) schema: Schema,
-    pub(crate) ty: Type,
+    schema_of: fn(&T) -> Schema,
+    built: OnceLock<(Schema, Type)>,
+}
+
+impl<T: ?Sized> Registered<T> {
+    fn new(imp: Arc<T>, schema_of: fn(&T) -> Schema) -> Self {
+        Registered { imp, schema_of, built: OnceLock::new() }
+    }
+
+    fn built(&self) -> &(Schema, Type) {
+        self.built.get_or_init(|| {
+            let schema = (self.schema_of)(&self.imp);
+            let ty = schema.ty();
+            (schema, ty)
+        })
+    }
+
+    pub(crate) fn schema(&self) -> &Schema {
+        &self.built().0
+    }
+
+    pub(crate) fn ty(&self) -> &Type {
+        &self.built().1
+    }
 }
 
 fn protos<'a>(schemas: impl Iterator<Item = (&'a &'static str, &'a Schema)>) -> HashMap<String, pb::Schema> {
@@ -57,10 +83,6 @@ fn is_msgpack(dv: Option<&pb::DynamicValue>) -> bool {
     dv.is_some_and(|dv| !dv.msgpack.is_empty())
 }
 
-fn register<T: ?Sized>(imp: Arc<T>, schema: Schema) -> Registered<T> {
-    Registered { ty: schema.ty(), schema, imp }
-}
-
 /// A managed resource type and, when it has one, its identity's type.
 pub(crate) struct ManagedResource {
     pub(crate) reg: Registered<dyn Resource>,
@@ -74,7 +96,8 @@ impl std::ops::Deref for ManagedResource {
     }
 }
 
-/// The gRPC face of a provider. Schemas and their types are computed once, here.
+/// The gRPC face of a provider. Each schema and its type are computed once, when a
+/// call first needs them.
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
     provider_ty: Type,
@@ -106,7 +129,8 @@ impl std::fmt::Debug for ProviderService {
 }
 
 impl ProviderService {
-    /// The service of `provider`: its schemas built and checked once.
+    /// The service of `provider`; the provider's own schema is built here, every other
+    /// one by the first call that needs it.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
         let provider_schema = provider.schema();
         let resources: HashMap<_, _> = provider
@@ -117,19 +141,22 @@ impl ProviderService {
                     let ty = s.ty();
                     (s, ty)
                 });
-                (r.type_name(), ManagedResource { reg: register(r.clone(), r.schema()), identity })
+                (r.type_name(), ManagedResource { reg: Registered::new(r.clone(), |r| r.schema()), identity })
             })
             .collect();
         let data_sources: HashMap<_, _> =
-            provider.data_sources().into_iter().map(|d| (d.type_name(), register(d.clone(), d.schema()))).collect();
-        let list_resources: HashMap<_, _> =
-            provider.list_resources().into_iter().map(|l| (l.type_name(), register(l.clone(), l.schema()))).collect();
+            provider.data_sources().into_iter().map(|d| (d.type_name(), Registered::new(d, |d| d.schema()))).collect();
+        let list_resources: HashMap<_, _> = provider
+            .list_resources()
+            .into_iter()
+            .map(|l| (l.type_name(), Registered::new(l, |l| l.schema())))
+            .collect();
         let actions: HashMap<_, _> =
-            provider.actions().into_iter().map(|a| (a.type_name(), register(a.clone(), a.schema()))).collect();
+            provider.actions().into_iter().map(|a| (a.type_name(), Registered::new(a, |a| a.schema()))).collect();
         let ephemeral_resources: HashMap<_, _> = provider
             .ephemeral_resources()
             .into_iter()
-            .map(|e| (e.type_name(), register(e.clone(), e.schema())))
+            .map(|e| (e.type_name(), Registered::new(e, |e| e.schema())))
             .collect();
         ProviderService {
             provider_ty: provider_schema.ty(),
@@ -150,14 +177,14 @@ impl ProviderService {
     pub(super) fn schema_response(&self) -> &pb::get_provider_schema::Response {
         self.schema_response.get_or_init(|| pb::get_provider_schema::Response {
             provider: Some(self.provider_schema.to_proto()),
-            resource_schemas: protos(self.resources.iter().map(|(k, r)| (k, &r.schema))),
-            data_source_schemas: protos(self.data_sources.iter().map(|(k, d)| (k, &d.schema))),
-            list_resource_schemas: protos(self.list_resources.iter().map(|(k, l)| (k, &l.schema))),
-            ephemeral_resource_schemas: protos(self.ephemeral_resources.iter().map(|(k, e)| (k, &e.schema))),
+            resource_schemas: protos(self.resources.iter().map(|(k, r)| (k, r.schema()))),
+            data_source_schemas: protos(self.data_sources.iter().map(|(k, d)| (k, d.schema()))),
+            list_resource_schemas: protos(self.list_resources.iter().map(|(k, l)| (k, l.schema()))),
+            ephemeral_resource_schemas: protos(self.ephemeral_resources.iter().map(|(k, e)| (k, e.schema()))),
             action_schemas: self
                 .actions
                 .iter()
-                .map(|(k, a)| (k.to_string(), pb::ActionSchema { schema: Some(a.schema.to_proto()) }))
+                .map(|(k, a)| (k.to_string(), pb::ActionSchema { schema: Some(a.schema().to_proto()) }))
                 .collect(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
@@ -190,8 +217,8 @@ impl ProviderService {
         req: pb::validate_resource_config::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let r = self.resource(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &r.ty, "resource configuration")?;
-        Ok(validate(&r.schema, &config, |q, s| r.imp.validate_config(q, s)))
+        let config = decode(req.config.as_ref(), r.ty(), "resource configuration")?;
+        Ok(validate(r.schema(), &config, |q, s| r.imp.validate_config(q, s)))
     }
 
     pub(super) fn handle_validate_data_resource_config(
@@ -199,8 +226,8 @@ impl ProviderService {
         req: pb::validate_data_resource_config::Request,
     ) -> Result<Diagnostics, Diagnostics> {
         let d = self.data_source(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
-        Ok(validate(&d.schema, &config, |q, s| d.imp.validate_config(q, s)))
+        let config = decode(req.config.as_ref(), d.ty(), "data source configuration")?;
+        Ok(validate(d.schema(), &config, |q, s| d.imp.validate_config(q, s)))
     }
 
     pub(super) fn handle_upgrade_resource_state(
@@ -215,15 +242,15 @@ impl ProviderService {
                 "Only JSON state is supported (the legacy flatmap format is not).",
             ));
         }
-        let (upgraded, diagnostics) = if req.version == r.schema.version {
-            (current_json_state(&raw.json, &r.ty)?, Diagnostics::new())
+        let (upgraded, diagnostics) = if req.version == r.schema().version {
+            (current_json_state(&raw.json, r.ty())?, Diagnostics::new())
         } else {
             let unsupported = || {
                 Diagnostics::with_error(
                     "Unsupported state version",
                     format!(
                         "State was written with schema version {}, which this provider version cannot read (it writes version {}).",
-                        req.version, r.schema.version
+                        req.version, r.schema().version
                     ),
                 )
             };
@@ -233,7 +260,7 @@ impl ProviderService {
             let mut resp = rs::UpgradeStateResponse::default();
             upgrader.upgrade_state(&rs::UpgradeStateRequest { version: req.version, state: &json }, &mut resp);
             match resp.state {
-                Some(state) => (encode(&state, &r.ty, "upgraded state")?, resp.diagnostics),
+                Some(state) => (encode(&state, r.ty(), "upgraded state")?, resp.diagnostics),
                 None if resp.diagnostics.has_errors() => return Err(resp.diagnostics),
                 None => return Err(unsupported()),
             }
@@ -261,7 +288,7 @@ impl ProviderService {
         req: pb::read_resource::Request,
     ) -> Result<pb::read_resource::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
-        let current = decode(req.current_state.as_ref(), &r.ty, "current state")?;
+        let current = decode(req.current_state.as_ref(), r.ty(), "current state")?;
         tracing::debug!(type_name = %req.type_name, "reading resource");
         let mut resp = rs::ReadResponse {
             state: rs::ReadState::AsBefore,
@@ -283,7 +310,7 @@ impl ProviderService {
             // own bytes rather than encoded again.
             req.current_state
         } else {
-            match encode(state.as_ref().unwrap_or(&Value::Null), &r.ty, "state") {
+            match encode(state.as_ref().unwrap_or(&Value::Null), r.ty(), "state") {
                 Ok(dv) => Some(dv),
                 Err(d) => {
                     diags.extend(d);
@@ -306,15 +333,15 @@ impl ProviderService {
         mut req: pb::plan_resource_change::Request,
     ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
-        let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
+        let prior = decode(req.prior_state.as_ref(), r.ty(), "prior state")?;
         // Most plans propose what is there (every unchanged object of a refresh):
         // the same bytes are the same value, decoded once.
         let proposed = if req.proposed_new_state.is_some() && req.proposed_new_state == req.prior_state {
             prior.clone()
         } else {
-            decode(req.proposed_new_state.as_ref(), &r.ty, "proposed new state")?
+            decode(req.proposed_new_state.as_ref(), r.ty(), "proposed new state")?
         };
-        let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
+        let config = decode(req.config.as_ref(), r.ty(), "configuration")?;
         if proposed.is_null() {
             // Destroy: nothing to refine.
             return Ok(pb::plan_resource_change::Response {
@@ -324,7 +351,7 @@ impl ProviderService {
                 ..Default::default()
             });
         }
-        let (plan, requires_replace) = plan_defaults(&r.schema.block, &prior, &config, proposed);
+        let (plan, requires_replace) = plan_defaults(&r.schema().block, &prior, &config, proposed);
         let mut resp = rs::ModifyPlanResponse {
             plan,
             requires_replace,
@@ -339,7 +366,7 @@ impl ProviderService {
             // copied: nothing reads them after this).
             req.prior_state.take()
         } else {
-            match encode(&resp.plan, &r.ty, "plan") {
+            match encode(&resp.plan, r.ty(), "plan") {
                 Ok(dv) => Some(dv),
                 Err(d) => {
                     diags.extend(d);
@@ -365,9 +392,9 @@ impl ProviderService {
         checkpoint: Checkpoint,
     ) -> Result<pb::apply_resource_change::Response, Diagnostics> {
         let r = self.resource(&req.type_name)?;
-        let prior = decode(req.prior_state.as_ref(), &r.ty, "prior state")?;
-        let planned = decode(req.planned_state.as_ref(), &r.ty, "planned state")?;
-        let config = decode(req.config.as_ref(), &r.ty, "configuration")?;
+        let prior = decode(req.prior_state.as_ref(), r.ty(), "prior state")?;
+        let planned = decode(req.planned_state.as_ref(), r.ty(), "planned state")?;
+        let config = decode(req.config.as_ref(), r.ty(), "configuration")?;
         let ctx = self.context().with_checkpoint(checkpoint.clone());
         let private = req.planned_private.as_slice();
         let (state, private, mut diags) = if planned.is_null() {
@@ -418,11 +445,11 @@ impl ProviderService {
             }
             (resp.state, resp.private, resp.diagnostics)
         };
-        let new_state = match encode(state.as_ref().unwrap_or(&Value::Null), &r.ty, "new state") {
+        let new_state = match encode(state.as_ref().unwrap_or(&Value::Null), r.ty(), "new state") {
             Ok(dv) => Some(dv),
             Err(d) => {
                 diags.extend(d);
-                checkpoint.latest().and_then(|v| encode(&v, &r.ty, "new state").ok()).or(req.prior_state)
+                checkpoint.latest().and_then(|v| encode(&v, r.ty(), "new state").ok()).or(req.prior_state)
             }
         };
         let new_identity = self.identity_data(r, state.as_ref());
@@ -456,7 +483,7 @@ impl ProviderService {
         let mut diags = resp.diagnostics;
         let mut imported = Vec::new();
         if let Some(state) = resp.state {
-            match encode(&state, &r.ty, "imported state") {
+            match encode(&state, r.ty(), "imported state") {
                 Ok(dv) => imported.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     state: Some(dv),
@@ -511,7 +538,7 @@ impl ProviderService {
             None => return Err(unsupported()),
         };
         Ok(pb::move_resource_state::Response {
-            target_state: Some(encode(&state, &r.ty, "moved state")?),
+            target_state: Some(encode(&state, r.ty(), "moved state")?),
             diagnostics: resp.diagnostics.to_proto(),
             target_private: resp.private,
             target_identity: self.identity_data(r, Some(&state)),
@@ -523,11 +550,11 @@ impl ProviderService {
         req: pb::read_data_source::Request,
     ) -> Result<pb::read_data_source::Response, Diagnostics> {
         let d = self.data_source(&req.type_name)?;
-        let config = decode(req.config.as_ref(), &d.ty, "data source configuration")?;
+        let config = decode(req.config.as_ref(), d.ty(), "data source configuration")?;
         let mut resp = ds::ReadResponse::default();
         d.imp.read(&self.context(), &ds::ReadRequest { config: &config }, &mut resp).await;
         let mut diags = resp.diagnostics;
-        let state = match resp.state.map(|v| encode(&v, &d.ty, "data source state")).transpose() {
+        let state = match resp.state.map(|v| encode(&v, d.ty(), "data source state")).transpose() {
             Ok(s) => s,
             Err(e) => {
                 diags.extend(e);

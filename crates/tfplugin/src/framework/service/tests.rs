@@ -1,5 +1,6 @@
 //! The service's answers where they need no resource behaviour to check.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -17,9 +18,12 @@ struct ThingModel {
     size: Option<i64>,
 }
 
-/// Reads as `grow` says: the state as it was, or its size one larger.
+/// Reads as `grow` says: the state as it was, or its size one larger. Counts the
+/// times its schema is built in `builds`.
+#[derive(Default)]
 struct Thing {
     grow: bool,
+    builds: Arc<AtomicUsize>,
 }
 
 #[async_trait]
@@ -32,6 +36,7 @@ impl ModelResource for Thing {
     }
 
     fn schema(&self) -> Schema {
+        self.builds.fetch_add(1, Ordering::SeqCst);
         Schema::new(
             0,
             Block::new("A thing.")
@@ -54,8 +59,10 @@ impl ModelResource for Thing {
     }
 }
 
+#[derive(Default)]
 struct P {
     grow: bool,
+    builds: Arc<AtomicUsize>,
 }
 
 #[async_trait]
@@ -71,7 +78,7 @@ impl ModelProvider for P {
     }
 
     fn serve(&self, served: &mut Served<()>) {
-        served.resource(Thing { grow: self.grow });
+        served.resource(Thing { grow: self.grow, builds: self.builds.clone() });
     }
 }
 
@@ -93,7 +100,7 @@ fn msgpack(bytes: Vec<u8>) -> Option<pb::DynamicValue> {
 }
 
 async fn read(grow: bool) -> pb::read_resource::Response {
-    let service = ProviderService::new(Arc::new(TypedProvider(P { grow })));
+    let service = ProviderService::new(Arc::new(TypedProvider(P { grow, ..Default::default() })));
     let req = pb::read_resource::Request {
         type_name: "p_thing".into(),
         current_state: msgpack(thing_bytes()),
@@ -114,7 +121,7 @@ async fn an_unchanged_read_answers_with_the_bytes_it_was_sent() {
     assert!(grown.diagnostics.is_empty(), "{:?}", grown.diagnostics);
     let state = grown.new_state.unwrap().msgpack;
     assert_ne!(state, thing_bytes());
-    let ty = crate::framework::typed::ModelResource::schema(&Thing { grow: true }).ty();
+    let ty = crate::framework::typed::ModelResource::schema(&Thing::default()).ty();
     let value = crate::protocol::msgpack::decode(&state, &ty).unwrap();
     assert_eq!(value.attr(ThingModel::SIZE).as_i64(), Some(8));
 }
@@ -122,7 +129,7 @@ async fn an_unchanged_read_answers_with_the_bytes_it_was_sent() {
 /// A plan that changes nothing answers with the prior state's own bytes.
 #[tokio::test]
 async fn an_unchanged_plan_answers_with_the_prior_bytes() {
-    let service = ProviderService::new(Arc::new(TypedProvider(P { grow: false })));
+    let service = ProviderService::new(Arc::new(TypedProvider(P::default())));
     let req = pb::plan_resource_change::Request {
         type_name: "p_thing".into(),
         prior_state: msgpack(thing_bytes()),
@@ -134,4 +141,26 @@ async fn an_unchanged_plan_answers_with_the_prior_bytes() {
     assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
     assert!(plan.requires_replace.is_empty());
     assert_eq!(plan.planned_state.unwrap().msgpack, thing_bytes());
+}
+
+/// A resource's schema is built by the first call for its type, once: not at start
+/// (a launch uses few of a provider's types), not again for GetProviderSchema.
+#[tokio::test]
+async fn a_schema_is_built_by_the_first_call_that_needs_it() {
+    let builds = Arc::new(AtomicUsize::new(0));
+    let service = ProviderService::new(Arc::new(TypedProvider(P { grow: false, builds: builds.clone() })));
+    assert_eq!(builds.load(Ordering::SeqCst), 0, "built at start");
+    for _ in 0..2 {
+        let req = pb::validate_resource_config::Request {
+            type_name: "p_thing".into(),
+            config: msgpack(thing_bytes()),
+            ..Default::default()
+        };
+        let diagnostics = service.handle_validate_resource_config(req).unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+    assert_eq!(builds.load(Ordering::SeqCst), 1);
+    let schemas = service.schema_response();
+    assert!(schemas.resource_schemas.contains_key("p_thing"));
+    assert_eq!(builds.load(Ordering::SeqCst), 1);
 }
