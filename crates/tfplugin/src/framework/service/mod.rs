@@ -38,6 +38,15 @@ pub(crate) struct Registered<T: ?Sized> {
     built: OnceLock<(Schema, Type)>,
 }
 
+/// `types` by their names, each with its schema function.
+fn registered<T: ?Sized>(
+    types: Vec<Arc<T>>,
+    name_of: fn(&T) -> &'static str,
+    schema_of: fn(&T) -> Schema,
+) -> HashMap<&'static str, Registered<T>> {
+    types.into_iter().map(|t| (name_of(&t), Registered::new(t, schema_of))).collect()
+}
+
 impl<T: ?Sized> Registered<T> {
     fn new(imp: Arc<T>, schema_of: fn(&T) -> Schema) -> Self {
         Registered { imp, schema_of, built: OnceLock::new() }
@@ -144,20 +153,10 @@ impl ProviderService {
                 (r.type_name(), ManagedResource { reg: Registered::new(r.clone(), |r| r.schema()), identity })
             })
             .collect();
-        let data_sources: HashMap<_, _> =
-            provider.data_sources().into_iter().map(|d| (d.type_name(), Registered::new(d, |d| d.schema()))).collect();
-        let list_resources: HashMap<_, _> = provider
-            .list_resources()
-            .into_iter()
-            .map(|l| (l.type_name(), Registered::new(l, |l| l.schema())))
-            .collect();
-        let actions: HashMap<_, _> =
-            provider.actions().into_iter().map(|a| (a.type_name(), Registered::new(a, |a| a.schema()))).collect();
-        let ephemeral_resources: HashMap<_, _> = provider
-            .ephemeral_resources()
-            .into_iter()
-            .map(|e| (e.type_name(), Registered::new(e, |e| e.schema())))
-            .collect();
+        let data_sources = registered(provider.data_sources(), |d| d.type_name(), |d| d.schema());
+        let list_resources = registered(provider.list_resources(), |l| l.type_name(), |l| l.schema());
+        let actions = registered(provider.actions(), |a| a.type_name(), |a| a.schema());
+        let ephemeral_resources = registered(provider.ephemeral_resources(), |e| e.type_name(), |e| e.schema());
         ProviderService {
             provider_ty: provider_schema.ty(),
             provider_schema,
