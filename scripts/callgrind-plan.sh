@@ -23,8 +23,11 @@ command -v terraform > /dev/null || { echo "terraform is not on PATH" >&2; exit 
 
 if [ -z "${PROVIDER_BINARY:-}" ] || [ -z "${SIM_BINARY:-}" ]; then
   # Release code with line tables, so callgrind_annotate can name the source.
-  CARGO_PROFILE_RELEASE_DEBUG=true CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=target/profiling \
-    cargo build --release --bin terraform-provider-modelarts --bin modelarts-sim >&2
+  # Each binary on its own (`-p`), with its own dependencies' features, as released.
+  for package in terraform-provider-modelarts modelarts-sim; do
+    CARGO_PROFILE_RELEASE_DEBUG=true CARGO_PROFILE_RELEASE_STRIP=false CARGO_TARGET_DIR=target/profiling \
+      cargo build --release -p "$package" --bin "$package" >&2
+  done
 fi
 provider=$(realpath "${PROVIDER_BINARY:-target/profiling/release/terraform-provider-modelarts}")
 sim=$(realpath "${SIM_BINARY:-target/profiling/release/modelarts-sim}")

@@ -21,7 +21,8 @@ provider_binary() {
   if [ -n "${PROVIDER_BINARY:-}" ]; then
     echo "$PROVIDER_BINARY"
   else
-    cargo build --release --bin terraform-provider-modelarts >&2
+    # `-p`: the provider's dependencies with its features only (see release.sh).
+    cargo build --release -p terraform-provider-modelarts --bin terraform-provider-modelarts >&2
     echo target/release/terraform-provider-modelarts
   fi
 }

@@ -72,7 +72,9 @@ build_binary() {
     return
   fi
   if [ "$(terraform_platform)" = linux_amd64 ] && cargo zigbuild --help > /dev/null 2>&1; then
-    cargo zigbuild --release --target x86_64-unknown-linux-gnu.2.17 --bin "$name" >&2
+    # `-p`: the provider alone, so its dependencies get its features only, not also the
+    # simulator's (a workspace member; its multi-threaded runtime and files).
+    cargo zigbuild --release --target x86_64-unknown-linux-gnu.2.17 -p terraform-provider-modelarts --bin "$name" >&2
     echo "target/x86_64-unknown-linux-gnu/release/$name"
   else
     echo "release.sh: cargo-zigbuild not found: the binary needs this machine's glibc or newer" >&2
