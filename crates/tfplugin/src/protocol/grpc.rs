@@ -134,6 +134,9 @@ async fn serve_connection(conn: PluginConn, routes: Routes, mut shutdown: watch:
     // (tonic's layer for it is gone): an operation is bounded by its own timeouts
     // and by StopProvider.
     builder.max_concurrent_streams(None);
+    // No `date` header: a gRPC client reads none (go-grpc's servers, those of every
+    // Go provider, send none), and hyper formatted and encoded it into every answer.
+    builder.auto_date_header(false);
     let mut connection = pin!(builder.serve_connection(TokioIo::new(conn), routes));
     let ended = tokio::select! {
         result = connection.as_mut() => Some(result),
@@ -173,7 +176,8 @@ mod tests {
     }
 
     /// A call reaches the service its path names; a path of no served service is
-    /// answered `UNIMPLEMENTED`, as gRPC servers do; shutdown ends the server.
+    /// answered `UNIMPLEMENTED`, as gRPC servers do; answers carry no `date` header;
+    /// shutdown ends the server.
     #[tokio::test]
     async fn calls_reach_the_named_service_until_shutdown() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -185,7 +189,10 @@ mod tests {
 
         let channel = tonic::transport::Endpoint::new(format!("http://{addr}")).unwrap().connect().await.unwrap();
         let answer = HealthClient::new(channel.clone()).check(HealthCheckRequest { service: String::new() }).await;
-        assert_eq!(answer.unwrap().into_inner().status, ServingStatus::Serving as i32);
+        let answer = answer.unwrap();
+        assert!(answer.metadata().get("date").is_none(), "{:?}", answer.metadata());
+        assert_eq!(answer.metadata().get("content-type").unwrap(), "application/grpc");
+        assert_eq!(answer.into_inner().status, ServingStatus::Serving as i32);
 
         let mut raw = tonic::client::Grpc::new(channel);
         raw.ready().await.unwrap();
