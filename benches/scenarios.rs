@@ -11,7 +11,9 @@
 //! `BENCH_RUNS`, `BENCH_SIZES` (e.g. `100,500`) and `BENCH_ONLY` (`convergence`,
 //! `scale`, `resilience`) narrow a full run. `BENCH_BASELINE_PROVIDER=path` adds another
 //! provider binary's CPU per plan (say, the last release's) to the scale rows, measured
-//! in the same run on the same state.
+//! in the same run on the same state. A full run measures the provider as released
+//! (built with `-p`, see [`released_provider`]; `BENCH_PROVIDER=path` names another);
+//! the smoke run, this build's.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -291,7 +293,7 @@ fn children_cpu_total() -> f64 {
 }
 
 fn scale(r: &mut Report, sizes: &[usize], runs: usize) {
-    let provider = std::fs::canonicalize(common::PROVIDER_BIN).unwrap();
+    let provider = std::fs::canonicalize(common::provider_bin()).unwrap();
     r.section(&format!(
         "Scale: `terraform plan` (with refresh) over N notebooks against N `terraform_data` ({runs} runs each)"
     ));
@@ -437,7 +439,7 @@ fn startup(r: &mut Report, runs: usize) {
     let (mut handshake, mut idle) = (Samples(vec![]), Samples(vec![]));
     for _ in 0..runs {
         let t = Instant::now();
-        let mut child = Command::new(common::PROVIDER_BIN)
+        let mut child = Command::new(common::provider_bin())
             .env("TF_PLUGIN_MAGIC_COOKIE", modelarts_provider::protocol::handshake::MAGIC_COOKIE_VALUE)
             .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
             .env("PLUGIN_MIN_PORT", "10000")
@@ -463,7 +465,7 @@ fn startup(r: &mut Report, runs: usize) {
         let _ = Command::new("true").status();
         spawn.0.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    let size_mb = std::fs::metadata(common::PROVIDER_BIN).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(f64::NAN);
+    let size_mb = std::fs::metadata(common::provider_bin()).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(f64::NAN);
     r.section(&format!("Startup ({runs} runs)"));
     r.row([
         "exec → handshake line (AutoMTLS, fresh certificate)".into(),
@@ -484,7 +486,7 @@ fn startup(r: &mut Report, runs: usize) {
         format!("{size_mb:.1} MB"),
         "–".into(),
         "–".into(),
-        Path::new(common::PROVIDER_BIN).display().to_string().replace(env!("CARGO_MANIFEST_DIR"), "."),
+        common::provider_bin().display().to_string().replace(env!("CARGO_MANIFEST_DIR"), "."),
     ]);
     r.goal("handshake ≤ 20 ms", handshake.median() <= 20.0, format!("{:.1} ms", handshake.median()));
 }
@@ -548,6 +550,32 @@ fn human_ns(ns: f64) -> String {
     }
 }
 
+/// The provider binary as released, which the full run measures: `BENCH_PROVIDER`, or
+/// this tree's built as `scripts/release.sh` builds it — its package alone (`-p`), so
+/// with its own dependencies' features. The binary `cargo bench` builds beside the
+/// benchmarks gets the simulator's and the dev-dependencies' too (tokio's
+/// multi-threaded scheduler and file system, hyper's HTTP/1 server): another binary,
+/// and a slower one (38.6 against 37.3 ms of CPU per plan of 100 notebooks,
+/// `scripts/cpu-plan.sh`, 12 plans each, alternating).
+fn released_provider() -> PathBuf {
+    if let Some(bin) = std::env::var_os("BENCH_PROVIDER").filter(|b| !b.is_empty()) {
+        return PathBuf::from(bin);
+    }
+    // A target directory of its own, so the two builds do not replace each other.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("released");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let package = "terraform-provider-modelarts";
+    eprintln!("building the provider as released (cargo build --release -p {package}) into {}", target.display());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", package, "--bin", package, "--target-dir"])
+        .arg(&target)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "the release build of the provider failed");
+    target.join("release").join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
+}
+
 fn main() {
     // `cargo bench` passes --bench; a filter or --list may come too.
     if std::env::args().any(|a| a == "--list") {
@@ -566,6 +594,9 @@ fn main() {
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let mut r = Report { lines: Vec::new(), goals: Vec::new() };
     let started = Instant::now();
+    if !smoke {
+        common::use_provider_bin(released_provider());
+    }
     if smoke {
         convergence(&mut r, 1);
         scale(&mut r, &[20], 1);

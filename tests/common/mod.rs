@@ -10,6 +10,21 @@ pub mod scenario;
 pub mod sim;
 
 pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-modelarts");
+
+static PROVIDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The provider binary the harness drives: this build's ([`PROVIDER_BIN`]), unless
+/// [`use_provider_bin`] named another first (the benchmarks measure the binary as
+/// released).
+pub fn provider_bin() -> &'static Path {
+    PROVIDER.get_or_init(|| PathBuf::from(PROVIDER_BIN))
+}
+
+/// Drives `bin` instead of this build's provider from now on; false when the harness
+/// already chose one.
+pub fn use_provider_bin(bin: PathBuf) -> bool {
+    PROVIDER.set(bin).is_ok()
+}
 /// The `modelarts-sim` binary of the same build, beside the provider's (the
 /// simulator crate's own tests make cargo build it along with these).
 pub static SIM_BIN: std::sync::LazyLock<PathBuf> = std::sync::LazyLock::new(|| {
@@ -85,7 +100,7 @@ impl Workdir {
             ("NO_COLOR".into(), "1".into()),
         ];
         let wd = Workdir { dir, terraform, env };
-        wd.dev_overrides(&[("registry.terraform.io/modelarts/modelarts", Path::new(PROVIDER_BIN).parent().unwrap())]);
+        wd.dev_overrides(&[("registry.terraform.io/modelarts/modelarts", provider_bin().parent().unwrap())]);
         wd
     }
 

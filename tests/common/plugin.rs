@@ -14,7 +14,7 @@ use modelarts_provider::protocol::tls;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use tonic::transport::{Channel, Endpoint, Uri};
 
-use super::PROVIDER_BIN;
+use super::provider_bin;
 
 /// A client identity like Terraform's: a self-signed ECDSA P-521 certificate.
 pub struct ClientIdentity {
@@ -43,7 +43,7 @@ pub struct Plugin {
 
 /// Launches the plugin with Terraform's environment and reads its handshake line.
 pub fn launch(client: Option<&ClientIdentity>, versions: &str, extra_env: &[(&str, &str)]) -> Result<Plugin, String> {
-    let mut cmd = Command::new(PROVIDER_BIN);
+    let mut cmd = Command::new(provider_bin());
     cmd.env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", versions)
         .env("PLUGIN_MIN_PORT", "10000")
