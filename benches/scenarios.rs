@@ -594,15 +594,13 @@ fn main() {
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let mut r = Report { lines: Vec::new(), goals: Vec::new() };
     let started = Instant::now();
-    if !smoke {
-        common::use_provider_bin(released_provider());
-    }
     if smoke {
         convergence(&mut r, 1);
         scale(&mut r, &[20], 1);
         startup(&mut r, 5);
         resilience(&mut r, Duration::from_secs(5), 10);
     } else {
+        assert!(common::use_provider_bin(released_provider()), "the harness chose a provider before the bench");
         let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
         let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
             .ok()
