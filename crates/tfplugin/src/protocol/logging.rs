@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::OnceLock;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value as J};
 use tracing::field::{Field, Visit};
@@ -58,7 +58,29 @@ pub struct HclogSubscriber {
     max_level: Level,
     /// The writer thread's queue, made with the first line; `None` if the thread
     /// could not be started (lines are then dropped, as on a full queue).
-    writer: OnceLock<Option<SyncSender<Vec<u8>>>>,
+    writer: OnceLock<Option<SyncSender<ToWriter>>>,
+}
+
+/// What the writer thread is handed: a line to write, or a caller waiting until every
+/// line before it is written.
+#[derive(Debug)]
+enum ToWriter {
+    Line(Vec<u8>),
+    Flushed(SyncSender<()>),
+}
+
+/// Waits, at most `limit`, until every line logged so far is on stderr; false if they
+/// were not all written in that time. A process that ends without running destructors
+/// (the plugin binary's quick exit) calls it first, or the writer thread's last lines
+/// would be lost with it.
+pub fn flush(limit: Duration) -> bool {
+    let queue = tracing::dispatcher::get_default(|dispatch| {
+        dispatch.downcast_ref::<HclogSubscriber>().and_then(|s| s.writer.get().cloned().flatten())
+    });
+    // No hclog subscriber, or nothing logged yet: nothing is waiting to be written.
+    let Some(queue) = queue else { return true };
+    let (done, written) = sync_channel(1);
+    queue.send(ToWriter::Flushed(done)).is_ok() && written.recv_timeout(limit).is_ok()
 }
 
 impl HclogSubscriber {
@@ -73,16 +95,23 @@ impl HclogSubscriber {
     }
 
     /// Starts the thread that writes lines to stderr, once.
-    fn writer(&self) -> Option<&SyncSender<Vec<u8>>> {
+    fn writer(&self) -> Option<&SyncSender<ToWriter>> {
         self.writer
             .get_or_init(|| {
-                let (tx, rx) = sync_channel::<Vec<u8>>(4096);
+                let (tx, rx) = sync_channel::<ToWriter>(4096);
                 std::thread::Builder::new()
                     .name("log-writer".into())
                     .spawn(move || {
                         // Lock per line: other writers (a fatal error's eprintln) must get through.
-                        for line in rx {
-                            let _ = std::io::stderr().lock().write_all(&line);
+                        for message in rx {
+                            match message {
+                                ToWriter::Line(line) => {
+                                    let _ = std::io::stderr().lock().write_all(&line);
+                                }
+                                ToWriter::Flushed(done) => {
+                                    let _ = done.send(());
+                                }
+                            }
                         }
                     })
                     .ok()
@@ -142,7 +171,7 @@ impl Subscriber for HclogSubscriber {
         let line = render(self.module, meta.level(), visitor.0, SystemTime::now());
         // A full queue drops the line rather than stall a request.
         if let Some(tx) = self.writer() {
-            let _ = tx.try_send(line);
+            let _ = tx.try_send(ToWriter::Line(line));
         }
     }
 }
@@ -181,6 +210,23 @@ mod tests {
         assert_eq!(level_from_env(Some("info"), Some("trace")), Some(Level::INFO));
         assert_eq!(level_from_env(None, Some("JSON")), Some(Level::TRACE));
         assert_eq!(level_from_env(Some("off"), None), None);
+    }
+
+    #[test]
+    fn flushing_waits_for_the_lines_logged_before() {
+        let subscriber = HclogSubscriber {
+            module: "provider.test",
+            own_targets: &["own"],
+            max_level: Level::INFO,
+            writer: OnceLock::new(),
+        };
+        tracing::subscriber::with_default(subscriber, || {
+            assert!(flush(Duration::from_secs(5)), "nothing logged: nothing to wait for");
+            for n in 0..100 {
+                tracing::warn!(n, "a line before the flush");
+            }
+            assert!(flush(Duration::from_secs(5)), "the writer confirmed every line before the marker");
+        });
     }
 
     #[test]

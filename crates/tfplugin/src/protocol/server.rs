@@ -157,7 +157,7 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
         }
     };
 
-    let incoming = accept_loop(listener, acceptor, shutdown_rx.clone());
+    let (incoming, accepting) = accept_loop(listener, acceptor, shutdown_rx.clone());
     let debug = matches!(launch, Launch::Debug { .. });
     spawn_interrupt_watch(debug, shutdown_tx.clone());
 
@@ -191,18 +191,23 @@ async fn run<P: Provider>(provider: P, launch: Launch) -> Result<(), ServeError>
             tokio::time::sleep(Duration::from_millis(500)).await;
         } => {}
     }
+    // The accept loop ends with the shutdown and drops the listener, removing a Unix
+    // socket's file; waited for here, so that it is gone when `serve` returns even if
+    // the process then ends without dropping its runtime.
+    let _ = accepting.await;
     tracing::debug!("plugin server stopped");
     Ok(())
 }
 
-/// Accepts connections and completes TLS handshakes off the accept path.
+/// Accepts connections and completes TLS handshakes off the accept path; the task
+/// ends, dropping the listener, when `shutdown` turns true.
 fn accept_loop(
     listener: PluginListener,
     acceptor: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
-) -> ReceiverStream<io::Result<PluginConn>> {
+) -> (ReceiverStream<io::Result<PluginConn>>, tokio::task::JoinHandle<()>) {
     let (tx, rx) = mpsc::channel(16);
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         loop {
             let accepted = tokio::select! {
                 a = listener.accept() => a,
@@ -237,7 +242,7 @@ fn accept_loop(
         // The listener (and a Unix socket's file) goes with this task.
         drop(listener);
     });
-    ReceiverStream::new(rx)
+    (ReceiverStream::new(rx), task)
 }
 
 /// Terraform forwards Ctrl-C to the whole process group; like Go plugins, the
@@ -324,17 +329,22 @@ mod tests {
     use super::*;
     use tokio_stream::StreamExt;
 
-    /// A plain connection is handed to the server as accepted.
+    /// A plain connection is handed to the server as accepted; after the shutdown the
+    /// accept loop ends and the listener is closed.
     #[tokio::test]
-    async fn accepted_connections_reach_the_server() {
+    async fn accepted_connections_reach_the_server_until_shutdown() {
         let (listener, addr) = PluginListener::tcp_any_port().await.unwrap();
-        let (_tx, rx) = watch::channel(false);
-        let mut incoming = accept_loop(listener, None, rx);
+        let (tx, rx) = watch::channel(false);
+        let (mut incoming, accepting) = accept_loop(listener, None, rx);
         let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
         tokio::io::AsyncWriteExt::write_all(&mut client, b"PRI").await.unwrap();
         let mut conn = incoming.next().await.unwrap().unwrap();
         let mut got = [0u8; 3];
         tokio::io::AsyncReadExt::read_exact(&mut conn, &mut got).await.unwrap();
         assert_eq!(&got, b"PRI");
+
+        tx.send(true).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), accepting).await.unwrap().unwrap();
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "the listener is closed");
     }
 }
