@@ -261,6 +261,22 @@ async fn refuses_clients_without_the_announced_certificate() {
     tokio::time::timeout(Duration::from_secs(5), ok.get_metadata(pb::get_metadata::Request {})).await.unwrap().unwrap();
 }
 
+/// The plugin ends with `_exit`, without running destructors; what it logged up to
+/// the end still reaches stderr, where Terraform reads the plugin's log.
+#[tokio::test]
+async fn the_log_is_written_out_before_the_plugin_exits() {
+    let id = client_identity();
+    let mut plugin = launch(Some(&id), "6", &[("TF_LOG", "debug")]).unwrap();
+    let mut client = plugin.provider(&id).await;
+    client.get_metadata(pb::get_metadata::Request {}).await.unwrap();
+    let status = plugin.shutdown(&id).await;
+    assert!(status.success(), "clean exit after Shutdown: {status}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(plugin.child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    let last = log.lines().last().unwrap_or_default();
+    assert!(last.contains("plugin server stopped"), "the server's last line is in the log: {last:?}");
+}
+
 #[test]
 fn attribute_paths_travel_as_steps() {
     let p = AttributePath::attr("volume").then_index(0).then_attr("size").to_proto();
