@@ -10,7 +10,7 @@
 //! fetched again before the keys expire.
 
 use async_trait::async_trait;
-use reqwest::Method;
+use http::Method;
 use serde::Deserialize;
 use serde_json::json;
 

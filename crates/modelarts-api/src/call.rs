@@ -1,7 +1,7 @@
 //! One API call as the typed calls describe it: method, path, query and body,
 //! before the client signs and sends it.
 
-use reqwest::Method;
+use http::Method;
 
 /// One API call before signing.
 pub struct Call {

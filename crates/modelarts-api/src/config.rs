@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Url;
+use url::Url;
 
 use crate::{credentials, signer, Backoff, PollSchedule};
 

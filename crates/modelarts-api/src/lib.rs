@@ -40,7 +40,8 @@ pub mod words;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, StatusCode, Url};
+use ::http::{Method, StatusCode};
+use url::Url;
 
 use tokio_util::sync::CancellationToken;
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use reqwest::Method;
+use http::Method;
 use serde::Serialize;
 
 use super::enums::{MountCategory, MountStatus};

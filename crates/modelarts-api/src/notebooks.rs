@@ -1,6 +1,6 @@
 //! Typed calls of the notebook API.
 
-use reqwest::Method;
+use http::Method;
 
 use super::error::ApiError;
 use super::types::{

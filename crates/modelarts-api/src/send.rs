@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
 use crate::call::Call;
 use crate::timefmt::{self, now_millis};

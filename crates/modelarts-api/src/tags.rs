@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::Method;
+use http::Method;
 use serde::Serialize;
 
 use super::error::ApiError;
