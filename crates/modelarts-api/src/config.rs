@@ -115,8 +115,8 @@ pub enum ClientConfigError {
         /// The endpoint as configured.
         endpoint: String,
     },
-    /// The HTTP client could not be built (its TLS backend).
-    Http(reqwest::Error),
+    /// The HTTP client could not be built (a PEM file, or TLS settings rustls refuses).
+    Http(crate::transport::BuildError),
     /// The keys' source could not be set up.
     Credentials(String),
 }

@@ -33,6 +33,7 @@ mod send;
 pub mod signer;
 pub mod tags;
 pub mod timefmt;
+mod transport;
 pub mod types;
 pub mod wait;
 pub mod words;
@@ -51,6 +52,7 @@ pub use call::Call;
 pub use config::{ClientConfig, ClientConfigError, DEFAULT_MAX_ANSWER_BYTES};
 pub use error::{human_duration, ApiError, CredentialRefusal, Tried};
 pub use retry::Backoff;
+pub use transport::BuildError;
 pub use wait::PollSchedule;
 
 /// The most writes in flight at once per client ([`Inner::writes`]).
@@ -65,7 +67,7 @@ const TROUBLE_REPORT_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug)]
 struct Inner {
-    http: reqwest::Client,
+    http: transport::Transport,
     base: Url,
     /// `Host` as sent and signed: host, plus the port when it is not the scheme's default.
     host: String,

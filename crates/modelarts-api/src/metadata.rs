@@ -10,10 +10,15 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use bytes::Bytes;
+use http::{Method, Request};
+use http_body_util::Full;
 use serde::Deserialize;
 
 use super::credentials::{KeySource, Keys, V3Credential};
 use super::error::ApiError;
+use crate::transport::{Failure, Fetched, Proxies, Roots, Settings, Transport};
+use crate::DEFAULT_MAX_ANSWER_BYTES;
 
 /// The metadata service's address on every ECS and CCE node.
 pub const DEFAULT_METADATA_URL: &str = "http://169.254.169.254";
@@ -26,7 +31,7 @@ const TRIES: u32 = 3;
 #[derive(Debug)]
 pub struct MetadataService {
     base: String,
-    http: reqwest::Client,
+    http: Transport,
 }
 
 #[derive(Deserialize, Default)]
@@ -38,13 +43,25 @@ struct SecurityKey {
 impl MetadataService {
     /// The service at `base` (e.g. [`DEFAULT_METADATA_URL`]).
     pub fn new(base: &str) -> Result<MetadataService, ApiError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(3))
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .map_err(|e| ApiError::Credentials { detail: format!("cannot build an HTTP client: {e}") })?;
-        Ok(MetadataService { base: base.trim_end_matches('/').to_string(), http })
+        let base = base.trim_end_matches('/');
+        // A link-local address: never through a proxy, and no roots to load for
+        // the usual http:// one.
+        let roots = match base.starts_with("https://") {
+            true => Roots::Platform { extra: None },
+            false => Roots::Only(None),
+        };
+        let http = Transport::new(Settings {
+            roots,
+            identity_pem: None,
+            insecure: false,
+            request_timeout: Duration::from_secs(3),
+            connect_timeout: None,
+            pool_idle: Duration::from_secs(90),
+            user_agent: None,
+            proxies: Proxies::Off,
+        })
+        .map_err(|e| ApiError::Credentials { detail: format!("cannot build an HTTP client: {e}") })?;
+        Ok(MetadataService { base: base.to_string(), http })
     }
 
     fn unreachable(&self, what: &str, cause: String) -> ApiError {
@@ -56,22 +73,50 @@ impl MetadataService {
         }
     }
 
+    /// One request to the service at `path`; one that cannot be made (a base that is
+    /// no URL, a token that is no header value) is an error no retry mends.
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        header: Option<(&str, &str)>,
+    ) -> Result<Request<Full<Bytes>>, ApiError> {
+        let what = format!("{method} {path}");
+        let mut req = Request::builder().method(method).uri(format!("{}{path}", self.base));
+        if let Some((name, value)) = header {
+            req = req.header(name, value);
+        }
+        req.body(Full::default()).map_err(|e| ApiError::Credentials {
+            detail: format!("the instance metadata service at {}: {what} cannot be sent: {e}", self.base),
+        })
+    }
+
     /// The session token, when the service gives one.
     async fn session_token(&self) -> Result<Option<String>, ApiError> {
-        let url = format!("{}/meta-data/latest/api/token", self.base);
+        const PATH: &str = "/meta-data/latest/api/token";
         let mut last = String::new();
         for attempt in 0..TRIES {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
             }
-            match self.http.put(&url).header("X-Metadata-Token-Ttl-Seconds", TOKEN_TTL_SECS).send().await {
-                Ok(r) if r.status().is_success() => {
-                    let token = r.text().await.unwrap_or_default().trim().to_string();
+            let req = self.request(Method::PUT, PATH, Some(("X-Metadata-Token-Ttl-Seconds", TOKEN_TTL_SECS)))?;
+            match self.http.fetch(req, DEFAULT_MAX_ANSWER_BYTES).await {
+                Ok(r) if r.head.status.is_success() => {
+                    let token = String::from_utf8_lossy(&r.body).trim().to_string();
                     return Ok(Some(token).filter(|t| !t.is_empty()));
                 }
+                // An answer whose body was lost: go on without a token, as before.
+                Err(Failure::Body { status, .. } | Failure::TooLarge { status }) if status.is_success() => {
+                    return Ok(None)
+                }
                 // Services without session tokens: the keys are read without one.
-                Ok(r) if matches!(r.status().as_u16(), 404 | 405 | 503) => return Ok(None),
-                Ok(r) => last = format!("HTTP {}", r.status().as_u16()),
+                Ok(Fetched { head, .. }) if matches!(head.status.as_u16(), 404 | 405 | 503) => return Ok(None),
+                Err(Failure::Body { status, .. } | Failure::TooLarge { status })
+                    if matches!(status.as_u16(), 404 | 405 | 503) =>
+                {
+                    return Ok(None)
+                }
+                Ok(r) => last = format!("HTTP {}", r.head.status.as_u16()),
                 Err(e) => last = e.to_string(),
             }
         }
@@ -83,28 +128,27 @@ impl MetadataService {
 impl KeySource for MetadataService {
     async fn fetch(&self) -> Result<Keys, ApiError> {
         let token = self.session_token().await?;
-        let url = format!("{}/openstack/latest/securitykey", self.base);
+        const PATH: &str = "/openstack/latest/securitykey";
         let mut last = String::new();
         for attempt in 0..TRIES {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
             }
-            let mut req = self.http.get(&url);
-            if let Some(t) = &token {
-                req = req.header("X-Metadata-Token", t);
-            }
-            let answer = match req.send().await {
-                Ok(r) if r.status().is_success() => r.bytes().await,
+            let req = self.request(Method::GET, PATH, token.as_deref().map(|t| ("X-Metadata-Token", t)))?;
+            let body = match self.http.fetch(req, DEFAULT_MAX_ANSWER_BYTES).await {
+                Ok(r) if r.head.status.is_success() => r.body,
                 Ok(r) => {
-                    last = format!("HTTP {}", r.status().as_u16());
+                    last = format!("HTTP {}", r.head.status.as_u16());
                     continue;
+                }
+                Err(e @ (Failure::Body { status, .. } | Failure::TooLarge { status })) if status.is_success() => {
+                    return Err(self.unreachable("GET /openstack/latest/securitykey", e.to_string()))
                 }
                 Err(e) => {
                     last = e.to_string();
                     continue;
                 }
             };
-            let body = answer.map_err(|e| self.unreachable("GET /openstack/latest/securitykey", e.to_string()))?;
             let parsed: SecurityKey = serde_json::from_slice(&body).map_err(|e| ApiError::Credentials {
                 detail: format!(
                     "the instance metadata service at {} answered keys that cannot be read: {e}",

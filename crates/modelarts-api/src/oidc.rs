@@ -13,11 +13,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::Request;
+use http_body_util::Full;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::credentials::{KeySource, Keys, V3Credential};
 use super::error::ApiError;
+use crate::transport::{Failure, Fetched, Proxies, Roots, Settings, Transport};
+use crate::DEFAULT_MAX_ANSWER_BYTES;
 
 /// Where the OIDC ID token comes from.
 #[derive(Clone, PartialEq, Eq)]
@@ -43,7 +49,7 @@ pub struct OidcExchange {
     iam: String,
     idp_id: String,
     token: IdToken,
-    http: reqwest::Client,
+    http: Transport,
 }
 
 #[derive(Deserialize, Default)]
@@ -66,7 +72,7 @@ impl OidcExchange {
             iam: iam.trim_end_matches('/').to_string(),
             idp_id: idp_id.to_string(),
             token,
-            http: iam_http(ca_pem, insecure)?,
+            http: iam_http(iam, ca_pem, insecure)?,
         })
     }
 
@@ -89,38 +95,29 @@ impl KeySource for OidcExchange {
     async fn fetch(&self) -> Result<Keys, ApiError> {
         let id_token = self.id_token()?;
         let step = "POST /v3.0/OS-AUTH/id-token/tokens";
-        let r = self
-            .http
-            .post(format!("{}/v3.0/OS-AUTH/id-token/tokens", self.iam))
-            .header("X-Idp-Id", &self.idp_id)
-            .header("Content-Type", "application/json;charset=UTF-8")
-            .body(json!({"auth": {"id_token": {"id": id_token}}}).to_string())
-            .send()
+        let body = json!({"auth": {"id_token": {"id": id_token}}}).to_string();
+        let url = format!("{}/v3.0/OS-AUTH/id-token/tokens", self.iam);
+        let r = post_json(&self.http, &url, &[("X-Idp-Id", &self.idp_id)], body, Some(201))
             .await
             .map_err(|e| self.failed(step, e))?;
-        if r.status().as_u16() != 201 {
-            return Err(self.failed(step, format!("HTTP {}", r.status().as_u16())));
+        if r.head.status.as_u16() != 201 {
+            return Err(self.failed(step, format!("HTTP {}", r.head.status.as_u16())));
         }
         let subject = r
-            .headers()
+            .head
+            .headers
             .get("x-subject-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
             .ok_or_else(|| self.failed(step, "the answer has no X-Subject-Token"))?;
         let step = "POST /v3.0/OS-CREDENTIAL/securitytokens";
-        let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"id": subject}}}});
-        let r = self
-            .http
-            .post(format!("{}/v3.0/OS-CREDENTIAL/securitytokens", self.iam))
-            .header("Content-Type", "application/json;charset=UTF-8")
-            .body(body.to_string())
-            .send()
-            .await
-            .map_err(|e| self.failed(step, e))?;
-        if r.status().as_u16() != 201 {
-            return Err(self.failed(step, format!("HTTP {}", r.status().as_u16())));
+        let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"id": subject}}}}).to_string();
+        let url = format!("{}/v3.0/OS-CREDENTIAL/securitytokens", self.iam);
+        let r = post_json(&self.http, &url, &[], body, Some(201)).await.map_err(|e| self.failed(step, e))?;
+        if r.head.status.as_u16() != 201 {
+            return Err(self.failed(step, format!("HTTP {}", r.head.status.as_u16())));
         }
-        let bytes = r.bytes().await.map_err(|e| self.failed(step, e))?;
+        let bytes = r.body;
         let answer = serde_json::from_slice::<Answer>(&bytes).map_err(|e| self.failed(step, e))?;
         answer.credential.into_keys().ok_or_else(|| self.failed(step, "the answer has no keys"))
     }
@@ -130,19 +127,50 @@ impl KeySource for OidcExchange {
     }
 }
 
-/// An HTTP client for IAM's unsigned sign-in calls, with the provider's TLS settings
+/// The transport for IAM's unsigned sign-in calls, with the provider's TLS settings
 /// (`ca_pem`: CA certificates to trust besides the system's; `insecure`: no
-/// verification); it follows no redirect, as the API client does not.
-pub fn iam_http(ca_pem: Option<&[u8]>, insecure: bool) -> Result<reqwest::Client, ApiError> {
-    let fail = |e: reqwest::Error| ApiError::Credentials { detail: format!("cannot build an HTTP client: {e}") };
-    let mut builder = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none())
-        .danger_accept_invalid_certs(insecure);
-    if let Some(pem) = ca_pem {
-        for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(fail)? {
-            builder = builder.add_root_certificate(cert);
-        }
+/// verification), proxies from the environment, and a 30-second limit per call. An
+/// `http://` IAM (a simulator) trusts no roots but `ca_pem`'s, as the API client.
+pub(crate) fn iam_http(iam: &str, ca_pem: Option<&[u8]>, insecure: bool) -> Result<Transport, ApiError> {
+    let roots = match iam.starts_with("http://") {
+        true => Roots::Only(ca_pem),
+        false => Roots::Platform { extra: ca_pem },
+    };
+    Transport::new(Settings {
+        roots,
+        identity_pem: None,
+        insecure,
+        request_timeout: Duration::from_secs(30),
+        connect_timeout: None,
+        pool_idle: Duration::from_secs(90),
+        user_agent: None,
+        proxies: Proxies::FromEnvironment,
+    })
+    .map_err(|e| ApiError::Credentials { detail: format!("cannot build an HTTP client: {e}") })
+}
+
+/// `POST url` with a JSON `body` and `headers`; the answer whatever its status. A
+/// body lost after the head arrived is an error of its own when the status is
+/// `expected` or none is (otherwise the status says enough).
+pub(crate) async fn post_json(
+    http: &Transport,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: String,
+    expected: Option<u16>,
+) -> Result<Fetched, String> {
+    let mut req = Request::post(url).header(CONTENT_TYPE, "application/json;charset=UTF-8");
+    for (name, value) in headers {
+        req = req.header(*name, *value);
     }
-    builder.build().map_err(fail)
+    let req = req.body(Full::new(Bytes::from(body))).map_err(|e| format!("the request cannot be sent: {e}"))?;
+    match http.fetch(req, DEFAULT_MAX_ANSWER_BYTES).await {
+        Ok(answer) => Ok(answer),
+        Err(Failure::Body { status, .. } | Failure::TooLarge { status })
+            if expected.is_some_and(|x| x != status.as_u16()) =>
+        {
+            Err(format!("HTTP {}", status.as_u16()))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }

@@ -99,7 +99,7 @@ pub struct PasswordSignIn {
     iam: String,
     login: Login,
     scope: Scope,
-    http: reqwest::Client,
+    http: crate::transport::Transport,
 }
 
 #[derive(Deserialize, Default)]
@@ -128,7 +128,7 @@ impl PasswordSignIn {
             iam: iam.trim_end_matches('/').to_string(),
             login,
             scope,
-            http: super::oidc::iam_http(ca_pem, insecure)?,
+            http: super::oidc::iam_http(iam, ca_pem, insecure)?,
         })
     }
 
@@ -140,17 +140,14 @@ impl PasswordSignIn {
 #[async_trait]
 impl KeySource for PasswordSignIn {
     async fn fetch(&self) -> Result<Keys, ApiError> {
-        let r = self
-            .http
-            .post(format!("{}/v3/auth/tokens", self.iam))
-            .header("Content-Type", "application/json;charset=UTF-8")
-            .body(self.login.body(&self.scope).to_string())
-            .send()
+        let url = format!("{}/v3/auth/tokens", self.iam);
+        // Any status's body is read: IAM's error body names the cause.
+        let r = super::oidc::post_json(&self.http, &url, &[], self.login.body(&self.scope).to_string(), None)
             .await
             .map_err(|e| self.failed(e))?;
-        let status = r.status().as_u16();
-        let subject = r.headers().get("x-subject-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-        let bytes = r.bytes().await.map_err(|e| self.failed(e))?;
+        let status = r.head.status.as_u16();
+        let subject = r.head.headers.get("x-subject-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let bytes = r.body;
         if status != 201 {
             // IAM's error body names the cause (e.g. a wrong password); it never
             // repeats the password.

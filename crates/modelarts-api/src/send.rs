@@ -3,10 +3,14 @@
 
 use std::time::Duration;
 
-use http::StatusCode;
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, LOCATION, RETRY_AFTER};
+use http::{Request, StatusCode, Uri};
+use http_body_util::Full;
 
 use crate::call::Call;
 use crate::timefmt::{self, now_millis};
+use crate::transport::{self, Failure};
 use crate::{credentials, retry, signer, Client};
 
 impl Client {
@@ -70,50 +74,51 @@ impl Client {
         url.set_path(path);
         let query = signer::canonical_query(&call.query);
         url.set_query((!query.is_empty()).then_some(query.as_str()));
-        let mut req = inner.http.request(call.method.clone(), url);
-        for (k, v) in &headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        if let Some(a) = authorization {
-            req = req.header("Authorization", a);
-        }
-        if let Some(b) = &call.body {
-            req = req.body(b.clone());
-        }
-        let limit = inner.config.max_answer_bytes;
-        let send = async {
-            let mut resp = req.send().await.map_err(classify_send_error)?;
-            let status = resp.status();
+        let req = request(call, url.as_str(), &headers, authorization).map_err(SendError::Definitive)?;
+        let fetch = async {
+            let fetched = inner.http.fetch(req, inner.config.max_answer_bytes).await.map_err(classify)?;
+            let (status, found) = (fetched.head.status, &fetched.head.headers);
             // Only an error answer's pause matters; a 2xx never waits.
             let retry_after = if status.is_success() {
                 None
             } else {
-                resp.headers().get("retry-after").and_then(|v| retry::parse_retry_after(v.as_bytes(), now_millis()))
+                found.get(RETRY_AFTER).and_then(|v| retry::parse_retry_after(v.as_bytes(), now_millis()))
             };
             let location = status
                 .is_redirection()
-                .then(|| resp.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .then(|| found.get(LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .flatten();
-            if resp.content_length().is_some_and(|n| n > limit as u64) {
-                return Err(SendError::TooLarge { status });
-            }
-            // Read in chunks, so an endless or huge answer is refused without being held.
-            let mut body = Vec::new();
-            loop {
-                match resp.chunk().await {
-                    Ok(Some(chunk)) if body.len() + chunk.len() > limit => return Err(SendError::TooLarge { status }),
-                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                    Ok(None) => break,
-                    Err(e) => return Err(SendError::AnswerLost { status: Some(status), cause: describe(&e) }),
-                }
-            }
-            Ok(Answer { status, retry_after, location, body })
+            Ok(Answer { status, retry_after, location, body: fetched.body })
         };
         tokio::select! {
-            r = send => r,
+            r = fetch => r,
             _ = self.cancel.cancelled() => Err(SendError::Cancelled),
         }
     }
+}
+
+/// The HTTP request of `call` at `uri` with `headers` (as signed) and the signature.
+/// A header that cannot be sent (a credential with a line break) is an error that
+/// no retry mends; the request was never sent.
+fn request(
+    call: &Call,
+    uri: &str,
+    headers: &[(String, String)],
+    authorization: Option<String>,
+) -> Result<Request<Full<Bytes>>, String> {
+    let mut req = Request::new(call.body.clone().map(Full::from).unwrap_or_default());
+    *req.method_mut() = call.method.clone();
+    *req.uri_mut() = Uri::try_from(uri).map_err(|e| format!("request failed: {e}"))?;
+    let invalid = |name: &str| format!("request failed: the value of header {name} cannot be sent");
+    let sent = req.headers_mut();
+    for (name, value) in headers {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(name))?;
+        sent.insert(header, HeaderValue::from_str(value).map_err(|_| invalid(name))?);
+    }
+    if let Some(a) = authorization {
+        sent.insert(AUTHORIZATION, HeaderValue::try_from(a).map_err(|_| invalid("Authorization"))?);
+    }
+    Ok(req)
 }
 
 pub(crate) struct Answer {
@@ -143,32 +148,20 @@ pub(crate) enum SendError {
     Cancelled,
 }
 
-fn classify_send_error(e: reqwest::Error) -> SendError {
-    if e.is_connect() && cannot_pass(&e) {
-        SendError::Definitive(describe(&e))
-    } else if e.is_connect() {
-        SendError::NotSent(describe(&e))
-    } else {
-        SendError::AnswerLost { status: None, cause: describe(&e) }
+fn classify(failure: Failure) -> SendError {
+    match failure {
+        Failure::Request(e) if e.is_connect() && cannot_pass(&e) => SendError::Definitive(e.to_string()),
+        Failure::Request(e) if e.is_connect() => SendError::NotSent(e.to_string()),
+        Failure::Request(e) => SendError::AnswerLost { status: None, cause: e.to_string() },
+        Failure::Body { status, error } => SendError::AnswerLost { status: Some(status), cause: error.to_string() },
+        Failure::TooLarge { status } => SendError::TooLarge { status },
     }
 }
 
 /// Whether a connection failure cannot pass by trying again: a certificate that is
 /// not trusted (rustls refused it), or a host name that does not exist.
-fn cannot_pass(e: &reqwest::Error) -> bool {
-    use std::error::Error;
-    let mut source: Option<&(dyn Error + 'static)> = e.source();
-    while let Some(s) = source {
-        let tls = s.downcast_ref::<rustls::Error>().is_some()
-            || s.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
-        if tls || is_definitive_cause(&s.to_string()) {
-            return true;
-        }
-        source = s.source();
-    }
-    false
+fn cannot_pass(e: &transport::Error) -> bool {
+    e.is_tls() || e.causes().iter().any(|c| is_definitive_cause(c))
 }
 
 /// Whether a cause's text names a failure that cannot pass: rustls refusing the
@@ -185,31 +178,6 @@ fn is_definitive_cause(text: &str) -> bool {
         "Name does not resolve",
     ];
     CANNOT_PASS.iter().any(|n| text.contains(n))
-}
-
-/// What went wrong and its causes, without the URL (reqwest's own message includes
-/// it, with the query).
-fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "reading the answer failed"
-    } else {
-        "request failed"
-    };
-    let mut parts = vec![kind.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]
