@@ -35,6 +35,7 @@ pub mod tags;
 pub mod timefmt;
 mod transport;
 pub mod types;
+mod uri;
 pub mod wait;
 pub mod words;
 
@@ -68,7 +69,8 @@ const TROUBLE_REPORT_EVERY: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 struct Inner {
     http: transport::Transport,
-    base: Url,
+    /// The endpoint, for each request's URI.
+    origin: uri::Origin,
     /// `Host` as sent and signed: host, plus the port when it is not the scheme's default.
     host: String,
     /// Path prefix of the endpoint plus `/v1/{project_id}/`.
@@ -142,7 +144,7 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base,
+                origin: uri::Origin::new(base),
                 host,
                 root,
                 prefix,

@@ -70,11 +70,8 @@ impl Client {
                 },
             )),
         };
-        let mut url = inner.base.clone();
-        url.set_path(path);
-        let query = signer::canonical_query(&call.query);
-        url.set_query((!query.is_empty()).then_some(query.as_str()));
-        let req = request(call, url.as_str(), &headers, authorization).map_err(SendError::Definitive)?;
+        let uri = inner.origin.uri(path, &signer::canonical_query(&call.query)).map_err(SendError::Definitive)?;
+        let req = request(call, uri, &headers, authorization).map_err(SendError::Definitive)?;
         let fetch = async {
             let fetched = inner.http.fetch(req, inner.config.max_answer_bytes).await.map_err(classify)?;
             let (status, found) = (fetched.head.status, &fetched.head.headers);
@@ -97,18 +94,18 @@ impl Client {
     }
 }
 
-/// The HTTP request of `call` at `uri` with `headers` (as signed) and the signature.
+/// The HTTP request of `call` to `uri` with `headers` (as signed) and the signature.
 /// A header that cannot be sent (a credential with a line break) is an error that
 /// no retry mends; the request was never sent.
 fn request(
     call: &Call,
-    uri: &str,
+    uri: Uri,
     headers: &[(String, String)],
     authorization: Option<String>,
 ) -> Result<Request<Full<Bytes>>, String> {
     let mut req = Request::new(call.body.clone().map(Full::from).unwrap_or_default());
     *req.method_mut() = call.method.clone();
-    *req.uri_mut() = Uri::try_from(uri).map_err(|e| format!("request failed: {e}"))?;
+    *req.uri_mut() = uri;
     let invalid = |name: &str| format!("request failed: the value of header {name} cannot be sent");
     let sent = req.headers_mut();
     for (name, value) in headers {
@@ -194,5 +191,29 @@ mod tests {
         ));
         assert!(!is_definitive_cause("tcp connect error: Connection refused (os error 111)"));
         assert!(!is_definitive_cause("connection reset by peer"));
+    }
+
+    #[test]
+    fn the_request_carries_the_signed_headers_and_refuses_one_that_cannot_be_sent() {
+        let call = Call::new(http::Method::POST, "/v1/p/notebooks").json(&serde_json::json!({"name": "n"}));
+        let headers =
+            vec![("Host".to_string(), "h:1".to_string()), ("X-Sdk-Date".to_string(), "20261201T000000Z".to_string())];
+        let req = request(
+            &call,
+            Uri::from_static("http://h:1/v1/p/notebooks?a=1"),
+            &headers,
+            Some("SDK-HMAC-SHA256 sig".into()),
+        )
+        .unwrap();
+        assert_eq!(req.method(), http::Method::POST);
+        assert_eq!(req.uri().to_string(), "http://h:1/v1/p/notebooks?a=1");
+        assert_eq!(req.headers()["host"], "h:1");
+        assert_eq!(req.headers()["x-sdk-date"], "20261201T000000Z");
+        assert_eq!(req.headers()["authorization"], "SDK-HMAC-SHA256 sig");
+
+        let token = vec![("X-Security-Token".to_string(), "line\nbreak".to_string())];
+        let e = request(&call, Uri::from_static("http://h:1/"), &token, None).unwrap_err();
+        assert_eq!(e, "request failed: the value of header X-Security-Token cannot be sent");
+        assert!(!e.contains("line"), "the value itself (a secret) is never shown");
     }
 }
