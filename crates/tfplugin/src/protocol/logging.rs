@@ -43,7 +43,8 @@ pub fn init(module: &'static str, own_targets: &'static [&'static str]) {
     let level =
         level_from_env(std::env::var("TF_LOG_PROVIDER").ok().as_deref(), std::env::var("TF_LOG").ok().as_deref());
     let Some(level) = level else { return };
-    let subscriber = HclogSubscriber { module, own_targets, max_level: level, writer: OnceLock::new() };
+    let subscriber =
+        HclogSubscriber { module, own_targets, max_level: level, writer: OnceLock::new(), sink: Sink::Stderr };
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
@@ -59,6 +60,32 @@ pub struct HclogSubscriber {
     /// The writer thread's queue, made with the first line; `None` if the thread
     /// could not be started (lines are then dropped, as on a full queue).
     writer: OnceLock<Option<SyncSender<ToWriter>>>,
+    sink: Sink,
+}
+
+/// Where the writer thread puts lines.
+#[derive(Clone, Debug)]
+enum Sink {
+    Stderr,
+    /// Tests: lines kept, each after a pause, so a writer that lags is certain.
+    #[cfg(test)]
+    Slow(std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>),
+}
+
+impl Sink {
+    fn write(&self, line: &[u8]) {
+        match self {
+            // Lock per line: other writers (a fatal error's eprintln) must get through.
+            Sink::Stderr => {
+                let _ = std::io::stderr().lock().write_all(line);
+            }
+            #[cfg(test)]
+            Sink::Slow(lines) => {
+                std::thread::sleep(Duration::from_millis(2));
+                lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line.to_vec());
+            }
+        }
+    }
 }
 
 /// What the writer thread is handed: a line to write, or a caller waiting until every
@@ -99,15 +126,13 @@ impl HclogSubscriber {
         self.writer
             .get_or_init(|| {
                 let (tx, rx) = sync_channel::<ToWriter>(4096);
+                let sink = self.sink.clone();
                 std::thread::Builder::new()
                     .name("log-writer".into())
                     .spawn(move || {
-                        // Lock per line: other writers (a fatal error's eprintln) must get through.
                         for message in rx {
                             match message {
-                                ToWriter::Line(line) => {
-                                    let _ = std::io::stderr().lock().write_all(&line);
-                                }
+                                ToWriter::Line(line) => sink.write(&line),
                                 ToWriter::Flushed(done) => {
                                     let _ = done.send(());
                                 }
@@ -214,18 +239,40 @@ mod tests {
 
     #[test]
     fn flushing_waits_for_the_lines_logged_before() {
+        let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let subscriber = HclogSubscriber {
             module: "provider.test",
             own_targets: &["own"],
             max_level: Level::INFO,
             writer: OnceLock::new(),
+            sink: Sink::Slow(written.clone()),
         };
         tracing::subscriber::with_default(subscriber, || {
             assert!(flush(Duration::from_secs(5)), "nothing logged: nothing to wait for");
-            for n in 0..100 {
+            for n in 0..50 {
                 tracing::warn!(n, "a line before the flush");
             }
+            // The writer takes 2 ms a line: only a flush that waits sees all 50.
             assert!(flush(Duration::from_secs(5)), "the writer confirmed every line before the marker");
+            let lines = written.lock().unwrap();
+            assert_eq!(lines.len(), 50);
+            let last: J = serde_json::from_slice(&lines[49]).unwrap();
+            assert_eq!(last["n"], 49);
+        });
+        // A writer too slow for the limit: the flush gives up and says so.
+        let slow = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let subscriber = HclogSubscriber {
+            module: "provider.test",
+            own_targets: &["own"],
+            max_level: Level::INFO,
+            writer: OnceLock::new(),
+            sink: Sink::Slow(slow),
+        };
+        tracing::subscriber::with_default(subscriber, || {
+            for n in 0..50 {
+                tracing::warn!(n, "a line before the flush");
+            }
+            assert!(!flush(Duration::from_millis(10)), "50 lines at 2 ms cannot be written in 10 ms");
         });
     }
 
@@ -236,6 +283,7 @@ mod tests {
             own_targets: &["own"],
             max_level: Level::DEBUG,
             writer: OnceLock::new(),
+            sink: Sink::Stderr,
         };
         assert_eq!(subscriber.max_level_hint(), Some(LevelFilter::DEBUG));
         // Nothing the subscriber logs is more verbose than the hint, or it would be lost.
