@@ -291,6 +291,51 @@ async fn https_goes_through_the_proxys_tunnel_unless_no_proxy_names_the_host() {
     assert_eq!(server.connections.load(Ordering::SeqCst), 2);
 }
 
+/// A CONNECT proxy behind TLS (an `https://` proxy): records each CONNECT's head and
+/// the ALPN protocol the client offered it, then joins the two ends.
+async fn tls_connect_proxy(config: Arc<rustls::ServerConfig>) -> (String, Arc<Seen>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Seen::default());
+    let seen2 = seen.clone();
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            seen2.connections.fetch_add(1, Ordering::SeqCst);
+            let (acceptor, seen) = (acceptor.clone(), seen2.clone());
+            tokio::spawn(async move {
+                let mut client = acceptor.accept(stream).await.unwrap();
+                let alpn = client.get_ref().1.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+                let head = read_head(&mut client).await.unwrap();
+                seen.heads.lock().unwrap().push(format!("alpn={alpn:?}\r\n{head}"));
+                let target = head.split(' ').nth(1).unwrap().replace("localhost", "127.0.0.1");
+                let mut upstream = TcpStream::connect(target).await.unwrap();
+                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    (format!("https://localhost:{port}"), seen)
+}
+
+#[tokio::test]
+async fn an_https_proxy_carries_the_endpoints_tls_inside_its_own() {
+    let (ca_pem, config, _ca) = pki(false);
+    let (port, server) = https_server(config.clone()).await;
+    let mut proxy_config = (*config).clone();
+    proxy_config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let (proxy, tunnels) = tls_connect_proxy(Arc::new(proxy_config)).await;
+    let roots = Roots::Platform { extra: Some(ca_pem.as_bytes()) };
+    let matcher = Matcher::builder().https(proxy).build();
+    let t = Transport::new(settings(roots, Proxies::Given(Box::new(matcher)))).unwrap();
+    let got = t.fetch(get(&format!("https://localhost:{port}/inner")), 1 << 20).await.unwrap();
+    assert_eq!(got.body, b"hello");
+    let connect = &tunnels.heads()[0];
+    // No ALPN towards the proxy: the protocol inside the tunnel is the endpoint's business.
+    assert!(connect.starts_with(&format!("alpn=None\r\nCONNECT localhost:{port} HTTP/1.1\r\n")), "{connect}");
+    assert!(server.heads()[0].starts_with("GET /inner HTTP/1.1\r\n"));
+}
+
 #[tokio::test]
 async fn certificates_are_checked_against_the_given_roots_unless_insecure() {
     let (ca_pem, config, _ca) = pki(false);
