@@ -239,34 +239,50 @@ async fn https_server(config: Arc<rustls::ServerConfig>) -> (u16, Arc<Seen>) {
     (port, seen)
 }
 
-/// A CONNECT proxy on loopback: records each CONNECT's head, then joins the two ends.
-async fn connect_proxy() -> (String, Arc<Seen>) {
+/// A CONNECT proxy on loopback (behind TLS with `tls`: an `https://` proxy): records
+/// each CONNECT's head (after TLS, preceded by the ALPN protocol the client offered),
+/// then joins the two ends.
+async fn connect_proxy(tls: Option<Arc<rustls::ServerConfig>>) -> (String, Arc<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
+    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Seen::default());
     let seen2 = seen.clone();
+    let acceptor = tls.clone().map(tokio_rustls::TlsAcceptor::from);
     tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
+        while let Ok((stream, _)) = listener.accept().await {
             seen2.connections.fetch_add(1, Ordering::SeqCst);
-            let seen = seen2.clone();
+            let (acceptor, seen) = (acceptor.clone(), seen2.clone());
             tokio::spawn(async move {
-                let head = read_head(&mut client).await.unwrap();
-                seen.heads.lock().unwrap().push(head.clone());
-                let target = head.split(' ').nth(1).unwrap().replace("localhost", "127.0.0.1");
-                let mut upstream = TcpStream::connect(target).await.unwrap();
-                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                match acceptor {
+                    None => join_tunnel(stream, seen, String::new()).await,
+                    Some(acceptor) => {
+                        let client = acceptor.accept(stream).await.unwrap();
+                        let alpn = client.get_ref().1.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+                        join_tunnel(client, seen, format!("alpn={alpn:?}\r\n")).await
+                    }
+                }
             });
         }
     });
-    (format!("http://{addr}"), seen)
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    (format!("{scheme}://localhost:{port}"), seen)
+}
+
+/// Reads a CONNECT, records it after `note`, and joins the client to its target.
+async fn join_tunnel(mut client: impl AsyncRead + AsyncWrite + Unpin, seen: Arc<Seen>, note: String) {
+    let head = read_head(&mut client).await.unwrap();
+    seen.heads.lock().unwrap().push(format!("{note}{head}"));
+    let target = head.split(' ').nth(1).unwrap().replace("localhost", "127.0.0.1");
+    let mut upstream = TcpStream::connect(target).await.unwrap();
+    client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.unwrap();
+    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
 }
 
 #[tokio::test]
 async fn https_goes_through_the_proxys_tunnel_unless_no_proxy_names_the_host() {
     let (ca_pem, config, _ca) = pki(false);
     let (port, server) = https_server(config).await;
-    let (proxy, tunnels) = connect_proxy().await;
+    let (proxy, tunnels) = connect_proxy(None).await;
     let with_auth = proxy.replace("http://", "http://deployer:pw@");
     let roots = Roots::Platform { extra: Some(ca_pem.as_bytes()) };
     let through = Matcher::builder().https(with_auth.clone()).build();
@@ -291,40 +307,13 @@ async fn https_goes_through_the_proxys_tunnel_unless_no_proxy_names_the_host() {
     assert_eq!(server.connections.load(Ordering::SeqCst), 2);
 }
 
-/// A CONNECT proxy behind TLS (an `https://` proxy): records each CONNECT's head and
-/// the ALPN protocol the client offered it, then joins the two ends.
-async fn tls_connect_proxy(config: Arc<rustls::ServerConfig>) -> (String, Arc<Seen>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Seen::default());
-    let seen2 = seen.clone();
-    let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            seen2.connections.fetch_add(1, Ordering::SeqCst);
-            let (acceptor, seen) = (acceptor.clone(), seen2.clone());
-            tokio::spawn(async move {
-                let mut client = acceptor.accept(stream).await.unwrap();
-                let alpn = client.get_ref().1.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
-                let head = read_head(&mut client).await.unwrap();
-                seen.heads.lock().unwrap().push(format!("alpn={alpn:?}\r\n{head}"));
-                let target = head.split(' ').nth(1).unwrap().replace("localhost", "127.0.0.1");
-                let mut upstream = TcpStream::connect(target).await.unwrap();
-                client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-            });
-        }
-    });
-    (format!("https://localhost:{port}"), seen)
-}
-
 #[tokio::test]
 async fn an_https_proxy_carries_the_endpoints_tls_inside_its_own() {
     let (ca_pem, config, _ca) = pki(false);
     let (port, server) = https_server(config.clone()).await;
     let mut proxy_config = (*config).clone();
     proxy_config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let (proxy, tunnels) = tls_connect_proxy(Arc::new(proxy_config)).await;
+    let (proxy, tunnels) = connect_proxy(Some(Arc::new(proxy_config))).await;
     let roots = Roots::Platform { extra: Some(ca_pem.as_bytes()) };
     let matcher = Matcher::builder().https(proxy).build();
     let t = Transport::new(settings(roots, Proxies::Given(Box::new(matcher)))).unwrap();
