@@ -239,15 +239,16 @@ mod tests {
 
     #[test]
     fn flushing_waits_for_the_lines_logged_before() {
-        let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let subscriber = HclogSubscriber {
+        // Lines kept by a sink that takes 2 ms for each.
+        let slow = |lines: &std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>| HclogSubscriber {
             module: "provider.test",
             own_targets: &["own"],
             max_level: Level::INFO,
             writer: OnceLock::new(),
-            sink: Sink::Slow(written.clone()),
+            sink: Sink::Slow(lines.clone()),
         };
-        tracing::subscriber::with_default(subscriber, || {
+        let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        tracing::subscriber::with_default(slow(&written), || {
             assert!(flush(Duration::from_secs(5)), "nothing logged: nothing to wait for");
             for n in 0..50 {
                 tracing::warn!(n, "a line before the flush");
@@ -260,15 +261,8 @@ mod tests {
             assert_eq!(last["n"], 49);
         });
         // A writer too slow for the limit: the flush gives up and says so.
-        let slow = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let subscriber = HclogSubscriber {
-            module: "provider.test",
-            own_targets: &["own"],
-            max_level: Level::INFO,
-            writer: OnceLock::new(),
-            sink: Sink::Slow(slow),
-        };
-        tracing::subscriber::with_default(subscriber, || {
+        let lagging = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        tracing::subscriber::with_default(slow(&lagging), || {
             for n in 0..50 {
                 tracing::warn!(n, "a line before the flush");
             }
